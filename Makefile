@@ -1,0 +1,40 @@
+# Ringside: one entry point for building, booting, debugging, grading and testing.
+#
+#   make            build everything (kernel, initramfs, host tools)
+#   make qemu       boot the kernel, serial console on this terminal (Ctrl-A X quits)
+#   make qemu-gdb   boot halted with a gdbstub; the port is printed
+#   make run PROG=hello ARGS="..."   boot with PROG as init, exit with its status
+#   make debug      boot halted and open ringdb
+#   make test       every test of the project; ends with "N passed, N failed"
+#   make help       the full list
+#
+# Every target that needs a Debian package first runs scripts/deps, which
+# installs what is missing (as root) or prints the one apt-get line to run.
+
+.DEFAULT_GOAL := all
+BUILD     ?= build
+SANITIZE  ?=
+
+include mk/toolchain.mk
+include mk/host.mk
+include mk/gen.mk
+-include os/os.mk
+-include os/user/user.mk
+-include labs/grade/grade.mk
+-include debugger/debugger.mk
+include mk/tests.mk
+include mk/run.mk
+
+all: $(KERNEL) $(INITRAMFS) $(HOST_TOOLS)
+
+clean:
+	rm -rf $(BUILD) compile_commands.json
+
+compile_commands.json: FORCE
+	bear --output $@ -- $(MAKE) -B all
+
+help:
+	@sed -n 's/^#   //p' Makefile; sed -n 's/^## //p' $(MAKEFILE_LIST) | sort
+
+.PHONY: all clean help FORCE
+FORCE:
