@@ -1,0 +1,32 @@
+/* Ringside libc: KTAP output for test programs (the format of Linux's
+ * kselftest and KUnit, Documentation/dev-tools/ktap.rst):
+ *
+ *   KTAP version 1
+ *   1..3
+ *   ok 1 getpid returns the caller's pid
+ *   # expected -14 (EFAULT), got 5 (no error)
+ *   not ok 2 write with a NULL buffer fails with EFAULT
+ *   ok 3 ringside_stats counts int $0x80 entries # SKIP not on Ringside
+ *
+ * When the environment holds KTAP_NONCE=VALUE, every result line (and only
+ * result lines) ends with " nonce=VALUE", so a grader can tell the test's own
+ * lines from anything a program under test prints. Each result line leaves
+ * in one write(). */
+#ifndef _KTAP_H
+#define _KTAP_H
+
+#include <stdio.h>
+
+void ktap_plan(int count);
+/* Report test number N+1; returns cond so callers can chain on it. */
+int ktap_ok(int cond, const char *fmt, ...) PRINTF_LIKE(2, 3);
+void ktap_skip(const char *reason, const char *fmt, ...) PRINTF_LIKE(2, 3);
+/* A "# ..." diagnostic line; put it before the failing result it explains. */
+void ktap_diag(const char *fmt, ...) PRINTF_LIKE(1, 2);
+/* Compare a raw syscall result with the expected one; on a mismatch print
+ * "# expected -14 (EFAULT), got 5" and report not ok. */
+int ktap_expect(long got, long want, const char *fmt, ...) PRINTF_LIKE(3, 4);
+/* Print the totals; 0 if every test passed and the plan was met, else 1. */
+int ktap_finish(void);
+
+#endif

@@ -1,0 +1,113 @@
+/* KTAP output (see <ktap.h>). */
+#include <errno.h>
+#include <ktap.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int planned, reported, failed, skipped;
+
+void ktap_plan(int count)
+{
+	planned = count;
+	printf("KTAP version 1\n1..%d\n", count);
+}
+
+/* Build one result line and send it in a single write(), after anything
+ * already buffered on stdout, so it never interleaves with other output. */
+static void result_line(int ok, const char *directive, const char *fmt, va_list ap)
+{
+	char line[512];
+	const char *nonce = getenv("KTAP_NONCE");
+	size_t len;
+
+	len = (size_t)snprintf(line, sizeof(line), "%s %d ", ok ? "ok" : "not ok", ++reported);
+	if (len < sizeof(line))
+		len += (size_t)vsnprintf(line + len, sizeof(line) - len, fmt, ap);
+	if (directive && len < sizeof(line))
+		len += (size_t)snprintf(line + len, sizeof(line) - len, " # %s", directive);
+	if (nonce && *nonce && len < sizeof(line))
+		len += (size_t)snprintf(line + len, sizeof(line) - len, " nonce=%s", nonce);
+	/* An over-long line is cut, but still ends with its newline. */
+	if (len > sizeof(line) - 2)
+		len = sizeof(line) - 2;
+	line[len++] = '\n';
+	fflush_stdout();
+	write_all(STDOUT_FILENO, line, len);
+}
+
+int ktap_ok(int cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	result_line(cond, NULL, fmt, ap);
+	va_end(ap);
+	if (!cond)
+		failed++;
+	return cond;
+}
+
+void ktap_skip(const char *reason, const char *fmt, ...)
+{
+	char directive[160];
+	va_list ap;
+
+	snprintf(directive, sizeof(directive), "SKIP %s", reason);
+	va_start(ap, fmt);
+	result_line(1, directive, fmt, ap);
+	va_end(ap);
+	skipped++;
+}
+
+void ktap_diag(const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	int len;
+
+	va_start(ap, fmt);
+	len = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	(void)len;
+	printf("# %s\n", line);
+}
+
+/* "-14 (EFAULT)", "5", or "-38 (ENOSYS)" for a raw result. */
+static const char *describe_result(long value, char *buf, size_t size)
+{
+	const char *name = value < 0 && value > -4096 ? errno_name((int)-value) : NULL;
+
+	if (name)
+		snprintf(buf, size, "%ld (%s)", value, name);
+	else
+		snprintf(buf, size, "%ld", value);
+	return buf;
+}
+
+int ktap_expect(long got, long want, const char *fmt, ...)
+{
+	char got_text[48], want_text[48];
+	va_list ap;
+	int ok = got == want;
+
+	if (!ok)
+		ktap_diag("expected %s, got %s", describe_result(want, want_text, sizeof(want_text)),
+			  describe_result(got, got_text, sizeof(got_text)));
+	va_start(ap, fmt);
+	result_line(ok, NULL, fmt, ap);
+	va_end(ap);
+	if (!ok)
+		failed++;
+	return ok;
+}
+
+int ktap_finish(void)
+{
+	printf("# Totals: pass:%d fail:%d skip:%d\n", reported - failed - skipped, failed, skipped);
+	if (reported != planned) {
+		printf("# planned %d tests but ran %d\n", planned, reported);
+		return 1;
+	}
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,85 @@
+# os/user: the user programs of the Ringside kernel and the initramfs that
+# carries them. Every program is an ordinary static x86-64 Linux executable
+# linked against our own small libc (os/user/lib), so each one also runs on
+# the host's Linux: `make test-user-host` does exactly that with the tests.
+#
+# Adding a program: write os/user/bin/NAME.c (a tool) or os/user/tests/NAME.c
+# (a KTAP test) with a main(), and add NAME to the right list below.
+
+USER_BIN_PROGRAMS  := init sh hello argv
+USER_TEST_PROGRAMS := systest forktest preempt faulttest int80test fastpath libctest fuzz
+USER_PROGRAMS      := $(USER_BIN_PROGRAMS) $(USER_TEST_PROGRAMS)
+# The tests that must pass on the host's Linux too (never fuzz: it would
+# attack the host kernel).
+USER_HOST_TESTS    := systest forktest preempt faulttest int80test fastpath libctest
+
+USER_OUT      := $(BUILD)/user
+USER_BINARIES := $(addprefix $(USER_OUT)/bin/,$(USER_PROGRAMS))
+INITRAMFS     := $(BUILD)/initramfs.cpio
+
+USER_AR := $(TOOLPREFIX)ar
+# -mgeneral-regs-only: user code never touches SSE/x87 registers, so the
+# kernel owes us no FPU save and restore on a context switch.
+USER_CFLAGS  := $(FREESTANDING) -mgeneral-regs-only \
+                -I os/user/include -I $(GEN) -I os/include/uapi -MMD -MP
+USER_LDFLAGS := -nostdlib -static -T os/user/user.ld -z max-page-size=0x1000 -z noexecstack
+
+USER_LIB_SRCS := $(wildcard os/user/lib/*.c os/user/lib/*.S)
+USER_LIB_OBJS := $(patsubst os/user/lib/%,$(USER_OUT)/lib/%.o,$(USER_LIB_SRCS))
+USER_LIB      := $(USER_OUT)/libc.a
+
+$(USER_OUT)/lib/%.c.o: os/user/lib/%.c $(SYSCALL_HEADERS)
+	@mkdir -p $(dir $@)
+	$(KCC) $(USER_CFLAGS) -c -o $@ $<
+
+$(USER_OUT)/lib/%.S.o: os/user/lib/%.S
+	@mkdir -p $(dir $@)
+	$(KCC) $(USER_CFLAGS) -c -o $@ $<
+
+$(USER_LIB): $(USER_LIB_OBJS)
+	rm -f $@
+	$(USER_AR) rcs $@ $^
+
+$(USER_OUT)/obj/%.o: os/user/bin/%.c $(SYSCALL_HEADERS)
+	@mkdir -p $(dir $@)
+	$(KCC) $(USER_CFLAGS) -c -o $@ $<
+
+$(USER_OUT)/obj/%.o: os/user/tests/%.c $(SYSCALL_HEADERS)
+	@mkdir -p $(dir $@)
+	$(KCC) $(USER_CFLAGS) -c -o $@ $<
+
+# The shell's `help` lists the programs of this build.
+$(USER_OUT)/obj/sh.o: USER_CFLAGS += -DUSER_PROGRAM_LIST='"$(USER_PROGRAMS)"'
+$(USER_OUT)/obj/sh.o: os/user/user.mk
+
+$(USER_OUT)/bin/%: $(USER_OUT)/obj/%.o $(USER_LIB) os/user/user.ld
+	@mkdir -p $(dir $@)
+	$(KLD) $(USER_LDFLAGS) -o $@ $< $(USER_LIB)
+
+# The initramfs: bin/NAME for every program, mode 0755, owned by root, every
+# mtime 0 and names sorted, so the same sources give the same bytes.
+$(INITRAMFS): $(USER_BINARIES) os/user/user.mk
+	@command -v cpio >/dev/null || { echo "cpio not found: run scripts/deps kernel (or apt-get install cpio)" >&2; exit 1; }
+	rm -rf $(USER_OUT)/root
+	mkdir -p $(USER_OUT)/root/bin
+	cp $(USER_BINARIES) $(USER_OUT)/root/bin/
+	chmod 0755 $(USER_OUT)/root/bin $(USER_OUT)/root/bin/*
+	find $(USER_OUT)/root -exec touch -h -d @0 {} +
+	cd $(USER_OUT)/root && find bin | LC_ALL=C sort | \
+	  cpio --quiet -o -H newc -R 0:0 --reproducible > $(abspath $@).tmp
+	mv $@.tmp $@
+
+## initramfs       build build/initramfs.cpio (every user program under bin/)
+initramfs: $(INITRAMFS)
+
+## user            build the user programs into build/user/bin/
+user: $(USER_BINARIES)
+
+TEST_SUITES += user-host
+## test-user-host  run the KTAP user tests natively on this Linux host
+test-user-host: $(USER_BINARIES)
+	@os/user/tests/run-host-tests $(USER_OUT)/bin $(USER_HOST_TESTS)
+
+.PHONY: initramfs user test-user-host
+-include $(USER_LIB_OBJS:.o=.d) $(addprefix $(USER_OUT)/obj/,$(USER_PROGRAMS:=.d))
+.SECONDARY: $(addprefix $(USER_OUT)/obj/,$(USER_PROGRAMS:=.o))
