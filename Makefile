@@ -18,7 +18,7 @@ SANITIZE  ?=
 include mk/toolchain.mk
 include mk/host.mk
 include mk/gen.mk
--include os/os.mk
+include os/os.mk
 -include os/user/user.mk
 -include labs/grade/grade.mk
 -include debugger/debugger.mk

@@ -1,0 +1,24 @@
+# Booting the kernel: every target goes through scripts/ringside-qemu.
+
+QEMU_LAUNCH := scripts/ringside-qemu
+PROG    ?= hello
+ARGS    ?=
+APPEND  ?=
+TIMEOUT ?= 60
+
+deps-qemu:
+	@scripts/deps kernel qemu
+
+## qemu             boot to the shell on this terminal (Ctrl-A X quits)
+qemu: deps-qemu $(KERNEL) $(INITRAMFS)
+	@echo "*** Booting Ringside: Ctrl-A X quits QEMU ***"
+	@$(QEMU_LAUNCH) --interactive --append "$(APPEND)"; \
+	 status=$$?; [ $$status -eq 0 ] || echo "*** QEMU ended: launcher status $$status ***"
+
+## run              boot with PROG as init (make run PROG=hello ARGS="a b"); exits 0 iff PROG did
+run: deps-qemu $(KERNEL) $(INITRAMFS)
+	@$(QEMU_LAUNCH) --timeout $(TIMEOUT) --append "init=/bin/$(PROG) quiet $(APPEND) -- $(ARGS)"; \
+	 status=$$?; \
+	 if [ $$status -ne 0 ]; then echo "*** $(PROG): launcher status $$status (see scripts/ringside-qemu --help) ***" >&2; exit $$status; fi
+
+.PHONY: qemu run deps-qemu

@@ -24,4 +24,4 @@ FREESTANDING := -ffreestanding -fno-pic -fno-pie -fno-stack-protector \
 
 KCFLAGS  := $(FREESTANDING) -mno-red-zone -mcmodel=kernel -mgeneral-regs-only \
             -mno-sse -mno-mmx -mno-80387 -fno-strict-aliasing
-KLDFLAGS := -nostdlib -static -z max-page-size=0x1000 --no-warn-rwx-segments
+KLDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments

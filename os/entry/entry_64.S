@@ -1,0 +1,313 @@
+/* entry_64.S: every way into the kernel from user mode, and every way back.
+ *
+ *  SYSCALL          entry_SYSCALL_64 -> fast path (do_syscall_64, SYSRET)
+ *                                    -> slow path (phase 1, phase 2, dispatch,
+ *                                       syscall_return_slowpath, SYSRET or IRET)
+ *  int $0x80        entry_INT80_compat -> do_int80_syscall_32 -> same exit
+ *  exceptions, IRQs idtentry stubs -> common_entry -> do_trap / do_irq
+ *                   -> prepare_exit_to_usermode when going back to user mode
+ *
+ * Each block says which pt_regs slot a push fills. The offsets (RAX, CS, ...)
+ * come from asm-offsets.h, generated from the C structures. */
+#include <asm/segment.h>
+#include <asm/thread_info.h>
+#include <ringside/errno.h>
+#include <asm-offsets.h>
+
+#define AUDIT_ARCH_X86_64 0xc000003e
+
+/* thread_info sits at the base of the THREAD_SIZE-aligned kernel stack. */
+.macro GET_THREAD_INFO reg
+	movq %rsp, \reg
+	andq $~(THREAD_SIZE - 1), \reg
+.endm
+
+/* Push pt_regs->di down to pt_regs->r15; ax gets \ax (the syscall result
+ * slot starts as -ENOSYS so that a skipped syscall returns that). */
+.macro PUSH_GPRS_FROM_DI ax
+	pushq %rdi                    /* pt_regs->di */
+	pushq %rsi                    /* pt_regs->si */
+	pushq %rdx                    /* pt_regs->dx */
+	pushq %rcx                    /* pt_regs->cx */
+	pushq \ax                     /* pt_regs->ax */
+	pushq %r8                     /* pt_regs->r8 */
+	pushq %r9                     /* pt_regs->r9 */
+	pushq %r10                    /* pt_regs->r10 */
+	pushq %r11                    /* pt_regs->r11 */
+	pushq %rbx                    /* pt_regs->bx */
+	pushq %rbp                    /* pt_regs->bp */
+	pushq %r12                    /* pt_regs->r12 */
+	pushq %r13                    /* pt_regs->r13 */
+	pushq %r14                    /* pt_regs->r14 */
+	pushq %r15                    /* pt_regs->r15 */
+.endm
+
+.macro POP_GPRS
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %rbp
+	popq %rbx
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rax
+	popq %rcx
+	popq %rdx
+	popq %rsi
+	popq %rdi
+.endm
+
+	.text
+
+/*
+ * SYSCALL from 64-bit user mode. The CPU has put the user rip in rcx and
+ * rflags in r11, masked rflags with MSR_SYSCALL_MASK (IF, TF, DF, AC off) and
+ * loaded the kernel CS/SS; rsp is still the user's and GS still the user's.
+ * Registers: rax = number, rdi rsi rdx r10 r8 r9 = arguments.
+ */
+	.globl entry_SYSCALL_64
+entry_SYSCALL_64:
+	swapgs                                     /* GS now points at cpu_data */
+	.globl entry_SYSCALL_64_after_swapgs
+entry_SYSCALL_64_after_swapgs:
+	movq %rsp, %gs:PERCPU_rsp_scratch          /* park the user stack pointer */
+	movq %gs:PERCPU_top_of_stack, %rsp         /* this task's kernel stack */
+
+	/* The frame the CPU would have pushed for an interrupt. */
+	pushq $__USER_DS                           /* pt_regs->ss */
+	pushq %gs:PERCPU_rsp_scratch               /* pt_regs->sp */
+	pushq %r11                                 /* pt_regs->flags */
+	pushq $__USER_CS                           /* pt_regs->cs */
+	pushq %rcx                                 /* pt_regs->ip */
+	pushq %rax                                 /* pt_regs->orig_ax: the number */
+	PUSH_GPRS_FROM_DI $-ENOSYS
+
+	/* Any entry work (trace, emu, audit, seccomp, single-step, tracepoint,
+	 * nohz) sends this syscall down the slow path. */
+	GET_THREAD_INFO %r11
+	testl $_TIF_WORK_SYSCALL_ENTRY, TI_flags(%r11)
+	jnz entry_SYSCALL_64_slowpath
+	incq %gs:PERCPU_fast_syscalls
+
+	.globl entry_SYSCALL_64_fastpath
+entry_SYSCALL_64_fastpath:
+	sti
+	movq %rsp, %rdi
+	call do_syscall_64                         /* pt_regs->ax = the result */
+
+	/* Exit work (a signal, a reschedule that arrived during the syscall)
+	 * is checked with IRQs off, so nothing new can slip in before SYSRET. */
+	cli
+	GET_THREAD_INFO %r11
+	testl $_TIF_ALLWORK_MASK, TI_flags(%r11)
+	jnz 1f
+	jmp syscall_return
+1:	incq %gs:PERCPU_slow_exits
+	jmp int_ret_from_sys_call_irqs_off
+
+/*
+ * The slow path: phase 1 (fast checks: seccomp, audit entry), then phase 2
+ * only if phase 1 asks for it (ptrace stops, seccomp TRACE, tracepoints).
+ */
+	.globl entry_SYSCALL_64_slowpath
+entry_SYSCALL_64_slowpath:
+	incq %gs:PERCPU_slow_syscalls
+	sti
+	movq %rsp, %rdi
+	movl $AUDIT_ARCH_X86_64, %esi
+	call syscall_trace_enter_phase1
+	testq %rax, %rax
+	jnz tracesys_phase2
+	/* Phase 1 says resume: dispatch as the fast path would. The exit
+	 * still sees the work flags and takes the slow exit. */
+	jmp entry_SYSCALL_64_fastpath
+tracesys_phase2:
+	movq %rsp, %rdi
+	movl $AUDIT_ARCH_X86_64, %esi
+	movq %rax, %rdx
+	call syscall_trace_enter_phase2            /* the number to run, or -1 */
+	movq %rax, ORIG_RAX(%rsp)
+	movq %rsp, %rdi
+	call do_syscall_64                         /* out of range (-1): skipped */
+	/* A tracer may have changed any register: leave by IRET unless the
+	 * SYSRET checks pass. */
+	jmp int_ret_from_sys_call
+
+/*
+ * The slow exit: syscall_return_slowpath() runs with IRQs on and returns with
+ * them off, after prepare_exit_to_usermode().
+ */
+	.globl int_ret_from_sys_call
+int_ret_from_sys_call:
+	cli
+	.globl int_ret_from_sys_call_irqs_off
+int_ret_from_sys_call_irqs_off:
+	sti
+	movq %rsp, %rdi
+	call syscall_return_slowpath               /* returns with IRQs off */
+
+/*
+ * SYSRET is cheaper than IRET but can only restore what SYSCALL saved: it
+ * takes rip from rcx and rflags from r11 and forces the flat user segments.
+ * Use it only when the saved frame is exactly what it would produce.
+ */
+	.globl syscall_return
+syscall_return:
+	movq RCX(%rsp), %rcx
+	movq RIP(%rsp), %r11
+	cmpq %rcx, %r11                            /* SYSRET sets rip = rcx */
+	jne opportunistic_sysret_failed
+	shlq $16, %rcx                             /* rip must be canonical: a */
+	sarq $16, %rcx                             /* non-canonical rcx makes SYSRET */
+	cmpq %rcx, %r11                            /* fault in ring 0 on Intel CPUs */
+	jne opportunistic_sysret_failed
+	cmpq $__USER_CS, CS(%rsp)                  /* SYSRET forces this CS */
+	jne opportunistic_sysret_failed
+	movq R11(%rsp), %r11
+	cmpq %r11, EFLAGS(%rsp)                    /* SYSRET sets rflags = r11 */
+	jne opportunistic_sysret_failed
+	testq $0x10100, %r11                       /* RF or TF: IRET handles them */
+	jnz opportunistic_sysret_failed
+	cmpq $__USER_DS, SS(%rsp)                  /* SYSRET forces this SS */
+	jne opportunistic_sysret_failed
+
+	.globl syscall_return_via_sysret
+syscall_return_via_sysret:
+	incq %gs:PERCPU_sysret_exits
+	POP_GPRS
+	/* Left on the stack: orig_ax, ip, cs, flags, sp, ss. */
+	movq 8(%rsp), %rcx                         /* user rip */
+	movq 24(%rsp), %r11                        /* user rflags */
+	movq 32(%rsp), %rsp                        /* user rsp */
+	swapgs
+	sysretq
+
+opportunistic_sysret_failed:
+	.globl restore_regs_and_iret
+restore_regs_and_iret:
+	incq %gs:PERCPU_iret_exits
+	POP_GPRS
+	addq $8, %rsp                              /* drop orig_ax */
+	swapgs
+	iretq
+
+/*
+ * int $0x80 from a 64-bit task: the i386 syscall ABI (eax = number, ebx ecx
+ * edx esi edi ebp = arguments). The CPU switched to rsp0 and pushed ss, sp,
+ * flags, cs and ip; IRQs are off (interrupt gate).
+ */
+	.globl entry_INT80_compat
+entry_INT80_compat:
+	swapgs
+	movl %eax, %eax                            /* the number is 32 bits */
+	pushq %rax                                 /* pt_regs->orig_ax */
+	PUSH_GPRS_FROM_DI $-ENOSYS
+	incq %gs:PERCPU_int80_syscalls
+	sti
+	movq %rsp, %rdi
+	call do_int80_syscall_32
+	jmp int_ret_from_sys_call
+
+/*
+ * Exceptions and interrupts. Each vector's stub makes the frame uniform
+ * (a -1 error code where the CPU pushes none) and pushes its vector number
+ * where pt_regs->di will be; common_entry swaps it out.
+ */
+.macro idtentry vector has_error_code
+	.globl idt_stub_\vector
+idt_stub_\vector:
+	.if \has_error_code == 0
+	pushq $-1                                  /* pt_regs->orig_ax */
+	.endif
+	pushq $\vector
+	jmp common_entry
+.endm
+
+	.irp v, 0,1,2,3,4,5,6,7,9,16,18,19,20,28
+	idtentry \v 0
+	.endr
+	.irp v, 8,10,11,12,13,14,17,21,29,30
+	idtentry \v 1
+	.endr
+	.irp v, 15,22,23,24,25,26,27,31
+	idtentry \v 0
+	.endr
+	.irp v, 32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47
+	idtentry \v 0
+	.endr
+
+common_entry:
+	xchgq %rdi, (%rsp)                         /* pt_regs->di; rdi = vector */
+	pushq %rsi                                 /* pt_regs->si */
+	pushq %rdx                                 /* pt_regs->dx */
+	pushq %rcx                                 /* pt_regs->cx */
+	pushq %rax                                 /* pt_regs->ax */
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	pushq %rbx
+	pushq %rbp
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	cld
+	testb $3, CS(%rsp)                         /* from user mode? */
+	jz 1f
+	swapgs
+1:	movq %rdi, %rsi
+	movq %rsp, %rdi
+	call do_trap_or_irq                        /* (regs, vector) */
+	testb $3, CS(%rsp)
+	jz retint_kernel
+	cli
+	movq %rsp, %rdi
+	call prepare_exit_to_usermode              /* IRQs off, stay off */
+	jmp restore_regs_and_iret
+
+retint_kernel:
+	POP_GPRS
+	addq $8, %rsp
+	iretq
+
+/*
+ * A new task starts here the first time switch_to() picks it: r12 holds a
+ * kernel thread's function (0 for a user task), r13 its argument.
+ */
+	.globl ret_from_fork
+ret_from_fork:
+	call schedule_tail
+	testq %r12, %r12
+	jnz 1f
+	jmp int_ret_from_sys_call                  /* a forked user task */
+1:	movq %r13, %rdi
+	call *%r12
+	movl $0, %edi
+	call do_exit
+
+/*
+ * __switch_to_asm(prev, next): save prev's callee-saved registers on its
+ * stack, switch stacks, restore next's. Everything else about the switch
+ * (cr3, rsp0, current) is done in C before this.
+ */
+	.globl __switch_to_asm
+__switch_to_asm:
+	pushq %rbp
+	pushq %rbx
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	movq %rsp, TASK_thread_sp(%rdi)
+	movq TASK_thread_sp(%rsi), %rsp
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %rbx
+	popq %rbp
+	ret

@@ -1,0 +1,7 @@
+#ifndef RINGSIDE_CONSOLE_H
+#define RINGSIDE_CONSOLE_H
+#include <ringside/types.h>
+#include <ringside/errno.h>
+void serial_init(void);
+long tty_read(char *kbuf, size_t n);
+#endif

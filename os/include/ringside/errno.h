@@ -1,0 +1,34 @@
+/* Linux's errno values (include/uapi/asm-generic/errno-base.h and errno.h). */
+#ifndef RINGSIDE_ERRNO_H
+#define RINGSIDE_ERRNO_H
+#define EPERM    1
+#define ENOENT   2
+#define ESRCH    3
+#define EINTR    4
+#define EIO      5
+#define E2BIG    7
+#define ENOEXEC  8
+#define EBADF    9
+#define ECHILD  10
+#define EAGAIN  11
+#define ENOMEM  12
+#define EACCES  13
+#define EFAULT  14
+#define EBUSY   16
+#define EEXIST  17
+#define ENODEV  19
+#define EINVAL  22
+#define ENOTTY  25
+#define ENOSPC  28
+#define ESPIPE  29
+#define ERANGE  34
+#define ENAMETOOLONG 36
+#define ENOSYS  38
+/* Kernel-internal: never seen by user space (syscall restart). */
+#define ERESTARTSYS     512
+#define ERESTARTNOINTR  513
+#define ERESTARTNOHAND  514
+#define ERESTART_RESTARTBLOCK 516
+#define MAX_ERRNO 4095
+#define IS_ERR_VALUE(x) ((unsigned long)(x) >= (unsigned long)-MAX_ERRNO)
+#endif

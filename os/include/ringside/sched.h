@@ -1,0 +1,110 @@
+/* Tasks and the scheduler (kernel/sched.c, kernel/fork.c, kernel/exit.c). */
+#ifndef RINGSIDE_SCHED_H
+#define RINGSIDE_SCHED_H
+#include <ringside/types.h>
+#include <ringside/list.h>
+#include <ringside/percpu.h>
+#include <ringside/kernel.h>
+#include <asm/ptrace.h>
+#include <asm/thread_info.h>
+
+#define TASK_RUNNING        0
+#define TASK_INTERRUPTIBLE  1
+#define TASK_UNINTERRUPTIBLE 2
+#define TASK_STOPPED        4
+#define TASK_TRACED         8
+#define EXIT_ZOMBIE         16
+#define EXIT_DEAD           32
+
+#define TASK_COMM_LEN 16
+#define HZ 100
+#define TIMESLICE_TICKS 5   /* 50 ms at HZ=100 */
+
+struct mm_struct;
+
+/* What switch_to() saves: the callee-saved registers live on the kernel stack,
+ * so only the stack pointer is kept here. */
+struct thread_struct {
+	unsigned long sp;
+};
+
+struct task_struct {
+	/* The kernel stack: struct thread_info at its base, pt_regs at its top. */
+	void *stack;
+	volatile long state;          /* TASK_* or EXIT_* */
+	pid_t pid;
+	char comm[TASK_COMM_LEN];
+	struct thread_struct thread;
+	struct mm_struct *mm;
+	struct task_struct *parent;
+	struct list_head children;    /* our children, linked by sibling */
+	struct list_head sibling;
+	struct list_head run_list;    /* on the run queue while TASK_RUNNING */
+	struct list_head tasks;       /* every task */
+	int exit_code;                /* wait4 status word once a zombie */
+	int exit_signal;              /* sent to the parent on exit (SIGCHLD) */
+	int time_slice;               /* ticks left before TIF_NEED_RESCHED */
+	unsigned long wake_at;        /* jiffies at which a sleeper wakes */
+	void *wait_channel;           /* what a sleeper waits for */
+	unsigned long utime, stime;   /* ticks spent in user and kernel mode */
+};
+
+static inline struct thread_info *task_thread_info(struct task_struct *t)
+{
+	return (struct thread_info *)t->stack;
+}
+
+/* The saved user registers sit at the very top of the kernel stack. */
+static inline struct pt_regs *task_pt_regs(struct task_struct *t)
+{
+	return (struct pt_regs *)((char *)t->stack + THREAD_SIZE) - 1;
+}
+
+static inline struct thread_info *current_thread_info(void)
+{
+	unsigned long sp;
+	__asm__("mov %%rsp, %0" : "=r"(sp));
+	return (struct thread_info *)(sp & ~(THREAD_SIZE - 1));
+}
+
+static inline void set_tsk_thread_flag(struct task_struct *t, int flag)
+{
+	__atomic_fetch_or(&task_thread_info(t)->flags, 1U << flag, __ATOMIC_SEQ_CST);
+}
+static inline void clear_tsk_thread_flag(struct task_struct *t, int flag)
+{
+	__atomic_fetch_and(&task_thread_info(t)->flags, ~(1U << flag), __ATOMIC_SEQ_CST);
+}
+static inline bool test_tsk_thread_flag(struct task_struct *t, int flag)
+{
+	return (__atomic_load_n(&task_thread_info(t)->flags, __ATOMIC_SEQ_CST) >> flag) & 1;
+}
+static inline void set_thread_flag(int flag) { set_tsk_thread_flag(current, flag); }
+static inline void clear_thread_flag(int flag) { clear_tsk_thread_flag(current, flag); }
+static inline bool test_thread_flag(int flag) { return test_tsk_thread_flag(current, flag); }
+
+extern volatile unsigned long jiffies;
+extern struct task_struct *init_task_ptr;   /* pid 1 */
+extern struct list_head task_list;
+
+void sched_init(void);
+void schedule(void);
+void wake_up_process(struct task_struct *t);
+void wake_up_channel(void *chan);
+void sleep_on(void *chan);                 /* state must be set by the caller */
+void scheduler_tick(bool user_mode);
+struct task_struct *find_task_by_pid(pid_t pid);
+struct task_struct *alloc_task(void);
+void free_task(struct task_struct *t);
+void __noreturn do_exit(int code);
+void __noreturn do_exit_signal(int sig);
+void __noreturn cpu_idle(void);
+struct task_struct *kernel_thread_create(const char *name, void (*fn)(void *), void *arg);
+void switch_to(struct task_struct *prev, struct task_struct *next);
+
+
+static inline bool signal_pending(struct task_struct *t)
+{
+	return test_tsk_thread_flag(t, TIF_SIGPENDING);
+}
+#endif

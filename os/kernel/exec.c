@@ -1,0 +1,286 @@
+/* execve(): replace the calling process's image with a static ELF64
+ * executable from the initramfs. The new address space is built completely
+ * before the old one is dropped, so a failing execve returns to the caller
+ * unharmed. The stack is laid out as Linux's: argc, argv[], NULL, envp[],
+ * NULL, auxv pairs, then the strings. */
+#include <ringside/kernel.h>
+#include <ringside/sched.h>
+#include <ringside/mm.h>
+#include <ringside/errno.h>
+#include <ringside/uaccess.h>
+#include <ringside/initramfs.h>
+#include <ringside/syscalls.h>
+#include <ringside/exec.h>
+#include <asm/segment.h>
+#include <asm/x86.h>
+
+#define PATH_MAX 256
+#define MAX_ARG_STRINGS 256
+#define MAX_ARG_BYTES (32 * 1024)
+
+struct elf64_ehdr {
+	u8 ident[16];
+	u16 type, machine;
+	u32 version;
+	u64 entry, phoff, shoff;
+	u32 flags;
+	u16 ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
+};
+struct elf64_phdr {
+	u32 type, flags;
+	u64 offset, vaddr, paddr, filesz, memsz, align;
+};
+#define PT_LOAD 1
+#define PF_X 1
+#define PF_W 2
+#define PF_R 4
+#define ET_EXEC 2
+#define EM_X86_64 62
+
+#define AT_NULL   0
+#define AT_PHDR   3
+#define AT_PHENT  4
+#define AT_PHNUM  5
+#define AT_PAGESZ 6
+#define AT_ENTRY  9
+#define AT_UID    11
+#define AT_RANDOM 25
+#define AT_EXECFN 31
+
+/* Argument strings gathered into one kernel buffer: count strings, bytes. */
+struct arg_list {
+	char *buf;
+	size_t used;
+	int count;
+};
+
+static int arg_add(struct arg_list *l, const char *s, size_t len)
+{
+	if (l->count >= MAX_ARG_STRINGS || l->used + len + 1 > MAX_ARG_BYTES)
+		return -E2BIG;
+	memcpy(l->buf + l->used, s, len);
+	l->buf[l->used + len] = 0;
+	l->used += len + 1;
+	l->count++;
+	return 0;
+}
+
+/* Copy a user array of string pointers (8-byte, or 4-byte for compat). */
+static int copy_strings(struct arg_list *l, const void *uarray, bool compat)
+{
+	if (!uarray)
+		return 0;
+	char *tmp = kmalloc(PAGE_SIZE);
+	if (!tmp)
+		return -ENOMEM;
+	int err = 0;
+	for (int i = 0;; i++) {
+		unsigned long uptr = 0;
+		if (compat) {
+			u32 p32 = 0;
+			err = get_user(p32, (const u32 *)uarray + i);
+			uptr = p32;
+		} else {
+			err = get_user(uptr, (const unsigned long *)uarray + i);
+		}
+		if (err || !uptr)
+			break;
+		long len = strncpy_from_user(tmp, (const char *)uptr, PAGE_SIZE);
+		if (len < 0) {
+			err = len == -ENAMETOOLONG ? -E2BIG : (int)len;
+			break;
+		}
+		err = arg_add(l, tmp, len);
+		if (err)
+			break;
+	}
+	kfree(tmp);
+	return err;
+}
+
+static int load_elf(struct mm_struct *mm, const struct initramfs_file *f,
+		    unsigned long *entry, unsigned long *brk, unsigned long *phdr)
+{
+	const struct elf64_ehdr *eh = f->data;
+	if (f->size < sizeof(*eh) || memcmp(eh->ident, "\177ELF", 4) || eh->ident[4] != 2 ||
+	    eh->type != ET_EXEC || eh->machine != EM_X86_64 ||
+	    eh->phentsize != sizeof(struct elf64_phdr) ||
+	    eh->phoff + (u64)eh->phnum * sizeof(struct elf64_phdr) > f->size)
+		return -ENOEXEC;
+	const struct elf64_phdr *ph = (const void *)((const char *)f->data + eh->phoff);
+	unsigned long highest = 0;
+	*phdr = 0;
+	for (int i = 0; i < eh->phnum; i++) {
+		if (ph[i].type != PT_LOAD || !ph[i].memsz)
+			continue;
+		unsigned long start = ph[i].vaddr & PAGE_MASK;
+		unsigned long end = PAGE_ALIGN(ph[i].vaddr + ph[i].memsz);
+		if (ph[i].filesz > ph[i].memsz || ph[i].offset + ph[i].filesz > f->size ||
+		    end <= start || end > USER_MMAP_BASE || start < PAGE_SIZE)
+			return -ENOEXEC;
+		unsigned long prot = (ph[i].flags & PF_R ? PROT_READ : 0) |
+				     (ph[i].flags & PF_W ? PROT_WRITE : 0) |
+				     (ph[i].flags & PF_X ? PROT_EXEC : 0);
+		int err = vm_map_region(mm, start, end - start, prot);
+		if (err)
+			return err == -EEXIST ? -ENOEXEC : err;
+		err = copy_to_mm(mm, ph[i].vaddr, (const char *)f->data + ph[i].offset, ph[i].filesz);
+		if (err)
+			return err;
+		if (eh->phoff >= ph[i].offset && eh->phoff < ph[i].offset + ph[i].filesz)
+			*phdr = ph[i].vaddr + (eh->phoff - ph[i].offset);
+		highest = max(highest, end);
+	}
+	if (!highest)
+		return -ENOEXEC;
+	*entry = eh->entry;
+	*brk = highest;
+	return 0;
+}
+
+/* Build the initial stack in mm; returns the user rsp or a negative errno. */
+static long setup_stack(struct mm_struct *mm, struct arg_list *args, int argc,
+			unsigned long entry, unsigned long phdr, unsigned phnum)
+{
+	unsigned long bottom = USER_STACK_TOP - USER_STACK_SIZE;
+	int err = vm_map_region(mm, bottom, USER_STACK_SIZE, PROT_READ | PROT_WRITE);
+	if (err)
+		return err;
+	mm->stack_bottom = bottom;
+
+	/* Strings at the very top, then 16 random bytes for AT_RANDOM. */
+	unsigned long strings = (USER_STACK_TOP - args->used - 16) & ~15UL;
+	if (copy_to_mm(mm, strings, args->buf, args->used))
+		return -EFAULT;
+	unsigned long random = strings - 16;
+	u64 rnd[2] = { rdtsc() * 0x9e3779b97f4a7c15UL, jiffies ^ (rdtsc() << 17) };
+	copy_to_mm(mm, random, rnd, sizeof(rnd));
+
+	int envc = args->count - argc;
+	unsigned long auxv[][2] = {
+		{ AT_PAGESZ, PAGE_SIZE }, { AT_PHDR, phdr }, { AT_PHENT, sizeof(struct elf64_phdr) },
+		{ AT_PHNUM, phnum }, { AT_ENTRY, entry }, { AT_UID, 0 }, { AT_RANDOM, random },
+		{ AT_EXECFN, strings }, { AT_NULL, 0 },
+	};
+	size_t words = 1 + argc + 1 + envc + 1 + 2 * ARRAY_SIZE(auxv);
+	unsigned long sp = (random - words * 8) & ~15UL;
+	if (sp < bottom + PAGE_SIZE)
+		return -E2BIG;
+	unsigned long *frame = kmalloc(words * 8);
+	if (!frame)
+		return -ENOMEM;
+	size_t w = 0;
+	frame[w++] = argc;
+	unsigned long str = strings;
+	for (int i = 0; i < args->count; i++) {
+		if (i == argc)
+			frame[w++] = 0;          /* end of argv */
+		frame[w++] = str;
+		str += strlen(args->buf + (str - strings)) + 1;
+	}
+	if (args->count == argc)
+		frame[w++] = 0;
+	frame[w++] = 0;                      /* end of envp */
+	for (size_t i = 0; i < ARRAY_SIZE(auxv); i++) {
+		frame[w++] = auxv[i][0];
+		frame[w++] = auxv[i][1];
+	}
+	err = copy_to_mm(mm, sp, frame, w * 8);
+	kfree(frame);
+	return err ? err : (long)sp;
+}
+
+/* Load path into task t (not necessarily current) with the given argument
+ * strings: argv first (argc of them), then the environment. */
+int exec_into(struct task_struct *t, const char *path, struct arg_list *args, int argc)
+{
+	const struct initramfs_file *f = initramfs_lookup(path);
+	if (!f)
+		return -ENOENT;
+	if (!(f->mode & 0111))
+		return -EACCES;
+	struct mm_struct *mm = mm_create();
+	if (!mm)
+		return -ENOMEM;
+	unsigned long entry = 0, brk = 0, phdr = 0;
+	int err = load_elf(mm, f, &entry, &brk, &phdr);
+	long sp = err ? err : setup_stack(mm, args, argc, entry, phdr,
+					  ((const struct elf64_ehdr *)f->data)->phnum);
+	if (sp < 0) {
+		mm_destroy(mm);
+		return (int)sp;
+	}
+	mm->start_brk = mm->brk = brk;
+
+	/* Point of no return: swap in the new image. */
+	struct mm_struct *old = t->mm;
+	t->mm = mm;
+	if (t == current)
+		switch_mm(mm);
+	if (old)
+		mm_destroy(old);
+	const char *base = path;
+	for (const char *p = path; *p; p++)
+		if (*p == '/')
+			base = p + 1;
+	strlcpy(t->comm, base, TASK_COMM_LEN);
+
+	struct pt_regs *regs = task_pt_regs(t);
+	memset(regs, 0, sizeof(*regs));
+	regs->ip = entry;
+	regs->sp = sp;
+	regs->cs = __USER_CS;
+	regs->ss = __USER_DS;
+	regs->flags = X86_EFLAGS_IF | X86_EFLAGS_FIXED;
+	task_thread_info(t)->status &= ~TS_COMPAT;
+	return 0;
+}
+
+int kernel_execve(struct task_struct *t, const char *path, const char *const argv[],
+		  const char *const envp[])
+{
+	struct arg_list args = { kmalloc(MAX_ARG_BYTES), 0, 0 };
+	if (!args.buf)
+		return -ENOMEM;
+	int err = 0, argc = 0;
+	for (; argv[argc] && !err; argc++)
+		err = arg_add(&args, argv[argc], strlen(argv[argc]));
+	for (int i = 0; envp[i] && !err; i++)
+		err = arg_add(&args, envp[i], strlen(envp[i]));
+	if (!err)
+		err = exec_into(t, path, &args, argc);
+	kfree(args.buf);
+	return err;
+}
+
+static long do_execve(const char *ufilename, const void *uargv, const void *uenvp, bool compat)
+{
+	char path[PATH_MAX];
+	long len = strncpy_from_user(path, ufilename, sizeof(path));
+	if (len < 0)
+		return len;
+	if (!len)
+		return -ENOENT;
+	struct arg_list args = { kmalloc(MAX_ARG_BYTES), 0, 0 };
+	if (!args.buf)
+		return -ENOMEM;
+	long err = copy_strings(&args, uargv, compat);
+	int argc = args.count;
+	if (!err)
+		err = copy_strings(&args, uenvp, compat);
+	if (!err)
+		err = exec_into(current, path, &args, argc);
+	kfree(args.buf);
+	return err;
+}
+
+SYSCALL_DEFINE(sys_execve)
+{
+	return do_execve((const char *)a0, (const void *)a1, (const void *)a2, false);
+}
+
+SYSCALL_DEFINE(compat_sys_execve)
+{
+	return do_execve((const char *)(unsigned long)(u32)a0, (const void *)(unsigned long)(u32)a1,
+			 (const void *)(unsigned long)(u32)a2, true);
+}

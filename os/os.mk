@@ -1,0 +1,53 @@
+# The kernel: build/kernel.elf (ELF64 with DWARF; QEMU boots it through the
+# multiboot header) from os/ plus the lab functions under $(LAB_SOURCES_DIR).
+#
+# The complete kernel is os/ + solutions/. A student tree (make handout)
+# points LAB_SOURCES_DIR at the starter files instead; nothing in os/ holds a
+# second copy of a lab function.
+
+KERNEL          := $(BUILD)/kernel.elf
+KOBJDIR         := $(BUILD)/kernel
+LAB_SOURCES_DIR ?= solutions
+
+KERNEL_SRCS := $(sort $(wildcard os/boot/*.S os/arch/*.S os/arch/*.c os/kernel/*.c \
+                 os/mm/*.c os/entry/*.S os/entry/*.c os/lib/*.c os/tests/*.c \
+                 $(LAB_SOURCES_DIR)/*/*.c))
+KERNEL_SRCS := $(filter-out os/arch/asm-offsets.c,$(KERNEL_SRCS))
+KERNEL_OBJS := $(patsubst %,$(KOBJDIR)/%.o,$(KERNEL_SRCS))
+
+KINCLUDES := -Ios/include -I$(GEN) -I$(KOBJDIR)/gen
+KCPPFLAGS := $(KINCLUDES) -D__KERNEL__ -MMD -MP
+
+$(KOBJDIR)/%.c.o: %.c $(SYSCALL_HEADERS) $(KOBJDIR)/gen/asm-offsets.h
+	@mkdir -p $(dir $@)
+	$(KCC) $(KCFLAGS) $(KCPPFLAGS) -c $< -o $@
+
+$(KOBJDIR)/%.S.o: %.S $(SYSCALL_HEADERS) $(KOBJDIR)/gen/asm-offsets.h
+	@mkdir -p $(dir $@)
+	$(KCC) $(KCFLAGS) $(KCPPFLAGS) -D__ASSEMBLER__ -c $< -o $@
+
+# Struct offsets for the assembly, computed by the compiler (as Linux's
+# asm-offsets): never typed twice.
+$(KOBJDIR)/gen/asm-offsets.h: os/arch/asm-offsets.c $(wildcard os/include/*/*.h) $(SYSCALL_HEADERS)
+	@mkdir -p $(dir $@)
+	$(KCC) $(KCFLAGS) $(KINCLUDES) -S $< -o $(KOBJDIR)/gen/asm-offsets.s
+	{ echo '/* Generated from os/arch/asm-offsets.c: do not edit. */'; \
+	  sed -n 's/.*->\([A-Za-z0-9_]*\) \$$\{0,1\}\(-\{0,1\}[0-9]*\).*/#define \1 \2/p' \
+	      $(KOBJDIR)/gen/asm-offsets.s; } > $@.tmp && mv $@.tmp $@
+
+# Two links: the first finds where every function ends up, the second adds
+# the symbol table that panics use for backtraces. The table sits after all
+# code (kernel.ld), so adding it moves no function.
+$(KERNEL): $(KERNEL_OBJS) os/kernel.ld scripts/gen-ksyms
+	$(KLD) $(KLDFLAGS) -T os/kernel.ld -o $(KOBJDIR)/pass1.elf $(KERNEL_OBJS)
+	scripts/gen-ksyms $(KNM) $(KOBJDIR)/pass1.elf > $(KOBJDIR)/ksyms.S
+	$(KCC) $(KCFLAGS) -c $(KOBJDIR)/ksyms.S -o $(KOBJDIR)/ksyms.o
+	$(KLD) $(KLDFLAGS) -T os/kernel.ld -o $@ $(KERNEL_OBJS) $(KOBJDIR)/ksyms.o
+	@scripts/gen-ksyms --check $(KNM) $(KOBJDIR)/pass1.elf $@
+
+kernel: deps-kernel $(KERNEL)
+deps-kernel:
+	@scripts/deps kernel
+
+-include $(KERNEL_OBJS:.o=.d)
+.PHONY: kernel deps-kernel
