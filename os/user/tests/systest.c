@@ -95,7 +95,7 @@ static void test_read_write(void)
 	}
 	pages = (char *)r;
 	sys_munmap(pages + PAGE_SIZE, PAGE_SIZE);
-	memcpy(pages + PAGE_SIZE - 24, "# crossing the hole...\n", 24);
+	memcpy(pages + PAGE_SIZE - 24, "# crossing the hole....\n", 24);
 	r = sys_write(1, pages + PAGE_SIZE - 24, 64);
 	if (!running_on_ringside() && r == 24)
 		ktap_diag("this Linux file type takes the readable part first (24 bytes)");
