@@ -27,6 +27,10 @@ include mk/run.mk
 
 all: $(KERNEL) $(INITRAMFS) $(HOST_TOOLS)
 
+## deps             install every Debian package the project uses
+deps:
+	@scripts/deps kernel qemu host debug test tools
+
 clean:
 	rm -rf $(BUILD) compile_commands.json
 
@@ -36,5 +40,5 @@ compile_commands.json: FORCE
 help:
 	@sed -n 's/^#   //p' Makefile; sed -n 's/^## //p' $(MAKEFILE_LIST) | sort
 
-.PHONY: all clean help FORCE
+.PHONY: all clean help deps FORCE
 FORCE:

@@ -22,3 +22,10 @@ run: deps-qemu $(KERNEL) $(INITRAMFS)
 	 if [ $$status -ne 0 ]; then echo "*** $(PROG): launcher status $$status (see scripts/ringside-qemu --help) ***" >&2; exit $$status; fi
 
 .PHONY: qemu run deps-qemu
+
+## fuzz             throw N random syscalls at the kernel (make fuzz N=10000 SEED=7)
+N    ?= 10000
+SEED ?= 1
+fuzz: deps-qemu $(KERNEL) $(INITRAMFS)
+	@$(QEMU_LAUNCH) --timeout $$(( 60 + $(N) / 20 )) --append "init=/bin/fuzz quiet -- $(N) $(SEED)"
+.PHONY: fuzz

@@ -19,3 +19,17 @@ test-host:
 	@scripts/run-tests $(HOST_TEST_SUITES)
 
 .PHONY: test deps-test sanitize test-host
+
+# Generated documentation must match its sources.
+docs/syscalls.md: os/kernel/syscalls/syscall_64.tbl os/kernel/syscalls/syscall_32.tbl scripts/gen-syscall-doc
+	scripts/gen-syscall-doc > $@
+
+TEST_SUITES += docs
+test-docs:
+	@pass=0; fail=0; \
+	if scripts/gen-syscall-doc | cmp -s - docs/syscalls.md; then pass=$$((pass+1)); echo "ok docs/syscalls.md is current"; \
+	else fail=$$((fail+1)); echo "not ok docs/syscalls.md is stale: run make docs/syscalls.md"; fi; \
+	for f in README.md docs/boot.md docs/syscalls.md; do \
+	  if [ -s $$f ]; then pass=$$((pass+1)); else fail=$$((fail+1)); echo "not ok $$f missing"; fi; done; \
+	echo "$$pass passed, $$fail failed"; [ $$fail = 0 ]
+.PHONY: test-docs
