@@ -1,0 +1,353 @@
+/* commands: the command table and its handlers. */
+#include "commands.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "panels.h"
+
+static int need_args(struct session *s, int argc, int want, const char *usage)
+{
+	if (argc - 1 < want) {
+		session_error(s, "usage: %s", usage);
+		return -1;
+	}
+	return 0;
+}
+
+static int count_arg(int argc, char **argv)
+{
+	int n = argc > 1 ? atoi(argv[1]) : 1;
+	return n > 0 ? n : 1;
+}
+
+static int cmd_step(struct session *s, int argc, char **argv, const char *rest)
+{
+	(void)rest;
+	for (int i = 0; i < count_arg(argc, argv); i++)
+		if (session_step_line(s, false))
+			return -1;
+	return 0;
+}
+
+static int cmd_next(struct session *s, int argc, char **argv, const char *rest)
+{
+	(void)rest;
+	for (int i = 0; i < count_arg(argc, argv); i++)
+		if (session_step_line(s, true))
+			return -1;
+	return 0;
+}
+
+static int cmd_stepi(struct session *s, int argc, char **argv, const char *rest)
+{
+	(void)rest;
+	return session_stepi(s, count_arg(argc, argv)) ? -1 : 0;
+}
+
+static int cmd_finish(struct session *s, int argc, char **argv, const char *rest)
+{
+	(void)argc, (void)argv, (void)rest;
+	return session_finish(s) ? -1 : 0;
+}
+
+static int cmd_continue(struct session *s, int argc, char **argv, const char *rest)
+{
+	(void)argc, (void)argv, (void)rest;
+	return session_run(s, GOAL_BREAK, 0) ? -1 : 0;
+}
+
+static int cmd_interrupt(struct session *s, int argc, char **argv, const char *rest)
+{
+	(void)argc, (void)argv, (void)rest;
+	if (!s->t.running) {
+		session_printf(s, "the CPU is already stopped");
+		return 0;
+	}
+	return session_interrupt(s) ? -1 : 0;
+}
+
+static int cmd_syscall(struct session *s, int argc, char **argv, const char *rest)
+{
+	(void)rest;
+	for (int i = 0; i < count_arg(argc, argv); i++)
+		if (session_run(s, GOAL_SYSCALL, 0))
+			return -1;
+	return 0;
+}
+
+static int cmd_sysexit(struct session *s, int argc, char **argv, const char *rest)
+{
+	(void)argc, (void)argv, (void)rest;
+	return session_run(s, GOAL_USER, 0) ? -1 : 0;
+}
+
+static int cmd_break(struct session *s, int argc, char **argv, const char *rest)
+{
+	(void)rest;
+	if (need_args(s, argc, 1, "break FUNCTION | FILE:LINE | *ADDRESS"))
+		return -1;
+	return session_break(s, argv[1], false);
+}
+
+static int cmd_tbreak(struct session *s, int argc, char **argv, const char *rest)
+{
+	(void)rest;
+	if (need_args(s, argc, 1, "tbreak FUNCTION | FILE:LINE | *ADDRESS"))
+		return -1;
+	return session_break(s, argv[1], true);
+}
+
+static int cmd_delete(struct session *s, int argc, char **argv, const char *rest)
+{
+	(void)rest;
+	if (argc == 1) {
+		while (s->nbps)
+			session_delete(s, s->bps[0].id);
+		session_printf(s, "all breakpoints deleted");
+		return 0;
+	}
+	for (int i = 1; i < argc; i++) {
+		char *end;
+		long id = strtol(argv[i], &end, 10);
+		if (*end || session_delete(s, (int)id)) {
+			if (*end)
+				session_error(s, "delete: '%s' is not a breakpoint number", argv[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int cmd_watch(struct session *s, int argc, char **argv, const char *rest)
+{
+	(void)rest;
+	if (need_args(s, argc, 1, "watch tif | GLOBAL | *ADDRESS [LENGTH]"))
+		return -1;
+	return session_watch(s, argv[1], argc > 2 ? atoi(argv[2]) : 0);
+}
+
+static int cmd_print(struct session *s, int argc, char **argv, const char *rest)
+{
+	(void)argv;
+	if (need_args(s, argc, 1, "print EXPRESSION (rax, $rip, cpu_data.current_task->pid, ptregs.orig_ax)"))
+		return -1;
+	return session_print(s, rest);
+}
+
+static int cmd_x(struct session *s, int argc, char **argv, const char *rest)
+{
+	(void)rest;
+	if (need_args(s, argc, 1, "x ADDRESS|SYMBOL [QWORDS]"))
+		return -1;
+	uint64_t addr;
+	char desc[256];
+	if (!session_resolve(s, argv[1], &addr, desc, sizeof desc)) {
+		session_error(s, "x: %s", desc);
+		return -1;
+	}
+	int n = argc > 2 ? atoi(argv[2]) : 4;
+	if (n < 1 || n > 256)
+		n = 4;
+	for (int i = 0; i < n; i++) {
+		uint64_t v;
+		int rc = target_read_memory(&s->t, addr + 8 * (uint64_t)i, &v, 8);
+		if (rc) {
+			session_error(s, "x: %#" PRIx64 ": %s", addr + 8 * (uint64_t)i, s->t.error);
+			return -1;
+		}
+		session_printf(s, "%#" PRIx64 ": 0x%016" PRIx64, addr + 8 * (uint64_t)i, v);
+	}
+	return 0;
+}
+
+static int cmd_set(struct session *s, int argc, char **argv, const char *rest)
+{
+	(void)rest;
+	if (argc >= 4 && strcmp(argv[1], "reg") == 0)
+		return session_set_reg(s, argv[2], argv[3]);
+	if (argc >= 4 && strcmp(argv[1], "tif") == 0)
+		return session_set_tif(s, argv[2], argv[3]);
+	if (argc >= 3 && strcmp(argv[1], "timeout") == 0) {
+		int sec = atoi(argv[2]);
+		if (sec <= 0) {
+			session_error(s, "set timeout: want a number of seconds");
+			return -1;
+		}
+		s->run_timeout_ms = sec * 1000;
+		return 0;
+	}
+	if (argc >= 3 && strcmp(argv[1], "height") == 0) {
+		int h = atoi(argv[2]);
+		s->height = h >= 5 && h <= 200 ? h : 30;
+		return 0;
+	}
+	if (argc >= 3 && strcmp(argv[1], "width") == 0) {
+		int w = atoi(argv[2]);
+		s->width = w >= 40 && w <= 400 ? w : 100;
+		return 0;
+	}
+	session_error(s, "usage: set reg NAME VALUE | set tif FLAG on|off | set timeout SECONDS | set width COLUMNS | set height ROWS");
+	return -1;
+}
+
+static int cmd_panel(struct session *s, int argc, char **argv, const char *rest)
+{
+	(void)rest;
+	if (argc < 2) {
+		session_error(s, "usage: panel NAME; panels:");
+		for (int i = 0; i < panel_type_count; i++)
+			session_printf(s, "  %-12s %s", panel_types[i].name, panel_types[i].help);
+		return -1;
+	}
+	const struct panel_type *p = panel_find(argv[1]);
+	if (!p) {
+		session_error(s, "no panel '%s' (try: panel)", argv[1]);
+		return -1;
+	}
+	if (s->batch) {
+		panel_print(s, p, s->width, s->out);
+		fflush(s->out);
+		return 0;
+	}
+	/* On screen: show the panel's layout if one has it first. */
+	for (int i = 0; i < layout_count; i++)
+		if (strcmp(layouts[i].slots[0].panel, p->name) == 0)
+			s->layout = i;
+	return 0;
+}
+
+static int cmd_layout(struct session *s, int argc, char **argv, const char *rest)
+{
+	(void)rest;
+	int i = argc > 1 ? layout_find(argv[1]) : (s->layout + 1) % layout_count;
+	if (i < 0) {
+		session_error(s, "no layout '%s'; layouts:", argv[1]);
+		for (int k = 0; k < layout_count; k++)
+			session_printf(s, "  %-10s %s", layouts[k].name, layouts[k].help);
+		return -1;
+	}
+	s->layout = i;
+	session_printf(s, "layout %s", layouts[i].name);
+	return 0;
+}
+
+static int cmd_attach(struct session *s, int argc, char **argv, const char *rest)
+{
+	(void)rest;
+	if (need_args(s, argc, 1, "attach HOST:PORT | unix:PATH"))
+		return -1;
+	if (s->t.connected)
+		target_close(&s->t);
+	return session_attach(s, argv[1]) ? -1 : 0;
+}
+
+static int cmd_echo(struct session *s, int argc, char **argv, const char *rest)
+{
+	(void)argc, (void)argv;
+	session_printf(s, "%s", rest);
+	return 0;
+}
+
+static int cmd_help(struct session *s, int argc, char **argv, const char *rest)
+{
+	(void)rest;
+	for (int i = 0; i < command_count; i++) {
+		const struct command *c = &commands[i];
+		if (argc > 1 && strcmp(argv[1], c->name) && (!c->alias || strcmp(argv[1], c->alias)))
+			continue;
+		session_printf(s, "%-10s %-4s %-28s %s", c->name, c->alias ? c->alias : "", c->args, c->help);
+	}
+	return 0;
+}
+
+static int cmd_quit(struct session *s, int argc, char **argv, const char *rest)
+{
+	(void)argc, (void)argv, (void)rest;
+	s->quit = true;
+	return 0;
+}
+
+const struct command commands[] = {
+	{ "step", "s", "[N]", cmd_step, "run to the next source line, into calls" },
+	{ "next", "n", "[N]", cmd_next, "run to the next source line, over calls" },
+	{ "stepi", "si", "[N]", cmd_stepi, "execute N instructions (default 1)" },
+	{ "finish", "fin", "", cmd_finish, "run until the current function returns; print its value" },
+	{ "continue", "c", "", cmd_continue, "run until a breakpoint, a watchpoint or Ctrl-C" },
+	{ "interrupt", NULL, "", cmd_interrupt, "stop a running CPU (Ctrl-C on the screen)" },
+	{ "syscall", "y", "[N]", cmd_syscall, "run to the next syscall entry (SYSCALL or int $0x80)" },
+	{ "sysexit", "x", "", cmd_sysexit, "run until this syscall returns to user mode" },
+	{ "break", "b", "LOCATION", cmd_break, "breakpoint at FUNCTION, FILE:LINE or *ADDRESS" },
+	{ "tbreak", NULL, "LOCATION", cmd_tbreak, "breakpoint that deletes itself when hit" },
+	{ "delete", "d", "[ID...]", cmd_delete, "delete breakpoints (all without IDs)" },
+	{ "watch", NULL, "tif|GLOBAL|*ADDR [LEN]", cmd_watch, "hardware write watchpoint; `watch tif` records who sets each TIF bit" },
+	{ "print", "p", "EXPRESSION", cmd_print, "a register, a global, struct fields (a.b->c[i]) or ptregs.NAME" },
+	{ "x", NULL, "ADDRESS [N]", cmd_x, "N quadwords of memory" },
+	{ "set", NULL, "reg|tif|timeout|width|height", cmd_set, "set reg NAME VALUE; set tif FLAG on|off (what-if); set timeout S; panel size" },
+	{ "panel", NULL, "NAME", cmd_panel, "print a panel as text (batch) or show it (screen)" },
+	{ "layout", "l", "[NAME]", cmd_layout, "switch the screen layout (next one without NAME)" },
+	{ "attach", NULL, "HOST:PORT", cmd_attach, "connect to a QEMU gdbstub" },
+	{ "echo", NULL, "TEXT", cmd_echo, "print TEXT (for batch scripts)" },
+	{ "help", "h", "[COMMAND]", cmd_help, "this list" },
+	{ "quit", "q", "", cmd_quit, "leave ringdb (a QEMU it started is stopped)" },
+};
+const int command_count = sizeof commands / sizeof *commands;
+
+int command_execute(struct session *s, const char *line)
+{
+	while (*line == ' ' || *line == '\t')
+		line++;
+	if (*line == '\0' || *line == '#')
+		return 0;
+	char buf[1024];
+	snprintf(buf, sizeof buf, "%s", line);
+	size_t len = strlen(buf);
+	while (len && (buf[len - 1] == '\n' || buf[len - 1] == ' ' || buf[len - 1] == '\r'))
+		buf[--len] = '\0';
+	/* REST: everything after the command word, as typed. */
+	const char *rest = line + strcspn(line, " \t");
+	while (*rest == ' ' || *rest == '\t')
+		rest++;
+	char rest_copy[1024];
+	snprintf(rest_copy, sizeof rest_copy, "%s", rest);
+	size_t rl = strlen(rest_copy);
+	while (rl && (rest_copy[rl - 1] == '\n' || rest_copy[rl - 1] == ' ' || rest_copy[rl - 1] == '\r'))
+		rest_copy[--rl] = '\0';
+	char *argv[16];
+	int argc = 0;
+	char *save = NULL;
+	for (char *tok = strtok_r(buf, " \t", &save); tok && argc < 16; tok = strtok_r(NULL, " \t", &save))
+		argv[argc++] = tok;
+	for (int i = 0; i < command_count; i++) {
+		const struct command *c = &commands[i];
+		if (strcmp(argv[0], c->name) == 0 || (c->alias && strcmp(argv[0], c->alias) == 0)) {
+			int errors = s->errors;
+			int rc = c->run(s, argc, argv, rest_copy);
+			if (rc && s->errors == errors)
+				s->errors++;
+			return rc ? -1 : 0;
+		}
+	}
+	session_error(s, "unknown command '%s' (help lists them)", argv[0]);
+	return -1;
+}
+
+void commands_print_help(FILE *out)
+{
+	for (int i = 0; i < command_count; i++) {
+		const struct command *c = &commands[i];
+		char name[32];
+		snprintf(name, sizeof name, "%s%s%s", c->name, c->alias ? ", " : "", c->alias ? c->alias : "");
+		fprintf(out, "  %-14s %-26s %s\n", name, c->args, c->help);
+	}
+}
+
+void commands_print_markdown(FILE *out)
+{
+	fprintf(out, "| command | alias | arguments | what it does |\n|---|---|---|---|\n");
+	for (int i = 0; i < command_count; i++) {
+		const struct command *c = &commands[i];
+		fprintf(out, "| `%s` | %s | %s | %s |\n", c->name, c->alias ? c->alias : "", c->args, c->help);
+	}
+}

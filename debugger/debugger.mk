@@ -1,0 +1,122 @@
+# ringdb, the ncurses debugger on QEMU's gdbstub (debugger/), its tests, and
+# the make targets around it: debug, qemu-gdb, fuzz-rsp.
+#
+## make debug [PROG=name] [APPEND="..."]   boot halted and open ringdb
+## make qemu-gdb                          boot halted with a gdbstub on a printed port
+## make fuzz-rsp [FUZZ_SECONDS=600]        fuzz ringdb's packet parser longer
+
+RINGDB_DIR  := debugger
+RINGDB_OUT  := $(HOST_OUT)/ringdb
+RINGDB      := $(BIN)/ringdb
+RINGDB_PKGS := ncursesw libdw capstone
+
+# Layers, bottom up; everything but ui.c and main.c builds without ncurses.
+RINGDB_CORE := transport rsp target symbols disasm syscalls kmodel textbuf panels commands session
+RINGDB_CORE_OBJS := $(RINGDB_CORE:%=$(RINGDB_OUT)/%.o)
+RINGDB_OBJS := $(RINGDB_CORE_OBJS) $(RINGDB_OUT)/ui.o $(RINGDB_OUT)/main.o
+
+# Display strings are cut to their field on purpose: no truncation warnings.
+RINGDB_CFLAGS = $(HOST_CFLAGS) -Wno-format-truncation -I$(GEN) -I$(RINGDB_OUT) -iquote os/include $(shell pkg-config --cflags $(RINGDB_PKGS) 2>/dev/null)
+RINGDB_LIBS   = $(shell pkg-config --libs $(RINGDB_PKGS) 2>/dev/null || echo -lncursesw -ltinfo -ldw -lelf -lcapstone)
+
+# TIF numbers and masks come from the kernel's own header, never retyped.
+RINGDB_TIF := $(RINGDB_OUT)/ringdb_tif.h
+$(RINGDB_TIF): os/include/asm/thread_info.h $(RINGDB_DIR)/debugger.mk
+	@mkdir -p $(@D)
+	{ echo "/* Generated from $< by debugger/debugger.mk: do not edit. */"; \
+	  sed -n 's/^#define[ \t]\{1,\}TIF_\([A-Z0-9_]\{1,\}\)[ \t]\{1,\}[0-9]\{1,\}.*/TIF_FLAG(\1)/p' $<; } > $@.tmp && mv $@.tmp $@
+
+HOST_TOOLS += $(RINGDB)
+
+$(RINGDB_OUT)/%.o: $(RINGDB_DIR)/%.c $(wildcard $(RINGDB_DIR)/*.h) $(SYSCALL_HEADERS) $(RINGDB_TIF)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(RINGDB_CFLAGS) -c $< -o $@
+
+$(RINGDB): $(RINGDB_OBJS)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ $(RINGDB_LIBS) -o $@
+
+ringdb: $(RINGDB)
+
+# --- unit tests (cmocka; host only) ------------------------------------------
+RINGDB_TESTS := test_rsp test_target
+RINGDB_TEST_BINS := $(RINGDB_TESTS:%=$(RINGDB_OUT)/tests/%)
+RINGDB_FIXTURE_ELF := $(RINGDB_OUT)/tests/fixture-kernel.elf
+
+$(RINGDB_OUT)/tests/%.o: $(RINGDB_DIR)/tests/%.c $(wildcard $(RINGDB_DIR)/tests/*.h $(RINGDB_DIR)/*.h) $(SYSCALL_HEADERS) $(RINGDB_TIF)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(RINGDB_CFLAGS) -Ios/include -DTRANSCRIPTS='"$(RINGDB_DIR)/tests/transcripts"' \
+	  -DFIXTURE_ELF='"$(RINGDB_FIXTURE_ELF)"' -DGOLDEN='"$(RINGDB_DIR)/tests/golden"' -c $< -o $@
+
+$(RINGDB_OUT)/tests/test_rsp: $(RINGDB_OUT)/tests/test_rsp.o $(RINGDB_OUT)/rsp.o $(RINGDB_OUT)/transport.o
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -lcmocka -o $@
+$(RINGDB_OUT)/tests/test_target: $(RINGDB_OUT)/tests/test_target.o $(RINGDB_OUT)/tests/scenario.o \
+		$(RINGDB_OUT)/tests/fake_stub.o $(RINGDB_OUT)/rsp.o $(RINGDB_OUT)/transport.o $(RINGDB_OUT)/target.o
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -lcmocka -pthread -o $@
+$(RINGDB_OUT)/tests/test_model $(RINGDB_OUT)/tests/test_screen: $(RINGDB_OUT)/tests/%: $(RINGDB_OUT)/tests/%.o \
+		$(RINGDB_OUT)/tests/fake_stub.o $(RINGDB_CORE_OBJS) $(RINGDB_FIXTURE_ELF)
+	$(HOST_CC) $(HOST_LDFLAGS) $(filter %.o,$^) $(RINGDB_LIBS) -lcmocka -pthread -o $@
+
+# A small ELF with DWARF shaped like the kernel's structures, for the
+# symbol and model tests (built with the host compiler, never run).
+$(RINGDB_FIXTURE_ELF): $(RINGDB_DIR)/tests/fixture/kernel_shapes.c os/include/asm/ptrace.h os/include/asm/thread_info.h
+	@mkdir -p $(@D)
+	$(HOST_CC) -g -O0 -Ios/include -ffreestanding -fno-pie -no-pie -nostdlib -static \
+	  -Wl,--build-id=none -Wl,-e,entry_SYSCALL_64 $< -o $@
+
+TEST_SUITES      += ringdb-unit ringdb-fuzz ringdb-integration
+HOST_TEST_SUITES += ringdb-unit
+
+test-ringdb-unit: $(RINGDB_TEST_BINS)
+	@$(RINGDB_DIR)/tests/run-unit $(RINGDB_TEST_BINS)
+
+# --- fuzzing (clang + libFuzzer, ASan/UBSan) ---------------------------------
+RINGDB_FUZZER := $(BUILD)/fuzz/fuzz_rsp
+RINGDB_FUZZ_SRC := $(RINGDB_DIR)/tests/fuzz_rsp.c $(RINGDB_DIR)/rsp.c $(RINGDB_DIR)/target.c $(RINGDB_DIR)/transport.c
+FUZZ_RUNS    ?= 200000
+FUZZ_SECONDS ?= 600
+
+$(RINGDB_FUZZER): $(RINGDB_FUZZ_SRC) $(wildcard $(RINGDB_DIR)/*.h)
+	@mkdir -p $(@D)
+	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+	  -fno-sanitize-recover=all $(RINGDB_FUZZ_SRC) -o $@
+
+# A fixed number of runs (not a time budget) so the suite's result does not
+# depend on the machine's speed.
+test-ringdb-fuzz: $(RINGDB_FUZZER)
+	@mkdir -p $(BUILD)/fuzz/corpus
+	@if $(RINGDB_FUZZER) -runs=$(FUZZ_RUNS) -seed=1 -max_len=4096 $(BUILD)/fuzz/corpus \
+	      $(RINGDB_DIR)/tests/fuzz-seeds > $(BUILD)/fuzz/last.log 2>&1; then \
+	  tail -n 2 $(BUILD)/fuzz/last.log; echo "1 passed, 0 failed"; \
+	else tail -n 40 $(BUILD)/fuzz/last.log; echo "0 passed, 1 failed"; exit 1; fi
+
+fuzz-rsp: $(RINGDB_FUZZER)
+	@mkdir -p $(BUILD)/fuzz/corpus
+	$(RINGDB_FUZZER) -max_total_time=$(FUZZ_SECONDS) -max_len=4096 $(BUILD)/fuzz/corpus $(RINGDB_DIR)/tests/fuzz-seeds
+
+# --- integration (live QEMU + the kernel, through the launcher) -------------
+test-ringdb-integration: $(RINGDB)
+	@$(RINGDB_DIR)/tests/integration $(RINGDB) $(KERNEL) $(INITRAMFS)
+
+# Rebuild the captured transcripts from a real QEMU (run by hand).
+RINGDB_CAPTURE := $(RINGDB_OUT)/tests/capture
+$(RINGDB_CAPTURE): $(RINGDB_OUT)/tests/capture.o $(RINGDB_OUT)/tests/scenario.o \
+		$(RINGDB_OUT)/rsp.o $(RINGDB_OUT)/transport.o $(RINGDB_OUT)/target.o
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@
+ringdb-transcripts: $(RINGDB_CAPTURE)
+	$(RINGDB_DIR)/tests/capture-transcripts $(RINGDB_CAPTURE) $(RINGDB_OUT)/tests
+
+# --- starting QEMU ------------------------------------------------------------
+PROG   ?=
+APPEND ?=
+debug_append = $(strip $(if $(PROG),init=/bin/$(PROG)) $(APPEND))
+
+debug: $(RINGDB) $(KERNEL) $(INITRAMFS)
+	@scripts/deps kernel qemu host
+	$(RINGDB) --kernel $(KERNEL) --initrd $(INITRAMFS) $(if $(debug_append),--append "$(debug_append)")
+
+qemu-gdb: $(KERNEL) $(INITRAMFS)
+	@scripts/deps kernel qemu
+	scripts/ringside-qemu --kernel $(KERNEL) --initrd $(INITRAMFS) --gdb auto $(if $(debug_append),--append "$(debug_append)")
+
+.PHONY: ringdb test-ringdb-unit test-ringdb-fuzz test-ringdb-integration fuzz-rsp ringdb-transcripts debug qemu-gdb

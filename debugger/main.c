@@ -1,0 +1,223 @@
+/* ringdb: a debugger for the syscall boundary, on QEMU's gdbstub.
+ * Options, batch mode, and the start of a session. */
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "panels.h"
+#include "session.h"
+#include "ui.h"
+
+enum {
+	EXIT_OK = 0,
+	EXIT_COMMAND_FAILED = 1, /* a batch command failed */
+	EXIT_USAGE = 2,
+	EXIT_NO_TARGET = 3,      /* QEMU could not be started or reached */
+	EXIT_NO_SYMBOLS = 4,     /* the kernel ELF could not be read */
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: ringdb --kernel FILE [--initrd FILE] [--append CMDLINE] [options]\n"
+		"       ringdb --attach HOST:PORT|unix:PATH [--symbols FILE] [options]\n"
+		"\n"
+		"A debugger for the x86-64 syscall boundary on QEMU's gdbstub: source,\n"
+		"registers, pt_regs, TIF flags and the entry/exit pipeline on one screen.\n"
+		"\n"
+		"options:\n"
+		"  --kernel FILE      start QEMU (scripts/ringside-qemu) on FILE, halted, and load its symbols\n"
+		"  --initrd FILE      initramfs for --kernel (default: build/initramfs.cpio)\n"
+		"  --append CMDLINE   kernel command line for --kernel (e.g. \"init=/bin/getpid\")\n"
+		"  --attach WHERE     connect to a running gdbstub (HOST:PORT, PORT or unix:PATH)\n"
+		"  --symbols FILE     kernel ELF for symbols with --attach (default: build/kernel.elf)\n"
+		"  --launcher PATH    the QEMU launcher (default: scripts/ringside-qemu next to build/)\n"
+		"  --batch FILE       run the commands in FILE without a screen ('-' = stdin)\n"
+		"  -ex CMD            run CMD without a screen (repeatable; after --batch)\n"
+		"  --log-rsp FILE     write the RSP transcript to FILE\n"
+		"  --width N          width of panels printed in batch mode (default 100)\n"
+		"  --timeout SECONDS  batch: interrupt a run that has not stopped by then (default 30)\n"
+		"  --help-markdown    print the command table as markdown (docs/ringdb.md)\n"
+		"  -h, --help         this text\n"
+		"\n"
+		"commands (batch, -ex, or ':' on the screen):\n");
+	commands_print_help(out);
+	fprintf(out, "\npanels (panel NAME): ");
+	for (int i = 0; i < panel_type_count; i++)
+		fprintf(out, "%s%s", i ? " " : "", panel_types[i].name);
+	fprintf(out, "\nlayouts (layout NAME): ");
+	for (int i = 0; i < layout_count; i++)
+		fprintf(out, "%s%s", i ? " " : "", layouts[i].name);
+	fprintf(out,
+		"\n\nexit status: 0 ok, 1 a batch command failed, 2 usage, 3 QEMU not started or\n"
+		"not reachable, 4 the kernel ELF is unreadable.\n");
+}
+
+/* The launcher sits in scripts/ of the tree that holds the kernel (or
+ * the current directory). */
+static void find_launcher(char *out, size_t cap, const char *kernel)
+{
+	const char *env = getenv("RINGSIDE_QEMU");
+	if (env) {
+		snprintf(out, cap, "%s", env);
+		return;
+	}
+	char path[PATH_MAX];
+	if (kernel && realpath(kernel, path)) {
+		/* KERNEL is usually TREE/build/kernel.elf */
+		char *d = dirname(path);
+		char cand[PATH_MAX + 64];
+		snprintf(cand, sizeof cand, "%s/../scripts/ringside-qemu", d);
+		if (access(cand, X_OK) == 0) {
+			snprintf(out, cap, "%s", cand);
+			return;
+		}
+	}
+	snprintf(out, cap, "scripts/ringside-qemu");
+}
+
+static int run_batch_file(struct session *s, const char *path)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	if (!f) {
+		fprintf(stderr, "ringdb: cannot read %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	char line[1024];
+	while (!s->quit && fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0] && line[0] != '#')
+			fprintf(s->out, "(ringdb) %s\n", line);
+		command_execute(s, line);
+	}
+	if (f != stdin)
+		fclose(f);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *kernel = NULL, *initrd = NULL, *append = NULL, *attach = NULL, *symbols = NULL;
+	const char *batch = NULL, *log_rsp = NULL, *launcher_opt = NULL;
+	const char *ex[64];
+	int nex = 0, width = 100, timeout_s = 30;
+
+	/* GDB spells it -ex; getopt_long_only would accept that but also
+	 * mangle other short options, so translate it first. */
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "-ex") == 0)
+			argv[i] = "--ex";
+	static const struct option opts[] = {
+		{ "kernel", required_argument, NULL, 'k' }, { "initrd", required_argument, NULL, 'i' },
+		{ "append", required_argument, NULL, 'a' }, { "attach", required_argument, NULL, 'A' },
+		{ "symbols", required_argument, NULL, 'S' }, { "batch", required_argument, NULL, 'b' },
+		{ "ex", required_argument, NULL, 'e' }, { "log-rsp", required_argument, NULL, 'L' },
+		{ "width", required_argument, NULL, 'w' }, { "timeout", required_argument, NULL, 't' },
+		{ "launcher", required_argument, NULL, 'l' }, { "help-markdown", no_argument, NULL, 'M' },
+		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
+	};
+	int c;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k': kernel = optarg; break;
+		case 'i': initrd = optarg; break;
+		case 'a': append = optarg; break;
+		case 'A': attach = optarg; break;
+		case 'S': symbols = optarg; break;
+		case 'b': batch = optarg; break;
+		case 'e':
+			if (nex < 64)
+				ex[nex++] = optarg;
+			break;
+		case 'L': log_rsp = optarg; break;
+		case 'w': width = atoi(optarg); break;
+		case 't': timeout_s = atoi(optarg); break;
+		case 'l': launcher_opt = optarg; break;
+		case 'M': commands_print_markdown(stdout); return EXIT_OK;
+		case 'h': usage(stdout); return EXIT_OK;
+		default:
+			fprintf(stderr, "ringdb: see --help\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "ringdb: unexpected argument '%s' (see --help)\n", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (kernel && attach) {
+		fprintf(stderr, "ringdb: give --kernel (start QEMU) or --attach (use a running one), not both\n");
+		return EXIT_USAGE;
+	}
+	if (!kernel && !attach) {
+		fprintf(stderr, "ringdb: nothing to debug: give --kernel build/kernel.elf or --attach HOST:PORT (see --help)\n");
+		return EXIT_USAGE;
+	}
+	if (timeout_s <= 0 || width < 40) {
+		fprintf(stderr, "ringdb: --timeout wants seconds > 0, --width at least 40\n");
+		return EXIT_USAGE;
+	}
+
+	static struct session s;
+	session_init(&s);
+	s.batch = batch || nex > 0;
+	s.width = width;
+	s.run_timeout_ms = timeout_s * 1000;
+	if (log_rsp) {
+		s.t.conn.log = fopen(log_rsp, "w");
+		if (!s.t.conn.log) {
+			fprintf(stderr, "ringdb: cannot write %s: %s\n", log_rsp, strerror(errno));
+			return EXIT_USAGE;
+		}
+	}
+	/* Before the screen exists, messages go to the terminal. */
+	bool batch_mode = s.batch;
+	s.batch = true;
+	const char *elf = kernel ? kernel : symbols ? symbols : (access("build/kernel.elf", R_OK) == 0 ? "build/kernel.elf" : NULL);
+	if (elf && session_load_symbols(&s, elf) < 0) {
+		session_free(&s);
+		return EXIT_NO_SYMBOLS;
+	}
+	if (!elf)
+		session_printf(&s, "warning: no kernel symbols (give --symbols FILE): addresses only");
+	int rc;
+	if (kernel) {
+		char launcher[PATH_MAX];
+		if (launcher_opt)
+			snprintf(launcher, sizeof launcher, "%s", launcher_opt);
+		else
+			find_launcher(launcher, sizeof launcher, kernel);
+		if (!initrd && access("build/initramfs.cpio", R_OK) == 0)
+			initrd = "build/initramfs.cpio";
+		rc = session_start_qemu(&s, launcher, kernel, initrd, append);
+	} else {
+		rc = session_attach(&s, attach);
+	}
+	if (rc) {
+		session_free(&s);
+		return EXIT_NO_TARGET;
+	}
+	s.batch = batch_mode;
+	int status = EXIT_OK;
+	if (s.batch) {
+		if (batch && run_batch_file(&s, batch) < 0)
+			status = EXIT_USAGE;
+		for (int i = 0; i < nex && !s.quit; i++) {
+			fprintf(s.out, "(ringdb) %s\n", ex[i]);
+			command_execute(&s, ex[i]);
+		}
+		if (status == EXIT_OK && s.errors)
+			status = EXIT_COMMAND_FAILED;
+	} else if (ui_run(&s) != 0) {
+		status = EXIT_USAGE;
+	}
+	session_free(&s);
+	if (s.t.conn.log)
+		fclose(s.t.conn.log);
+	return status;
+}

@@ -1,0 +1,1046 @@
+/* session: execution control, breakpoints, print, what-if. */
+#include "session.h"
+
+#include <dwarf.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "disasm.h"
+
+void session_init(struct session *s)
+{
+	memset(s, 0, sizeof *s);
+	target_init(&s->t);
+	s->next_bp_id = 1;
+	s->run_timeout_ms = 30000;
+	s->out = stdout;
+	s->width = 100;
+	s->height = 30;
+	kmodel_init(&s->model, &s->t, NULL);
+}
+
+void session_free(struct session *s)
+{
+	if (s->t.connected) {
+		if (s->t.running)
+			target_interrupt(&s->t, NULL);
+		if (s->qemu_pid == 0)
+			target_detach(&s->t); /* leave someone else's QEMU running */
+		else
+			target_close(&s->t);
+	}
+	if (s->qemu_pid > 0) {
+		/* Our own QEMU: stop it (never through the `k` packet). */
+		kill(s->qemu_pid, SIGTERM);
+		waitpid(s->qemu_pid, NULL, 0);
+		s->qemu_pid = 0;
+	}
+	if (s->sock_path[0])
+		unlink(s->sock_path);
+	symbols_close(s->syms);
+	s->syms = NULL;
+}
+
+static void vlog(struct session *s, bool error, const char *fmt, va_list ap)
+{
+	char line[LOG_WIDTH * 4];
+	vsnprintf(line, sizeof line, fmt, ap);
+	/* Multi-line messages become several log lines. */
+	char *save = NULL;
+	for (char *l = strtok_r(line, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		snprintf(s->log[s->log_count % LOG_LINES], LOG_WIDTH, "%s%s", error ? "error: " : "", l);
+		s->log_count++;
+		if (s->batch) {
+			FILE *f = error ? stderr : s->out;
+			fprintf(f, "%s%s\n", error ? "ringdb: " : "", l);
+			fflush(f);
+		}
+	}
+}
+
+void session_printf(struct session *s, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vlog(s, false, fmt, ap);
+	va_end(ap);
+}
+
+void session_error(struct session *s, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vlog(s, true, fmt, ap);
+	va_end(ap);
+	s->errors++;
+}
+
+bool session_alive(const struct session *s)
+{
+	return s->t.connected;
+}
+
+/* Report a failed target operation; a dead QEMU gets its own message. */
+static int target_failed(struct session *s, int rc)
+{
+	if (rc == TARGET_DEAD)
+		session_error(s, "%s. History and breakpoints are kept; `attach HOST:PORT` or restart ringdb to go on.",
+			      s->t.error);
+	else
+		session_error(s, "%s", s->t.error);
+	return rc;
+}
+
+int session_load_symbols(struct session *s, const char *kernel)
+{
+	char err[512];
+	struct symbols *syms = symbols_open(kernel, err, sizeof err);
+	if (!syms) {
+		session_error(s, "%s", err);
+		return -1;
+	}
+	symbols_close(s->syms);
+	s->syms = syms;
+	snprintf(s->kernel_path, sizeof s->kernel_path, "%s", kernel);
+	if (syms->warning[0])
+		session_printf(s, "warning: %s", syms->warning);
+	kmodel_init(&s->model, &s->t, syms);
+	if (!s->model.have_layout && s->model.problem[0] && !syms->warning[0])
+		session_printf(s, "warning: %s", s->model.problem);
+	return 0;
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
+}
+
+int session_start_qemu(struct session *s, const char *launcher, const char *kernel, const char *initrd,
+		       const char *append)
+{
+	snprintf(s->sock_path, sizeof s->sock_path, "/tmp/ringdb-%d.sock", (int)getpid());
+	snprintf(s->console_path, sizeof s->console_path, "/tmp/ringdb-%d.console", (int)getpid());
+	unlink(s->sock_path);
+	char gdb[160];
+	snprintf(gdb, sizeof gdb, "unix:%s", s->sock_path);
+	pid_t pid = fork();
+	if (pid < 0) {
+		session_error(s, "fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		/* The serial console goes to a file: the screen belongs to ringdb. */
+		FILE *con = fopen(s->console_path, "w");
+		if (con) {
+			dup2(fileno(con), 1);
+			dup2(fileno(con), 2);
+		}
+		setpgid(0, 0);
+		const char *argv[16];
+		int n = 0;
+		argv[n++] = launcher;
+		argv[n++] = "--kernel";
+		argv[n++] = kernel;
+		if (initrd) {
+			argv[n++] = "--initrd";
+			argv[n++] = initrd;
+		}
+		if (append) {
+			argv[n++] = "--append";
+			argv[n++] = append;
+		}
+		argv[n++] = "--gdb";
+		argv[n++] = gdb;
+		argv[n] = NULL;
+		execv(launcher, (char **)argv);
+		fprintf(stderr, "ringdb: cannot run %s: %s\n", launcher, strerror(errno));
+		_exit(127);
+	}
+	s->qemu_pid = pid;
+	/* Wait for the socket to appear (QEMU creates it before starting). */
+	long deadline = now_ms() + 10000;
+	struct stat st;
+	while (stat(s->sock_path, &st) != 0) {
+		int status;
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			s->qemu_pid = 0;
+			session_error(s, "QEMU exited at once (status %d); its output is in %s",
+				      WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), s->console_path);
+			return -1;
+		}
+		if (now_ms() > deadline) {
+			session_error(s, "QEMU did not open %s within 10 s; see %s", s->sock_path, s->console_path);
+			return -1;
+		}
+		usleep(20000);
+	}
+	session_printf(s, "started QEMU (pid %d), console output in %s", (int)pid, s->console_path);
+	return session_attach(s, gdb);
+}
+
+static int install_tracing(struct session *s)
+{
+	/* Breakpoints on the pipeline's functions: each stop there is one
+	 * step of the pipeline map. Under TCG they cost nothing while unused. */
+	for (int i = 1; i < STAGE_COUNT; i++) {
+		uint64_t a = s->model.stage_addr[i];
+		if (!a || i == STAGE_SCHEDULE)
+			continue;
+		int rc = target_insert_bp(&s->t, BP_SOFTWARE, a, 1);
+		if (rc)
+			return target_failed(s, rc);
+	}
+	s->tracing = true;
+	return 0;
+}
+
+int session_attach(struct session *s, const char *where)
+{
+	int rc = target_connect(&s->t, where);
+	if (rc)
+		return target_failed(s, rc);
+	session_printf(s, "connected to %s: %s, %d registers (%d bytes), pc %#" PRIx64, where, s->t.arch,
+		       s->t.nregs, s->t.g_size, target_pc(&s->t));
+	s->model.t = &s->t;
+	/* `?` at connect dropped all breakpoints in QEMU: reinsert ours. */
+	for (int i = 0; i < s->nbps; i++) {
+		struct breakpoint *b = &s->bps[i];
+		target_insert_bp(&s->t, b->type, b->addr, b->len);
+	}
+	if (s->syms)
+		install_tracing(s);
+	session_after_stop(s);
+	return 0;
+}
+
+bool session_reg_changed(const struct session *s, const char *name)
+{
+	const struct reg_desc *r = target_find_reg(&s->t, name);
+	if (!r || !s->prev_g_valid || !s->t.g_valid)
+		return false;
+	return memcmp(s->prev_g + r->offset, s->t.g + r->offset, (size_t)r->bits / 8) != 0;
+}
+
+static void remember_registers(struct session *s)
+{
+	if (s->t.g_valid) {
+		memcpy(s->prev_g, s->t.g, sizeof s->prev_g);
+		s->prev_g_valid = true;
+	}
+}
+
+const struct breakpoint *session_bp_at(const struct session *s, uint64_t addr)
+{
+	for (int i = 0; i < s->nbps; i++)
+		if (s->bps[i].addr == addr && (s->bps[i].type == BP_SOFTWARE || s->bps[i].type == BP_HARDWARE))
+			return &s->bps[i];
+	return NULL;
+}
+
+static void describe_pc(struct session *s, uint64_t pc, char *out, size_t cap)
+{
+	uint64_t off = 0;
+	const struct symbol *sym = sym_at(s->syms, pc, &off);
+	const char *file;
+	int line;
+	if (sym && off)
+		snprintf(out, cap, "%#" PRIx64 " <%s+%" PRIu64 ">", pc, sym->name, off);
+	else if (sym)
+		snprintf(out, cap, "%#" PRIx64 " <%s>", pc, sym->name);
+	else
+		snprintf(out, cap, "%#" PRIx64, pc);
+	if (s->syms && sym_line_at(s->syms, pc, &file, &line)) {
+		const char *base = strrchr(file, '/');
+		size_t n = strlen(out);
+		snprintf(out + n, cap - n, " at %s:%d", base ? base + 1 : file, line);
+	}
+}
+
+void session_after_stop(struct session *s)
+{
+	s->stops++;
+	if (!s->t.connected)
+		return;
+	uint32_t tif_before = s->model.now.tif;
+	bool tif_known = s->model.now.tif_valid;
+	kmodel_refresh(&s->model);
+	uint64_t pc = target_pc(&s->t);
+	kmodel_on_stop(&s->model, pc);
+	struct stop_reply *st = &s->t.last_stop;
+	if (st->kind == STOP_WATCH && tif_known && s->model.now.tif_valid &&
+	    st->watch_addr == s->model.flags_watch && tif_before != s->model.now.tif)
+		kmodel_note_tif_write(&s->model, pc, tif_before, s->model.now.tif);
+	/* Arm or drop the breakpoint that catches phase 1's return value. */
+	if (s->model.phase1_return != s->phase1_bp) {
+		if (s->phase1_bp && !session_bp_at(s, s->phase1_bp))
+			target_remove_bp(&s->t, BP_SOFTWARE, s->phase1_bp, 1);
+		s->phase1_bp = s->model.phase1_return;
+		if (s->phase1_bp)
+			target_insert_bp(&s->t, BP_SOFTWARE, s->phase1_bp, 1);
+	}
+}
+
+static int do_one_step(struct session *s)
+{
+	remember_registers(s);
+	int rc = target_stepi(&s->t, NULL);
+	if (rc == TARGET_RUNNING) {
+		session_printf(s, "%s", s->t.error);
+		rc = TARGET_OK;
+	}
+	if (rc)
+		return target_failed(s, rc);
+	session_after_stop(s);
+	return 0;
+}
+
+static void report_stop(struct session *s, const char *why)
+{
+	char where[256];
+	describe_pc(s, target_pc(&s->t), where, sizeof where);
+	snprintf(s->stop_reason, sizeof s->stop_reason, "%s", why);
+	session_printf(s, "%s: %s", why, where);
+}
+
+int session_stepi(struct session *s, int count)
+{
+	for (int i = 0; i < count; i++) {
+		int rc = do_one_step(s);
+		if (rc)
+			return rc;
+	}
+	report_stop(s, "stepped");
+	return 0;
+}
+
+static int cpu_bits(struct session *s)
+{
+	return kmodel_cpu_bits(&s->t);
+}
+
+static bool insn_at(struct session *s, uint64_t pc, struct insn *out)
+{
+	unsigned char code[16];
+	if (target_read_memory(&s->t, pc, code, sizeof code) != TARGET_OK)
+		return false;
+	return disasm_one(code, sizeof code, pc, cpu_bits(s), out);
+}
+
+static int run_until(struct session *s, enum run_goal goal, uint64_t goal_addr, bool quiet);
+
+int session_step_line(struct session *s, bool over_calls)
+{
+	if (!s->t.connected)
+		return target_failed(s, TARGET_DEAD);
+	const char *file0 = NULL;
+	int line0 = 0;
+	uint64_t pc = target_pc(&s->t);
+	bool have_line = s->syms && sym_line_at(s->syms, pc, &file0, &line0);
+	char file_copy[512] = "";
+	if (have_line)
+		snprintf(file_copy, sizeof file_copy, "%s", file0);
+	/* Without line info a "line" is one instruction. */
+	for (int i = 0; i < 20000; i++) {
+		struct insn in;
+		pc = target_pc(&s->t);
+		int rc;
+		if (over_calls && insn_at(s, pc, &in) && in.is_call) {
+			rc = run_until(s, GOAL_ADDRESS, pc + (uint64_t)in.size, true);
+		} else {
+			rc = do_one_step(s);
+		}
+		if (rc || !s->t.connected)
+			return rc;
+		if (!have_line)
+			break;
+		const char *file;
+		int line;
+		pc = target_pc(&s->t);
+		if (!sym_line_at(s->syms, pc, &file, &line)) {
+			if (!s->model.in_kernel)
+				break; /* back in user mode: no kernel lines here */
+			continue;
+		}
+		if (line != line0 || strcmp(file, file_copy) != 0)
+			break;
+	}
+	report_stop(s, over_calls ? "next" : "step");
+	return 0;
+}
+
+int session_finish(struct session *s)
+{
+	uint64_t pc = target_pc(&s->t), off = 0, sp = 0, bp = 0, ret = 0;
+	const struct symbol *sym = sym_at(s->syms, pc, &off);
+	target_reg_value(&s->t, "rsp", &sp);
+	target_reg_value(&s->t, "rbp", &bp);
+	/* Frame pointers: at the first instruction the return address is at
+	 * [rsp], after `push %rbp` at [rsp+8], after the prologue at [rbp+8]. */
+	uint64_t slot = off == 0 ? sp : off == 1 ? sp + 8 : bp + 8;
+	if (!sym || target_read_memory(&s->t, slot, &ret, 8) != TARGET_OK || !ret) {
+		session_error(s, "finish: cannot find the return address here");
+		return -1;
+	}
+	int rc = run_until(s, GOAL_ADDRESS, ret, true);
+	if (rc)
+		return rc;
+	uint64_t rax = 0;
+	target_reg_value(&s->t, "rax", &rax);
+	char res[64];
+	syscall_format_result((long)rax, res, sizeof res);
+	report_stop(s, "finished");
+	session_printf(s, "%s returned %s (%#" PRIx64 ")", sym->name, res, rax);
+	return 0;
+}
+
+static bool goal_reached(struct session *s, enum run_goal goal, uint64_t goal_addr, uint64_t pc)
+{
+	switch (goal) {
+	case GOAL_SYSCALL:
+		return s->model.where == STAGE_ENTRY || s->model.where == STAGE_INT80 ?
+			pc == s->model.stage_addr[s->model.where] : false;
+	case GOAL_USER:
+		return pc == s->model.stage_addr[STAGE_SYSRET] || pc == s->model.stage_addr[STAGE_IRET];
+	case GOAL_ADDRESS:
+		return pc == goal_addr;
+	case GOAL_BREAK:
+		return false;
+	}
+	return false;
+}
+
+static int wait_for_stop(struct session *s, bool *interrupted)
+{
+	long deadline = now_ms() + s->run_timeout_ms;
+	*interrupted = false;
+	for (;;) {
+		int rc = target_wait(&s->t, NULL, 100);
+		if (rc != TARGET_RUNNING)
+			return rc;
+		bool user = s->want_interrupt && s->want_interrupt(s->want_interrupt_arg);
+		bool late = s->batch && now_ms() > deadline;
+		if (user || late) {
+			*interrupted = true;
+			if (late)
+				session_printf(s, "still running after %d s: interrupting", s->run_timeout_ms / 1000);
+			return target_interrupt(&s->t, NULL);
+		}
+	}
+}
+
+static int run_until(struct session *s, enum run_goal goal, uint64_t goal_addr, bool quiet)
+{
+	if (!s->t.connected)
+		return target_failed(s, TARGET_DEAD);
+	if (goal == GOAL_ADDRESS) {
+		if (target_insert_bp(&s->t, BP_SOFTWARE, goal_addr, 1) != TARGET_OK)
+			return target_failed(s, TARGET_ERR);
+	}
+	int rc = 0;
+	for (int hops = 0;; hops++) {
+		uint64_t pc = target_pc(&s->t);
+		/* TCG re-stops at a breakpoint under the PC without executing:
+		 * step off it first (a single step ignores breakpoints). */
+		bool on_bp = session_bp_at(s, pc) || kmodel_stage_at(&s->model, pc) != STAGE_COUNT ||
+			     pc == s->phase1_bp || (goal == GOAL_ADDRESS && pc == goal_addr);
+		if (on_bp) {
+			if ((rc = do_one_step(s)))
+				break;
+			pc = target_pc(&s->t);
+			if (goal_reached(s, goal, goal_addr, pc) || session_bp_at(s, pc))
+				break;
+		}
+		remember_registers(s);
+		if ((rc = target_resume(&s->t, false))) {
+			target_failed(s, rc);
+			break;
+		}
+		bool interrupted;
+		rc = wait_for_stop(s, &interrupted);
+		if (rc) {
+			target_failed(s, rc);
+			break;
+		}
+		session_after_stop(s);
+		pc = target_pc(&s->t);
+		if (interrupted) {
+			report_stop(s, "interrupted");
+			break;
+		}
+		struct stop_reply *st = &s->t.last_stop;
+		if (st->kind == STOP_WATCH) {
+			const struct breakpoint *w = NULL;
+			for (int i = 0; i < s->nbps; i++)
+				if (s->bps[i].type >= WP_WRITE && s->bps[i].addr == st->watch_addr)
+					w = &s->bps[i];
+			if (w && w->provenance) {
+				session_printf(s, "TIF flags written at %#" PRIx64 " (%#x)", pc, s->model.now.tif);
+				continue;
+			}
+			char why[96];
+			snprintf(why, sizeof why, "watchpoint %d (%s %#" PRIx64 ")", w ? w->id : 0, st->watch_type,
+				 st->watch_addr);
+			report_stop(s, why);
+			break;
+		}
+		if (goal_reached(s, goal, goal_addr, pc)) {
+			if (goal == GOAL_USER) {
+				/* From the SYSRET/IRET label to the first user instruction. */
+				for (int i = 0; i < 256 && s->t.connected && s->model.in_kernel; i++)
+					if ((rc = do_one_step(s)))
+						break;
+			}
+			if (!quiet || goal != GOAL_ADDRESS)
+				report_stop(s, goal == GOAL_SYSCALL ? "syscall entry" : goal == GOAL_USER ? "back in user mode" : "reached");
+			break;
+		}
+		struct breakpoint *b = (struct breakpoint *)session_bp_at(s, pc);
+		if (b) {
+			b->hits++;
+			char why[64];
+			snprintf(why, sizeof why, "breakpoint %d", b->id);
+			report_stop(s, why);
+			if (b->temporary)
+				session_delete(s, b->id);
+			break;
+		}
+		if (kmodel_stage_at(&s->model, pc) != STAGE_COUNT || pc == s->model.phase1_return || s->t.last_stop.signal == 5)
+			continue; /* a pipeline breakpoint: recorded, go on */
+		report_stop(s, "stopped");
+		break;
+	}
+	if (goal == GOAL_ADDRESS && s->t.connected && !session_bp_at(s, goal_addr))
+		target_remove_bp(&s->t, BP_SOFTWARE, goal_addr, 1);
+	return rc;
+}
+
+int session_run(struct session *s, enum run_goal goal, uint64_t goal_addr)
+{
+	return run_until(s, goal, goal_addr, false);
+}
+
+int session_interrupt(struct session *s)
+{
+	int rc = target_interrupt(&s->t, NULL);
+	if (rc)
+		return target_failed(s, rc);
+	session_after_stop(s);
+	report_stop(s, "interrupted");
+	return 0;
+}
+
+bool session_resolve(struct session *s, const char *loc, uint64_t *addr, char *desc, size_t cap)
+{
+	char *end;
+	if (loc[0] == '*')
+		loc++;
+	if (loc[0] >= '0' && loc[0] <= '9') {
+		*addr = strtoull(loc, &end, 0);
+		if (*end == '\0') {
+			describe_pc(s, *addr, desc, cap);
+			return true;
+		}
+	}
+	if (!s->syms) {
+		snprintf(desc, cap, "no symbols loaded: give an address");
+		return false;
+	}
+	const char *colon = strrchr(loc, ':');
+	if (colon && colon[1] >= '0' && colon[1] <= '9') {
+		char file[256];
+		snprintf(file, sizeof file, "%.*s", (int)(colon - loc), loc);
+		int line = atoi(colon + 1), actual = line;
+		if (!sym_line_addr(s->syms, file, line, addr, &actual)) {
+			snprintf(desc, cap, "no code at %s:%d (or no line information)", file, line);
+			return false;
+		}
+		snprintf(desc, cap, "%s:%d (%#" PRIx64 ")", file, actual, *addr);
+		return true;
+	}
+	const struct symbol *sym = sym_lookup(s->syms, loc);
+	if (!sym) {
+		snprintf(desc, cap, "no symbol '%s' in %s", loc, s->kernel_path);
+		return false;
+	}
+	*addr = sym->addr;
+	describe_pc(s, *addr, desc, cap);
+	return true;
+}
+
+static struct breakpoint *add_bp(struct session *s, enum bp_type type, uint64_t addr, int len, const char *where)
+{
+	if (s->nbps >= MAX_BREAKPOINTS) {
+		session_error(s, "too many breakpoints (%d): delete some", MAX_BREAKPOINTS);
+		return NULL;
+	}
+	if (s->t.connected) {
+		int rc = target_insert_bp(&s->t, type, addr, len);
+		if (rc) {
+			target_failed(s, rc);
+			return NULL;
+		}
+	}
+	struct breakpoint *b = &s->bps[s->nbps++];
+	memset(b, 0, sizeof *b);
+	b->id = s->next_bp_id++;
+	b->type = type;
+	b->addr = addr;
+	b->len = len;
+	snprintf(b->where, sizeof b->where, "%s", where);
+	return b;
+}
+
+int session_break(struct session *s, const char *location, bool temporary)
+{
+	uint64_t addr;
+	char desc[256];
+	if (!session_resolve(s, location, &addr, desc, sizeof desc)) {
+		session_error(s, "%s", desc);
+		return -1;
+	}
+	struct breakpoint *b = add_bp(s, BP_SOFTWARE, addr, 1, desc);
+	if (!b)
+		return -1;
+	b->temporary = temporary;
+	session_printf(s, "%s %d at %s", temporary ? "temporary breakpoint" : "breakpoint", b->id, desc);
+	return 0;
+}
+
+int session_watch(struct session *s, const char *what, int len)
+{
+	uint64_t addr;
+	char desc[256];
+	bool provenance = strcmp(what, "tif") == 0;
+	if (provenance) {
+		addr = kmodel_flags_addr(&s->model);
+		if (!addr) {
+			session_error(s, "watch tif: the current task's thread_info is unknown yet (stop in the kernel first)");
+			return -1;
+		}
+		len = 4;
+		snprintf(desc, sizeof desc, "thread_info->flags of pid %d (records who sets each TIF bit)",
+			 s->model.now.pid);
+	} else if (!session_resolve(s, what, &addr, desc, sizeof desc)) {
+		Dwarf_Die type;
+		if (!s->syms || !sym_variable(s->syms, what, &addr, &type)) {
+			session_error(s, "%s", desc);
+			return -1;
+		}
+		long size = sym_type_size(&type);
+		if (len <= 0 && size > 0 && size <= 8)
+			len = (int)size;
+		snprintf(desc, sizeof desc, "%s (%#" PRIx64 ")", what, addr);
+	}
+	if (len <= 0)
+		len = 8;
+	struct breakpoint *b = add_bp(s, WP_WRITE, addr, len, desc);
+	if (!b)
+		return -1;
+	b->provenance = provenance;
+	if (provenance)
+		s->model.flags_watch = addr;
+	session_printf(s, "hardware watchpoint %d: %s, %d bytes", b->id, desc, len);
+	return 0;
+}
+
+int session_delete(struct session *s, int id)
+{
+	for (int i = 0; i < s->nbps; i++) {
+		if (s->bps[i].id != id)
+			continue;
+		struct breakpoint b = s->bps[i];
+		memmove(&s->bps[i], &s->bps[i + 1], sizeof b * (size_t)(s->nbps - i - 1));
+		s->nbps--;
+		bool still_needed = kmodel_stage_at(&s->model, b.addr) != STAGE_COUNT || b.addr == s->phase1_bp;
+		if (s->t.connected && !(b.type == BP_SOFTWARE && still_needed))
+			target_remove_bp(&s->t, b.type, b.addr, b.len);
+		if (b.provenance)
+			s->model.flags_watch = 0;
+		return 0;
+	}
+	session_error(s, "no breakpoint %d (see `info breakpoints`)", id);
+	return -1;
+}
+
+/* --- print ------------------------------------------------------------- */
+
+struct value {
+	bool in_memory;
+	uint64_t addr;     /* when in memory */
+	uint64_t scalar;   /* otherwise */
+	bool has_type;
+	Dwarf_Die type;
+};
+
+static bool read_scalar(struct session *s, struct value *v, long size, uint64_t *out)
+{
+	if (!v->in_memory) {
+		*out = v->scalar;
+		return true;
+	}
+	uint64_t x = 0;
+	if (size <= 0 || size > 8)
+		size = 8;
+	if (target_read_memory(&s->t, v->addr, &x, (size_t)size) != TARGET_OK)
+		return false;
+	*out = x;
+	return true;
+}
+
+static const char *skip_ident(const char *p)
+{
+	while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_')
+		p++;
+	return p;
+}
+
+static void format_value(struct session *s, struct value *v, char *out, size_t cap, int depth);
+
+static void format_struct(struct session *s, struct value *v, Dwarf_Die *st, char *out, size_t cap, int depth)
+{
+	const char *names[64];
+	long offs[64];
+	Dwarf_Die types[64];
+	int n = sym_struct_members(st, names, offs, types, 64);
+	size_t len = (size_t)snprintf(out, cap, "{");
+	for (int i = 0; i < n && len < cap; i++) {
+		char item[256];
+		struct value m = { .in_memory = true, .addr = v->addr + (uint64_t)offs[i], .has_type = true, .type = types[i] };
+		if (depth >= 1) {
+			Dwarf_Die peeled;
+			if (sym_peel(&types[i], &peeled) && (dwarf_tag(&peeled) == DW_TAG_structure_type ||
+							     dwarf_tag(&peeled) == DW_TAG_union_type)) {
+				snprintf(item, sizeof item, "{...}");
+				len += (size_t)snprintf(out + len, cap - len, "%s%s = %s", i ? ", " : " ", names[i], item);
+				continue;
+			}
+		}
+		format_value(s, &m, item, sizeof item, depth + 1);
+		len += (size_t)snprintf(out + len, cap - len, "%s%s = %s", i ? ", " : " ", names[i], item);
+	}
+	if (len < cap)
+		snprintf(out + len, cap - len, " }");
+}
+
+static void format_value(struct session *s, struct value *v, char *out, size_t cap, int depth)
+{
+	uint64_t x;
+	if (!v->has_type) {
+		if (!read_scalar(s, v, 8, &x)) {
+			snprintf(out, cap, "<unreadable at %#" PRIx64 ">", v->addr);
+			return;
+		}
+		snprintf(out, cap, "%" PRIu64 " (%#" PRIx64 ")", x, x);
+		return;
+	}
+	Dwarf_Die t;
+	if (!sym_peel(&v->type, &t)) {
+		snprintf(out, cap, "<void>");
+		return;
+	}
+	int tag = dwarf_tag(&t);
+	long size = sym_type_size(&t);
+	if (tag == DW_TAG_structure_type || tag == DW_TAG_union_type) {
+		if (!v->in_memory) {
+			snprintf(out, cap, "<struct not in memory>");
+			return;
+		}
+		format_struct(s, v, &t, out, cap, depth);
+		return;
+	}
+	if (tag == DW_TAG_array_type) {
+		Dwarf_Attribute at;
+		Dwarf_Die elem, pe;
+		if (!dwarf_attr_integrate(&t, DW_AT_type, &at) || !dwarf_formref_die(&at, &elem) || !sym_peel(&elem, &pe)) {
+			snprintf(out, cap, "<array>");
+			return;
+		}
+		long esize = sym_type_size(&pe);
+		if (esize == 1 && size > 0) {
+			char str[256] = { 0 };
+			long n = size < 255 ? size : 255;
+			if (target_read_memory(&s->t, v->addr, str, (size_t)n) != TARGET_OK) {
+				snprintf(out, cap, "<unreadable at %#" PRIx64 ">", v->addr);
+				return;
+			}
+			for (long i = 0; i < n && str[i]; i++)
+				if (str[i] < 0x20 || str[i] >= 0x7f)
+					str[i] = '.';
+			snprintf(out, cap, "\"%s\"", str);
+			return;
+		}
+		size_t len = (size_t)snprintf(out, cap, "{");
+		long count = esize > 0 ? size / esize : 0;
+		for (long i = 0; i < count && i < 8 && len < cap; i++) {
+			char item[128];
+			struct value e = { .in_memory = true, .addr = v->addr + (uint64_t)(i * esize), .has_type = true, .type = elem };
+			format_value(s, &e, item, sizeof item, depth + 1);
+			len += (size_t)snprintf(out + len, cap - len, "%s%s", i ? ", " : "", item);
+		}
+		if (len < cap)
+			snprintf(out + len, cap - len, "%s}", count > 8 ? ", ..." : "");
+		return;
+	}
+	if (!read_scalar(s, v, size, &x)) {
+		snprintf(out, cap, "<unreadable at %#" PRIx64 ">", v->addr);
+		return;
+	}
+	if (tag == DW_TAG_pointer_type) {
+		uint64_t off;
+		const struct symbol *sym = x ? sym_at(s->syms, x, &off) : NULL;
+		if (sym && off == 0)
+			snprintf(out, cap, "%#" PRIx64 " <%s>", x, sym->name);
+		else
+			snprintf(out, cap, "%#" PRIx64, x);
+		return;
+	}
+	if (tag == DW_TAG_enumeration_type) {
+		Dwarf_Die child;
+		if (dwarf_child(&t, &child) == 0) {
+			do {
+				Dwarf_Attribute at;
+				Dwarf_Sword val;
+				if (dwarf_tag(&child) == DW_TAG_enumerator &&
+				    dwarf_attr(&child, DW_AT_const_value, &at) && dwarf_formsdata(&at, &val) == 0 &&
+				    (uint64_t)val == x) {
+					snprintf(out, cap, "%s (%" PRIu64 ")", dwarf_diename(&child), x);
+					return;
+				}
+			} while (dwarf_siblingof(&child, &child) == 0);
+		}
+		snprintf(out, cap, "%" PRIu64, x);
+		return;
+	}
+	Dwarf_Attribute at;
+	Dwarf_Word enc = 0;
+	if (dwarf_attr(&t, DW_AT_encoding, &at))
+		dwarf_formudata(&at, &enc);
+	if (size > 0 && size < 8)
+		x &= (1ULL << (8 * size)) - 1;
+	if (enc == DW_ATE_signed || enc == DW_ATE_signed_char) {
+		int64_t sx = size == 1 ? (int8_t)x : size == 2 ? (int16_t)x : size == 4 ? (int32_t)x : (int64_t)x;
+		snprintf(out, cap, "%" PRId64, sx);
+	} else if (enc == DW_ATE_boolean) {
+		snprintf(out, cap, "%s", x ? "true" : "false");
+	} else {
+		snprintf(out, cap, "%" PRIu64 " (%#" PRIx64 ")", x, x);
+	}
+}
+
+static int eval(struct session *s, const char *expr, struct value *v, char *err, size_t errlen)
+{
+	memset(v, 0, sizeof *v);
+	const char *p = expr;
+	while (*p == ' ')
+		p++;
+	if (*p == '$')
+		p++;
+	const char *end = skip_ident(p);
+	if (end == p) {
+		snprintf(err, errlen, "cannot parse '%s': want a register, a global or a number", expr);
+		return -1;
+	}
+	char name[128];
+	snprintf(name, sizeof name, "%.*s", (int)(end - p), p);
+	uint64_t n;
+	char *numend;
+	if (name[0] >= '0' && name[0] <= '9') {
+		n = strtoull(name, &numend, 0);
+		if (*numend) {
+			snprintf(err, errlen, "bad number '%s'", name);
+			return -1;
+		}
+		v->scalar = n;
+	} else if ((!s->syms || !sym_lookup(s->syms, name) || expr[0] == '$') && target_find_reg(&s->t, name)) {
+		if (!target_reg_value(&s->t, name, &v->scalar)) {
+			snprintf(err, errlen, "registers unavailable (not connected?)");
+			return -1;
+		}
+	} else {
+		Dwarf_Die type;
+		if (s->syms && sym_variable(s->syms, name, &v->addr, &type)) {
+			v->in_memory = true;
+			v->has_type = true;
+			v->type = type;
+		} else {
+			const struct symbol *sym = sym_lookup(s->syms, name);
+			if (!sym) {
+				snprintf(err, errlen, "no register or symbol named '%s'", name);
+				return -1;
+			}
+			v->in_memory = true;
+			v->addr = sym->addr;
+		}
+	}
+	p = end;
+	while (*p) {
+		bool arrow = strncmp(p, "->", 2) == 0;
+		if (*p == ' ') {
+			p++;
+			continue;
+		}
+		if (arrow || *p == '.') {
+			p += arrow ? 2 : 1;
+			end = skip_ident(p);
+			snprintf(name, sizeof name, "%.*s", (int)(end - p), p);
+			p = end;
+			if (!v->has_type) {
+				snprintf(err, errlen, "no type information for '.%s' (no DWARF?)", name);
+				return -1;
+			}
+			Dwarf_Die t;
+			sym_peel(&v->type, &t);
+			if (arrow) {
+				if (dwarf_tag(&t) != DW_TAG_pointer_type) {
+					snprintf(err, errlen, "'->%s' on something that is not a pointer", name);
+					return -1;
+				}
+				uint64_t ptr;
+				if (!read_scalar(s, v, 8, &ptr)) {
+					snprintf(err, errlen, "cannot read the pointer before '->%s'", name);
+					return -1;
+				}
+				Dwarf_Attribute at;
+				if (!dwarf_attr_integrate(&t, DW_AT_type, &at) || !dwarf_formref_die(&at, &t)) {
+					snprintf(err, errlen, "cannot follow a void pointer");
+					return -1;
+				}
+				v->addr = ptr;
+				v->in_memory = true;
+			} else if (!v->in_memory) {
+				snprintf(err, errlen, "'.%s' on a value not in memory", name);
+				return -1;
+			}
+			long off;
+			Dwarf_Die mt;
+			if (!sym_type_member(&t, name, &off, &mt)) {
+				char tn[128];
+				sym_type_name(&t, tn, sizeof tn);
+				snprintf(err, errlen, "%s has no member '%s'", tn, name);
+				return -1;
+			}
+			v->addr += (uint64_t)off;
+			v->type = mt;
+			continue;
+		}
+		if (*p == '[') {
+			long idx = strtol(p + 1, &numend, 0);
+			if (*numend != ']' || !v->has_type) {
+				snprintf(err, errlen, "bad index in '%s'", expr);
+				return -1;
+			}
+			p = numend + 1;
+			Dwarf_Die t, elem;
+			Dwarf_Attribute at;
+			sym_peel(&v->type, &t);
+			if (!dwarf_attr_integrate(&t, DW_AT_type, &at) || !dwarf_formref_die(&at, &elem)) {
+				snprintf(err, errlen, "cannot index this");
+				return -1;
+			}
+			if (dwarf_tag(&t) == DW_TAG_pointer_type) {
+				uint64_t ptr;
+				if (!read_scalar(s, v, 8, &ptr)) {
+					snprintf(err, errlen, "cannot read the pointer");
+					return -1;
+				}
+				v->addr = ptr;
+				v->in_memory = true;
+			}
+			v->addr += (uint64_t)(idx * sym_type_size(&elem));
+			v->type = elem;
+			continue;
+		}
+		snprintf(err, errlen, "cannot parse '%s' at '%s'", expr, p);
+		return -1;
+	}
+	return 0;
+}
+
+int session_print(struct session *s, const char *expr)
+{
+	/* pt_regs members of the current task: `print ptregs.orig_ax`. */
+	if (strncmp(expr, "ptregs.", 7) == 0 || strncmp(expr, "regs->", 6) == 0) {
+		const char *m = expr + (expr[0] == 'p' ? 7 : 6);
+		uint64_t v;
+		if (!kmodel_ptreg(&s->model, m, &v)) {
+			session_error(s, "no pt_regs member '%s' (or no current task)", m);
+			return -1;
+		}
+		session_printf(s, "%s = %" PRId64 " (%#" PRIx64 ")", expr, (int64_t)v, v);
+		return 0;
+	}
+	struct value v;
+	char err[256], text[2048];
+	if (eval(s, expr, &v, err, sizeof err) < 0) {
+		session_error(s, "print: %s", err);
+		return -1;
+	}
+	format_value(s, &v, text, sizeof text, 0);
+	session_printf(s, "%s = %s", expr, text);
+	return 0;
+}
+
+int session_set_reg(struct session *s, const char *name, const char *value)
+{
+	char *end;
+	if (*name == '$')
+		name++;
+	uint64_t v = strtoull(value, &end, 0);
+	if (*value == '\0' || *end) {
+		session_error(s, "set reg: '%s' is not a number", value);
+		return -1;
+	}
+	int rc = target_write_register(&s->t, name, v);
+	if (rc)
+		return target_failed(s, rc);
+	session_printf(s, "%s = %#" PRIx64, name, v);
+	kmodel_refresh(&s->model);
+	return 0;
+}
+
+static const char *tif_flags_name(int bit)
+{
+	for (int i = 0; i < tif_flag_count; i++)
+		if (tif_flags[i].bit == bit)
+			return tif_flags[i].name;
+	return "?";
+}
+
+int session_set_tif(struct session *s, const char *flag, const char *onoff)
+{
+	int bit = tif_bit(flag);
+	if (bit < 0) {
+		session_error(s, "set tif: unknown flag '%s' (see `panel tif` for the names)", flag);
+		return -1;
+	}
+	bool on;
+	if (!strcmp(onoff, "on") || !strcmp(onoff, "1"))
+		on = true;
+	else if (!strcmp(onoff, "off") || !strcmp(onoff, "0"))
+		on = false;
+	else {
+		session_error(s, "set tif: say on or off, not '%s'", onoff);
+		return -1;
+	}
+	uint32_t before = s->model.now.tif;
+	int rc = kmodel_set_tif(&s->model, bit, on);
+	if (rc)
+		return target_failed(s, rc);
+	s->model.prev = s->model.now;
+	s->model.prev.tif = before;
+	kmodel_note_tif_write(&s->model, 0, before, s->model.now.tif);
+	snprintf(s->model.provenance[bit].function, sizeof s->model.provenance[bit].function, "you (set tif)");
+	session_printf(s, "%s %s: flags %#x -> %#x", tif_flags_name(bit), on ? "set" : "cleared",
+		       before, s->model.now.tif);
+	return 0;
+}

@@ -1,0 +1,112 @@
+/* session: one debugging session. It owns the target, the symbols and the
+ * kernel model, the breakpoints and the log, and implements what commands
+ * do (step, continue, run to the next syscall, ...). Both the batch mode and
+ * the ncurses UI drive a session; neither knows the RSP layer. */
+#ifndef RINGDB_SESSION_H
+#define RINGDB_SESSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "kmodel.h"
+#include "symbols.h"
+#include "target.h"
+
+#define MAX_BREAKPOINTS 64
+#define LOG_LINES 256
+#define LOG_WIDTH 200
+
+struct breakpoint {
+	int id;
+	enum bp_type type;
+	uint64_t addr;
+	int len;
+	bool temporary;
+	bool provenance; /* the TIF-flags watch that records who set a bit */
+	char where[128];
+	int hits;
+};
+
+enum run_goal {
+	GOAL_BREAK,       /* until a breakpoint, a watchpoint or an interrupt */
+	GOAL_SYSCALL,     /* until the next syscall entry */
+	GOAL_USER,        /* until back in user mode */
+	GOAL_ADDRESS,     /* until goal_addr (finish, next over a call) */
+};
+
+struct session {
+	struct target t;
+	struct symbols *syms;
+	struct kmodel model;
+	char kernel_path[512];
+	/* QEMU started by us (0: attached to someone else's). */
+	pid_t qemu_pid;
+	char sock_path[108];
+	char console_path[256];
+	/* output */
+	bool batch;
+	FILE *out;               /* batch: where command output goes */
+	char log[LOG_LINES][LOG_WIDTH];
+	int log_count;           /* total lines ever logged */
+	int errors;              /* failed commands (batch exit status) */
+	/* breakpoints */
+	struct breakpoint bps[MAX_BREAKPOINTS];
+	int nbps;
+	int next_bp_id;
+	bool tracing;            /* pipeline breakpoints installed */
+	uint64_t phase1_bp;      /* internal breakpoint at phase 1's return */
+	/* register change highlighting: the `g` image at the previous stop */
+	unsigned char prev_g[TARGET_G_MAX];
+	bool prev_g_valid;
+	int run_timeout_ms;
+	char stop_reason[160];
+	unsigned long stops;
+	/* The UI sets this so a running `continue` can be interrupted. */
+	bool (*want_interrupt)(void *arg);
+	void *want_interrupt_arg;
+	/* UI state shared with panels */
+	int layout;
+	int source_scroll;
+	bool quit;
+	int width;               /* batch panel width */
+	int height;              /* batch panel height */
+};
+
+void session_init(struct session *s);
+void session_free(struct session *s);
+/* Log a line (and print it in batch mode). */
+void session_printf(struct session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void session_error(struct session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+int session_load_symbols(struct session *s, const char *kernel);
+/* Start QEMU through scripts/ringside-qemu, halted, on a private socket. */
+int session_start_qemu(struct session *s, const char *launcher, const char *kernel, const char *initrd,
+		       const char *append);
+int session_attach(struct session *s, const char *where);
+/* Called after every stop: registers, model, pipeline, provenance. */
+void session_after_stop(struct session *s);
+
+int session_stepi(struct session *s, int count);
+int session_step_line(struct session *s, bool over_calls);
+int session_finish(struct session *s);
+int session_run(struct session *s, enum run_goal goal, uint64_t goal_addr);
+int session_interrupt(struct session *s);
+
+/* LOCATION: function, file:line, *ADDRESS or 0xADDRESS. */
+bool session_resolve(struct session *s, const char *location, uint64_t *addr, char *desc, size_t cap);
+int session_break(struct session *s, const char *location, bool temporary);
+int session_watch(struct session *s, const char *what, int len);
+int session_delete(struct session *s, int id);
+const struct breakpoint *session_bp_at(const struct session *s, uint64_t addr);
+
+/* print: registers, globals and their fields via DWARF, numbers. */
+int session_print(struct session *s, const char *expr);
+int session_set_reg(struct session *s, const char *name, const char *value);
+int session_set_tif(struct session *s, const char *flag, const char *onoff);
+/* Did register NAME change since the previous stop? */
+bool session_reg_changed(const struct session *s, const char *name);
+bool session_alive(const struct session *s);
+
+#endif
