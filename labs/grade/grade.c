@@ -1,0 +1,128 @@
+/* One tree or one submission, from build to report (see grade.h). */
+#include "grade.h"
+#include "run.h"
+#include "spawn.h"
+#include "submit.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const struct test_def **selected_tests(const struct grade_options *o, size_t *n)
+{
+	const struct test_def **tests = xcalloc(o->def->ntests + 1, sizeof(*tests));
+
+	*n = 0;
+	for (size_t i = 0; i < o->def->ntests; i++) {
+		int wanted = !o->only;
+		for (char **name = o->only; name && *name; name++)
+			if (!strcmp(*name, o->def->tests[i].name))
+				wanted = 1;
+		if (wanted)
+			tests[(*n)++] = &o->def->tests[i];
+	}
+	return tests;
+}
+
+static void init_report(const struct grade_options *o, struct grade_report *report, size_t n)
+{
+	memset(report, 0, sizeof(*report));
+	report->def = o->def;
+	report->def_arg = o->def_arg;
+	report->by_lab = o->by_lab;
+	report->results = xcalloc(n ? n : 1, sizeof(*report->results));
+	report->nresults = n;
+	report->preamble = "";
+}
+
+/* Build (unless told not to) and run; the common part of both paths. */
+static void build_and_run(const struct grade_options *o, const char *tree, const struct test_def **tests,
+			  size_t n, struct grade_report *report)
+{
+	char *log = NULL;
+	int built = 0;
+
+	if (o->no_build) {
+		built = 1;
+	} else {
+		built = build_tree(o->def, tree, &log) == 0;
+	}
+	if (!built) {
+		char *digest = build_errors_digest(log);
+		fail_all_build((const struct test_def *const *)tests, n, digest, report->results);
+		free(digest);
+	} else {
+		struct run_context ctx = { .def = o->def, .tree = tree, .jobs = o->jobs };
+		run_test_list(&ctx, (const struct test_def *const *)tests, n, report->results);
+	}
+	free(log);
+}
+
+int grade_tree(const struct grade_options *o, const char *tree, struct grade_report *report)
+{
+	size_t n;
+	const struct test_def **tests = selected_tests(o, &n);
+	double start = now_seconds();
+
+	init_report(o, report, n);
+	build_and_run(o, tree, tests, n, report);
+	report->seconds = now_seconds() - start;
+	free(tests);
+	return 0;
+}
+
+int grade_submission(const struct grade_options *o, const char *base, const char *submission,
+		     struct grade_report *report, struct strbuf *intake)
+{
+	size_t n;
+	const struct test_def **tests = selected_tests(o, &n);
+	double start = now_seconds();
+	char *scratch = make_scratch_dir("submission"), *tree = NULL, *root = NULL;
+	int rc = 0;
+
+	init_report(o, report, n);
+	if (!scratch) {
+		strbuf_addf(intake, "cannot create a scratch folder: %s (set TMPDIR to a writable folder)\n",
+			    strerror(errno));
+		free(tests);
+		return -1;
+	}
+	tree = path_join(scratch, "tree");
+	if (copy_tree(base, tree, intake) < 0) {
+		rc = -1;
+		goto out;
+	}
+	if (submission_unpack(submission, scratch, &root, intake) == 0)
+		submission_apply(o->def, root, tree, intake);
+	else
+		strbuf_adds(intake, "nothing could be read from the submission: the starter files are graded\n");
+	{
+		struct grade_options fresh = *o;
+		/* A submission is always built: its files are new. */
+		fresh.no_build = 0;
+		build_and_run(&fresh, tree, tests, n, report);
+	}
+out:
+	if (rc < 0)
+		fail_all_build((const struct test_def *const *)tests, n, intake->data, report->results);
+	report->seconds = now_seconds() - start;
+	if (o->keep)
+		fprintf(stderr, "ringgrade: kept the grading folder %s\n", scratch);
+	else
+		remove_tree(scratch);
+	free(root);
+	free(tree);
+	free(scratch);
+	free(tests);
+	return rc;
+}
+
+void grade_report_free(struct grade_report *report)
+{
+	for (size_t i = 0; i < report->nresults; i++)
+		test_result_free(&report->results[i]);
+	free(report->results);
+	report->results = NULL;
+	report->nresults = 0;
+}

@@ -1,0 +1,75 @@
+# ringgrade, the autograder (labs/grade/), its tests, and the make targets
+# that use it. Included by the top-level Makefile.
+#
+## make grade LAB=n [TEST=name]        grade lab n in this tree (per-test points, hints)
+## make gradescope LAB=n               build/gradescope-labN.zip, a Gradescope autograder
+## make bench-grade                    seconds per graded lab, submissions per minute
+
+GRADE_DIR  := labs/grade
+GRADE_OUT  := $(HOST_OUT)/grade
+RINGGRADE  := $(BIN)/ringgrade
+
+# The engine's modules; main.c alone is the command line.
+GRADE_CORE := util def ktap spawn run submit report grade batch
+GRADE_CORE_OBJS := $(GRADE_CORE:%=$(GRADE_OUT)/%.o)
+
+HOST_TOOLS += $(RINGGRADE)
+
+$(GRADE_OUT)/%.o: $(GRADE_DIR)/%.c $(wildcard $(GRADE_DIR)/*.h)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -c $< -o $@
+
+$(RINGGRADE): $(GRADE_CORE_OBJS) $(GRADE_OUT)/main.o
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -pthread -o $@
+
+ringgrade: $(RINGGRADE)
+
+# --- unit tests (cmocka) -----------------------------------------------------
+GRADE_UNIT      := $(GRADE_OUT)/tests/unit
+GRADE_JSONCHECK := $(GRADE_OUT)/tests/jsoncheck
+GRADE_UNIT_SRCS := unit_main test_def test_ktap test_judge test_paths test_report json_check
+
+$(GRADE_OUT)/tests/%.o: $(GRADE_DIR)/tests/%.c $(wildcard $(GRADE_DIR)/*.h $(GRADE_DIR)/tests/*.h)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -I$(GRADE_DIR) -c $< -o $@
+
+$(GRADE_UNIT): $(GRADE_UNIT_SRCS:%=$(GRADE_OUT)/tests/%.o) $(GRADE_CORE_OBJS)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -lcmocka -pthread -o $@
+
+$(GRADE_JSONCHECK): $(GRADE_OUT)/tests/jsoncheck_main.o $(GRADE_OUT)/tests/json_check.o $(GRADE_OUT)/util.o
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@
+
+TEST_SUITES      += grade-unit grade-integration kernel
+HOST_TEST_SUITES += grade-unit
+
+test-grade-unit: $(GRADE_UNIT)
+	@$(GRADE_UNIT)
+
+# The hostile-submission corpus, graded in batch against the self-test lab.
+test-grade-integration: $(RINGGRADE) $(GRADE_JSONCHECK)
+	@$(GRADE_DIR)/tests/integration $(RINGGRADE) $(GRADE_JSONCHECK)
+
+# The kernel's own test groups, each in its own QEMU; ringgrade builds the
+# kernel and initramfs first (a failed build is reported, not hidden).
+test-kernel: $(RINGGRADE)
+	@$(RINGGRADE) --def os/tests/kernel.def
+
+# --- students and instructors --------------------------------------------------
+LAB  ?=
+TEST ?=
+
+grade: $(RINGGRADE)
+	@test -n "$(LAB)" || { echo "make grade: say which lab, e.g. make grade LAB=1" >&2; exit 2; }
+	@scripts/deps kernel qemu
+	@$(RINGGRADE) --lab $(LAB) $(if $(TEST),--test $(TEST))
+
+gradescope: $(RINGGRADE)
+	@test -n "$(LAB)" || { echo "make gradescope: say which lab, e.g. make gradescope LAB=1" >&2; exit 2; }
+	@$(RINGGRADE) --lab $(LAB) --list > /dev/null
+	@$(GRADE_DIR)/gradescope/make-bundle $(LAB) $(BUILD)/gradescope-lab$(LAB).zip
+
+bench-grade: $(RINGGRADE)
+	@bench/grade.sh $(RINGGRADE)
+
+.PHONY: ringgrade test-grade-unit test-grade-integration test-kernel grade gradescope bench-grade

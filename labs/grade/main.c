@@ -1,0 +1,383 @@
+/* ringgrade: the Ringside autograder. One engine for `make grade LAB=n`
+ * (students), batch grading and Gradescope (instructors), and the kernel's
+ * own test suite. The options are rows of one table; --help is made from it.
+ * See docs/ringgrade.md. */
+#include "def.h"
+#include "grade.h"
+#include "report.h"
+#include "run.h"
+#include "spawn.h"
+#include "util.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum option_id {
+	OPT_LAB = 256, OPT_DEF, OPT_TREE, OPT_TEST, OPT_JOBS, OPT_SUBMISSION, OPT_SUBMISSIONS, OPT_OUT,
+	OPT_JSON, OPT_JUNIT, OPT_QUIET, OPT_LIST, OPT_NO_BUILD, OPT_KEEP, OPT_HELP,
+};
+
+struct option_row {
+	const char *name;
+	int short_name;     /* 0: none */
+	const char *arg;    /* NULL: takes no argument */
+	enum option_id id;
+	const char *help;
+};
+
+static const struct option_row option_table[] = {
+	{ "lab", 0, "N", OPT_LAB, "grade lab N: its tests are labs/labN/lab.def" },
+	{ "def", 0, "FILE", OPT_DEF, "grade the tests of any definition file (e.g. os/tests/kernel.def)" },
+	{ "tree", 0, "DIR", OPT_TREE, "the tree to grade, or the instructor tree for submissions (default: "
+				      "the repository holding the definition)" },
+	{ "test", 't', "NAME", OPT_TEST, "run only this test (repeatable)" },
+	{ "jobs", 'j', "N", OPT_JOBS, "tests run in parallel, each in its own QEMU (default: CPU count)" },
+	{ "submission", 0, "PATH", OPT_SUBMISSION, "grade one student's submission (folder, .tar.gz, .zip or git "
+						   "repository) in a pristine copy of the tree" },
+	{ "submissions", 0, "DIR", OPT_SUBMISSIONS, "batch: every entry of DIR is one student (needs --out)" },
+	{ "out", 'o', "DIR", OPT_OUT, "batch: per-student results.json and log.txt, and grades.csv" },
+	{ "json", 0, "FILE", OPT_JSON, "write Gradescope results.json" },
+	{ "junit", 0, "FILE", OPT_JUNIT, "write JUnit XML" },
+	{ "quiet", 'q', NULL, OPT_QUIET, "print only the closing \"N passed, N failed\" line" },
+	{ "list", 0, NULL, OPT_LIST, "list the tests, their points and command lines; run nothing" },
+	{ "no-build", 0, NULL, OPT_NO_BUILD, "use the tree's existing build (not for submissions)" },
+	{ "keep", 0, NULL, OPT_KEEP, "keep the scratch folders of submissions (to debug the grader)" },
+	{ "help", 'h', NULL, OPT_HELP, "this text" },
+};
+
+#define NOPTIONS (sizeof(option_table) / sizeof(option_table[0]))
+
+static void usage(FILE *out)
+{
+	fputs("usage: ringgrade (--lab N | --def FILE) [options]\n"
+	      "       ringgrade --lab N --submissions DIR --out DIR [-j N]\n\n"
+	      "Build a Ringside tree, boot each test in its own QEMU, and grade the KTAP results.\n\n"
+	      "options:\n", out);
+	for (size_t i = 0; i < NOPTIONS; i++) {
+		const struct option_row *o = &option_table[i];
+		char left[48];
+		if (o->short_name)
+			snprintf(left, sizeof(left), "-%c, --%s%s%s", o->short_name, o->name, o->arg ? " " : "",
+				 o->arg ? o->arg : "");
+		else
+			snprintf(left, sizeof(left), "    --%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+		fprintf(out, "  %-26s %s\n", left, o->help);
+	}
+	fputs("\nexit status:\n"
+	      "  0  every test passed (batch: every submission was graded)\n"
+	      "  1  some test failed (batch: some submission could not be read)\n"
+	      "  2  usage or infrastructure error (bad definition, tree does not build in batch, interrupted)\n"
+	      "\nThe last line printed is \"N passed, N failed\". Manual: docs/ringgrade.md\n", out);
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	spawn_interrupt();
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fputs("ringgrade: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs(" (see ringgrade --help)\n", stderr);
+	return 2;
+}
+
+static int is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The repository root above `start`: the first folder up that holds the
+ * launcher. NULL when none. */
+static char *find_repository(const char *start)
+{
+	char *dir = realpath(start, NULL);
+
+	while (dir) {
+		char *probe = path_join(dir, "scripts/ringside-qemu");
+		int found = access(probe, X_OK) == 0;
+		char *slash;
+		free(probe);
+		if (found)
+			return dir;
+		slash = strrchr(dir, '/');
+		if (!slash || slash == dir) {
+			free(dir);
+			return NULL;
+		}
+		*slash = '\0';
+	}
+	return NULL;
+}
+
+static char *dir_of(const char *path)
+{
+	char *copy = xstrdup(path), *slash = strrchr(copy, '/');
+
+	if (!slash) {
+		free(copy);
+		return xstrdup(".");
+	}
+	if (slash == copy)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	return copy;
+}
+
+static int write_output(const char *path, const char *text, const char *what)
+{
+	if (write_file(path, text, strlen(text)) < 0) {
+		fprintf(stderr, "ringgrade: cannot write the %s file %s: %s\n", what, path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void list_tests(const struct grade_options *o)
+{
+	printf("%s (%s)%s%s\n", o->def_arg, o->def->number >= 0 ? "lab" : "suite", o->def->title[0] ? ": " : "",
+	       o->def->title);
+	if (o->def->nfiles) {
+		printf("student files:");
+		for (size_t i = 0; i < o->def->nfiles; i++)
+			printf(" %s", o->def->files[i]);
+		printf("\n");
+	}
+	for (size_t i = 0; i < o->def->ntests; i++) {
+		const struct test_def *t = &o->def->tests[i];
+		char *cmdline = kernel_cmdline(t, "NONCE");
+		printf("  %-16s %6g points  %4ds  %-15s %s\n", t->name, t->points, t->timeout,
+		       visibility_name(t->visibility), cmdline);
+		free(cmdline);
+	}
+	printf("total: %g points\n", def_max_score(o->def));
+}
+
+int main(int argc, char **argv)
+{
+	struct option long_options[NOPTIONS + 1];
+	char short_options[3 * NOPTIONS + 2];
+	size_t s = 0;
+	const char *lab = NULL, *def_path = NULL, *tree = NULL, *submission = NULL, *submissions = NULL,
+		   *out_dir = NULL, *json = NULL, *junit = NULL;
+	char **only = NULL;
+	size_t nonly = 0;
+	int jobs = (int)sysconf(_SC_NPROCESSORS_ONLN), quiet = 0, list = 0, no_build = 0, keep = 0, c;
+	char *def_file = NULL, *tree_dir = NULL, err[512];
+	struct lab_def def;
+	struct grade_options o = { 0 };
+	int rc;
+
+	short_options[s++] = '+';
+	short_options[s++] = ':';
+	for (size_t i = 0; i < NOPTIONS; i++) {
+		long_options[i] = (struct option){ option_table[i].name,
+						   option_table[i].arg ? required_argument : no_argument, NULL,
+						   (int)option_table[i].id };
+		if (option_table[i].short_name) {
+			short_options[s++] = (char)option_table[i].short_name;
+			if (option_table[i].arg)
+				short_options[s++] = ':';
+		}
+	}
+	short_options[s] = '\0';
+	memset(&long_options[NOPTIONS], 0, sizeof(long_options[NOPTIONS]));
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
+		/* a short option maps to its row's id */
+		for (size_t i = 0; i < NOPTIONS; i++)
+			if (option_table[i].short_name && c == option_table[i].short_name)
+				c = (int)option_table[i].id;
+		switch (c) {
+		case OPT_LAB: lab = optarg; break;
+		case OPT_DEF: def_path = optarg; break;
+		case OPT_TREE: tree = optarg; break;
+		case OPT_TEST:
+			only = xrealloc(only, (nonly + 2) * sizeof(*only));
+			only[nonly++] = optarg;
+			only[nonly] = NULL;
+			break;
+		case OPT_JOBS: {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (*end || end == optarg || v < 1 || v > 256)
+				return usage_error("-j takes a number from 1 to 256, not '%s'", optarg);
+			jobs = (int)v;
+			break;
+		}
+		case OPT_SUBMISSION: submission = optarg; break;
+		case OPT_SUBMISSIONS: submissions = optarg; break;
+		case OPT_OUT: out_dir = optarg; break;
+		case OPT_JSON: json = optarg; break;
+		case OPT_JUNIT: junit = optarg; break;
+		case OPT_QUIET: quiet = 1; break;
+		case OPT_LIST: list = 1; break;
+		case OPT_NO_BUILD: no_build = 1; break;
+		case OPT_KEEP: keep = 1; break;
+		case OPT_HELP: usage(stdout); return 0;
+		case ':':
+			return usage_error("option '%s' needs a value", argv[optind - 1]);
+		default:
+			return usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return usage_error("unexpected argument '%s'", argv[optind]);
+	if (!lab == !def_path)
+		return usage_error("%sgive exactly one of --lab N and --def FILE", "");
+	if (submission && submissions)
+		return usage_error("%s--submission and --submissions do not go together", "");
+	if (submissions && !out_dir)
+		return usage_error("%s--submissions needs --out DIR for the results", "");
+	if (out_dir && !submissions)
+		return usage_error("%s--out is for batch mode (--submissions DIR)", "");
+	if (no_build && (submission || submissions))
+		return usage_error("%s--no-build cannot be used with submissions: they are always built", "");
+	if (tree && !is_dir(tree))
+		return usage_error("--tree %s: not a folder", tree);
+	if (jobs < 1)
+		jobs = 1;
+
+	if (lab) {
+		char *end;
+		long n = strtol(lab, &end, 10);
+		char *root;
+		if (*end || end == lab || n < 0 || n > 99)
+			return usage_error("--lab takes a lab number, not '%s'", lab);
+		root = tree ? realpath(tree, NULL) : find_repository(".");
+		if (!root) {
+			fprintf(stderr, "ringgrade: not inside a Ringside tree (no scripts/ringside-qemu above here); "
+				"use --tree DIR or --def FILE\n");
+			return 2;
+		}
+		def_file = xasprintf("%s/labs/lab%ld/lab.def", root, n);
+		free(root);
+	} else {
+		def_file = xstrdup(def_path);
+	}
+	if (def_load(def_file, &def, err, sizeof(err)) < 0) {
+		fprintf(stderr, "ringgrade: %s\n", err);
+		if (lab && access(def_file, F_OK) < 0)
+			fprintf(stderr, "ringgrade: lab %s has no test definition yet (expected %s)\n", lab, def_file);
+		free(def_file);
+		return 2;
+	}
+	if (lab && def.number >= 0 && def.number != atoi(lab))
+		fprintf(stderr, "ringgrade: warning: %s says it is lab %d\n", def_file, def.number);
+	if (lab && def.number < 0)
+		def.number = atoi(lab);
+
+	/* The tree: --tree, else the definition's own "tree =", else the
+	 * repository the definition lives in. */
+	if (tree) {
+		tree_dir = realpath(tree, NULL);
+	} else if (def.tree) {
+		char *folder = dir_of(def_file), *joined = def.tree[0] == '/' ? xstrdup(def.tree) : path_join(folder, def.tree);
+		tree_dir = realpath(joined, NULL);
+		if (!tree_dir)
+			fprintf(stderr, "ringgrade: %s: tree = %s: %s\n", def_file, def.tree, strerror(errno));
+		free(folder);
+		free(joined);
+	} else {
+		char *folder = dir_of(def_file);
+		tree_dir = find_repository(folder);
+		if (!tree_dir)
+			fprintf(stderr, "ringgrade: no Ringside tree above %s; use --tree DIR\n", def_file);
+		free(folder);
+	}
+	if (!tree_dir) {
+		def_free(&def);
+		free(def_file);
+		return 2;
+	}
+
+	o.def = &def;
+	o.def_arg = lab ? def_file : def_path;
+	o.by_lab = lab != NULL;
+	o.tree = tree_dir;
+	o.only = only;
+	o.jobs = jobs;
+	o.no_build = no_build;
+	o.keep = keep;
+	for (size_t i = 0; i < nonly; i++) {
+		if (!def_find_test(&def, only[i])) {
+			fprintf(stderr, "ringgrade: %s has no test '%s'; its tests are:", def_file, only[i]);
+			for (size_t t = 0; t < def.ntests; t++)
+				fprintf(stderr, " %s", def.tests[t].name);
+			fputc('\n', stderr);
+			rc = 2;
+			goto done;
+		}
+	}
+
+	if (list) {
+		list_tests(&o);
+		rc = 0;
+		goto done;
+	}
+
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (submissions) {
+		rc = grade_batch(&o, submissions, out_dir);
+	} else {
+		struct grade_report report;
+		struct strbuf intake;
+		int colour = isatty(1) && !getenv("NO_COLOR");
+
+		strbuf_init(&intake);
+		if (submission)
+			rc = grade_submission(&o, tree_dir, submission, &report, &intake);
+		else
+			rc = grade_tree(&o, tree_dir, &report);
+		report.preamble = intake.data;
+		if (rc < 0)
+			fprintf(stderr, "ringgrade: %s", intake.data);
+		if (json) {
+			char *text = report_json(&report);
+			if (write_output(json, text, "JSON") < 0)
+				rc = -1;
+			free(text);
+		}
+		if (junit) {
+			char *name = def.number >= 0 ? xasprintf("lab%d", def.number) : xstrdup(def_file);
+			char *text = report_junit(&report, name);
+			if (write_output(junit, text, "JUnit") < 0)
+				rc = -1;
+			free(text);
+			free(name);
+		}
+		report_terminal(stdout, &report, colour, quiet);
+		if (spawn_was_interrupted()) {
+			fprintf(stderr, "ringgrade: interrupted\n");
+			rc = 2;
+		} else if (rc < 0) {
+			rc = 2;
+		} else {
+			rc = report_passed(&report) == report.nresults ? 0 : 1;
+		}
+		grade_report_free(&report);
+		strbuf_free(&intake);
+	}
+done:
+	def_free(&def);
+	free(def_file);
+	free(tree_dir);
+	free(only);
+	return rc;
+}

@@ -1,0 +1,427 @@
+/* Building trees, booting tests and judging them (see run.h). */
+#include "run.h"
+#include "ktap.h"
+#include "spawn.h"
+#include "util.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#define BUILD_LOG_LIMIT   (512 * 1024)
+#define BUILD_TIMEOUT     900
+#define DIGEST_MAX_LINES  30
+#define CONSOLE_TAIL      15
+/* Extra seconds we give the launcher beyond the test's own timeout before we
+ * kill it ourselves: it enforces the timeout, we only back it up. */
+#define LAUNCHER_GRACE    30
+
+static const char *const status_names[] = {
+	[STATUS_PASSED] = "passed",
+	[STATUS_FAILED] = "failed",
+	[STATUS_TIMEOUT] = "timeout",
+	[STATUS_PANIC] = "kernel panic",
+	[STATUS_NO_VERDICT] = "no verdict",
+	[STATUS_QEMU_FAILED] = "QEMU failed",
+	[STATUS_FLOOD] = "output flood",
+	[STATUS_BUILD_FAILED] = "build failed",
+};
+
+const char *status_name(enum test_status s)
+{
+	return status_names[s];
+}
+
+void test_result_free(struct test_result *r)
+{
+	free(r->summary);
+	free(r->details);
+	free(r->console);
+	r->summary = r->details = r->console = NULL;
+}
+
+int make_nonce(char out[33])
+{
+	unsigned char bytes[16];
+	size_t got = 0;
+
+	while (got < sizeof(bytes)) {
+		ssize_t n = getrandom(bytes + got, sizeof(bytes) - got, 0);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		got += (size_t)n;
+	}
+	for (size_t i = 0; i < sizeof(bytes); i++)
+		snprintf(out + 2 * i, 3, "%02x", bytes[i]);
+	return 0;
+}
+
+char *kernel_cmdline(const struct test_def *t, const char *nonce)
+{
+	struct strbuf sb;
+	size_t nwords;
+	char **words = argv_split(t->run, &nwords);
+
+	strbuf_init(&sb);
+	if (t->append[0])
+		strbuf_addf(&sb, "%s ", t->append);
+	/* Kernel parameters go before "--": what follows it is init's argv. */
+	strbuf_addf(&sb, "ktap.nonce=%s", nonce);
+	if (nwords) {
+		strbuf_addf(&sb, " init=/bin/%s", words[0]);
+		if (nwords > 1) {
+			strbuf_adds(&sb, " --");
+			for (size_t i = 1; i < nwords; i++)
+				strbuf_addf(&sb, " %s", words[i]);
+		}
+	}
+	argv_free(words);
+	return strbuf_detach(&sb);
+}
+
+/* The last `count` lines of text, for the console tail of a dead run. */
+static void add_tail(struct strbuf *sb, const char *text, size_t len, int count)
+{
+	const char *start = text + len;
+	int lines = 0;
+
+	if (len && start[-1] == '\n')
+		start--;
+	while (start > text && lines < count) {
+		start--;
+		if (*start == '\n')
+			lines++;
+	}
+	if (*start == '\n')
+		start++;
+	if (start < text + len) {
+		strbuf_addf(sb, "last console lines:\n");
+		for (const char *p = start; p < text + len; p++)
+			strbuf_add(sb, (*p == '\0') ? "?" : p, 1);
+		if (text[len - 1] != '\n')
+			strbuf_adds(sb, "\n");
+	}
+}
+
+/* The console line that says "Kernel panic", trimmed, or NULL. */
+static char *panic_line(const char *console, size_t len)
+{
+	const char *hit = memmem(console, len, "Kernel panic", 12);
+
+	if (!hit)
+		return NULL;
+	{
+		const char *start = hit, *end = hit;
+		while (start > console && start[-1] != '\n')
+			start--;
+		while (end < console + len && *end != '\n' && *end != '\r' && end - start < 300)
+			end++;
+		while (start < end && (*start == ' ' || *start == '\t'))
+			start++;
+		return xstrndup(start, (size_t)(end - start));
+	}
+}
+
+static const char *result_word(enum ktap_result r)
+{
+	return r == KTAP_NOT_OK ? "not ok" : r == KTAP_SKIP ? "skip" : "ok";
+}
+
+void judge(const struct test_def *t, int exit_code, int flooded, int timed_out, const char *console,
+	   size_t console_len, const char *nonce, size_t output_limit, struct test_result *r)
+{
+	struct ktap_report k;
+	struct strbuf details;
+	size_t failed_cases = 0;
+	double subtest_score = 0;
+	char *missing_subtest = NULL;
+
+	r->test = t;
+	ktap_parse(console, console_len, nonce, &k);
+	r->ignored_lines = k.unsigned_lines + k.forged_lines;
+	strbuf_init(&details);
+
+	for (size_t i = 0; i < k.ncases; i++) {
+		const struct ktap_case *c = &k.cases[i];
+		if (c->result != KTAP_NOT_OK)
+			continue;
+		failed_cases++;
+		strbuf_addf(&details, "%*snot ok %d %s\n", 2 * c->depth, "", c->number, c->name);
+		if (c->diagnostics[0]) {
+			/* indent the diagnostics under their result */
+			const char *line = c->diagnostics;
+			while (*line) {
+				const char *nl = strchr(line, '\n');
+				size_t n = nl ? (size_t)(nl - line) : strlen(line);
+				strbuf_addf(&details, "%*s    %.*s\n", 2 * c->depth, "", (int)n, line);
+				line += n + (nl ? 1 : 0);
+			}
+		}
+	}
+	for (size_t i = 0; i < t->nsubtests; i++) {
+		const struct ktap_case *c = ktap_find(&k, t->subtests[i].name);
+		if (c && c->result != KTAP_NOT_OK)
+			subtest_score += t->subtests[i].points;
+		else if (!c && !missing_subtest)
+			missing_subtest = t->subtests[i].name;
+	}
+
+	if (flooded) {
+		r->status = STATUS_FLOOD;
+		r->summary = xasprintf("output passed the %zu-byte cap; the run was stopped", output_limit);
+	} else if (timed_out || exit_code == 124) {
+		r->status = STATUS_TIMEOUT;
+		r->summary = xasprintf("no verdict within %d s (hang or endless loop)", t->timeout);
+	} else if (exit_code == 125) {
+		char *line = panic_line(console, console_len);
+		r->status = STATUS_PANIC;
+		r->summary = line ? line : xstrdup("kernel panic (no panic line on the console)");
+	} else if (exit_code == 126) {
+		r->status = STATUS_NO_VERDICT;
+		r->summary = xstrdup("the machine stopped without a verdict (triple fault, reset, or killed)");
+	} else if (exit_code == 127) {
+		r->status = STATUS_QEMU_FAILED;
+		r->summary = xstrdup("QEMU failed to start or died (see the console lines below)");
+	} else if (exit_code >= 128) {
+		r->status = STATUS_FAILED;
+		r->summary = xasprintf("the test program was killed by signal %d", exit_code - 128);
+	} else if (k.plan < 0 && k.ncases == 0) {
+		r->status = STATUS_FAILED;
+		r->summary = xstrdup("no signed KTAP results (did the test program start?)");
+	} else if (k.plan < 0) {
+		r->status = STATUS_FAILED;
+		r->summary = xstrdup("no KTAP plan line (1..N)");
+	} else if (k.top_level < (size_t)k.plan) {
+		r->status = STATUS_FAILED;
+		r->summary = xasprintf("crashed after test %zu of %d", k.top_level, k.plan);
+	} else if (ktap_failures(&k) || failed_cases) {
+		r->status = STATUS_FAILED;
+		r->summary = xasprintf("%zu of %zu results not ok", failed_cases, k.ncases);
+	} else if (k.bail_out) {
+		r->status = STATUS_FAILED;
+		r->summary = xstrdup("the test program bailed out");
+	} else if (exit_code != 0) {
+		r->status = STATUS_FAILED;
+		r->summary = xasprintf("all results ok, but the test program exited with status %d", exit_code);
+	} else if (missing_subtest) {
+		r->status = STATUS_FAILED;
+		r->summary = xasprintf("subtest '%s' (listed in the test definition) never reported", missing_subtest);
+	} else {
+		r->status = STATUS_PASSED;
+		r->summary = xasprintf("%zu results ok", k.ncases);
+	}
+
+	if (t->nsubtests)
+		r->score = subtest_score;
+	else
+		r->score = r->status == STATUS_PASSED ? t->points : 0;
+	if (r->status == STATUS_PASSED)
+		r->score = t->points;
+
+	if (r->status == STATUS_PASSED) {
+		strbuf_free(&details);
+		strbuf_init(&details);
+	}
+	if (t->nsubtests && r->status != STATUS_PASSED) {
+		strbuf_adds(&details, "subtests:\n");
+		for (size_t i = 0; i < t->nsubtests; i++) {
+			const struct ktap_case *c = ktap_find(&k, t->subtests[i].name);
+			strbuf_addf(&details, "  %-24s %-8s %g/%g\n", t->subtests[i].name,
+				    c ? result_word(c->result) : "missing",
+				    c && c->result != KTAP_NOT_OK ? t->subtests[i].points : 0, t->subtests[i].points);
+		}
+	}
+	if (r->ignored_lines)
+		strbuf_addf(&details, "ignored %zu result line(s) without this run's nonce (%zu unsigned, %zu with a wrong nonce)\n",
+			    r->ignored_lines, k.unsigned_lines, k.forged_lines);
+	if (r->status == STATUS_TIMEOUT || r->status == STATUS_NO_VERDICT || r->status == STATUS_QEMU_FAILED ||
+	    r->status == STATUS_PANIC || (r->status == STATUS_FAILED && k.ncases == 0))
+		add_tail(&details, console, console_len, CONSOLE_TAIL);
+	r->details = strbuf_detach(&details);
+	ktap_free(&k);
+}
+
+int build_tree(const struct lab_def *def, const char *tree, char **log)
+{
+	size_t n = 0;
+	char **argv;
+	struct spawn_options opts = { .cwd = tree, .output_limit = BUILD_LOG_LIMIT, .timeout = BUILD_TIMEOUT };
+	struct spawn_result res;
+	int rc;
+
+	while (def->build[n])
+		n++;
+	argv = xcalloc(n + 1, sizeof(*argv));
+	for (size_t i = 0; i < n; i++) {
+		/* {tree} anywhere in a word becomes the tree's path */
+		const char *hole = strstr(def->build[i], "{tree}");
+		argv[i] = hole ? xasprintf("%.*s%s%s", (int)(hole - def->build[i]), def->build[i], tree, hole + 6)
+			       : xstrdup(def->build[i]);
+	}
+	opts.argv = argv;
+	if (spawn_run(&opts, &res) < 0) {
+		*log = xasprintf("cannot run the build command '%s': %s\n", argv[0], strerror(errno));
+		argv_free(argv);
+		return -1;
+	}
+	argv_free(argv);
+	if (res.timed_out) {
+		*log = xasprintf("%s\nthe build ran longer than %d s and was stopped\n", res.output, BUILD_TIMEOUT);
+		spawn_result_free(&res);
+		return 1;
+	}
+	*log = res.output;
+	rc = res.exit_code == 0 && !res.flooded && !res.interrupted ? 0 : 1;
+	if (res.flooded) {
+		char *more = xasprintf("%s\n(build output passed %d bytes and was stopped)\n", *log, BUILD_LOG_LIMIT);
+		free(*log);
+		*log = more;
+	}
+	return rc;
+}
+
+char *build_errors_digest(const char *log)
+{
+	struct strbuf sb;
+	int lines = 0, total = 0;
+
+	strbuf_init(&sb);
+	/* First the compiler's error lines, which say what to fix... */
+	for (const char *p = log; *p && lines < DIGEST_MAX_LINES; ) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		char *line = xstrndup(p, n);
+		if (strstr(line, "error") || strstr(line, "Error") || strstr(line, "undefined reference")) {
+			strbuf_addf(&sb, "%.300s\n", line);
+			lines++;
+		}
+		free(line);
+		p += n + (nl ? 1 : 0);
+		total++;
+	}
+	/* ...and when there are none (a missing tool?), the log's tail. */
+	if (!lines) {
+		add_tail(&sb, log, strlen(log), DIGEST_MAX_LINES);
+	} else if (lines == DIGEST_MAX_LINES) {
+		strbuf_addf(&sb, "(more errors not shown)\n");
+	}
+	(void)total;
+	return strbuf_detach(&sb);
+}
+
+void fail_all_build(const struct test_def *const *tests, size_t n, const char *digest, struct test_result *results)
+{
+	for (size_t i = 0; i < n; i++) {
+		memset(&results[i], 0, sizeof(results[i]));
+		results[i].test = tests[i];
+		results[i].status = STATUS_BUILD_FAILED;
+		results[i].summary = xstrdup("build failed: nothing was run");
+		results[i].details = xstrdup(digest);
+		results[i].console = xstrdup("");
+	}
+}
+
+/* One test, start to verdict. */
+static void run_one(const struct run_context *ctx, const struct test_def *t, struct test_result *r)
+{
+	char nonce[33];
+	char *cmdline, *launcher, *kernel, *initrd, timeout[16], vm_limit[16];
+	struct spawn_result res;
+	struct spawn_options opts = { .cwd = ctx->tree, .output_limit = ctx->def->output_limit,
+				      .timeout = t->timeout + LAUNCHER_GRACE };
+
+	memset(r, 0, sizeof(*r));
+	r->test = t;
+	if (make_nonce(nonce) < 0) {
+		r->status = STATUS_QEMU_FAILED;
+		r->summary = xasprintf("cannot get random bytes for the nonce: %s", strerror(errno));
+		r->details = xstrdup("");
+		r->console = xstrdup("");
+		return;
+	}
+	cmdline = kernel_cmdline(t, nonce);
+	launcher = path_join(ctx->tree, ctx->def->launcher);
+	kernel = path_join(ctx->tree, ctx->def->kernel);
+	initrd = path_join(ctx->tree, ctx->def->initrd);
+	snprintf(timeout, sizeof(timeout), "%d", t->timeout);
+	snprintf(vm_limit, sizeof(vm_limit), "%d", ctx->def->vm_limit_mb);
+	{
+		char *argv[] = { launcher, "--kernel", kernel, "--initrd", initrd, "--append", cmdline,
+				 "--timeout", timeout, "--vm-limit", vm_limit, NULL };
+		opts.argv = argv;
+		if (spawn_run(&opts, &res) < 0) {
+			r->status = STATUS_QEMU_FAILED;
+			r->summary = xasprintf("cannot run the launcher %s: %s", launcher, strerror(errno));
+			r->details = xstrdup("");
+			r->console = xstrdup("");
+		} else {
+			judge(t, res.exit_code, res.flooded, res.timed_out, res.output, res.output_len, nonce,
+			      ctx->def->output_limit, r);
+			if (res.interrupted) {
+				free(r->summary);
+				r->status = STATUS_NO_VERDICT;
+				r->score = 0;
+				r->summary = xstrdup("interrupted (ringgrade was stopped)");
+			}
+			r->seconds = res.seconds;
+			r->console = res.output;
+		}
+	}
+	free(cmdline);
+	free(launcher);
+	free(kernel);
+	free(initrd);
+}
+
+struct pool {
+	const struct run_context *ctx;
+	const struct test_def *const *tests;
+	struct test_result *results;
+	size_t n;
+	atomic_size_t next;
+};
+
+static void *pool_worker(void *arg)
+{
+	struct pool *pool = arg;
+
+	for (;;) {
+		size_t i = atomic_fetch_add(&pool->next, 1);
+		if (i >= pool->n)
+			return NULL;
+		run_one(pool->ctx, pool->tests[i], &pool->results[i]);
+	}
+}
+
+void run_test_list(const struct run_context *ctx, const struct test_def *const *tests, size_t n,
+	       struct test_result *results)
+{
+	struct pool pool = { .ctx = ctx, .tests = tests, .results = results, .n = n };
+	size_t workers = ctx->jobs > 0 ? (size_t)ctx->jobs : 1;
+	pthread_t *threads;
+	size_t started = 0;
+
+	atomic_init(&pool.next, 0);
+	if (workers > n)
+		workers = n;
+	if (workers <= 1) {
+		pool_worker(&pool);
+		return;
+	}
+	threads = xcalloc(workers, sizeof(*threads));
+	for (size_t i = 0; i < workers; i++)
+		if (pthread_create(&threads[i], NULL, pool_worker, &pool) == 0)
+			started++;
+	if (!started)
+		pool_worker(&pool);
+	for (size_t i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	free(threads);
+}

@@ -1,0 +1,74 @@
+/* Running tests: build a tree, boot one QEMU per test through the launcher,
+ * and turn the launcher's exit code plus the signed KTAP lines into a
+ * verdict and a score. */
+#ifndef RINGGRADE_RUN_H
+#define RINGGRADE_RUN_H
+
+#include "def.h"
+
+#include <stddef.h>
+
+enum test_status {
+	STATUS_PASSED,
+	STATUS_FAILED,
+	STATUS_TIMEOUT,
+	STATUS_PANIC,
+	STATUS_NO_VERDICT,
+	STATUS_QEMU_FAILED,
+	STATUS_FLOOD,
+	STATUS_BUILD_FAILED,
+};
+
+/* "passed", "failed", "timeout", "kernel panic", ... */
+const char *status_name(enum test_status s);
+
+struct test_result {
+	const struct test_def *test;
+	enum test_status status;
+	double score;
+	double seconds;
+	char *summary;     /* one line, e.g. "crashed after test 3 of 7" */
+	char *details;     /* failing subtests with diagnostics, panic line, console tail; may be "" */
+	char *console;     /* everything the run printed (for logs) */
+	size_t ignored_lines; /* result lines without this run's nonce */
+};
+
+void test_result_free(struct test_result *r);
+
+/* Where the tests run: a built tree and the lab's definition. */
+struct run_context {
+	const struct lab_def *def;
+	const char *tree;
+	int jobs;
+};
+
+/* The build step: def->build with {tree} replaced, run in tree. Returns 0
+ * when it succeeded; log gets the output (compiler errors). -1 with a
+ * message in log when the command could not be started. */
+int build_tree(const struct lab_def *def, const char *tree, char **log);
+
+/* A digest of a failed build's log: the lines with "error" first, capped. */
+char *build_errors_digest(const char *log);
+
+/* Run tests[0..n) in parallel (up to ctx->jobs at a time); results[i]
+ * belongs to tests[i]. */
+void run_test_list(const struct run_context *ctx, const struct test_def *const *tests, size_t n,
+	       struct test_result *results);
+
+/* Mark every test as "build failed" with the digest as details. */
+void fail_all_build(const struct test_def *const *tests, size_t n, const char *digest,
+		    struct test_result *results);
+
+/* The kernel command line of a test: "APPEND ktap.nonce=HEX init=/bin/PROG -- ARGS". */
+char *kernel_cmdline(const struct test_def *t, const char *nonce);
+
+/* A fresh 128-bit nonce as 32 hex digits in out[33]; -1 if the kernel's
+ * random source fails. */
+int make_nonce(char out[33]);
+
+/* Decide the verdict of one run (pure: unit-tested). exit_code is the
+ * launcher's; flooded/timed_out come from the spawn helper. */
+void judge(const struct test_def *t, int exit_code, int flooded, int timed_out, const char *console,
+	   size_t console_len, const char *nonce, size_t output_limit, struct test_result *r);
+
+#endif

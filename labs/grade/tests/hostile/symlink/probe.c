@@ -1,0 +1,1 @@
+../good/probe.c
