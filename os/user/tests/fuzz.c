@@ -173,11 +173,14 @@ static void tame_call(struct fuzz_call *c, struct prng *rng)
 	fuzz_buffer[sizeof(fuzz_buffer) - 1] = '\0';
 	if (!c->name)
 		return;
-	if (strcmp(c->name, "read") == 0 && c->args[0] >= 0 && c->args[0] <= 2)
-		c->args[0] += 100;  /* the console would wait for a key */
-	if (strcmp(c->name, "write") == 0 && (c->args[0] == 1 || c->args[0] == 2) && c->arg_is_buffer[1]) {
-		/* Readable text only, in whole lines, so the console stays sane
-		 * and KTAP lines are never split. */
+	/* The kernel reads a descriptor as 32 bits: 0x100000001 is fd 1. Fds
+	 * 0, 1 and 2 are the console. */
+	if (strcmp(c->name, "read") == 0 && (unsigned int)c->args[0] <= 2)
+		c->args[0] = 100 + (unsigned int)c->args[0];  /* the console would wait for a key */
+	if (strcmp(c->name, "write") == 0 && (unsigned int)c->args[0] <= 2 &&
+	    (c->arg_is_buffer[1] || c->args[1] == (long)(uintptr_t)random_number)) {
+		/* Readable memory to the console: readable text only, in whole
+		 * lines, so the console stays sane and KTAP lines are never split. */
 		static const char line[] = "# fuzz wrote this line\n";
 		size_t n = sizeof(line) - 1, lines = (size_t)prng_below(rng, 4), k;
 
