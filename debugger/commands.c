@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "panels.h"
+#include "syscalls.h"
 
 static int need_args(struct session *s, int argc, int want, const char *usage)
 {
@@ -71,6 +72,39 @@ static int cmd_interrupt(struct session *s, int argc, char **argv, const char *r
 static int cmd_syscall(struct session *s, int argc, char **argv, const char *rest)
 {
 	(void)rest;
+	/* `syscall getpid`: the next entry of that syscall (64-bit numbers). */
+	if (argc > 1 && !(argv[1][0] >= '0' && argv[1][0] <= '9')) {
+		const struct syscall_desc *d = NULL;
+		for (long nr = 0; nr < 1024 && !d; nr++) {
+			const struct syscall_desc *x = syscall_find(ABI_64, nr);
+			if (x && strcmp(x->name, argv[1]) == 0)
+				d = x;
+		}
+		if (!d) {
+			session_error(s, "syscall: no syscall named '%s' in the kernel's table", argv[1]);
+			return -1;
+		}
+		s->quiet_stops = true;
+		for (int i = 0; i < 100000; i++) {
+			int rc = session_run(s, GOAL_SYSCALL, 0);
+			if (rc || !s->t.connected) {
+				s->quiet_stops = false;
+				return -1;
+			}
+			bool found = s->model.in_syscall && s->model.cur.nr == d->nr && s->model.cur.abi == ABI_64;
+			if (found || strcmp(s->stop_reason, "syscall entry") != 0) {
+				/* Found, or stopped for another reason (a breakpoint, Ctrl-C). */
+				s->quiet_stops = false;
+				char again[32];
+				snprintf(again, sizeof again, "%s", s->stop_reason);
+				session_printf(s, "%s%s after %d syscalls", again, found ? "" : " (not the one asked for)", i + 1);
+				return 0;
+			}
+		}
+		s->quiet_stops = false;
+		session_error(s, "syscall: no %s after 100000 syscalls", d->name);
+		return -1;
+	}
 	for (int i = 0; i < count_arg(argc, argv); i++)
 		if (session_run(s, GOAL_SYSCALL, 0))
 			return -1;
@@ -243,6 +277,42 @@ static int cmd_attach(struct session *s, int argc, char **argv, const char *rest
 	return session_attach(s, argv[1]) ? -1 : 0;
 }
 
+static int cmd_screen(struct session *s, int argc, char **argv, const char *rest)
+{
+	(void)rest;
+	if (need_args(s, argc, 1, "screen FILE [COLSxROWS]"))
+		return -1;
+	int w = 100, h = 30;
+	if (argc > 2 && (sscanf(argv[2], "%dx%d", &w, &h) != 2 || w < 1 || h < 1 || w > 500 || h > 300)) {
+		session_error(s, "screen: size '%s' is not COLSxROWS", argv[2]);
+		return -1;
+	}
+	FILE *f = strcmp(argv[1], "-") == 0 ? s->out : fopen(argv[1], "w");
+	if (!f) {
+		session_error(s, "screen: cannot write %s", argv[1]);
+		return -1;
+	}
+	struct textbuf tb;
+	if (tb_init(&tb, w, h) < 0) {
+		if (f != s->out)
+			fclose(f);
+		return -1;
+	}
+	screen_compose(s, &tb, NULL);
+	/* Text, then the attribute of every cell (one letter each). */
+	tb_dump(&tb, f, h, 0);
+	fprintf(f, "-- attributes (%s) --\n", ATTR_LETTERS);
+	for (int y = 0; y < h; y++) {
+		for (int x = 0; x < w; x++)
+			fputc(ATTR_LETTERS[tb.attr[y * w + x] < ATTR_COUNT ? tb.attr[y * w + x] : 0], f);
+		fputc('\n', f);
+	}
+	tb_free(&tb);
+	if (f != s->out)
+		fclose(f);
+	return 0;
+}
+
 static int cmd_echo(struct session *s, int argc, char **argv, const char *rest)
 {
 	(void)argc, (void)argv;
@@ -276,7 +346,7 @@ const struct command commands[] = {
 	{ "finish", "fin", "", cmd_finish, "run until the current function returns; print its value" },
 	{ "continue", "c", "", cmd_continue, "run until a breakpoint, a watchpoint or Ctrl-C" },
 	{ "interrupt", NULL, "", cmd_interrupt, "stop a running CPU (Ctrl-C on the screen)" },
-	{ "syscall", "y", "[N]", cmd_syscall, "run to the next syscall entry (SYSCALL or int $0x80)" },
+	{ "syscall", "y", "[N|NAME]", cmd_syscall, "run to the next syscall entry (SYSCALL or int $0x80); NAME: of that syscall" },
 	{ "sysexit", "x", "", cmd_sysexit, "run until this syscall returns to user mode" },
 	{ "break", "b", "LOCATION", cmd_break, "breakpoint at FUNCTION, FILE:LINE or *ADDRESS" },
 	{ "tbreak", NULL, "LOCATION", cmd_tbreak, "breakpoint that deletes itself when hit" },
@@ -288,6 +358,7 @@ const struct command commands[] = {
 	{ "panel", NULL, "NAME", cmd_panel, "print a panel as text (batch) or show it (screen)" },
 	{ "layout", "l", "[NAME]", cmd_layout, "switch the screen layout (next one without NAME)" },
 	{ "attach", NULL, "HOST:PORT", cmd_attach, "connect to a QEMU gdbstub" },
+	{ "screen", NULL, "FILE [COLSxROWS]", cmd_screen, "write the whole screen (text, then attributes) to FILE" },
 	{ "echo", NULL, "TEXT", cmd_echo, "print TEXT (for batch scripts)" },
 	{ "help", "h", "[COMMAND]", cmd_help, "this list" },
 	{ "quit", "q", "", cmd_quit, "leave ringdb (a QEMU it started is stopped)" },

@@ -128,20 +128,30 @@ static void draw_ptregs(struct session *s, struct region *r)
 		rg_line(r, ATTR_BAD, "cannot read pt_regs at %#" PRIx64, m->now.ptregs_addr);
 		return;
 	}
-	draw_syscall_line(s, r);
 	/* pt_regs builder: during the entry pushes, slots below RSP are not
 	 * written yet; the live register beside each saved one shows the two
 	 * worlds (CPU now vs user registers saved). */
 	uint64_t rsp = reg(s, "rsp");
-	bool building = m->in_kernel && rsp >= m->now.ptregs_addr && rsp <= m->now.ptregs_addr + (uint64_t)m->ptregs_size &&
-			(m->where == STAGE_ENTRY || m->where == STAGE_AFTER_SWAPGS || m->where == STAGE_INT80);
 	uint64_t pc = target_pc(&s->t);
 	uint64_t off;
 	const struct symbol *sym = sym_at(s->syms, pc, &off);
-	if (sym && (strcmp(sym->name, "entry_SYSCALL_64") == 0 || strcmp(sym->name, "entry_SYSCALL_64_after_swapgs") == 0 ||
-		    strcmp(sym->name, "entry_INT80_compat") == 0) &&
-	    rsp >= m->now.ptregs_addr && rsp <= m->now.ptregs_addr + (uint64_t)m->ptregs_size)
-		building = true;
+	bool in_entry = m->in_kernel && sym && (strcmp(sym->name, "entry_SYSCALL_64") == 0 ||
+						strcmp(sym->name, "entry_SYSCALL_64_after_swapgs") == 0 ||
+						strcmp(sym->name, "entry_INT80_compat") == 0);
+	bool on_kstack = rsp >= m->now.ptregs_addr && rsp <= m->now.ptregs_addr + (uint64_t)m->ptregs_size;
+	bool building = in_entry && on_kstack;
+	/* Still on the user stack: nothing of this entry's frame is written
+	 * yet; memory holds the previous entry's. Decode the live registers. */
+	bool stale = in_entry && !on_kstack;
+	if ((stale || building) && m->in_syscall) {
+		char call[256];
+		syscall_format_call(m->cur.abi, m->cur.nr, m->cur.args, call, sizeof call);
+		rg_line(r, ATTR_CURRENT, "entering %s (from live registers)", call);
+		rg_line(r, ATTR_DIM, "%s", building ? "pt_regs being built: slots below RSP are not written yet"
+			: "pt_regs is built after swapgs and the stack switch; below: the last entry's frame");
+	} else {
+		draw_syscall_line(s, r);
+	}
 	rg_line(r, ATTR_DIM, "%-6s %-8s %18s  %s", "off", "slot", "saved", building ? "live CPU (building)" : "");
 	for (int i = 0; i < m->nptregs && rg_rows_left(r) > 0; i++) {
 		const char *name = m->ptregs_names[i];

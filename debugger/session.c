@@ -309,7 +309,8 @@ static void report_stop(struct session *s, const char *why)
 	char where[256];
 	describe_pc(s, target_pc(&s->t), where, sizeof where);
 	snprintf(s->stop_reason, sizeof s->stop_reason, "%s", why);
-	session_printf(s, "%s: %s", why, where);
+	if (!s->quiet_stops)
+		session_printf(s, "%s: %s", why, where);
 }
 
 int session_stepi(struct session *s, int count)

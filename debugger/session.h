@@ -70,6 +70,7 @@ struct session {
 	int layout;
 	int source_scroll;
 	bool quit;
+	bool quiet_stops;        /* intermediate stops of a longer command */
 	int width;               /* batch panel width */
 	int height;              /* batch panel height */
 };

@@ -79,6 +79,15 @@ int transport_open(struct transport *t, const char *where, char *err, size_t err
 	int fd;
 	if (strncmp(where, "unix:", 5) == 0) {
 		fd = open_unix(where + 5, err, errlen);
+	} else if (strncmp(where, "fd:", 3) == 0) {
+		/* An inherited, already connected descriptor (tests, wrappers). */
+		char *end;
+		long n = strtol(where + 3, &end, 10);
+		if (*end || n < 0) {
+			snprintf(err, errlen, "bad descriptor in '%s'", where);
+			return -1;
+		}
+		fd = (int)n;
 	} else {
 		char host[256] = "127.0.0.1";
 		const char *port = where;

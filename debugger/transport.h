@@ -16,7 +16,8 @@ struct transport {
 	int fd;
 };
 
-/* Connect to WHERE: "unix:PATH", "HOST:PORT" or "PORT" (localhost).
+/* Connect to WHERE: "unix:PATH", "HOST:PORT", "PORT" (localhost) or "fd:N"
+ * (an inherited connected socket).
  * Returns 0, or -1 with a message in ERR. */
 int transport_open(struct transport *t, const char *where, char *err, size_t errlen);
 /* Adopt an already connected descriptor (tests use a socketpair). */
