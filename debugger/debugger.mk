@@ -39,7 +39,7 @@ $(RINGDB): $(RINGDB_OBJS)
 ringdb: $(RINGDB)
 
 # --- unit tests (cmocka; host only) ------------------------------------------
-RINGDB_TESTS := test_rsp test_target
+RINGDB_TESTS := test_rsp test_target test_model
 RINGDB_TEST_BINS := $(RINGDB_TESTS:%=$(RINGDB_OUT)/tests/%)
 RINGDB_FIXTURE_ELF := $(RINGDB_OUT)/tests/fixture-kernel.elf
 
