@@ -21,7 +21,7 @@
  *
  * Because it attacks the kernel it runs on, fuzz refuses to run anywhere but
  * Ringside (uname sysname) unless given --force. --dry-run only prints the
- * calls a run would make, and is safe anywhere. */
+ * calls a run would make (the caller's pid shows as 0), and is safe anywhere. */
 #include <errno.h>
 #include <ktap.h>
 #include <signal.h>
@@ -86,6 +86,10 @@ static int banned(const char *name)
 			return 1;
 	return 0;
 }
+
+/* The pid kill() and friends may target: our own (0 in --dry-run, so that a
+ * printed run does not depend on the pid it got). */
+static long self_pid;
 
 /* Valid buffers for pointer arguments: static, so below 4 GiB for int $0x80. */
 static char fuzz_buffer[3 * 4096] __attribute__((aligned(4096)));
@@ -202,10 +206,20 @@ static void tame_call(struct fuzz_call *c, struct prng *rng)
 	}
 	if (strcmp(c->name, "wait4") == 0 || strcmp(c->name, "waitpid") == 0)
 		c->args[2] |= WNOHANG;
-	if (strcmp(c->name, "kill") == 0 || strcmp(c->name, "tkill") == 0)
-		c->args[0] = sys_getpid();
-	if (strcmp(c->name, "tgkill") == 0)
-		c->args[0] = c->args[1] = sys_getpid();
+	/* Signals go to the caller only, and never a stop signal: a stopped
+	 * child would neither finish nor die, and look like a hang. */
+	if (strcmp(c->name, "kill") == 0 || strcmp(c->name, "tkill") == 0 || strcmp(c->name, "tgkill") == 0) {
+		int sig_arg = strcmp(c->name, "tgkill") == 0 ? 2 : 1;
+		long sig = (unsigned int)c->args[sig_arg];
+
+		c->args[0] = self_pid;
+		if (sig_arg == 2)
+			c->args[1] = self_pid;
+		if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)
+			c->args[sig_arg] = 0;
+	}
+	if (strcmp(c->name, "ringside_task_work") == 0)
+		c->args[0] = self_pid;
 }
 
 static void choose_call(struct prng *rng, struct fuzz_call *c)
@@ -283,6 +297,7 @@ static __attribute__((noreturn)) void run_batch(uint64_t seed, long batch, long 
 	long i, ret;
 
 	seed_batch(&rng, seed, batch);
+	self_pid = sys_getpid();
 	for (i = 0; i < count; i++) {
 		choose_call(&rng, &c);
 		if (verbose)
