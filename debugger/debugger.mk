@@ -39,14 +39,15 @@ $(RINGDB): $(RINGDB_OBJS)
 ringdb: $(RINGDB)
 
 # --- unit tests (cmocka; host only) ------------------------------------------
-RINGDB_TESTS := test_rsp test_target test_model
+RINGDB_TESTS := test_rsp test_target test_model test_screen
 RINGDB_TEST_BINS := $(RINGDB_TESTS:%=$(RINGDB_OUT)/tests/%)
 RINGDB_FIXTURE_ELF := $(RINGDB_OUT)/tests/fixture-kernel.elf
+RINGDB_TINY_ELF    := $(RINGDB_OUT)/tests/tiny.elf
 
 $(RINGDB_OUT)/tests/%.o: $(RINGDB_DIR)/tests/%.c $(wildcard $(RINGDB_DIR)/tests/*.h $(RINGDB_DIR)/*.h) $(SYSCALL_HEADERS) $(RINGDB_TIF)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(RINGDB_CFLAGS) -Ios/include -DTRANSCRIPTS='"$(RINGDB_DIR)/tests/transcripts"' \
-	  -DFIXTURE_ELF='"$(RINGDB_FIXTURE_ELF)"' -DGOLDEN='"$(RINGDB_DIR)/tests/golden"' -c $< -o $@
+	  -DFIXTURE_ELF='"$(RINGDB_FIXTURE_ELF)"' -DGOLDEN='"$(RINGDB_DIR)/tests/golden"' -DTINY_ELF='"$(RINGDB_TINY_ELF)"' -c $< -o $@
 
 $(RINGDB_OUT)/tests/test_rsp: $(RINGDB_OUT)/tests/test_rsp.o $(RINGDB_OUT)/rsp.o $(RINGDB_OUT)/transport.o
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -lcmocka -o $@
@@ -54,8 +55,15 @@ $(RINGDB_OUT)/tests/test_target: $(RINGDB_OUT)/tests/test_target.o $(RINGDB_OUT)
 		$(RINGDB_OUT)/tests/fake_stub.o $(RINGDB_OUT)/rsp.o $(RINGDB_OUT)/transport.o $(RINGDB_OUT)/target.o
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -lcmocka -pthread -o $@
 $(RINGDB_OUT)/tests/test_model $(RINGDB_OUT)/tests/test_screen: $(RINGDB_OUT)/tests/%: $(RINGDB_OUT)/tests/%.o \
-		$(RINGDB_OUT)/tests/fake_stub.o $(RINGDB_CORE_OBJS) $(RINGDB_FIXTURE_ELF)
+		$(RINGDB_OUT)/tests/fake_stub.o $(RINGDB_CORE_OBJS) $(RINGDB_FIXTURE_ELF) $(RINGDB_TINY_ELF)
 	$(HOST_CC) $(HOST_LDFLAGS) $(filter %.o,$^) $(RINGDB_LIBS) -lcmocka -pthread -o $@
+
+# The 32-bit multiboot kernel the transcripts were captured from.
+$(RINGDB_TINY_ELF): $(RINGDB_DIR)/tests/fixture/tiny.S $(RINGDB_DIR)/tests/fixture/tiny.ld
+	@mkdir -p $(@D)
+	as --32 -g $< -o $(@D)/tiny.o
+	ld -m elf_i386 --no-warn-rwx-segments -T $(RINGDB_DIR)/tests/fixture/tiny.ld $(@D)/tiny.o -o $@
+	head -c 16 /dev/zero > $(@D)/tiny.initrd
 
 # A small ELF with DWARF shaped like the kernel's structures, for the
 # symbol and model tests (built with the host compiler, never run).
@@ -103,8 +111,8 @@ RINGDB_CAPTURE := $(RINGDB_OUT)/tests/capture
 $(RINGDB_CAPTURE): $(RINGDB_OUT)/tests/capture.o $(RINGDB_OUT)/tests/scenario.o \
 		$(RINGDB_OUT)/rsp.o $(RINGDB_OUT)/transport.o $(RINGDB_OUT)/target.o
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@
-ringdb-transcripts: $(RINGDB_CAPTURE)
-	$(RINGDB_DIR)/tests/capture-transcripts $(RINGDB_CAPTURE) $(RINGDB_OUT)/tests
+ringdb-transcripts: $(RINGDB_CAPTURE) $(RINGDB) $(RINGDB_TINY_ELF)
+	$(RINGDB_DIR)/tests/capture-transcripts $(RINGDB_CAPTURE) $(abspath $(RINGDB)) $(abspath $(RINGDB_OUT)/tests)
 
 # --- starting QEMU ------------------------------------------------------------
 PROG   ?=
