@@ -289,6 +289,42 @@ static void test_prng_and_sbrk(void)
 		"brk to an impossible address fails with ENOMEM and keeps the break");
 }
 
+static int died_of_signal(void (*fn)(void))
+{
+	int status = -1;
+	long pid = sys_fork();
+
+	if (pid == 0) {
+		fn();
+		sys_exit_group(0);
+	}
+	sys_wait4((int)pid, &status, 0, NULL);
+	return WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+}
+
+static void call_abort(void) { abort(); }
+static void free_bad_pointer(void) { free((void *)0x1230); }
+static void free_twice(void)
+{
+	void *p = malloc(10);
+
+	free(p);
+	free(p);
+}
+
+/* abort() raises SIGABRT where the kernel has kill(), else dies on ud2
+ * (SIGILL); free() of a pointer malloc did not hand out, or a second free,
+ * must stop the program (after a message on stderr) rather than corrupt the
+ * heap. */
+static void test_fatal_errors(void)
+{
+	int sig = died_of_signal(call_abort);
+
+	ktap_ok(sig == SIGABRT || sig == SIGILL, "abort() kills the process (signal %d)", sig);
+	ktap_ok(died_of_signal(free_bad_pointer) != 0, "free() of a foreign pointer stops the program");
+	ktap_ok(died_of_signal(free_twice) != 0, "a double free() stops the program");
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1) {
@@ -296,7 +332,7 @@ int main(int argc, char **argv)
 		       "wait macros, PRNG); KTAP on stdout.\n");
 		return strcmp(argv[1], "--help") == 0 ? 0 : 2;
 	}
-	ktap_plan(37);
+	ktap_plan(40);
 	test_printf();
 	test_strings();
 	test_numbers();
@@ -304,5 +340,6 @@ int main(int argc, char **argv)
 	test_errno_and_env();
 	test_wait_macros();
 	test_prng_and_sbrk();
+	test_fatal_errors();
 	return ktap_finish();
 }
