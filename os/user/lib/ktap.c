@@ -64,12 +64,10 @@ void ktap_diag(const char *fmt, ...)
 {
 	char line[512];
 	va_list ap;
-	int len;
 
 	va_start(ap, fmt);
-	len = vsnprintf(line, sizeof(line), fmt, ap);
+	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	(void)len;
 	printf("# %s\n", line);
 }
 

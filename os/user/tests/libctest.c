@@ -76,8 +76,7 @@ static void test_strings(void)
 	     strcmp("same", "same") == 0 && strncmp("abcX", "abcY", 3) == 0 && strncmp("ab", "abc", 3) < 0 &&
 	     strcmp("\xff", "a") > 0;
 	ktap_ok(ok, "strlen, strcmp, strncmp (unsigned comparison)");
-	ok = strchr("hello", 'l') - (char *)0 == strchr("hello", 'l') - (char *)0 &&
-	     strcmp(strchr("hello", 'l'), "llo") == 0 && strcmp(strrchr("hello", 'l'), "lo") == 0 &&
+	ok = strcmp(strchr("hello", 'l'), "llo") == 0 && strcmp(strrchr("hello", 'l'), "lo") == 0 &&
 	     strchr("hello", 'z') == NULL && *strchr("hello", '\0') == '\0' &&
 	     strcmp(strstr("find the needle", "needle"), "needle") == 0 && strstr("abc", "abd") == NULL &&
 	     strcmp(strstr("abc", ""), "abc") == 0;
