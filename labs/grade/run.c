@@ -328,6 +328,12 @@ void fail_all_build(const struct test_def *const *tests, size_t n, const char *d
 	}
 }
 
+/* A path from the definition: relative ones are inside the tree. */
+static char *in_tree(const char *tree, const char *path)
+{
+	return path[0] == '/' ? xstrdup(path) : path_join(tree, path);
+}
+
 /* One test, start to verdict. */
 static void run_one(const struct run_context *ctx, const struct test_def *t, struct test_result *r)
 {
@@ -347,9 +353,9 @@ static void run_one(const struct run_context *ctx, const struct test_def *t, str
 		return;
 	}
 	cmdline = kernel_cmdline(t, nonce);
-	launcher = path_join(ctx->tree, ctx->def->launcher);
-	kernel = path_join(ctx->tree, ctx->def->kernel);
-	initrd = path_join(ctx->tree, ctx->def->initrd);
+	launcher = in_tree(ctx->tree, ctx->def->launcher);
+	kernel = in_tree(ctx->tree, ctx->def->kernel);
+	initrd = in_tree(ctx->tree, ctx->def->initrd);
 	snprintf(timeout, sizeof(timeout), "%d", t->timeout);
 	snprintf(vm_limit, sizeof(vm_limit), "%d", ctx->def->vm_limit_mb);
 	{
