@@ -96,13 +96,25 @@ static struct student *list_students(const char *dir, const char *out, size_t *n
 	struct dirent *e;
 	struct student *list = NULL;
 	size_t cap = 0;
+	char *out_real = realpath(out, NULL);
 
 	*n = 0;
-	if (!d)
+	if (!d) {
+		free(out_real);
 		return NULL;
+	}
 	while ((e = readdir(d))) {
 		if (e->d_name[0] == '.')
 			continue;
+		if (out_real) {
+			/* --out inside the submissions folder is not a student */
+			char *entry = path_join(dir, e->d_name), *entry_real = realpath(entry, NULL);
+			int is_out = entry_real && !strcmp(entry_real, out_real);
+			free(entry);
+			free(entry_real);
+			if (is_out)
+				continue;
+		}
 		if (*n == cap) {
 			cap = cap ? 2 * cap : 32;
 			list = xrealloc(list, cap * sizeof(*list));
@@ -114,6 +126,7 @@ static struct student *list_students(const char *dir, const char *out, size_t *n
 		(*n)++;
 	}
 	closedir(d);
+	free(out_real);
 	if (*n)
 		qsort(list, *n, sizeof(*list), compare_names);
 	else if (!list)

@@ -245,6 +245,8 @@ int main(int argc, char **argv)
 		return usage_error("%s--out is for batch mode (--submissions DIR)", "");
 	if (no_build && (submission || submissions))
 		return usage_error("%s--no-build cannot be used with submissions: they are always built", "");
+	if (submission && access(submission, F_OK) < 0)
+		return usage_error("--submission %s: no such file or folder", submission);
 	if (tree && !is_dir(tree))
 		return usage_error("--tree %s: not a folder", tree);
 	if (jobs < 1)
