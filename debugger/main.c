@@ -94,6 +94,7 @@ static int run_batch_file(struct session *s, const char *path)
 		line[strcspn(line, "\n")] = '\0';
 		if (line[0] && line[0] != '#')
 			fprintf(s->out, "(ringdb) %s\n", line);
+		fflush(s->out);
 		command_execute(s, line);
 	}
 	if (f != stdin)
@@ -209,6 +210,7 @@ int main(int argc, char **argv)
 			status = EXIT_USAGE;
 		for (int i = 0; i < nex && !s.quit; i++) {
 			fprintf(s.out, "(ringdb) %s\n", ex[i]);
+			fflush(s.out);
 			command_execute(&s, ex[i]);
 		}
 		if (status == EXIT_OK && s.errors)

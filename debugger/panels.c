@@ -117,7 +117,9 @@ static void draw_ptregs(struct session *s, struct region *r)
 		rg_line(r, ATTR_DIM, "pt_regs unavailable: %s", m->problem[0] ? m->problem : "no kernel symbols loaded");
 		return;
 	}
-	if (not_connected(s, r))
+	if (!s->t.connected && m->now.ptregs_valid)
+		rg_line(r, ATTR_BAD, "QEMU is gone: the last values read");
+	else if (not_connected(s, r))
 		return;
 	if (!m->now.valid) {
 		rg_line(r, ATTR_DIM, "no current task yet (cpu_data.current_task is NULL)");
@@ -183,7 +185,9 @@ static void draw_tif(struct session *s, struct region *r)
 		rg_line(r, ATTR_DIM, "TIF flags unavailable: %s", m->problem[0] ? m->problem : "no kernel symbols loaded");
 		return;
 	}
-	if (not_connected(s, r))
+	if (!s->t.connected && m->now.tif_valid)
+		rg_line(r, ATTR_BAD, "QEMU is gone: the last values read");
+	else if (not_connected(s, r))
 		return;
 	if (!m->now.tif_valid) {
 		rg_line(r, ATTR_DIM, "no current task yet");

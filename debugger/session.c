@@ -271,15 +271,9 @@ void session_after_stop(struct session *s)
 	s->stops++;
 	if (!s->t.connected)
 		return;
-	uint32_t tif_before = s->model.now.tif;
-	bool tif_known = s->model.now.tif_valid;
 	kmodel_refresh(&s->model);
 	uint64_t pc = target_pc(&s->t);
 	kmodel_on_stop(&s->model, pc);
-	struct stop_reply *st = &s->t.last_stop;
-	if (st->kind == STOP_WATCH && tif_known && s->model.now.tif_valid &&
-	    st->watch_addr == s->model.flags_watch && tif_before != s->model.now.tif)
-		kmodel_note_tif_write(&s->model, pc, tif_before, s->model.now.tif);
 	/* Arm or drop the breakpoint that catches phase 1's return value. */
 	if (s->model.phase1_return != s->phase1_bp) {
 		if (s->phase1_bp && !session_bp_at(s, s->phase1_bp))
@@ -485,7 +479,17 @@ static int run_until(struct session *s, enum run_goal goal, uint64_t goal_addr, 
 				if (s->bps[i].type >= WP_WRITE && s->bps[i].addr == st->watch_addr)
 					w = &s->bps[i];
 			if (w && w->provenance) {
-				session_printf(s, "TIF flags written at %#" PRIx64 " (%#x)", pc, s->model.now.tif);
+				/* An atomic `lock or` may stop before its write lands:
+				 * finish the instruction, then compare. */
+				uint32_t before = s->model.prev.tif;
+				uint64_t writer = pc;
+				if ((rc = do_one_step(s)))
+					break;
+				uint32_t after = s->model.now.tif;
+				kmodel_note_tif_write(&s->model, writer, before, after);
+				uint64_t off;
+				const struct symbol *sym = sym_at(s->syms, writer, &off);
+				session_printf(s, "TIF flags written in %s: %#x -> %#x", sym ? sym->name : "?", before, after);
 				continue;
 			}
 			char why[96];
