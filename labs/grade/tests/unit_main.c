@@ -13,6 +13,7 @@ int main(void)
 	failed += judge_tests(&total);
 	failed += path_tests(&total);
 	failed += report_tests(&total);
+	failed += spawn_tests(&total);
 	printf("%d passed, %d failed\n", total - failed, failed);
 	return failed ? 1 : 0;
 }
