@@ -47,6 +47,29 @@ bool disasm_one(const unsigned char *code, size_t len, uint64_t addr, int bits, 
 			}
 		}
 		cs_x86 *x = &insn->detail->x86;
+		for (int i = 0; i < x->op_count && i < 2; i++) {
+			cs_x86_op *o = &x->operands[i];
+			struct operand *d = &out->op[i];
+			d->size = o->size;
+			if (o->type == X86_OP_REG) {
+				d->type = OP_REG;
+				snprintf(d->reg, sizeof d->reg, "%s", cs_reg_name(h, o->reg));
+			} else if (o->type == X86_OP_IMM) {
+				d->type = OP_IMM;
+				d->imm = o->imm;
+			} else if (o->type == X86_OP_MEM) {
+				d->type = OP_MEM;
+				if (o->mem.base != X86_REG_INVALID)
+					snprintf(d->reg, sizeof d->reg, "%s", cs_reg_name(h, o->mem.base));
+				if (o->mem.index != X86_REG_INVALID)
+					snprintf(d->index, sizeof d->index, "%s", cs_reg_name(h, o->mem.index));
+				if (o->mem.segment != X86_REG_INVALID)
+					snprintf(d->seg, sizeof d->seg, "%s", cs_reg_name(h, o->mem.segment));
+				d->scale = o->mem.scale;
+				d->disp = o->mem.disp;
+			}
+			out->nops = i + 1;
+		}
 		if (x->op_count == 1 && x->operands[0].type == X86_OP_IMM && (out->is_call || out->is_jump))
 			out->target = (uint64_t)x->operands[0].imm;
 	}

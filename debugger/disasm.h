@@ -16,6 +16,18 @@ struct insn {
 	bool is_cond_jump;
 	bool is_jump;
 	uint64_t target;   /* direct call/jump target, 0 if indirect */
+	/* Operands of test/cmp, for the branch oracle. */
+	int nops;
+	struct operand {
+		enum { OP_NONE, OP_REG, OP_IMM, OP_MEM } type;
+		char reg[8];   /* OP_REG; or the base of OP_MEM */
+		char index[8]; /* OP_MEM */
+		int scale;
+		int64_t disp;
+		int64_t imm;
+		char seg[4];   /* OP_MEM: "gs" for per-CPU data */
+		int size;      /* bytes */
+	} op[2];
 };
 
 /* Decode the instruction at the start of CODE (LEN bytes) at ADDR. BITS is 64

@@ -275,11 +275,16 @@ void kmodel_on_stop(struct kmodel *m, uint64_t pc)
 	r->visited |= 1u << st;
 	switch (st) {
 	case STAGE_FASTPATH:
-		if (r->path == PATH_UNKNOWN)
+		/* The flags the entry branch just tested (a what-if may have
+		 * changed them since the entry). */
+		if (r->path == PATH_UNKNOWN) {
 			r->path = PATH_FAST;
+			r->tif_at_entry = m->now.tif;
+		}
 		break;
 	case STAGE_SLOWPATH:
 		r->path = PATH_SLOW;
+		r->tif_at_entry = m->now.tif;
 		break;
 	case STAGE_PHASE1: {
 		r->phase1_ran = true;
