@@ -136,6 +136,6 @@ int fake_stub_finish(struct fake_stub *s)
 		free(s->lines[i]);
 	free(s->lines);
 	if (s->failures)
-		fprintf(stderr, "fake stub: %s\n", s->message);
+		fprintf(stderr, "fake stub: %s\n(if ringdb now asks differently on purpose: make ringdb-transcripts)\n", s->message);
 	return s->failures;
 }
