@@ -3,7 +3,8 @@
 #   - seconds to grade one definition (the kernel's own groups in QEMU, and
 #     lab 1 when it exists), build included and with --no-build
 #   - submissions per minute in batch mode: the self-test lab (host-built,
-#     no QEMU) and, when labs/lab1 exists, lab 1 in QEMU
+#     no QEMU), the kernel's groups in QEMU (a submission with no files: the
+#     copy, the incremental build and the boots), and lab 1 when it exists
 # It prints figures and never fails on timing; it fails only when it cannot run.
 set -u
 ringgrade=$(realpath "${1:-build/bin/ringgrade}")
@@ -41,7 +42,8 @@ fi
 printf '%-52s %s s\n' "self-test lab (host build, no QEMU)" "$(seconds "$ringgrade" --def labs/grade/tests/lab.def)"
 printf '%-52s %s\n' "batch, self-test lab, 30 submissions" \
   "$(batch_rate labs/grade/tests/lab.def 30 labs/grade/tests/hostile/good)"
+mkdir -p "$work/empty"
+printf '%-52s %s\n' "batch, kernel.def in QEMU, 5 submissions" "$(batch_rate os/tests/kernel.def 5 "$work/empty")"
 if [ -f labs/lab1/lab.def ]; then
-  mkdir -p "$work/empty"
   printf '%-52s %s\n' "batch, lab 1 in QEMU, 10 (starter) submissions" "$(batch_rate labs/lab1/lab.def 10 "$work/empty")"
 fi

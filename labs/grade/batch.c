@@ -166,6 +166,8 @@ static void write_student(const struct student *s, const struct grade_report *re
 		strbuf_adds(&log, table);
 		free(table);
 	}
+	if (report->build_log)
+		strbuf_addf(&log, "\n===== build =====\n%s", report->build_log);
 	for (size_t i = 0; i < report->nresults; i++)
 		strbuf_addf(&log, "\n===== console of %s =====\n%s\n", report->results[i].test->name,
 			    report->results[i].console ? report->results[i].console : "");

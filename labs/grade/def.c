@@ -186,11 +186,10 @@ static int parse_subtests(struct parser *p, const char *value)
 	return p->failed ? -1 : 0;
 }
 
-static int set_string(struct parser *p, char **slot, const char *key, const char *value)
+/* A later line with the same key replaces the earlier value. */
+static int set_string(char **slot, const char *value)
 {
-	if (*slot && p->def)
-		free(*slot);
-	(void)key;
+	free(*slot);
 	*slot = xstrdup(value);
 	return 0;
 }
@@ -205,7 +204,7 @@ static int lab_key(struct parser *p, const char *key, const char *value)
 			return -1;
 		d->number = (int)v;
 	} else if (!strcmp(key, "title")) {
-		return set_string(p, &d->title, key, value);
+		return set_string(&d->title, value);
 	} else if (!strcmp(key, "files")) {
 		size_t n;
 		char **words = argv_split(value, &n);
@@ -220,7 +219,7 @@ static int lab_key(struct parser *p, const char *key, const char *value)
 		d->files = words;
 		d->nfiles = n;
 	} else if (!strcmp(key, "tree")) {
-		return set_string(p, &d->tree, key, value);
+		return set_string(&d->tree, value);
 	} else if (!strcmp(key, "build")) {
 		size_t n;
 		char **words = argv_split(value, &n);
@@ -231,11 +230,11 @@ static int lab_key(struct parser *p, const char *key, const char *value)
 		argv_free(d->build);
 		d->build = words;
 	} else if (!strcmp(key, "launcher")) {
-		return set_string(p, &d->launcher, key, value);
+		return set_string(&d->launcher, value);
 	} else if (!strcmp(key, "kernel")) {
-		return set_string(p, &d->kernel, key, value);
+		return set_string(&d->kernel, value);
 	} else if (!strcmp(key, "initrd")) {
-		return set_string(p, &d->initrd, key, value);
+		return set_string(&d->initrd, value);
 	} else if (!strcmp(key, "vm_limit")) {
 		if (parse_int(p, key, value, 64, 65536, &v) < 0)
 			return -1;
@@ -261,9 +260,9 @@ static int test_key(struct parser *p, const char *key, const char *value)
 	long v;
 
 	if (!strcmp(key, "run")) {
-		return set_string(p, &t->run, key, value);
+		return set_string(&t->run, value);
 	} else if (!strcmp(key, "append")) {
-		return set_string(p, &t->append, key, value);
+		return set_string(&t->append, value);
 	} else if (!strcmp(key, "points")) {
 		p->points_given = 1;
 		return parse_points(p, key, value, &t->points);
@@ -281,7 +280,7 @@ static int test_key(struct parser *p, const char *key, const char *value)
 		return parse_error(p, "visibility: expected visible, hidden, after_due_date or after_published, got '%s'",
 				   value);
 	} else if (!strcmp(key, "hint")) {
-		return set_string(p, &t->hint, key, value);
+		return set_string(&t->hint, value);
 	} else if (!strcmp(key, "subtests")) {
 		if (t->nsubtests)
 			return parse_error(p, "subtests: given twice for test '%s'", t->name);

@@ -56,7 +56,7 @@ static void build_and_run(const struct grade_options *o, const char *tree, const
 		struct run_context ctx = { .def = o->def, .tree = tree, .jobs = o->jobs };
 		run_test_list(&ctx, (const struct test_def *const *)tests, n, report->results);
 	}
-	free(log);
+	report->build_log = log;
 }
 
 int grade_tree(const struct grade_options *o, const char *tree, struct grade_report *report)
@@ -123,6 +123,8 @@ void grade_report_free(struct grade_report *report)
 	for (size_t i = 0; i < report->nresults; i++)
 		test_result_free(&report->results[i]);
 	free(report->results);
+	free(report->build_log);
+	report->build_log = NULL;
 	report->results = NULL;
 	report->nresults = 0;
 }

@@ -18,6 +18,7 @@ struct grade_report {
 	struct test_result *results;
 	size_t nresults;
 	const char *preamble;        /* intake messages (rejected/ignored files), may be "" */
+	char *build_log;             /* what the build printed (owned), NULL when not built */
 	double seconds;
 };
 

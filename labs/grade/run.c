@@ -290,7 +290,7 @@ int build_tree(const struct lab_def *def, const char *tree, char **log)
 char *build_errors_digest(const char *log)
 {
 	struct strbuf sb;
-	int lines = 0, total = 0;
+	int lines = 0;
 
 	strbuf_init(&sb);
 	/* First the compiler's error lines, which say what to fix... */
@@ -304,7 +304,6 @@ char *build_errors_digest(const char *log)
 		}
 		free(line);
 		p += n + (nl ? 1 : 0);
-		total++;
 	}
 	/* ...and when there are none (a missing tool?), the log's tail. */
 	if (!lines) {
@@ -312,7 +311,6 @@ char *build_errors_digest(const char *log)
 	} else if (lines == DIGEST_MAX_LINES) {
 		strbuf_addf(&sb, "(more errors not shown)\n");
 	}
-	(void)total;
 	return strbuf_detach(&sb);
 }
 

@@ -403,13 +403,12 @@ int submission_apply(const struct lab_def *def, const char *root, const char *tr
 	struct entry_list list = { 0 };
 	int taken = 0;
 	size_t told = 0;
-	char *used = xcalloc(1, 1);
+	char *used;  /* used[i]: entry i was matched to an allowed file */
 
 	walk(root, "", 0, &list);
 	if (list.truncated)
 		strbuf_addf(messages, "the submission has more than %d entries or is nested over %d deep; "
 			    "only the first were read\n", SUBMISSION_MAX_ENTRIES, MAX_DEPTH);
-	free(used);
 	used = xcalloc(list.n + 1, 1);
 	for (size_t i = 0; i < def->nfiles; i++) {
 		const char *want = def->files[i];
