@@ -10,6 +10,8 @@
 #include <asm/desc.h>
 #include <asm/x86.h>
 #include <asm/irq.h>
+#include <ringside/uprobes.h>
+#include <ringside/context_tracking.h>
 
 struct exception_info {
 	const char *name;
@@ -64,6 +66,8 @@ void show_regs(const struct pt_regs *regs)
 	printk("ORIG_RAX: %016lx CR2: %016lx\n", regs->orig_ax, read_cr2());
 }
 
+static unsigned long trap_error_code;   /* the CPU's error code of the current trap */
+
 static void __noreturn die(const struct pt_regs *regs, unsigned vector)
 {
 	struct task_struct *t = current;
@@ -71,7 +75,7 @@ static void __noreturn die(const struct pt_regs *regs, unsigned vector)
 	const char *sym = lookup_symbol(regs->ip, &offset);
 	printk(KERN_ERR "%s (%s, vector %u) error %#lx at rip %#lx",
 	       exception_name(vector), vector < 32 ? exceptions[vector].mnemonic : "?",
-	       vector, regs->orig_ax, regs->ip);
+	       vector, trap_error_code, regs->ip);
 	if (sym)
 		printk(" <%s+%#lx>", sym, offset);
 	printk(" cr2 %#lx in task %s[%d]\n", vector == 14 ? read_cr2() : 0UL,
@@ -90,7 +94,7 @@ static void user_fault(struct pt_regs *regs, unsigned vector, unsigned long addr
 		printk(KERN_INFO "%s[%d]: %s (%s) at ip %#lx sp %#lx error %#lx%s%lx -> %s\n",
 		       t->comm, t->pid, exception_name(vector),
 		       vector < 32 ? exceptions[vector].mnemonic : "?",
-		       regs->ip, regs->sp, regs->orig_ax,
+		       regs->ip, regs->sp, trap_error_code,
 		       vector == 14 ? " address " : "", vector == 14 ? address : 0UL,
 		       signal_name(sig));
 	force_sig_fault(sig, vector, address, regs);
@@ -117,14 +121,24 @@ static void do_page_fault(struct pt_regs *regs)
 
 void do_trap_or_irq(struct pt_regs *regs, unsigned long vector)
 {
+	/* The error code leaves orig_ax, which from now on says "not in a
+	 * syscall" (-1): signal delivery must not mistake a fault for an
+	 * interrupted syscall to restart. */
+	trap_error_code = regs->orig_ax;
+	regs->orig_ax = -1;
 	if (vector >= IRQ_BASE && vector < IRQ_BASE + 16) {
+		if (user_mode(regs))
+			user_exit();
 		do_irq(regs, vector - IRQ_BASE);
 		return;
 	}
 	if (user_mode(regs)) {
 		/* The user context is kernel state from here on; exceptions run
 		 * with IRQs on, like a syscall. */
+		user_exit();
 		local_irq_enable();
+		if (vector == 3 && uprobe_pre_sstep_notify(regs))
+			return;
 		if (vector == 14)
 			do_page_fault(regs);
 		else if (vector == 1)

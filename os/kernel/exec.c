@@ -11,6 +11,8 @@
 #include <ringside/initramfs.h>
 #include <ringside/syscalls.h>
 #include <ringside/exec.h>
+#include <ringside/signal.h>
+#include <ringside/ptrace.h>
 #include <asm/segment.h>
 #include <asm/x86.h>
 
@@ -233,6 +235,12 @@ int exec_into(struct task_struct *t, const char *path, struct arg_list *args, in
 	regs->ss = __USER_DS;
 	regs->flags = X86_EFLAGS_IF | X86_EFLAGS_FIXED;
 	task_thread_info(t)->status &= ~TS_COMPAT;
+	flush_signal_handlers(t);
+	t->fs_base = 0;
+	/* A traced program stops right after exec, so that its tracer can set
+	 * things up before the first instruction (strace relies on it). */
+	if (t == current && t->ptrace && !(t->ptrace & PT_SEIZED))
+		send_signal(t, SIGTRAP, NULL);
 	return 0;
 }
 

@@ -11,6 +11,8 @@
 #include <ringside/syscalls.h>
 #include <ringside/signal.h>
 #include <ringside/exitcode.h>
+#include <ringside/ptrace.h>
+#include <ringside/seccomp.h>
 #include <asm/x86.h>
 
 static void __noreturn power_off(int status_word)
@@ -42,6 +44,8 @@ static void __noreturn exit_with_status(int status_word)
 	if (mm)
 		mm_destroy(mm);
 
+	exit_ptrace(t);
+	seccomp_release(t);
 	unsigned long flags = local_irq_save();
 	bool zombies_for_init = false;
 	list_for_each_entry_safe(child, tmp, &t->children, sibling) {
@@ -55,8 +59,13 @@ static void __noreturn exit_with_status(int status_word)
 		wake_up_channel(init_task_ptr);
 	t->exit_code = status_word;
 	t->state = EXIT_ZOMBIE;
-	if (t->parent)
+	if (t->parent) {
+		struct ksiginfo info = { .signo = SIGCHLD, .pid = t->pid,
+					 .code = (status_word & 0x7f) ? CLD_KILLED : CLD_EXITED,
+					 .status = (status_word & 0x7f) ? (status_word & 0x7f) : (status_word >> 8) & 0xff };
+		send_signal(t->parent, SIGCHLD, &info);
 		wake_up_channel(t->parent);
+	}
 	local_irq_restore(flags);
 	schedule();
 	panic("a zombie was scheduled");
@@ -84,6 +93,7 @@ SYSCALL_DEFINE(sys_exit_group)
 }
 
 #define WNOHANG 1
+#define WUNTRACED 2
 
 static bool wait_matches(struct task_struct *child, pid_t pid)
 {
@@ -106,6 +116,19 @@ long do_wait4(pid_t pid, int *ustatus, int options, void *urusage, size_t rusage
 			if (child->state == EXIT_ZOMBIE) {
 				zombie = child;
 				break;
+			}
+			/* A stop not yet reported: a traced child's always, an
+			 * untraced child's with WUNTRACED. */
+			if (!child->stop_reported &&
+			    ((child->state == TASK_TRACED && child->ptrace) ||
+			     (child->state == TASK_STOPPED && (options & WUNTRACED)))) {
+				child->stop_reported = true;
+				int code = child->stop_code;
+				pid_t cpid = child->pid;
+				local_irq_enable();
+				if (ustatus && put_user(code, ustatus))
+					return -EFAULT;
+				return cpid;
 			}
 		}
 		if (!any) {

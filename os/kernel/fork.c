@@ -5,6 +5,7 @@
 #include <ringside/mm.h>
 #include <ringside/errno.h>
 #include <ringside/syscalls.h>
+#include <ringside/seccomp.h>
 #include <asm/x86.h>
 
 void start_task(struct task_struct *t, void (*fn)(void *), void *arg);
@@ -33,6 +34,11 @@ long do_fork(struct pt_regs *regs)
 	*cregs = *regs;
 	cregs->ax = 0;                      /* fork() returns 0 in the child */
 	cregs->flags &= ~X86_EFLAGS_TF;
+	/* Dispositions and the mask are inherited; pending signals are not. */
+	memcpy(child->sighand, parent->sighand, sizeof(child->sighand));
+	child->blocked = parent->blocked;
+	child->fs_base = parent->fs_base;
+	seccomp_fork(child, parent);
 	child->parent = parent;
 	unsigned long flags = local_irq_save();
 	list_add_tail(&child->sibling, &parent->children);

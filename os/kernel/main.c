@@ -5,6 +5,7 @@
  *   quiet            only errors and the programs' own output on the console
  *   ktest=all|a,b    run in-kernel unit tests instead of init, then power off
  *   nohz_full        context tracking on: TIF_NOHZ on every task
+ *   audit=1          syscall auditing for every task (TIF_SYSCALL_AUDIT)
  *   ktap.nonce=HEX   the grader's nonce: KTAP_NONCE in init's environment
  *   --               everything after it is init's argv[1..]
  * Other words with '=' become init's environment, other words its arguments. */
@@ -19,6 +20,7 @@
 #include <ringside/time.h>
 #include <ringside/context_tracking.h>
 #include <ringside/exitcode.h>
+#include <ringside/audit.h>
 #include <asm/desc.h>
 #include <asm/irq.h>
 #include <asm/x86.h>
@@ -75,6 +77,8 @@ static void parse_cmdline(void)
 			console_quiet = true;
 		} else if (!strcmp(word, "nohz_full")) {
 			context_tracking_enabled = true;
+		} else if (!strcmp(word, "audit=1")) {
+			audit_all_tasks = true;
 		} else if (!strncmp(word, "ktest=", 6)) {
 			ktest_selection = word + 6;
 		} else if (!strncmp(word, "ktap.nonce=", 11)) {
@@ -114,6 +118,8 @@ static void start_init(void)
 	init_task_ptr = t;
 	if (context_tracking_enabled)
 		task_thread_info(t)->flags |= _TIF_NOHZ;
+	if (audit_all_tasks)
+		task_thread_info(t)->flags |= _TIF_SYSCALL_AUDIT;
 	int err = kernel_execve(t, init_path, init_argv, init_envp);
 	if (err)
 		panic("cannot run init %s: error %d (is it in the initramfs?)", init_path, err);

@@ -7,6 +7,7 @@
 #include <ringside/sched.h>
 #include <ringside/percpu.h>
 #include <ringside/mm.h>
+#include <ringside/task_work.h>
 #include <asm/desc.h>
 #include <asm/x86.h>
 
@@ -51,6 +52,20 @@ void wake_up_process(struct task_struct *t)
 	local_irq_restore(flags);
 }
 
+/* Resume a stopped or traced task (SIGCONT, SIGKILL, a tracer's resume). */
+void wake_up_stopped(struct task_struct *t)
+{
+	unsigned long flags = local_irq_save();
+	if (t->state == TASK_STOPPED || t->state == TASK_TRACED) {
+		t->state = TASK_RUNNING;
+		if (list_empty(&t->run_list))
+			list_add_tail(&t->run_list, &run_queue);
+		if (is_idle(current))
+			set_tsk_thread_flag(current, TIF_NEED_RESCHED);
+	}
+	local_irq_restore(flags);
+}
+
 void wake_up_channel(void *chan)
 {
 	unsigned long flags = local_irq_save();
@@ -86,6 +101,7 @@ void scheduler_tick(bool user_mode)
 void switch_to(struct task_struct *prev, struct task_struct *next)
 {
 	extern void __switch_to_asm(struct task_struct *prev, struct task_struct *next);
+	user_return_switch(prev, next);
 	cpu_data.current_task = next;
 	cpu_data.top_of_stack = (unsigned long)next->stack + THREAD_SIZE;
 	load_sp0(cpu_data.top_of_stack);

@@ -1,9 +1,16 @@
-/* Signals. The foundation kernel knows one thing to do with a signal: the
- * default action for a fault, which is to terminate the task with that
- * signal as its wait status. */
+/* Signals: sending (kill, tgkill, faults, SIGCHLD), the masks and
+ * dispositions (rt_sigprocmask, rt_sigaction), and delivery on the way back
+ * to user mode (do_signal, called from prepare_exit_to_usermode when
+ * TIF_SIGPENDING is set). The frame a handler runs on, and rt_sigreturn's
+ * undoing of it, are lab 7's code (solutions/lab7/). */
 #include <ringside/kernel.h>
 #include <ringside/sched.h>
 #include <ringside/signal.h>
+#include <ringside/ptrace.h>
+#include <ringside/errno.h>
+#include <ringside/uaccess.h>
+#include <ringside/syscalls.h>
+#include <ringside/uprobes.h>
 #include <asm/x86.h>
 
 static const char *const signal_names[32] = {
@@ -24,34 +31,326 @@ const char *signal_name(int sig)
 {
 	if (sig > 0 && sig < 32 && signal_names[sig])
 		return signal_names[sig];
-	return "SIG?";
+	return sig >= 32 && sig <= 64 ? "SIGRT" : "SIG?";
+}
+
+#define SIG_DEFAULT_IGNORE (sigmask(SIGCHLD) | sigmask(SIGURG) | sigmask(SIGWINCH) | sigmask(SIGCONT))
+#define SIG_DEFAULT_STOP   (sigmask(SIGSTOP) | sigmask(SIGTSTP) | sigmask(SIGTTIN) | sigmask(SIGTTOU))
+
+static bool sig_valid(int sig) { return sig >= 1 && sig <= 64; }
+
+static bool sig_ignored(struct task_struct *t, int sig)
+{
+	unsigned long h = t->sighand[sig - 1].handler;
+	if (h == SIG_IGN)
+		return true;
+	return h == SIG_DFL && (SIG_DEFAULT_IGNORE & sigmask(sig));
+}
+
+void recalc_sigpending(struct task_struct *t)
+{
+	if (t->pending & ~t->blocked)
+		set_tsk_thread_flag(t, TIF_SIGPENDING);
+	else
+		clear_tsk_thread_flag(t, TIF_SIGPENDING);
+}
+
+int send_signal(struct task_struct *t, int sig, const struct ksiginfo *info)
+{
+	unsigned long flags = local_irq_save();
+	if (t->state == EXIT_ZOMBIE || t->state == EXIT_DEAD) {
+		local_irq_restore(flags);
+		return 0;
+	}
+	if (sig == SIGCONT && t->state == TASK_STOPPED) {
+		t->pending &= ~SIG_DEFAULT_STOP;
+		wake_up_stopped(t);
+	}
+	if (SIG_DEFAULT_STOP & sigmask(sig))
+		t->pending &= ~sigmask(SIGCONT);
+	/* An ignored signal is dropped at once, unless a tracer wants to see it. */
+	if (sig_ignored(t, sig) && !(t->ptrace && sig != SIGCONT)) {
+		local_irq_restore(flags);
+		return 0;
+	}
+	t->pending |= sigmask(sig);
+	if (info)
+		t->siginfo[sig - 1] = *info;
+	else
+		t->siginfo[sig - 1] = (struct ksiginfo){ .signo = sig, .code = SI_KERNEL };
+	recalc_sigpending(t);
+	if (sig == SIGKILL && (t->state == TASK_STOPPED || t->state == TASK_TRACED))
+		wake_up_stopped(t);
+	else if (signal_pending(t) && t->state == TASK_INTERRUPTIBLE)
+		wake_up_process(t);
+	local_irq_restore(flags);
+	return 0;
+}
+
+void force_sig_info(int sig, const struct ksiginfo *info)
+{
+	struct task_struct *t = current;
+	struct k_sigaction *ka = &t->sighand[sig - 1];
+	/* A fault the task cannot see would repeat forever: unblock it, and
+	 * take back SIG_IGN, as Linux's force_sig_info does. */
+	if ((t->blocked & sigmask(sig)) || ka->handler == SIG_IGN) {
+		t->blocked &= ~sigmask(sig);
+		if (ka->handler == SIG_IGN)
+			ka->handler = SIG_DFL;
+	}
+	send_signal(t, sig, info);
 }
 
 void force_sig_fault(int sig, unsigned vector, unsigned long address, struct pt_regs *regs)
 {
-	(void)vector; (void)address; (void)regs;
-	do_exit_signal(sig);
+	struct ksiginfo info = { .signo = sig, .addr = address };
+	(void)regs;
+	switch (sig) {
+	case SIGSEGV: info.code = SEGV_MAPERR; break;
+	case SIGILL:  info.code = ILL_ILLOPN; info.addr = regs->ip; break;
+	case SIGFPE:  info.code = FPE_INTDIV; info.addr = regs->ip; break;
+	case SIGTRAP: info.code = vector == 1 ? TRAP_TRACE : TRAP_BRKPT; info.addr = regs->ip; break;
+	default:      info.code = SI_KERNEL; break;
+	}
+	force_sig_info(sig, &info);
 }
 
-/* #DB: a user-mode single step (TF) or a hardware breakpoint. */
+/* #DB in user mode: a single step (TF) finished an instruction. It may be a
+ * uprobe stepping over its original instruction, or ptrace's single-step. */
 void do_debug(struct pt_regs *regs)
 {
 	unsigned long dr6;
 	__asm__ volatile("mov %%db6, %0" : "=r"(dr6));
 	__asm__ volatile("mov %0, %%db6" :: "r"(0UL));
 	if (!user_mode(regs)) {
-		/* A step that fell into the kernel (e.g. TF kept across SYSCALL
-		 * is masked, so this is a debugger's breakpoint): ignore it. */
-		regs->flags &= ~X86_EFLAGS_TF;
+		regs->flags &= ~X86_EFLAGS_TF;   /* a step that reached the kernel */
 		return;
 	}
+	if (uprobe_post_step(regs))
+		return;
 	(void)dr6;
 	force_sig_fault(SIGTRAP, 1, 0, regs);
 }
 
-/* Deliver pending signals before returning to user mode. */
+/* Take the lowest-numbered deliverable signal off the pending set. */
+static int dequeue_signal(struct task_struct *t, struct ksiginfo *info)
+{
+	u64 ready = t->pending & ~t->blocked;
+	if (!ready)
+		return 0;
+	int sig = __builtin_ctzl(ready) + 1;
+	/* SIGKILL first: nothing else matters then. */
+	if (ready & sigmask(SIGKILL))
+		sig = SIGKILL;
+	t->pending &= ~sigmask(sig);
+	*info = t->siginfo[sig - 1];
+	if (!info->signo)
+		*info = (struct ksiginfo){ .signo = sig, .code = SI_KERNEL };
+	recalc_sigpending(t);
+	return sig;
+}
+
+static void do_signal_stop(int sig)
+{
+	struct task_struct *t = current;
+	local_irq_disable();
+	t->state = TASK_STOPPED;
+	t->stop_code = (sig << 8) | 0x7f;
+	t->stop_reported = false;
+	if (t->parent) {
+		wake_up_channel(t->parent);
+		if (!(t->parent->sighand[SIGCHLD - 1].flags & SA_NOCLDSTOP)) {
+			struct ksiginfo ci = { .signo = SIGCHLD, .code = 5 /* CLD_STOPPED */, .pid = t->pid, .status = sig };
+			send_signal(t->parent, SIGCHLD, &ci);
+		}
+	}
+	schedule();
+	local_irq_enable();
+}
+
+void handle_signal(int sig, struct k_sigaction *ka, struct ksiginfo *info, struct pt_regs *regs);
+void restart_syscall_if_needed(struct pt_regs *regs);
+
 void do_signal(struct pt_regs *regs)
 {
-	(void)regs;
-	clear_thread_flag(TIF_SIGPENDING);
+	struct task_struct *t = current;
+	struct ksiginfo info;
+	for (;;) {
+		int sig = dequeue_signal(t, &info);
+		if (!sig)
+			break;
+		/* A traced task stops at every signal but SIGKILL; the tracer
+		 * decides what, if anything, is delivered. */
+		if (t->ptrace && sig != SIGKILL) {
+			t->resume_signal = 0;
+			ptrace_stop(sig);
+			int chosen = t->resume_signal;
+			t->resume_signal = 0;
+			if (!sig_valid(chosen))
+				continue;
+			if (chosen != sig)
+				info = (struct ksiginfo){ .signo = chosen, .code = SI_USER, .pid = t->parent ? t->parent->pid : 0 };
+			sig = chosen;
+			if (t->blocked & sigmask(sig)) {
+				send_signal(t, sig, &info);
+				continue;
+			}
+		}
+		struct k_sigaction *ka = &t->sighand[sig - 1];
+		if (ka->handler == SIG_IGN)
+			continue;
+		if (ka->handler != SIG_DFL) {
+			handle_signal(sig, ka, &info, regs);
+			return;
+		}
+		if (SIG_DEFAULT_IGNORE & sigmask(sig))
+			continue;
+		if (SIG_DEFAULT_STOP & sigmask(sig)) {
+			do_signal_stop(sig);
+			continue;
+		}
+		do_exit_signal(sig);   /* term and core: the task dies */
+	}
+	/* No handler ran: a syscall interrupted only to deliver is restarted. */
+	restart_syscall_if_needed(regs);
+}
+
+void flush_signal_handlers(struct task_struct *t)
+{
+	for (int i = 0; i < 64; i++) {
+		if (t->sighand[i].handler != SIG_IGN)
+			t->sighand[i].handler = SIG_DFL;
+		t->sighand[i].flags = 0;
+		t->sighand[i].restorer = 0;
+		t->sighand[i].mask = 0;
+	}
+}
+
+/* ---- syscalls ---- */
+
+SYSCALL_DEFINE(sys_rt_sigaction)
+{
+	int sig = (int)a0;
+	struct k_sigaction act, *ka;
+	if (a3 != sizeof(u64) || !sig_valid(sig))
+		return -EINVAL;
+	ka = &current->sighand[sig - 1];
+	if (a1 && (sig == SIGKILL || sig == SIGSTOP))
+		return -EINVAL;
+	if (a1 && copy_from_user(&act, (const void *)a1, sizeof(act)))
+		return -EFAULT;
+	if (a2 && copy_to_user((void *)a2, ka, sizeof(*ka)))
+		return -EFAULT;
+	if (a1) {
+		act.mask &= ~SIG_KERNEL_ONLY_MASK;
+		*ka = act;
+		if (sig_ignored(current, sig)) {     /* setting SIG_IGN discards it */
+			current->pending &= ~sigmask(sig);
+			recalc_sigpending(current);
+		}
+	}
+	return 0;
+}
+
+SYSCALL_DEFINE(sys_rt_sigprocmask)
+{
+	struct task_struct *t = current;
+	u64 set = 0, old = t->blocked;
+	if (a3 != sizeof(u64))
+		return -EINVAL;
+	if (a1) {
+		if (copy_from_user(&set, (const void *)a1, sizeof(set)))
+			return -EFAULT;
+		set &= ~SIG_KERNEL_ONLY_MASK;
+		switch (a0) {
+		case SIG_BLOCK:   t->blocked |= set; break;
+		case SIG_UNBLOCK: t->blocked &= ~set; break;
+		case SIG_SETMASK: t->blocked = set; break;
+		default:          return -EINVAL;
+		}
+		recalc_sigpending(t);
+	}
+	if (a2 && copy_to_user((void *)a2, &old, sizeof(old)))
+		return -EFAULT;
+	return 0;
+}
+
+static int kill_one(struct task_struct *t, int sig, int code)
+{
+	if (!sig)
+		return 0;
+	/* init gets only the signals it has asked for, as on Linux. */
+	if (t == init_task_ptr && t->sighand[sig - 1].handler == SIG_DFL)
+		return 0;
+	struct ksiginfo info = { .signo = sig, .code = code, .pid = current->pid };
+	return send_signal(t, sig, &info);
+}
+
+SYSCALL_DEFINE(sys_kill)
+{
+	pid_t pid = (pid_t)a0;
+	int sig = (int)a1;
+	if (sig < 0 || sig > 64)
+		return -EINVAL;
+	if (pid > 0) {
+		struct task_struct *t = find_task_by_pid(pid);
+		if (!t || t->state == EXIT_ZOMBIE)
+			return -ESRCH;
+		return kill_one(t, sig, SI_USER);
+	}
+	if (pid == 0)                            /* our process group: just us */
+		return kill_one(current, sig, SI_USER);
+	if (pid == -1) {                         /* everyone but init and us */
+		struct task_struct *t;
+		int found = 0;
+		list_for_each_entry(t, &task_list, tasks) {
+			if (t->pid > 1 && t != current && t->state != EXIT_ZOMBIE && t->state != EXIT_DEAD) {
+				kill_one(t, sig, SI_USER);
+				found++;
+			}
+		}
+		return found ? 0 : -ESRCH;
+	}
+	return -ESRCH;                           /* no process groups */
+}
+
+SYSCALL_DEFINE(sys_tgkill)
+{
+	pid_t tgid = (pid_t)a0, tid = (pid_t)a1;
+	int sig = (int)a2;
+	if (tgid <= 0 || tid <= 0 || sig < 0 || sig > 64)
+		return -EINVAL;
+	struct task_struct *t = find_task_by_pid(tid);
+	if (!t || t->pid != tgid || t->state == EXIT_ZOMBIE)
+		return -ESRCH;
+	return kill_one(t, sig, SI_TKILL);
+}
+
+SYSCALL_DEFINE(sys_pause)
+{
+	local_irq_disable();
+	while (!signal_pending(current)) {
+		current->state = TASK_INTERRUPTIBLE;
+		current->wait_channel = &current->pending;
+		schedule();
+		local_irq_disable();
+	}
+	local_irq_enable();
+	return -ERESTARTNOHAND;
+}
+
+SYSCALL_DEFINE(sys_rt_sigreturn)
+{
+	struct pt_regs *regs = task_pt_regs(current);
+	u64 mask;
+	long ret = restore_rt_frame(regs, &mask);
+	if (ret == -EFAULT) {
+		/* A frame we cannot read or will not trust: the task dies the
+		 * way Linux kills it, with SIGSEGV. */
+		force_sig_info(SIGSEGV, NULL);
+		return 0;
+	}
+	current->blocked = mask & ~SIG_KERNEL_ONLY_MASK;
+	recalc_sigpending(current);
+	return ret;
 }

@@ -198,8 +198,10 @@ SYSCALL_DEFINE(sys_brk)
 	return want;
 }
 
+/* top: where the search for a free range starts going down (the i386 ABI
+ * needs addresses that fit in 32 bits). */
 static long do_mmap(unsigned long addr, unsigned long len, unsigned long prot,
-		    unsigned long flags, unsigned long fd, unsigned long off)
+		    unsigned long flags, unsigned long fd, unsigned long off, unsigned long top)
 {
 	struct mm_struct *mm = current->mm;
 	if (!len || (off & ~PAGE_MASK))
@@ -218,7 +220,7 @@ static long do_mmap(unsigned long addr, unsigned long len, unsigned long prot,
 			return -EINVAL;
 		vm_unmap_region(mm, addr, size);
 	} else {
-		addr = vm_find_free(mm, size);
+		addr = vm_find_free(mm, size, top);
 		if (!addr)
 			return -ENOMEM;
 	}
@@ -228,12 +230,13 @@ static long do_mmap(unsigned long addr, unsigned long len, unsigned long prot,
 
 SYSCALL_DEFINE(sys_mmap)
 {
-	return do_mmap(a0, a1, a2, a3, a4, a5);
+	return do_mmap(a0, a1, a2, a3, a4, a5, USER_MMAP_BASE);
 }
 
 SYSCALL_DEFINE(compat_sys_mmap2)
 {
-	return do_mmap((u32)a0, (u32)a1, a2, a3, (u32)a4, (unsigned long)(u32)a5 << PAGE_SHIFT);
+	return do_mmap((u32)a0, (u32)a1, a2, a3, (u32)a4, (unsigned long)(u32)a5 << PAGE_SHIFT,
+		       0xffffe000UL);
 }
 
 SYSCALL_DEFINE(sys_munmap)

@@ -6,6 +6,7 @@
 #include <ringside/kernel.h>
 #include <ringside/mm.h>
 #include <ringside/errno.h>
+#include <ringside/uprobes.h>
 #include <asm/x86.h>
 
 u64 *kernel_pgd;
@@ -89,6 +90,7 @@ static void unmap_pages(struct mm_struct *mm, unsigned long start, unsigned long
 void mm_destroy(struct mm_struct *mm)
 {
 	BUG_ON(mm_is_current(mm));
+	uprobe_free_mmap(mm);
 	struct vm_area *v = mm->vmas;
 	while (v) {
 		struct vm_area *next = v->next;
@@ -210,23 +212,19 @@ int vm_unmap_region(struct mm_struct *mm, unsigned long start, unsigned long len
 	return 0;
 }
 
-/* A free range of len bytes, searching down from USER_MMAP_BASE. */
-unsigned long vm_find_free(struct mm_struct *mm, unsigned long len)
+/* A free range of len bytes, searching down from top; 0 if none. The
+ * lowest 256 MiB stay free (program text, brk heap). */
+unsigned long vm_find_free(struct mm_struct *mm, unsigned long len, unsigned long top)
 {
-	unsigned long top = USER_MMAP_BASE;
-	while (top >= len + 0x10000000UL) {
-		unsigned long start = top - len;
-		struct vm_area *clash = NULL;
+	const unsigned long floor = 0x10000000UL;
+	while (top >= len + floor) {
+		unsigned long start = top - len, lowest_clash = 0;
 		for (struct vm_area *v = mm->vmas; v; v = v->next)
-			if (start < v->end && v->start < top)
-				clash = v;   /* the highest clash: continue below the lowest */
-		if (!clash)
+			if (start < v->end && v->start < top && (!lowest_clash || v->start < lowest_clash))
+				lowest_clash = v->start;
+		if (!lowest_clash)
 			return start;
-		unsigned long lowest = top;
-		for (struct vm_area *v = mm->vmas; v; v = v->next)
-			if (start < v->end && v->start < top && v->start < lowest)
-				lowest = v->start;
-		top = lowest;
+		top = lowest_clash;
 	}
 	return 0;
 }
@@ -250,6 +248,11 @@ struct mm_struct *mm_copy(struct mm_struct *old)
 			u64 *dst = walk_pte(mm->pgd, va, false);
 			memcpy(__va(*dst & PTE_ADDR_MASK), __va(*src & PTE_ADDR_MASK), PAGE_SIZE);
 		}
+	}
+	/* The copied text holds the probes' int3s: the child needs them too. */
+	if (uprobe_dup_mmap(mm, old)) {
+		mm_destroy(mm);
+		return NULL;
 	}
 	return mm;
 }

@@ -104,7 +104,7 @@ KTEST(vm_unmap_splits_areas)
 	KEXPECT(!find_vma(mm, base + PAGE_SIZE), "hole is gone");
 	KEXPECT(walk_pte(mm->pgd, base + PAGE_SIZE, false) == NULL ||
 		!(*walk_pte(mm->pgd, base + PAGE_SIZE, false) & _PAGE_PRESENT), "pte cleared");
-	unsigned long free_at = vm_find_free(mm, 2 * PAGE_SIZE);
+	unsigned long free_at = vm_find_free(mm, 2 * PAGE_SIZE, USER_MMAP_BASE);
 	KEXPECT(free_at && free_at + 2 * PAGE_SIZE <= USER_MMAP_BASE, "find_free %#lx", free_at);
 	leave_test_mm(mm);
 }

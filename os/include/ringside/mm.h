@@ -5,6 +5,8 @@
 #include <ringside/types.h>
 #include <ringside/kernel.h>
 
+struct uprobe;
+
 /* Page-table entry bits. */
 #define _PAGE_PRESENT (1UL << 0)
 #define _PAGE_RW      (1UL << 1)
@@ -41,6 +43,7 @@ struct mm_struct {
 	struct vm_area *vmas;
 	unsigned long start_brk, brk; /* the heap: [start_brk, brk) */
 	unsigned long stack_bottom;
+	struct uprobe *uprobes;       /* probes planted in this address space */
 };
 
 void page_alloc_init(unsigned long mem_end, unsigned long reserved_end,
@@ -64,7 +67,7 @@ void switch_mm(struct mm_struct *mm);
 int vm_map_region(struct mm_struct *mm, unsigned long start, unsigned long len, unsigned long prot);
 int vm_unmap_region(struct mm_struct *mm, unsigned long start, unsigned long len);
 struct vm_area *find_vma(struct mm_struct *mm, unsigned long addr);
-unsigned long vm_find_free(struct mm_struct *mm, unsigned long len);
+unsigned long vm_find_free(struct mm_struct *mm, unsigned long len, unsigned long top);
 u64 *walk_pte(u64 *pgd, unsigned long va, bool create);
 int copy_to_mm(struct mm_struct *mm, unsigned long dst, const void *src, size_t n);
 #endif

@@ -21,6 +21,26 @@
 #define TIMESLICE_TICKS 5   /* 50 ms at HZ=100 */
 
 struct mm_struct;
+struct seccomp_filter;
+struct callback_head;
+
+/* A signal's disposition, as rt_sigaction passes it (x86-64 layout). */
+struct k_sigaction {
+	unsigned long handler;        /* SIG_DFL (0), SIG_IGN (1) or a user address */
+	unsigned long flags;          /* SA_* */
+	unsigned long restorer;       /* where the handler returns: calls rt_sigreturn */
+	u64 mask;                     /* blocked while the handler runs */
+};
+
+/* What the kernel keeps about a pending signal, for the siginfo it delivers. */
+struct ksiginfo {
+	int signo, errno, code;
+	int pid;                      /* sender (kill) or child (SIGCHLD) */
+	int status;                   /* SIGCHLD */
+	unsigned long addr;           /* faults: the address; SIGSYS: the call's address */
+	int syscall;                  /* SIGSYS */
+	u32 arch;                     /* SIGSYS */
+};
 
 /* What switch_to() saves: the callee-saved registers live on the kernel stack,
  * so only the stack pointer is kept here. */
@@ -47,6 +67,31 @@ struct task_struct {
 	unsigned long wake_at;        /* jiffies at which a sleeper wakes */
 	void *wait_channel;           /* what a sleeper waits for */
 	unsigned long utime, stime;   /* ticks spent in user and kernel mode */
+
+	/* Signals (kernel/signal.c). */
+	u64 pending, blocked;
+	struct k_sigaction sighand[64];   /* index sig - 1 */
+	struct ksiginfo siginfo[64];      /* the latest info per pending signal */
+	bool stop_reported;               /* wait4 has seen the current stop */
+	int stop_code;                    /* what wait4 reports for a stop: (code << 8) | 0x7f */
+
+	/* ptrace (kernel/ptrace.c): the tracer is always the parent. */
+	unsigned ptrace;                  /* PT_PTRACED, PT_SEIZED */
+	unsigned long ptrace_options;     /* PTRACE_O_* */
+	unsigned long ptrace_message;     /* PTRACE_GETEVENTMSG */
+	int resume_signal;                /* the signal the tracer passed on resume */
+
+	/* seccomp (kernel/seccomp.c). */
+	int seccomp_mode;                 /* SECCOMP_MODE_DISABLED/STRICT/FILTER */
+	struct seccomp_filter *seccomp_filter;
+	bool no_new_privs;
+
+	/* Deferred work run on the way to user mode (kernel/task_work.c). */
+	struct callback_head *task_works;
+	unsigned long work_done;          /* what ringside_task_work's items added up */
+	unsigned long fs_base;            /* arch_prctl(ARCH_SET_FS) */
+	unsigned long uprobe_addr;        /* uprobe being single-stepped over, or 0 */
+	bool uprobe_hit;
 };
 
 static inline struct thread_info *task_thread_info(struct task_struct *t)
@@ -107,4 +152,12 @@ static inline bool signal_pending(struct task_struct *t)
 {
 	return test_tsk_thread_flag(t, TIF_SIGPENDING);
 }
+
+static inline bool fatal_signal_pending(struct task_struct *t)
+{
+	return signal_pending(t) && (t->pending & (1UL << (9 - 1)));   /* SIGKILL */
+}
+
+void start_task(struct task_struct *t, void (*fn)(void *), void *arg);
+void wake_up_stopped(struct task_struct *t);
 #endif

@@ -1,0 +1,348 @@
+/* ptrace: one task (the tracer, always the tracee's parent here) stops,
+ * inspects and resumes another. The stops the syscall pipeline produces:
+ * syscall entry and exit (PTRACE_SYSCALL, TIF_SYSCALL_TRACE), syscall
+ * emulation (PTRACE_SYSEMU, TIF_SYSCALL_EMU), single steps (TIF_SINGLESTEP
+ * and the TF flag), seccomp's TRACE action, and every signal. The tracer
+ * sees each stop through wait4 as WIFSTOPPED with a stop signal of SIGTRAP
+ * (| 0x80 with PTRACE_O_TRACESYSGOOD, | event << 8 for events). */
+#include <ringside/kernel.h>
+#include <ringside/sched.h>
+#include <ringside/ptrace.h>
+#include <ringside/signal.h>
+#include <ringside/errno.h>
+#include <ringside/uaccess.h>
+#include <ringside/syscalls.h>
+#include <ringside/mm.h>
+#include <asm/segment.h>
+#include <asm/x86.h>
+
+void ptrace_stop(int code)
+{
+	struct task_struct *t = current;
+	if (!t->ptrace)
+		return;
+	local_irq_disable();
+	if (fatal_signal_pending(t)) {       /* being killed: do not stop */
+		local_irq_enable();
+		return;
+	}
+	t->stop_code = (code << 8) | 0x7f;
+	t->stop_reported = false;
+	t->state = TASK_TRACED;
+	if (t->parent)
+		wake_up_channel(t->parent);
+	schedule();
+	local_irq_enable();
+}
+
+int tracehook_report_syscall_entry(struct pt_regs *regs)
+{
+	struct task_struct *t = current;
+	(void)regs;
+	t->resume_signal = 0;
+	ptrace_stop(SIGTRAP | (t->ptrace_options & PTRACE_O_TRACESYSGOOD ? 0x80 : 0));
+	/* A signal the tracer asked for on resume is sent now, as Linux does. */
+	if (t->resume_signal) {
+		send_signal(t, t->resume_signal, NULL);
+		t->resume_signal = 0;
+	}
+	return fatal_signal_pending(t);
+}
+
+void tracehook_report_syscall_exit(struct pt_regs *regs, int step)
+{
+	struct task_struct *t = current;
+	if (step) {
+		/* The step over the syscall instruction ends here: report it
+		 * as the trap a step would have raised. */
+		struct ksiginfo info = { .signo = SIGTRAP, .code = TRAP_BRKPT, .addr = regs->ip };
+		force_sig_info(SIGTRAP, &info);
+		return;
+	}
+	t->resume_signal = 0;
+	ptrace_stop(SIGTRAP | (t->ptrace_options & PTRACE_O_TRACESYSGOOD ? 0x80 : 0));
+	if (t->resume_signal) {
+		send_signal(t, t->resume_signal, NULL);
+		t->resume_signal = 0;
+	}
+}
+
+void ptrace_event(int event, unsigned long message)
+{
+	struct task_struct *t = current;
+	t->ptrace_message = message;
+	t->resume_signal = 0;
+	ptrace_stop(SIGTRAP | (event << 8));
+	if (t->resume_signal) {
+		send_signal(t, t->resume_signal, NULL);
+		t->resume_signal = 0;
+	}
+}
+
+void user_enable_single_step(struct task_struct *t)
+{
+	struct pt_regs *regs = task_pt_regs(t);
+	set_tsk_thread_flag(t, TIF_SINGLESTEP);
+	if (!(regs->flags & X86_EFLAGS_TF)) {
+		/* Remember that TF is ours, not the program's, to take it back. */
+		set_tsk_thread_flag(t, TIF_FORCED_TF);
+		regs->flags |= X86_EFLAGS_TF;
+	}
+}
+
+void user_disable_single_step(struct task_struct *t)
+{
+	clear_tsk_thread_flag(t, TIF_SINGLESTEP);
+	if (test_tsk_thread_flag(t, TIF_FORCED_TF)) {
+		task_pt_regs(t)->flags &= ~X86_EFLAGS_TF;
+		clear_tsk_thread_flag(t, TIF_FORCED_TF);
+	}
+}
+
+static void ptrace_unlink(struct task_struct *t)
+{
+	t->ptrace = 0;
+	t->ptrace_options = 0;
+	clear_tsk_thread_flag(t, TIF_SYSCALL_TRACE);
+	clear_tsk_thread_flag(t, TIF_SYSCALL_EMU);
+	user_disable_single_step(t);
+}
+
+static void ptrace_resume_task(struct task_struct *t, int sig)
+{
+	t->resume_signal = sig;
+	t->stop_reported = true;
+	wake_up_stopped(t);
+}
+
+void exit_ptrace(struct task_struct *tracer)
+{
+	struct task_struct *t;
+	list_for_each_entry(t, &tracer->children, sibling) {
+		if (!t->ptrace)
+			continue;
+		bool kill = t->ptrace_options & PTRACE_O_EXITKILL;
+		ptrace_unlink(t);
+		if (kill)
+			send_signal(t, SIGKILL, NULL);
+		if (t->state == TASK_TRACED)
+			ptrace_resume_task(t, 0);
+	}
+}
+
+/* user_regs_struct, Linux x86-64 order. */
+struct user_regs_struct {
+	unsigned long r15, r14, r13, r12, bp, bx, r11, r10, r9, r8, ax, cx, dx, si, di,
+		      orig_ax, ip, cs, flags, sp, ss, fs_base, gs_base, ds, es, fs, gs;
+};
+#define USER_REGS_WORDS (sizeof(struct user_regs_struct) / 8)
+
+static void get_user_regs(struct task_struct *t, struct user_regs_struct *u)
+{
+	struct pt_regs *r = task_pt_regs(t);
+	memset(u, 0, sizeof(*u));
+	/* pt_regs's first 21 words are user_regs_struct's first 21. */
+	memcpy(u, r, sizeof(*r));
+	u->fs_base = t->fs_base;
+	u->ds = u->es = __USER_DS;
+	if (test_tsk_thread_flag(t, TIF_FORCED_TF))
+		u->flags &= ~X86_EFLAGS_TF;      /* the debugger's TF is not the program's */
+}
+
+/* Write one register as PTRACE_POKEUSER/SETREGS would; segment registers
+ * and privileged flags stay what user mode may have. */
+static int put_user_reg(struct task_struct *t, unsigned word, unsigned long value)
+{
+	struct pt_regs *r = task_pt_regs(t);
+	unsigned long *slot = (unsigned long *)r + word;
+	switch (word) {
+	case offsetof(struct user_regs_struct, cs) / 8:
+	case offsetof(struct user_regs_struct, ss) / 8:
+	case offsetof(struct user_regs_struct, ds) / 8:
+	case offsetof(struct user_regs_struct, es) / 8:
+	case offsetof(struct user_regs_struct, fs) / 8:
+	case offsetof(struct user_regs_struct, gs) / 8:
+	case offsetof(struct user_regs_struct, gs_base) / 8:
+		return 0;                        /* fixed: ignored */
+	case offsetof(struct user_regs_struct, fs_base) / 8:
+		if (value >= TASK_SIZE_MAX)
+			return -EIO;
+		t->fs_base = value;
+		return 0;
+	case offsetof(struct user_regs_struct, flags) / 8: {
+		const unsigned long user_flags = 0x1UL | 0x4UL | 0x10UL | 0x40UL | 0x80UL |
+						 0x100UL | 0x400UL | 0x800UL | 0x10000UL | 0x40000UL;
+		if (value & X86_EFLAGS_TF)       /* the tracer set TF itself */
+			clear_tsk_thread_flag(t, TIF_FORCED_TF);
+		else if (test_tsk_thread_flag(t, TIF_FORCED_TF))
+			value |= X86_EFLAGS_TF;  /* keep the single-step we forced */
+		r->flags = (r->flags & ~user_flags) | (value & user_flags);
+		return 0;
+	}
+	case offsetof(struct user_regs_struct, ip) / 8:
+	case offsetof(struct user_regs_struct, sp) / 8:
+		/* The return to user mode cannot take a kernel or
+		 * non-canonical address; Linux would fault there. */
+		if (value >= TASK_SIZE_MAX)
+			return -EIO;
+		*slot = value;
+		return 0;
+	default:
+		if (word >= 21)
+			return -EIO;
+		*slot = value;
+		return 0;
+	}
+}
+
+/* Read or write tracee memory through the direct map (text pages too: a
+ * debugger plants breakpoints in read-only code). */
+static int access_tracee(struct task_struct *t, unsigned long addr, void *buf, size_t n, bool write)
+{
+	if (addr + n < addr || addr + n > TASK_SIZE_MAX)
+		return -EIO;
+	while (n) {
+		u64 *pte = walk_pte(t->mm->pgd, addr, false);
+		if (!pte || !(*pte & _PAGE_PRESENT))
+			return -EIO;
+		size_t chunk = min(n, PAGE_SIZE - (addr & ~PAGE_MASK));
+		char *p = (char *)__va(*pte & PTE_ADDR_MASK) + (addr & ~PAGE_MASK);
+		if (write)
+			memcpy(p, buf, chunk);
+		else
+			memcpy(buf, p, chunk);
+		addr += chunk;
+		buf = (char *)buf + chunk;
+		n -= chunk;
+	}
+	return 0;
+}
+
+int ptrace_access_mm(struct task_struct *t, unsigned long addr, void *buf, size_t n, bool write)
+{
+	return access_tracee(t, addr, buf, n, write);
+}
+
+static long ptrace_attach(struct task_struct *t, bool seize, unsigned long options)
+{
+	struct task_struct *me = current;
+	if (t == me || t->parent != me)
+		return -EPERM;                   /* only our own children */
+	if (t->ptrace)
+		return -EPERM;
+	if (seize && (options & ~(unsigned long)PTRACE_O_MASK))
+		return -EINVAL;
+	t->ptrace = PT_PTRACED | (seize ? PT_SEIZED : 0);
+	t->ptrace_options = seize ? options : 0;
+	if (!seize)
+		send_signal(t, SIGSTOP, NULL);
+	return 0;
+}
+
+static long resume(struct task_struct *t, long request, unsigned long data)
+{
+	if (data > 64)
+		return -EIO;
+	clear_tsk_thread_flag(t, TIF_SYSCALL_TRACE);
+	clear_tsk_thread_flag(t, TIF_SYSCALL_EMU);
+	if (request == PTRACE_SYSCALL)
+		set_tsk_thread_flag(t, TIF_SYSCALL_TRACE);
+	if (request == PTRACE_SYSEMU || request == PTRACE_SYSEMU_SINGLESTEP)
+		set_tsk_thread_flag(t, TIF_SYSCALL_EMU);
+	if (request == PTRACE_SINGLESTEP || request == PTRACE_SYSEMU_SINGLESTEP)
+		user_enable_single_step(t);
+	else
+		user_disable_single_step(t);
+	ptrace_resume_task(t, (int)data);
+	return 0;
+}
+
+long do_ptrace(long request, pid_t pid, unsigned long addr, unsigned long data)
+{
+	struct task_struct *me = current;
+	if (request == PTRACE_TRACEME) {
+		if (me->ptrace || !me->parent)
+			return -EPERM;
+		me->ptrace = PT_PTRACED;
+		return 0;
+	}
+	struct task_struct *t = pid > 0 ? find_task_by_pid(pid) : NULL;
+	if (!t || t->state == EXIT_ZOMBIE)
+		return -ESRCH;
+	if (request == PTRACE_ATTACH || request == PTRACE_SEIZE)
+		return ptrace_attach(t, request == PTRACE_SEIZE, data);
+	/* Everything else needs a stopped tracee of ours. */
+	if (!t->ptrace || t->parent != me)
+		return -ESRCH;
+	if (request == PTRACE_KILL) {
+		send_signal(t, SIGKILL, NULL);
+		return 0;
+	}
+	if (t->state != TASK_TRACED)
+		return -ESRCH;
+
+	switch (request) {
+	case PTRACE_PEEKTEXT:
+	case PTRACE_PEEKDATA: {
+		unsigned long word;
+		if (access_tracee(t, addr, &word, sizeof(word), false))
+			return -EIO;
+		return put_user(word, (unsigned long *)data);
+	}
+	case PTRACE_POKETEXT:
+	case PTRACE_POKEDATA:
+		return access_tracee(t, addr, &data, sizeof(data), true) ? -EIO : 0;
+	case PTRACE_PEEKUSR: {
+		if (addr & 7 || addr / 8 >= USER_REGS_WORDS)
+			return -EIO;
+		struct user_regs_struct u;
+		get_user_regs(t, &u);
+		return put_user(((unsigned long *)&u)[addr / 8], (unsigned long *)data);
+	}
+	case PTRACE_POKEUSR:
+		if (addr & 7 || addr / 8 >= USER_REGS_WORDS)
+			return -EIO;
+		return put_user_reg(t, addr / 8, data);
+	case PTRACE_GETREGS: {
+		struct user_regs_struct u;
+		get_user_regs(t, &u);
+		return copy_to_user((void *)data, &u, sizeof(u));
+	}
+	case PTRACE_SETREGS: {
+		struct user_regs_struct u;
+		if (copy_from_user(&u, (const void *)data, sizeof(u)))
+			return -EFAULT;
+		if (u.ip >= TASK_SIZE_MAX || u.sp >= TASK_SIZE_MAX || u.fs_base >= TASK_SIZE_MAX)
+			return -EIO;
+		for (unsigned w = 0; w < USER_REGS_WORDS; w++)
+			put_user_reg(t, w, ((unsigned long *)&u)[w]);
+		return 0;
+	}
+	case PTRACE_SETOPTIONS:
+		if (data & ~(unsigned long)PTRACE_O_MASK)
+			return -EINVAL;
+		t->ptrace_options = data;
+		return 0;
+	case PTRACE_GETEVENTMSG:
+		return put_user(t->ptrace_message, (unsigned long *)data);
+	case PTRACE_CONT:
+	case PTRACE_SYSCALL:
+	case PTRACE_SINGLESTEP:
+	case PTRACE_SYSEMU:
+	case PTRACE_SYSEMU_SINGLESTEP:
+		return resume(t, request, data);
+	case PTRACE_DETACH:
+		if (data > 64)
+			return -EIO;
+		ptrace_unlink(t);
+		ptrace_resume_task(t, (int)data);
+		return 0;
+	default:
+		return -EIO;
+	}
+}
+
+SYSCALL_DEFINE(sys_ptrace)
+{
+	return do_ptrace((long)a0, (pid_t)a1, a2, a3);
+}
