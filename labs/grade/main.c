@@ -13,6 +13,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,10 +84,15 @@ static void on_signal(int sig)
 	spawn_interrupt();
 }
 
-static int usage_error(const char *fmt, const char *arg)
+__attribute__((format(printf, 1, 2)))
+static int usage_error(const char *fmt, ...)
 {
+	va_list ap;
+
 	fputs("ringgrade: ", stderr);
-	fprintf(stderr, fmt, arg);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fputs(" (see ringgrade --help)\n", stderr);
 	return 2;
 }
@@ -236,15 +242,15 @@ int main(int argc, char **argv)
 	if (optind < argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
 	if (!lab == !def_path)
-		return usage_error("%sgive exactly one of --lab N and --def FILE", "");
+		return usage_error("give exactly one of --lab N and --def FILE");
 	if (submission && submissions)
-		return usage_error("%s--submission and --submissions do not go together", "");
+		return usage_error("--submission and --submissions do not go together");
 	if (submissions && !out_dir)
-		return usage_error("%s--submissions needs --out DIR for the results", "");
+		return usage_error("--submissions needs --out DIR for the results");
 	if (out_dir && !submissions)
-		return usage_error("%s--out is for batch mode (--submissions DIR)", "");
+		return usage_error("--out is for batch mode (--submissions DIR)");
 	if (no_build && (submission || submissions))
-		return usage_error("%s--no-build cannot be used with submissions: they are always built", "");
+		return usage_error("--no-build cannot be used with submissions: they are always built");
 	if (submission && access(submission, F_OK) < 0)
 		return usage_error("--submission %s: no such file or folder", submission);
 	if (tree && !is_dir(tree))
