@@ -6,6 +6,9 @@
 ## make fuzz-rsp [FUZZ_SECONDS=600]        fuzz ringdb's packet parser longer
 
 RINGDB_DIR  := debugger
+# The kernel and initramfs come from os/os.mk and os/user/user.mk.
+RINGDB_KERNEL    := $(or $(KERNEL),$(BUILD)/kernel.elf)
+RINGDB_INITRAMFS := $(or $(INITRAMFS),$(BUILD)/initramfs.cpio)
 RINGDB_OUT  := $(HOST_OUT)/ringdb
 RINGDB      := $(BIN)/ringdb
 RINGDB_PKGS := ncursesw libdw capstone
@@ -72,7 +75,7 @@ $(RINGDB_FIXTURE_ELF): $(RINGDB_DIR)/tests/fixture/kernel_shapes.c os/include/as
 	$(HOST_CC) -g -O0 -Ios/include -ffreestanding -fno-pie -no-pie -nostdlib -static \
 	  -Wl,--build-id=none -Wl,-e,entry_SYSCALL_64 $< -o $@
 
-TEST_SUITES      += ringdb-unit ringdb-fuzz ringdb-integration
+TEST_SUITES      += ringdb-unit ringdb-fuzz ringdb-integration ringdb-gdbinit
 HOST_TEST_SUITES += ringdb-unit
 
 test-ringdb-unit: $(RINGDB_TEST_BINS)
@@ -103,8 +106,13 @@ fuzz-rsp: $(RINGDB_FUZZER)
 	$(RINGDB_FUZZER) -max_total_time=$(FUZZ_SECONDS) -max_len=4096 $(BUILD)/fuzz/corpus $(RINGDB_DIR)/tests/fuzz-seeds
 
 # --- integration (live QEMU + the kernel, through the launcher) -------------
-test-ringdb-integration: $(RINGDB)
-	@$(RINGDB_DIR)/tests/integration $(RINGDB) $(KERNEL) $(INITRAMFS)
+test-ringdb-integration: $(RINGDB) $(RINGDB_KERNEL) $(RINGDB_INITRAMFS)
+	@$(RINGDB_DIR)/tests/integration $(RINGDB) $(RINGDB_KERNEL) $(RINGDB_INITRAMFS)
+
+# The plain-GDB .gdbinit, in batch GDB against a live QEMU.
+test-ringdb-gdbinit: $(RINGDB_KERNEL) $(RINGDB_INITRAMFS)
+	@scripts/deps debug >/dev/null || true
+	@$(RINGDB_DIR)/tests/gdbinit-test $(RINGDB_KERNEL) $(RINGDB_INITRAMFS)
 
 # Rebuild the captured transcripts from a real QEMU (run by hand).
 RINGDB_CAPTURE := $(RINGDB_OUT)/tests/capture
@@ -119,12 +127,15 @@ PROG   ?=
 APPEND ?=
 debug_append = $(strip $(if $(PROG),init=/bin/$(PROG)) $(APPEND))
 
-debug: $(RINGDB) $(KERNEL) $(INITRAMFS)
+# scripts/deps first: it installs what the build itself needs.
+debug:
 	@scripts/deps kernel qemu host
-	$(RINGDB) --kernel $(KERNEL) --initrd $(INITRAMFS) $(if $(debug_append),--append "$(debug_append)")
+	@$(MAKE) --no-print-directory $(RINGDB) $(RINGDB_KERNEL) $(RINGDB_INITRAMFS)
+	$(RINGDB) --kernel $(RINGDB_KERNEL) --initrd $(RINGDB_INITRAMFS) $(if $(debug_append),--append "$(debug_append)")
 
-qemu-gdb: $(KERNEL) $(INITRAMFS)
+qemu-gdb:
 	@scripts/deps kernel qemu
-	scripts/ringside-qemu --kernel $(KERNEL) --initrd $(INITRAMFS) --gdb auto $(if $(debug_append),--append "$(debug_append)")
+	@$(MAKE) --no-print-directory $(RINGDB_KERNEL) $(RINGDB_INITRAMFS)
+	scripts/ringside-qemu --kernel $(RINGDB_KERNEL) --initrd $(RINGDB_INITRAMFS) --gdb auto $(if $(debug_append),--append "$(debug_append)")
 
-.PHONY: ringdb test-ringdb-unit test-ringdb-fuzz test-ringdb-integration fuzz-rsp ringdb-transcripts debug qemu-gdb
+.PHONY: ringdb test-ringdb-unit test-ringdb-fuzz test-ringdb-integration test-ringdb-gdbinit fuzz-rsp ringdb-transcripts debug qemu-gdb

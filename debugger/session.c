@@ -38,8 +38,9 @@ void session_free(struct session *s)
 			target_close(&s->t);
 	}
 	if (s->qemu_pid > 0) {
-		/* Our own QEMU: stop it (never through the `k` packet). */
-		kill(s->qemu_pid, SIGTERM);
+		/* Our own QEMU: stop the launcher's process group, QEMU with it
+		 * (never through the `k` packet). */
+		kill(-s->qemu_pid, SIGTERM);
 		waitpid(s->qemu_pid, NULL, 0);
 		s->qemu_pid = 0;
 	}
