@@ -72,4 +72,9 @@ gradescope: $(RINGGRADE)
 bench-grade: $(RINGGRADE)
 	@bench/grade.sh $(RINGGRADE)
 
-.PHONY: ringgrade test-grade-unit test-grade-integration test-kernel grade gradescope bench-grade
+# The self-test lab builds inside its own folder when graded in place.
+clean: clean-grade
+clean-grade:
+	rm -rf $(GRADE_DIR)/tests/probe/build
+
+.PHONY: ringgrade test-grade-unit test-grade-integration test-kernel grade gradescope bench-grade clean-grade
