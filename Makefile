@@ -24,6 +24,7 @@ include os/os.mk
 -include debugger/debugger.mk
 include mk/tests.mk
 include mk/run.mk
+include mk/bench.mk
 
 all: $(KERNEL) $(INITRAMFS) $(HOST_TOOLS)
 
