@@ -1,7 +1,7 @@
 # ringdb, the ncurses debugger on QEMU's gdbstub (debugger/), its tests, and
 # the make targets around it: debug, qemu-gdb, fuzz-rsp.
 #
-## make debug [PROG=name] [APPEND="..."]   boot halted and open ringdb
+## make debug [PROG="name args"] [APPEND="..."] [TEST=name [LAB=n]]   boot halted and open ringdb
 ## make qemu-gdb                          boot halted with a gdbstub on a printed port
 ## make fuzz-rsp [FUZZ_SECONDS=600]        fuzz ringdb's packet parser longer
 
@@ -123,15 +123,28 @@ ringdb-transcripts: $(RINGDB_CAPTURE) $(RINGDB) $(RINGDB_TINY_ELF)
 	$(RINGDB_DIR)/tests/capture-transcripts $(RINGDB_CAPTURE) $(abspath $(RINGDB)) $(abspath $(RINGDB_OUT)/tests)
 
 # --- starting QEMU ------------------------------------------------------------
+# PROG="name args..." boots /bin/name as init with the args after `--`;
+# TEST=name boots what ringgrade boots for that test, from
+# labs/labLAB/lab.def with LAB=n, else from os/tests/kernel.def.
 PROG   ?=
 APPEND ?=
-debug_append = $(strip $(if $(PROG),init=/bin/$(PROG)) $(APPEND))
+TEST   ?=
+LAB    ?=
+ringdb_test_def = $(if $(LAB),labs/lab$(LAB)/lab.def,os/tests/kernel.def)
+debug_prog_append = $(if $(PROG),init=/bin/$(firstword $(PROG))$(if $(word 2,$(PROG)), -- $(wordlist 2,99,$(PROG))))
+debug_append = $(strip $(APPEND) $(debug_prog_append))
 
 # scripts/deps first: it installs what the build itself needs.
 debug:
 	@scripts/deps kernel qemu host
 	@$(MAKE) --no-print-directory $(RINGDB) $(RINGDB_KERNEL) $(RINGDB_INITRAMFS)
-	$(RINGDB) --kernel $(RINGDB_KERNEL) --initrd $(RINGDB_INITRAMFS) $(if $(debug_append),--append "$(debug_append)")
+	@append="$(debug_append)"; \
+	if [ -n "$(TEST)" ]; then \
+	  append=$$($(RINGDB_DIR)/test-cmdline $(ringdb_test_def) $(TEST)) || exit 2; \
+	  append="$$append $(APPEND)"; \
+	fi; \
+	echo "ringdb: kernel command line: $$append"; \
+	exec $(RINGDB) --kernel $(RINGDB_KERNEL) --initrd $(RINGDB_INITRAMFS) --append "$$append"
 
 qemu-gdb:
 	@scripts/deps kernel qemu

@@ -42,7 +42,7 @@ static void draw_regs(struct session *s, struct region *r)
 	int bits = kmodel_cpu_bits(&s->t);
 	rg_line(r, ATTR_NORMAL, "CPL %d (%s mode), %d-bit%s", (int)(cs & 3), (cs & 3) ? "user" : "kernel", bits,
 		bits == 32 ? ": r8-r15 read as 0" : "");
-	int colw = 29;
+	int colw = 30;
 	int cols = r->w / colw > 0 ? r->w / colw : 1;
 	int n = (int)(sizeof names / sizeof *names);
 	int rows = (n + cols - 1) / cols;
@@ -57,7 +57,7 @@ static void draw_regs(struct session *s, struct region *r)
 			bool changed = session_reg_changed(s, names[i]);
 			uint64_t v = reg(s, names[i]);
 			bool dim = bits == 32 && names[i][0] == 'r' && names[i][1] >= '0' && names[i][1] <= '9';
-			rg_add(r, ATTR_NORMAL, "%-9s", names[i]);
+			rg_add(r, ATTR_NORMAL, "%-10s", names[i]);
 			rg_add(r, changed ? ATTR_CHANGED : dim ? ATTR_DIM : ATTR_NORMAL, "%#18" PRIx64, v);
 			rg_add(r, changed ? ATTR_CHANGED : ATTR_NORMAL, "%s", changed ? "* " : "  ");
 		}
@@ -580,6 +580,33 @@ static void draw_log(struct session *s, struct region *r)
 	}
 }
 
+/* --- console ------------------------------------------------------------------ */
+
+static void draw_console(struct session *s, struct region *r)
+{
+	if (!s->console_path[0]) {
+		rg_line(r, ATTR_DIM, "attached to someone else's QEMU: its console is where it was started");
+		return;
+	}
+	FILE *f = fopen(s->console_path, "r");
+	if (!f) {
+		rg_line(r, ATTR_DIM, "no console output yet");
+		return;
+	}
+	/* The last lines that fit. */
+	char lines[64][256];
+	int n = 0, keep = r->h < 64 ? r->h : 64;
+	char buf[256];
+	while (fgets(buf, sizeof buf, f)) {
+		buf[strcspn(buf, "\r\n")] = '\0';
+		snprintf(lines[n % keep], sizeof lines[0], "%s", buf);
+		n++;
+	}
+	fclose(f);
+	for (int i = n > keep ? n - keep : 0; i < n; i++)
+		rg_line(r, ATTR_NORMAL, "%s", lines[i % keep]);
+}
+
 const struct panel_type panel_types[] = {
 	{ "source", "Source", "source lines around the PC, then the disassembly (J/K scroll)", draw_source, key_source },
 	{ "regs", "Registers", "CPU registers; changed since the last stop: highlighted and *", draw_regs, NULL },
@@ -590,6 +617,7 @@ const struct panel_type panel_types[] = {
 	{ "stack", "Stack", "memory at RSP, with symbols and pt_regs slots", draw_stack, NULL },
 	{ "breakpoints", "Breakpoints", "breakpoints and watchpoints", draw_breakpoints, NULL },
 	{ "log", "Log", "command output and messages", draw_log, NULL },
+	{ "console", "Console", "the kernel's serial console (QEMU started by ringdb)", draw_console, NULL },
 };
 const int panel_type_count = sizeof panel_types / sizeof *panel_types;
 
@@ -610,8 +638,9 @@ const struct layout layouts[] = {
 	    { "tif", 50, 55, 50, 45 } } },
 	{ "source", "source and disassembly large, stack and breakpoints",
 	  { { "source", 0, 0, 65, 100 }, { "stack", 65, 0, 35, 70 }, { "breakpoints", 65, 70, 35, 30 } } },
-	{ "regs", "registers, stack and breakpoints",
-	  { { "regs", 0, 0, 60, 100 }, { "stack", 60, 0, 40, 60 }, { "breakpoints", 60, 60, 40, 40 } } },
+	{ "regs", "registers, stack, breakpoints and the console",
+	  { { "regs", 0, 0, 60, 100 }, { "stack", 60, 0, 40, 45 }, { "breakpoints", 60, 45, 40, 20 },
+	    { "console", 60, 65, 40, 35 } } },
 };
 const int layout_count = sizeof layouts / sizeof *layouts;
 

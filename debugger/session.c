@@ -46,6 +46,10 @@ void session_free(struct session *s)
 	}
 	if (s->sock_path[0])
 		unlink(s->sock_path);
+	/* The console file belonged to the QEMU we started; the console
+	 * panel showed it while it ran. */
+	if (s->console_path[0])
+		unlink(s->console_path);
 	symbols_close(s->syms);
 	s->syms = NULL;
 }
