@@ -29,7 +29,7 @@ test-docs:
 	@pass=0; fail=0; \
 	if scripts/gen-syscall-doc | cmp -s - docs/syscalls.md; then pass=$$((pass+1)); echo "ok docs/syscalls.md is current"; \
 	else fail=$$((fail+1)); echo "not ok docs/syscalls.md is stale: run make docs/syscalls.md"; fi; \
-	for f in README.md docs/boot.md docs/syscalls.md; do \
+	for f in README.md docs/boot.md docs/syscalls.md docs/architecture.md; do \
 	  if [ -s $$f ]; then pass=$$((pass+1)); else fail=$$((fail+1)); echo "not ok $$f missing"; fi; done; \
 	echo "$$pass passed, $$fail failed"; [ $$fail = 0 ]
 .PHONY: test-docs
