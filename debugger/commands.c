@@ -347,7 +347,7 @@ const struct command commands[] = {
 	{ "continue", "c", "", cmd_continue, "run until a breakpoint, a watchpoint or Ctrl-C" },
 	{ "interrupt", NULL, "", cmd_interrupt, "stop a running CPU (Ctrl-C on the screen)" },
 	{ "syscall", "y", "[N|NAME]", cmd_syscall, "run to the next syscall entry (SYSCALL or int $0x80); NAME: of that syscall" },
-	{ "sysexit", "x", "", cmd_sysexit, "run until this syscall returns to user mode" },
+	{ "sysexit", NULL, "", cmd_sysexit, "run until this syscall returns to user mode" },
 	{ "break", "b", "LOCATION", cmd_break, "breakpoint at FUNCTION, FILE:LINE or *ADDRESS" },
 	{ "tbreak", NULL, "LOCATION", cmd_tbreak, "breakpoint that deletes itself when hit" },
 	{ "delete", "d", "[ID...]", cmd_delete, "delete breakpoints (all without IDs)" },
@@ -414,11 +414,25 @@ void commands_print_help(FILE *out)
 	}
 }
 
+/* A table cell: `|` would end the cell, so it is escaped. */
+static void md_cell(FILE *out, const char *text)
+{
+	for (; *text; text++) {
+		if (*text == '|')
+			fputc('\\', out);
+		fputc(*text, out);
+	}
+}
+
 void commands_print_markdown(FILE *out)
 {
 	fprintf(out, "| command | alias | arguments | what it does |\n|---|---|---|---|\n");
 	for (int i = 0; i < command_count; i++) {
 		const struct command *c = &commands[i];
-		fprintf(out, "| `%s` | %s | %s | %s |\n", c->name, c->alias ? c->alias : "", c->args, c->help);
+		fprintf(out, "| `%s` | %s | ", c->name, c->alias ? c->alias : "");
+		md_cell(out, c->args);
+		fputs(" | ", out);
+		md_cell(out, c->help);
+		fputs(" |\n", out);
 	}
 }

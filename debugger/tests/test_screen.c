@@ -24,6 +24,9 @@
 #ifndef TRANSCRIPTS
 #define TRANSCRIPTS "debugger/tests/transcripts"
 #endif
+#ifndef RINGDB_DOC
+#define RINGDB_DOC "docs/ringdb.md"
+#endif
 #ifndef TINY_ELF
 #define TINY_ELF "build/host/ringdb/tests/tiny.elf"
 #endif
@@ -182,6 +185,22 @@ static void commands_refuse_bad_input(void **state)
 	session_free(&s);
 }
 
+/* docs/ringdb.md carries the command table verbatim. */
+static void manual_has_the_command_table(void **state)
+{
+	(void)state;
+	char table[8192] = { 0 };
+	FILE *f = fmemopen(table, sizeof table, "w");
+	commands_print_markdown(f);
+	fclose(f);
+	char *doc = slurp(RINGDB_DOC);
+	assert_non_null(doc);
+	if (!strstr(doc, table))
+		fprintf(stderr, "%s is out of date: put the output of `ringdb --help-markdown` in it\n", RINGDB_DOC);
+	assert_non_null(strstr(doc, table));
+	free(doc);
+}
+
 static void help_lists_every_command(void **state)
 {
 	(void)state;
@@ -201,6 +220,7 @@ int main(void)
 		cmocka_unit_test(panels_without_qemu_say_so),
 		cmocka_unit_test(commands_refuse_bad_input),
 		cmocka_unit_test(help_lists_every_command),
+		cmocka_unit_test(manual_has_the_command_table),
 	};
 	return cmocka_run_group_tests_name("screen", tests, NULL, NULL);
 }
