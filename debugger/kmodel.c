@@ -111,6 +111,42 @@ void kmodel_init(struct kmodel *m, struct target *t, struct symbols *s)
 			snprintf(m->problem, sizeof m->problem, "no symbol cpu_data: cannot find the current task");
 	}
 	m->have_layout = ok;
+	/* cpu_data.stats, and a per-syscall record the kernel may keep in
+	 * cpu_data.trace (struct entry_trace): read generically by member
+	 * name, so either source of pipeline facts works. */
+	Dwarf_Die percpu, mt;
+	long off;
+	if (sym_find_struct(s, "percpu", &percpu)) {
+		static const char *const record_names[] = { "trace", "entry_trace" };
+		if (sym_type_member(&percpu, "stats", &off, &mt)) {
+			Dwarf_Die types[COUNTERS_MAX];
+			m->stats_off = off;
+			m->ncounters = sym_struct_members(&mt, m->counter_names, m->counter_offsets, types, COUNTERS_MAX);
+			for (int i = 0; i < m->ncounters; i++)
+				m->counter_sizes[i] = sym_type_size(&types[i]);
+		}
+		for (size_t k = 0; k < sizeof record_names / sizeof *record_names && !m->ntrace; k++) {
+			if (!sym_type_member(&percpu, record_names[k], &off, &mt))
+				continue;
+			Dwarf_Die types[COUNTERS_MAX];
+			m->trace_off = off;
+			m->ntrace = sym_struct_members(&mt, m->trace_names, m->trace_offsets, types, COUNTERS_MAX);
+			for (int i = 0; i < m->ntrace; i++)
+				m->trace_sizes[i] = sym_type_size(&types[i]);
+		}
+	}
+}
+
+/* Read NAMES/OFFSETS/SIZES members of the struct at ADDR into OUT. */
+static bool read_members(struct kmodel *m, uint64_t addr, int n, const long *offsets, const long *sizes, uint64_t *out)
+{
+	for (int i = 0; i < n; i++) {
+		out[i] = 0;
+		long size = sizes[i] > 0 && sizes[i] <= 8 ? sizes[i] : 8;
+		if (target_read_memory(m->t, addr + (uint64_t)offsets[i], &out[i], (size_t)size) != TARGET_OK)
+			return false;
+	}
+	return true;
 }
 
 int kmodel_cpu_bits(const struct target *t)
@@ -228,6 +264,9 @@ static void begin_syscall(struct kmodel *m, enum syscall_abi abi)
 	r->pid = m->now.pid;
 	snprintf(r->comm, sizeof r->comm, "%s", m->now.comm);
 	r->tif_at_entry = m->now.tif;
+	if (m->ncounters && m->cpu_data && m->t->connected)
+		r->have_counters = read_members(m, m->cpu_data + (uint64_t)m->stats_off, m->ncounters,
+						m->counter_offsets, m->counter_sizes, r->counters_at_entry);
 	m->in_syscall = true;
 }
 
@@ -241,6 +280,16 @@ static void end_syscall(struct kmodel *m, enum exit_kind how)
 		r->have_result = true;
 	}
 	r->complete = true;
+	uint64_t now[COUNTERS_MAX];
+	if (r->have_counters && m->t->connected &&
+	    read_members(m, m->cpu_data + (uint64_t)m->stats_off, m->ncounters, m->counter_offsets, m->counter_sizes, now)) {
+		for (int i = 0; i < m->ncounters; i++)
+			r->counter_delta[i] = (int64_t)(now[i] - r->counters_at_entry[i]);
+		r->have_delta = true;
+	}
+	if (m->ntrace && m->t->connected)
+		r->have_trace = read_members(m, m->cpu_data + (uint64_t)m->trace_off, m->ntrace, m->trace_offsets,
+					     m->trace_sizes, r->trace);
 	if (m->nhistory == HISTORY_MAX) {
 		memmove(m->history, m->history + 1, sizeof m->history[0] * (HISTORY_MAX - 1));
 		m->nhistory--;

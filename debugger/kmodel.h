@@ -17,6 +17,7 @@
 
 #define PTREGS_MAX 32
 #define HISTORY_MAX 256
+#define COUNTERS_MAX 32
 
 struct tif_flag {
 	const char *name;
@@ -88,6 +89,15 @@ struct syscall_record {
 	long result;
 	uint32_t visited;            /* bit per enum stage */
 	bool complete;
+	/* The kernel's own account, when it keeps one: per-CPU counters
+	 * (cpu_data.stats) at entry and their change by the exit, and the
+	 * fields of a per-syscall record (cpu_data.trace) read at the exit. */
+	uint64_t counters_at_entry[COUNTERS_MAX];
+	bool have_counters;
+	int64_t counter_delta[COUNTERS_MAX];
+	bool have_delta;
+	uint64_t trace[COUNTERS_MAX];
+	bool have_trace;
 };
 
 struct ksnapshot {
@@ -128,6 +138,17 @@ struct kmodel {
 	bool have_layout;
 	uint64_t thread_size;
 	uint64_t stage_addr[STAGE_COUNT];
+	/* Optional kernel-side accounts (see struct syscall_record). */
+	int ncounters;
+	const char *counter_names[COUNTERS_MAX];
+	long counter_offsets[COUNTERS_MAX];
+	long counter_sizes[COUNTERS_MAX];
+	long stats_off;
+	int ntrace;
+	const char *trace_names[COUNTERS_MAX];
+	long trace_offsets[COUNTERS_MAX];
+	long trace_sizes[COUNTERS_MAX];
+	long trace_off;
 	/* state */
 	struct ksnapshot now, prev;
 	enum stage where;        /* stage of the last stop, STAGE_USER when in user mode */

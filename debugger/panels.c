@@ -408,7 +408,11 @@ static void draw_pipeline(struct session *s, struct region *r)
 		if (c->phase2_ran)
 			rg_line(r, ATTR_NORMAL, " phase 2 ran");
 		if (c->exit_prepares || c->exit_loops) {
-			rg_add(r, ATTR_NORMAL, " exit: %d prepare, %d loop iterations", c->exit_prepares, c->exit_loops);
+			if (m->stage_addr[STAGE_EXIT_LOOP])
+				rg_add(r, ATTR_NORMAL, " exit: %d prepare, %d loop iterations", c->exit_prepares, c->exit_loops);
+			else
+				rg_add(r, ATTR_NORMAL, " exit: prepare_exit_to_usermode ran %d time%s", c->exit_prepares,
+				       c->exit_prepares == 1 ? "" : "s");
 			for (int i = 0; i < c->exit_loops && i < 8; i++)
 				rg_add(r, ATTR_NORMAL, " [%s]", flag_names(c->exit_loop_flags[i] & tif_masks[3 % tif_mask_count].mask, names, sizeof names));
 			rg_newline(r);
@@ -418,6 +422,27 @@ static void draw_pipeline(struct session *s, struct region *r)
 			if (c->have_result)
 				syscall_format_result(c->result, res, sizeof res);
 			rg_line(r, ATTR_NORMAL, " left by %s, result %s", c->exit == EXIT_SYSRET ? "SYSRET" : "IRET", res);
+		}
+		/* The kernel's own account: counters that moved, its record. */
+		if (c->have_delta) {
+			rg_add(r, ATTR_DIM, " kernel counters:");
+			bool any = false;
+			for (int i = 0; i < m->ncounters; i++) {
+				const char *n = m->counter_names[i];
+				if (!c->counter_delta[i] || !strcmp(n, "ticks") || !strcmp(n, "interrupts"))
+					continue;
+				rg_add(r, ATTR_DIM, " %s %+lld", n, (long long)c->counter_delta[i]);
+				any = true;
+			}
+			if (!any)
+				rg_add(r, ATTR_DIM, " none moved");
+			rg_newline(r);
+		}
+		if (c->have_trace) {
+			rg_add(r, ATTR_DIM, " kernel record:");
+			for (int i = 0; i < m->ntrace; i++)
+				rg_add(r, ATTR_DIM, " %s=%#llx", m->trace_names[i], (unsigned long long)c->trace[i]);
+			rg_newline(r);
 		}
 	}
 	if (s->t.connected && s->t.g_valid && m->in_kernel && rg_rows_left(r) > 0)
