@@ -116,10 +116,44 @@ static int check_listing(const char *listing, struct strbuf *messages)
 	return 0;
 }
 
+/* Check a verbose listing (tar -tv, or zipinfo's) for members that are
+ * neither plain files nor folders, before anything is written. Devices and
+ * fifos are always refused (as root, tar would create device nodes). Links
+ * are allowed in tar archives only: GNU tar never writes through a link it
+ * unpacked (a member under it fails with "Not a directory"), and the scan
+ * that follows rejects each link by name. unzip gives no such promise. */
+static int check_member_types(const char *listing, int zipinfo, struct strbuf *messages)
+{
+	size_t bad = 0;
+
+	for (const char *p = listing; *p; ) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		/* zipinfo adds header and trailer lines; its member lines start
+		 * with a ten-letter mode like tar's */
+		int member = n > 10 && (!zipinfo || ((p[1] == 'r' || p[1] == '-') && (p[2] == 'w' || p[2] == '-')));
+		int allowed = p[0] == '-' || p[0] == 'd' || (!zipinfo && (p[0] == 'l' || p[0] == 'h'));
+		if (member && !allowed) {
+			if (bad++ < 10)
+				strbuf_addf(messages, "rejected archive member '%.*s': %s\n", (int)(n > 200 ? 200 : n), p,
+					    p[0] == 'l' ? "a symbolic link" : p[0] == 'h' ? "a hard link"
+					    : "not a plain file or folder");
+		}
+		p += n + (nl ? 1 : 0);
+	}
+	if (bad) {
+		strbuf_adds(messages, "the archive was not unpacked: resubmit it with plain files only "
+			    "(zip -r follows links; tar keeps them)\n");
+		return -1;
+	}
+	return 0;
+}
+
 static int unpack_tar(const char *archive, const char *dest, struct strbuf *messages)
 {
 	char *out;
 	char *list_argv[] = { "tar", "-tf", (char *)archive, NULL };
+	char *types_argv[] = { "tar", "-tvf", (char *)archive, NULL };
 	char *extract_argv[] = { "tar", "-xf", (char *)archive, "-C", (char *)dest, "--no-same-owner",
 				 "--no-same-permissions", "--delay-directory-restore", NULL };
 
@@ -129,6 +163,11 @@ static int unpack_tar(const char *archive, const char *dest, struct strbuf *mess
 		return -1;
 	}
 	if (check_listing(out, messages) < 0) {
+		free(out);
+		return -1;
+	}
+	free(out);
+	if (run_tool(types_argv, NULL, 0, &out) < 0 || check_member_types(out, 0, messages) < 0) {
 		free(out);
 		return -1;
 	}
@@ -147,6 +186,7 @@ static int unpack_zip(const char *archive, const char *dest, struct strbuf *mess
 {
 	char *out;
 	char *list_argv[] = { "unzip", "-Z1", (char *)archive, NULL };
+	char *types_argv[] = { "unzip", "-Z", (char *)archive, NULL };
 	char *extract_argv[] = { "unzip", "-qq", "-o", (char *)archive, "-d", (char *)dest, NULL };
 
 	if (run_tool(list_argv, NULL, 0, &out) < 0) {
@@ -155,6 +195,11 @@ static int unpack_zip(const char *archive, const char *dest, struct strbuf *mess
 		return -1;
 	}
 	if (check_listing(out, messages) < 0) {
+		free(out);
+		return -1;
+	}
+	free(out);
+	if (run_tool(types_argv, NULL, 0, &out) < 0 || check_member_types(out, 1, messages) < 0) {
 		free(out);
 		return -1;
 	}
@@ -201,12 +246,25 @@ int submission_unpack(const char *src, const char *workdir, char **root, struct 
 		}
 		{
 			/* A repository is graded at HEAD: what the student
-			 * committed, not what lies in the working tree. */
-			char *tar = path_join(workdir, "head.tar"), *out, *tar_opt = xasprintf("--output=%s", tar);
-			char *argv[] = { "git", "-c", "core.fsmonitor=false", "-C", (char *)src, "archive",
-					 "--format=tar", tar_opt, "HEAD", NULL };
-			int rc = run_tool(argv, NULL, SUBMISSION_MAX_UNPACKED, &out);
+			 * committed, not what lies in the working tree. It is
+			 * cloned first (--no-local: through upload-pack, not
+			 * by copying), so the archive is made in a repository
+			 * whose configuration is ours: a student's .git/config
+			 * could otherwise name filter commands that git
+			 * archive would run. */
+			char *clone = path_join(workdir, "clone.git"), *tar = path_join(workdir, "head.tar"), *out;
+			char *tar_opt = xasprintf("--output=%s", tar), *git_dir = xasprintf("--git-dir=%s", clone);
+			char *clone_argv[] = { "git", "-c", "core.fsmonitor=false", "clone", "-q", "--bare",
+					       "--no-local", "--", (char *)src, clone, NULL };
+			char *archive_argv[] = { "git", git_dir, "archive", "--format=tar", tar_opt, "HEAD", NULL };
+			int rc = run_tool(clone_argv, NULL, SUBMISSION_MAX_UNPACKED, &out);
+			if (rc == 0) {
+				free(out);
+				rc = run_tool(archive_argv, NULL, SUBMISSION_MAX_UNPACKED, &out);
+			}
 			free(tar_opt);
+			free(git_dir);
+			free(clone);
 			if (rc < 0) {
 				strbuf_addf(messages, "cannot read the git repository's HEAD (no commits?): %.300s\n", out);
 				free(out);

@@ -181,7 +181,7 @@ static void an_empty_submission_keeps_every_starter(void **state)
 
 /* A one-member ustar archive, written by hand so the test can hold names
  * no archiver would create. */
-static void write_tar(const char *path, const char *member, const char *text)
+static void write_tar_typed(const char *path, const char *member, const char *text, char type, const char *link_to)
 {
 	unsigned char block[512] = { 0 };
 	unsigned sum = 0;
@@ -196,7 +196,11 @@ static void write_tar(const char *path, const char *member, const char *text)
 	snprintf((char *)block + 124, 12, "%011o", (unsigned)(len & 0777777));
 	snprintf((char *)block + 136, 12, "%011o", 0);
 	memset(block + 148, ' ', 8);
-	block[156] = '0';
+	block[156] = (unsigned char)type;
+	if (link_to)
+		snprintf((char *)block + 157, 100, "%s", link_to);
+	if (type != '0')
+		len = 0, snprintf((char *)block + 124, 12, "%011o", 0);
 	memcpy(block + 257, "ustar", 6);
 	memcpy(block + 263, "00", 2);
 	for (size_t i = 0; i < 512; i++)
@@ -204,12 +208,51 @@ static void write_tar(const char *path, const char *member, const char *text)
 	snprintf((char *)block + 148, 8, "%06o", sum);
 	fwrite(block, 1, 512, out);
 	memset(block, 0, 512);
-	memcpy(block, text, len);
-	fwrite(block, 1, 512, out);
-	memset(block, 0, 512);
+	if (len) {
+		memcpy(block, text, len);
+		fwrite(block, 1, 512, out);
+		memset(block, 0, 512);
+	}
 	fwrite(block, 1, 512, out);
 	fwrite(block, 1, 512, out);
 	fclose(out);
+}
+
+static void write_tar(const char *path, const char *member, const char *text)
+{
+	write_tar_typed(path, member, text, '0', NULL);
+}
+
+static void links_in_a_tar_are_unpacked_as_links_then_rejected(void **state)
+{
+	struct fixture *f = *state;
+	struct strbuf m;
+	char *tar = path_join(f->scratch, "link.tar"), *work = path_join(f->scratch, "work"), *root = NULL;
+	char *text;
+
+	write_tar_typed(tar, "os/entry/common.c", "", '2', "/etc/passwd");
+	mkdir(work, 0700);
+	strbuf_init(&m);
+	assert_int_equal(submission_unpack(tar, work, &root, &m), 0);
+	strbuf_free(&m);
+	strbuf_init(&m);
+	assert_int_equal(submission_apply(&f->def, root, f->tree, &m), 0);
+	assert_non_null(strstr(m.data, "rejected os/entry/common.c: a symbolic link"));
+	text = get(f->tree, "os/entry/common.c");
+	assert_string_equal(text, "starter common\n");
+	free(text);
+	free(root);
+	strbuf_free(&m);
+	remove_tree(work);
+
+	write_tar_typed(tar, "os/entry/common.c", "", '6', NULL);   /* a fifo */
+	mkdir(work, 0700);
+	strbuf_init(&m);
+	assert_int_equal(submission_unpack(tar, work, &root, &m), -1);
+	assert_non_null(strstr(m.data, "not a plain file or folder"));
+	strbuf_free(&m);
+	free(tar);
+	free(work);
 }
 
 static void unpacks_archives_and_refuses_escapes(void **state)
@@ -314,6 +357,7 @@ int path_tests(int *total)
 		cmocka_unit_test_setup_teardown(finds_files_under_one_top_folder_or_by_name, setup, teardown),
 		cmocka_unit_test_setup_teardown(an_empty_submission_keeps_every_starter, setup, teardown),
 		cmocka_unit_test_setup_teardown(unpacks_archives_and_refuses_escapes, setup, teardown),
+		cmocka_unit_test_setup_teardown(links_in_a_tar_are_unpacked_as_links_then_rejected, setup, teardown),
 		cmocka_unit_test(archive_member_rules),
 		cmocka_unit_test_setup_teardown(copies_a_tree_without_git_or_sanitizer_objects, setup, teardown),
 	};
