@@ -8,19 +8,25 @@ KERNEL          := $(BUILD)/kernel.elf
 KOBJDIR         := $(BUILD)/kernel
 
 # Where each lab's functions come from. Lab k is built from
-#   labs/labk/*.c          when LAB=k (your code: make qemu LAB=k, make grade LAB=k)
-#   solutions/labk/*.c     otherwise, in the instructor's tree
-#   labs/prebuilt/labk.o   otherwise, in a student tree (make handout), where
-#                          solutions/ does not exist
-LABS := 1 2 3 4 5 6 7
-LAB  ?=
-lab_source = $(if $(filter $(1),$(LAB)),$(wildcard labs/lab$(1)/*.c),$(wildcard solutions/lab$(1)/*.c))
+#   labs/labk/*.c          the student's files: when LAB=k in a student tree
+#                          (no solutions/labk), or when LAB=k STUDENT=1 (how
+#                          ringgrade builds a submission in the instructor's tree)
+#   solutions/labk/*.c     the reference, in the instructor's tree
+#   labs/prebuilt/labk.o   the reference as an object, in a student tree
+#                          (make handout), for every lab but LAB
+LABS    := 1 2 3 4 5 6 7
+LAB     ?=
+STUDENT ?=
+student_lab = $(and $(filter $(1),$(LAB)),$(or $(STUDENT),$(if $(wildcard solutions/lab$(1)/*.c),,yes)))
+lab_source = $(if $(call student_lab,$(1)),$(wildcard labs/lab$(1)/*.c),$(wildcard solutions/lab$(1)/*.c))
 ifneq ($(LAB),)
   ifeq ($(filter $(LAB),$(LABS)),)
     $(error LAB=$(LAB): the labs are $(LABS))
   endif
-  ifeq ($(wildcard labs/lab$(LAB)/*.c),)
-    $(error LAB=$(LAB): no starter files in labs/lab$(LAB)/)
+  ifneq ($(call student_lab,$(LAB)),)
+    ifeq ($(wildcard labs/lab$(LAB)/*.c),)
+      $(error LAB=$(LAB): no student files in labs/lab$(LAB)/)
+    endif
   endif
 endif
 LAB_SRCS     := $(foreach k,$(LABS),$(call lab_source,$(k)))
