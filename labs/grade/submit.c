@@ -125,6 +125,7 @@ static int check_listing(const char *listing, struct strbuf *messages)
 static int check_member_types(const char *listing, int zipinfo, struct strbuf *messages)
 {
 	size_t bad = 0;
+	long long total = 0;
 
 	for (const char *p = listing; *p; ) {
 		const char *nl = strchr(p, '\n');
@@ -133,6 +134,11 @@ static int check_member_types(const char *listing, int zipinfo, struct strbuf *m
 		 * with a ten-letter mode like tar's */
 		int member = n > 10 && (!zipinfo || ((p[1] == 'r' || p[1] == '-') && (p[2] == 'w' || p[2] == '-')));
 		int allowed = p[0] == '-' || p[0] == 'd' || (!zipinfo && (p[0] == 'l' || p[0] == 'h'));
+		long long size = 0;
+
+		/* the size column: third in tar -tv, fourth in zipinfo */
+		if (member && sscanf(p, zipinfo ? "%*s %*s %*s %lld" : "%*s %*s %lld", &size) == 1 && size > 0)
+			total += size;
 		if (member && !allowed) {
 			if (bad++ < 10)
 				strbuf_addf(messages, "rejected archive member '%.*s': %s\n", (int)(n > 200 ? 200 : n), p,
@@ -140,6 +146,11 @@ static int check_member_types(const char *listing, int zipinfo, struct strbuf *m
 					    : "not a plain file or folder");
 		}
 		p += n + (nl ? 1 : 0);
+	}
+	if (total > SUBMISSION_MAX_UNPACKED) {
+		strbuf_addf(messages, "rejected archive: it unpacks to %lld bytes, over %lld MiB\n", total,
+			    SUBMISSION_MAX_UNPACKED >> 20);
+		return -1;
 	}
 	if (bad) {
 		strbuf_adds(messages, "the archive was not unpacked: resubmit it with plain files only "
