@@ -22,6 +22,7 @@ include os/os.mk
 -include os/user/user.mk
 -include labs/grade/grade.mk
 -include debugger/debugger.mk
+-include labs/labs.mk
 include mk/tests.mk
 include mk/run.mk
 include mk/bench.mk
