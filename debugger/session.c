@@ -289,9 +289,13 @@ void session_after_stop(struct session *s)
 	}
 }
 
-static int do_one_step(struct session *s)
+/* One instruction. A LIGHT step (inside a longer command) re-reads the
+ * kernel model only where the pipeline needs it, so a `step` over many
+ * instructions costs about one round trip each beyond `s` and `g`. */
+static int step_instruction(struct session *s, bool light)
 {
-	remember_registers(s);
+	if (!light)
+		remember_registers(s);
 	int rc = target_stepi(&s->t, NULL);
 	if (rc == TARGET_RUNNING) {
 		session_printf(s, "%s", s->t.error);
@@ -299,8 +303,28 @@ static int do_one_step(struct session *s)
 	}
 	if (rc)
 		return target_failed(s, rc);
+	uint64_t pc = target_pc(&s->t);
+	if (light && kmodel_stage_at(&s->model, pc) == STAGE_COUNT && pc != s->model.phase1_return) {
+		uint64_t cs = 0;
+		target_reg_value(&s->t, "cs", &cs);
+		s->model.in_kernel = (cs & 3) == 0;
+		if (!s->model.in_kernel)
+			s->model.where = STAGE_USER;
+		return 0;
+	}
 	session_after_stop(s);
 	return 0;
+}
+
+static int do_one_step(struct session *s)
+{
+	return step_instruction(s, false);
+}
+
+/* The last step of a longer command refreshes everything for the panels. */
+static void finish_light_steps(struct session *s)
+{
+	kmodel_refresh(&s->model);
 }
 
 static void report_stop(struct session *s, const char *why)
@@ -314,11 +338,13 @@ static void report_stop(struct session *s, const char *why)
 
 int session_stepi(struct session *s, int count)
 {
+	remember_registers(s);
 	for (int i = 0; i < count; i++) {
-		int rc = do_one_step(s);
+		int rc = step_instruction(s, true);
 		if (rc)
 			return rc;
 	}
+	finish_light_steps(s);
 	report_stop(s, "stepped");
 	return 0;
 }
@@ -347,6 +373,7 @@ int session_step_line(struct session *s, bool over_calls)
 	uint64_t pc = target_pc(&s->t);
 	bool have_line = s->syms && sym_line_at(s->syms, pc, &file0, &line0);
 	char file_copy[512] = "";
+	remember_registers(s);
 	if (have_line)
 		snprintf(file_copy, sizeof file_copy, "%s", file0);
 	/* Without line info a "line" is one instruction. */
@@ -357,7 +384,7 @@ int session_step_line(struct session *s, bool over_calls)
 		if (over_calls && insn_at(s, pc, &in) && in.is_call) {
 			rc = run_until(s, GOAL_ADDRESS, pc + (uint64_t)in.size, true);
 		} else {
-			rc = do_one_step(s);
+			rc = step_instruction(s, true);
 		}
 		if (rc || !s->t.connected)
 			return rc;
@@ -374,6 +401,7 @@ int session_step_line(struct session *s, bool over_calls)
 		if (line != line0 || strcmp(file, file_copy) != 0)
 			break;
 	}
+	finish_light_steps(s);
 	report_stop(s, over_calls ? "next" : "step");
 	return 0;
 }

@@ -235,8 +235,10 @@ int target_handshake(struct target *t)
 	target_parse_stop(reply, &t->last_stop);
 	if ((rc = load_description(t)))
 		return rc;
-	/* sstep and PhyMemMode are global in QEMU and survive reconnects. */
-	if ((rc = request(t, "Qqemu.sstep=5")))
+	/* sstep and PhyMemMode are global in QEMU and survive reconnects.
+	 * ENABLE|NOIRQ|NOTIMER: a single step does not wander into the
+	 * timer interrupt. */
+	if ((rc = request(t, "Qqemu.sstep=7")))
 		return rc;
 	if ((rc = request(t, "Qqemu.PhyMemMode:0")))
 		return rc;
