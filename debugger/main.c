@@ -2,6 +2,7 @@
  * Options, batch mode, and the start of a session. */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
@@ -21,6 +22,21 @@ enum {
 	EXIT_NO_TARGET = 3,      /* QEMU could not be started or reached */
 	EXIT_NO_SYMBOLS = 4,     /* the kernel ELF could not be read */
 };
+
+/* If ringdb is killed (terminal closed, SIGTERM), the QEMU it started must
+ * not be left behind: stop the launcher's process group and go. */
+static volatile pid_t qemu_group;
+static char socket_path[108];
+
+static void on_fatal_signal(int sig)
+{
+	if (qemu_group > 0)
+		kill(-qemu_group, SIGTERM);
+	if (socket_path[0])
+		unlink(socket_path);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
 
 static void usage(FILE *out)
 {
@@ -199,6 +215,12 @@ int main(int argc, char **argv)
 	} else {
 		rc = session_attach(&s, attach);
 	}
+	qemu_group = s.qemu_pid;
+	snprintf(socket_path, sizeof socket_path, "%s", s.sock_path);
+	signal(SIGHUP, on_fatal_signal);
+	signal(SIGTERM, on_fatal_signal);
+	if (batch_mode)
+		signal(SIGINT, on_fatal_signal);
 	if (rc) {
 		session_free(&s);
 		return EXIT_NO_TARGET;

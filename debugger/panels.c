@@ -495,8 +495,11 @@ static void draw_disasm(struct session *s, struct region *r, uint64_t pc, int co
 		const struct symbol *sym = sym_at(s->syms, a, &so);
 		bool bp = session_bp_at(s, a) != NULL;
 		rg_add(r, bp ? ATTR_BREAK : ATTR_NORMAL, "%s", bp ? "B" : " ");
-		rg_add(r, i == 0 ? ATTR_CURRENT : ATTR_NORMAL, "%s%#" PRIx64 " <%s+%" PRIu64 ">  %s", i == 0 ? "=>" : "  ", a,
-		       sym ? sym->name : "?", so, in.text);
+		if (sym)
+			rg_add(r, i == 0 ? ATTR_CURRENT : ATTR_NORMAL, "%s%#" PRIx64 " <%s+%" PRIu64 ">  %s", i == 0 ? "=>" : "  ",
+			       a, sym->name, so, in.text);
+		else
+			rg_add(r, i == 0 ? ATTR_CURRENT : ATTR_NORMAL, "%s%#" PRIx64 "  %s", i == 0 ? "=>" : "  ", a, in.text);
 		rg_newline(r);
 		if (!ok)
 			break;
@@ -723,6 +726,8 @@ void screen_compose(struct session *s, struct textbuf *tb, const char *input)
 	char status[256];
 	if (input)
 		snprintf(status, sizeof status, ":%s", input);
+	else if (s->busy)
+		snprintf(status, sizeof status, "running: %s ... (Ctrl-C interrupts)", s->busy);
 	else
 		snprintf(status, sizeof status, "%s | %s | s step  n next  i stepi  f finish  c cont  y syscall  x sysexit  : command  ? help  q quit",
 			 s->t.connected ? (s->t.running ? "running" : "stopped") : "no QEMU", layouts[s->layout].name);

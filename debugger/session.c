@@ -3,6 +3,7 @@
 
 #include <dwarf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -150,6 +151,11 @@ int session_start_qemu(struct session *s, const char *launcher, const char *kern
 			dup2(fileno(con), 1);
 			dup2(fileno(con), 2);
 		}
+		/* QEMU's stdio console would read our terminal (stealing keys) and
+		 * make it non-blocking: it gets no terminal at all. */
+		int null = open("/dev/null", O_RDONLY);
+		if (null >= 0)
+			dup2(null, 0);
 		setpgid(0, 0);
 		const char *argv[16];
 		int n = 0;

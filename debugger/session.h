@@ -71,6 +71,7 @@ struct session {
 	int source_scroll;
 	bool quit;
 	bool quiet_stops;        /* intermediate stops of a longer command */
+	const char *busy;        /* the command running now (status line) */
 	int width;               /* batch panel width */
 	int height;              /* batch panel height */
 };

@@ -96,8 +96,10 @@ static bool want_interrupt(void *arg)
 
 static void run_command(struct session *s, const char *cmd)
 {
+	s->busy = cmd;
 	draw(s, NULL);
 	command_execute(s, cmd);
+	s->busy = NULL;
 }
 
 int ui_run(struct session *s)
