@@ -140,11 +140,16 @@ const char *describe_wait_status(int status, char *buf, unsigned long size)
 {
 	if (WIFEXITED(status))
 		snprintf(buf, size, "exit %d", WEXITSTATUS(status));
-	else if (WIFSIGNALED(status))
+	else if (WIFSIGNALED(status) && WTERMSIG(status) <= SIGSYS)
 		snprintf(buf, size, "killed by %s%s", signal_name(WTERMSIG(status)),
 			 WCOREDUMP(status) ? " (core dumped)" : "");
-	else if (WIFSTOPPED(status))
+	else if (WIFSIGNALED(status))
+		snprintf(buf, size, "killed by signal %d%s", WTERMSIG(status),
+			 WCOREDUMP(status) ? " (core dumped)" : "");
+	else if (WIFSTOPPED(status) && WSTOPSIG(status) <= SIGSYS)
 		snprintf(buf, size, "stopped by %s", signal_name(WSTOPSIG(status)));
+	else if (WIFSTOPPED(status))
+		snprintf(buf, size, "stopped by signal %d", WSTOPSIG(status));
 	else
 		snprintf(buf, size, "status 0x%x", status);
 	return buf;

@@ -91,6 +91,18 @@ static int banned(const char *name)
  * printed run does not depend on the pid it got). */
 static long self_pid;
 
+static int ends_batch(const char *name)
+{
+	static const char *const enders[] = { "exit", "exit_group", "kill", "tkill", "tgkill",
+					      "rt_sigreturn", "sigreturn" };
+	size_t i;
+
+	for (i = 0; i < sizeof(enders) / sizeof(enders[0]); i++)
+		if (strcmp(name, enders[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /* Valid buffers for pointer arguments: static, so below 4 GiB for int $0x80. */
 static char fuzz_buffer[3 * 4096] __attribute__((aligned(4096)));
 
@@ -231,12 +243,12 @@ static void choose_call(struct prng *rng, struct fuzz_call *c)
 	memset(c, 0, sizeof(*c));
 	c->compat = kind >= 80;
 	if (kind < 70 || (kind >= 80 && kind < 95)) {
-		/* exit and exit_group end the batch: keep one draw in 20 of them. */
+		/* Calls that usually end the batch (exit, a signal to ourselves,
+		 * a forged sigreturn) are kept in one draw of 20 only, so most
+		 * batches live long enough to make their calls. */
 		do {
 			info = c->compat ? &calls32[prng_below(rng, NCALLS32)] : &calls64[prng_below(rng, NCALLS64)];
-		} while (banned(info->name) ||
-			 ((strcmp(info->name, "exit") == 0 || strcmp(info->name, "exit_group") == 0) &&
-			  prng_below(rng, 20) != 0));
+		} while (banned(info->name) || (ends_batch(info->name) && prng_below(rng, 20) != 0));
 		c->nr = info->nr;
 		c->name = info->name;
 	} else {
@@ -366,7 +378,7 @@ int main(int argc, char **argv)
 {
 	long count = 1000, seed = 1, batches, b, done = 0, next_progress, parent = sys_getpid();
 	int verbose = 0, force = 0, dry_run = 0, positional = 0, i, hung = 0, finished = 0, killed = 0, other = 0;
-	int by_signal[32] = { 0 };
+	int by_signal[NSIG] = { 0 };
 	struct utsname u;
 	char text[64];
 
@@ -433,7 +445,7 @@ int main(int argc, char **argv)
 			finished++;
 		else if (WIFSIGNALED(status)) {
 			killed++;
-			by_signal[WTERMSIG(status) & 31]++;
+			by_signal[WTERMSIG(status) % NSIG]++;
 		} else
 			other++;
 		done += n;
@@ -461,9 +473,11 @@ int main(int argc, char **argv)
 	}
 	printf("# fuzz summary: %ld calls (seed %ld) in %ld batches: %d finished, %d killed", done, seed, b,
 	       finished, killed);
-	for (i = 1; i < 32; i++)
-		if (by_signal[i])
+	for (i = 1; i < NSIG; i++)
+		if (by_signal[i] && i <= SIGSYS)
 			printf(" %s:%d", signal_name(i), by_signal[i]);
+		else if (by_signal[i])
+			printf(" signal%d:%d", i, by_signal[i]);
 	printf(", %d hung\n", hung);
 	return ktap_finish();
 }

@@ -261,7 +261,8 @@ static void test_wait_macros(void)
 	ktap_ok(WIFSTOPPED(0x137f) && WSTOPSIG(0x137f) == 19 && !WIFSIGNALED(0x137f),
 		"status 0x137f is stopped by SIGSTOP");
 	ktap_ok(strcmp(describe_wait_status(0xb, text, sizeof(text)), "killed by SIGSEGV") == 0 &&
-		strcmp(describe_wait_status(0x300, text, sizeof(text)), "exit 3") == 0,
+		strcmp(describe_wait_status(0x300, text, sizeof(text)), "exit 3") == 0 &&
+		strcmp(describe_wait_status(49, text, sizeof(text)), "killed by signal 49") == 0,
 		"describe_wait_status names exits and signals");
 }
 
