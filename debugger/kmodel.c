@@ -244,9 +244,50 @@ static uint64_t reg(const struct kmodel *m, const char *name)
 	return v;
 }
 
+static void push_history(struct kmodel *m, const struct syscall_record *r)
+{
+	if (m->nhistory == HISTORY_MAX) {
+		memmove(m->history, m->history + 1, sizeof m->history[0] * (HISTORY_MAX - 1));
+		m->nhistory--;
+	}
+	m->history[m->nhistory++] = *r;
+}
+
+/* Make `cur` the in-flight syscall of the task running now: a task that
+ * blocked in a syscall (read, wait4) is parked, and picked up again when it
+ * is back on the CPU. */
+static void follow_task(struct kmodel *m)
+{
+	if (!m->now.valid)
+		return;
+	if (m->in_syscall && m->cur.pid == m->now.pid)
+		return;
+	if (m->in_syscall) {
+		if (m->nparked == (int)(sizeof m->parked / sizeof *m->parked)) {
+			push_history(m, &m->parked[0]); /* the oldest: never seen again */
+			memmove(m->parked, m->parked + 1, sizeof m->parked[0] * (size_t)(m->nparked - 1));
+			m->nparked--;
+		}
+		m->parked[m->nparked++] = m->cur;
+		m->in_syscall = false;
+	}
+	for (int i = 0; i < m->nparked; i++) {
+		if (m->parked[i].pid != m->now.pid)
+			continue;
+		m->cur = m->parked[i];
+		memmove(&m->parked[i], &m->parked[i + 1], sizeof m->parked[0] * (size_t)(m->nparked - i - 1));
+		m->nparked--;
+		m->in_syscall = true;
+		return;
+	}
+}
+
 static void begin_syscall(struct kmodel *m, enum syscall_abi abi)
 {
 	struct syscall_record *r = &m->cur;
+	/* The task's previous syscall never returned (execve, exit): keep it. */
+	if (m->in_syscall)
+		push_history(m, r);
 	memset(r, 0, sizeof *r);
 	r->seq = ++m->seq;
 	r->abi = abi;
@@ -290,11 +331,7 @@ static void end_syscall(struct kmodel *m, enum exit_kind how)
 	if (m->ntrace && m->t->connected)
 		r->have_trace = read_members(m, m->cpu_data + (uint64_t)m->trace_off, m->ntrace, m->trace_offsets,
 					     m->trace_sizes, r->trace);
-	if (m->nhistory == HISTORY_MAX) {
-		memmove(m->history, m->history + 1, sizeof m->history[0] * (HISTORY_MAX - 1));
-		m->nhistory--;
-	}
-	m->history[m->nhistory++] = *r;
+	push_history(m, r);
 	m->in_syscall = false;
 }
 
@@ -316,6 +353,7 @@ void kmodel_on_stop(struct kmodel *m, uint64_t pc)
 	if (st == STAGE_COUNT)
 		return;
 	m->where = st;
+	follow_task(m);
 	if (st == STAGE_ENTRY || st == STAGE_INT80)
 		begin_syscall(m, st == STAGE_INT80 ? ABI_32 : ABI_64);
 	if (!m->in_syscall)

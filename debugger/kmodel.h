@@ -153,8 +153,12 @@ struct kmodel {
 	struct ksnapshot now, prev;
 	enum stage where;        /* stage of the last stop, STAGE_USER when in user mode */
 	bool in_kernel;
+	/* The syscall of the current task; those of tasks that blocked in a
+	 * syscall wait in `parked` until their task runs again. */
 	struct syscall_record cur;
 	bool in_syscall;
+	struct syscall_record parked[16];
+	int nparked;
 	struct syscall_record history[HISTORY_MAX];
 	int nhistory;
 	unsigned long seq;

@@ -277,6 +277,34 @@ static void slow_path_syscall_is_recorded(void **state)
 	assert_int_equal(r->exit, EXIT_IRET);
 }
 
+static void blocked_syscall_is_resumed_with_its_task(void **state)
+{
+	(void)state;
+	load_layout();
+	/* Task 1 enters read() and blocks; task 2 runs getpid(); task 1 returns. */
+	pm.now.valid = true;
+	pm.now.pid = 1;
+	set_reg("rax", 0);
+	stop_at(STAGE_ENTRY);
+	stop_at(STAGE_SLOWPATH);
+	pm.now.pid = 2;
+	set_reg("rax", 39);
+	stop_at(STAGE_ENTRY);
+	stop_at(STAGE_FASTPATH);
+	stop_at(STAGE_SYSRET);
+	pm.now.pid = 1;
+	stop_at(STAGE_IRET);
+	assert_int_equal(pm.nhistory, 2);
+	assert_int_equal(pm.history[0].pid, 2);
+	assert_int_equal(pm.history[0].nr, 39);
+	assert_int_equal(pm.history[0].exit, EXIT_SYSRET);
+	assert_int_equal(pm.history[1].pid, 1);
+	assert_int_equal(pm.history[1].nr, 0);
+	assert_int_equal(pm.history[1].path, PATH_SLOW);
+	assert_int_equal(pm.history[1].exit, EXIT_IRET);
+	assert_int_equal(pm.nparked, 0);
+}
+
 static void user_mode_stop_is_not_kernel(void **state)
 {
 	(void)state;
@@ -340,6 +368,7 @@ int main(void)
 		cmocka_unit_test(results_get_errno_names),
 		cmocka_unit_test(fast_path_syscall_is_recorded),
 		cmocka_unit_test(slow_path_syscall_is_recorded),
+		cmocka_unit_test(blocked_syscall_is_resumed_with_its_task),
 		cmocka_unit_test(user_mode_stop_is_not_kernel),
 		cmocka_unit_test(history_panel_renders_records),
 		cmocka_unit_test(missing_elf_is_a_message),
