@@ -30,7 +30,8 @@ int submission_apply(const struct lab_def *def, const char *root, const char *tr
 int archive_member_is_safe(const char *name);
 
 /* Copy the instructor tree src to dst (which must not exist) with cp -a,
- * leaving out .git and build/asan; object files keep their times so make
+ * leaving out .git and the parts of build/ a kernel build never reads
+ * (asan, host, bin, fuzz, bench); object files keep their times so make
  * rebuilds only what a student changed. 0, or -1 with a message in err. */
 int copy_tree(const char *src, const char *dst, struct strbuf *err);
 
