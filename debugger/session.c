@@ -97,7 +97,7 @@ bool session_alive(const struct session *s)
 /* Report a failed target operation; a dead QEMU gets its own message. */
 static int target_failed(struct session *s, int rc)
 {
-	if (rc == TARGET_DEAD)
+	if (rc == TARGET_DEAD && s->stops > 0)
 		session_error(s, "%s. History and breakpoints are kept; `attach HOST:PORT` or restart ringdb to go on.",
 			      s->t.error);
 	else
