@@ -220,9 +220,14 @@ static long do_mmap(unsigned long addr, unsigned long len, unsigned long prot,
 			return -EINVAL;
 		vm_unmap_region(mm, addr, size);
 	} else {
-		addr = vm_find_free(mm, size, top);
-		if (!addr)
+		/* A hint is honoured when the range there is free, as on Linux. */
+		unsigned long hint = addr & PAGE_MASK;
+		if (!hint || hint + size < hint || hint + size > top || hint < 0x10000000UL ||
+		    !vm_range_free(mm, hint, hint + size))
+			hint = vm_find_free(mm, size, top);
+		if (!hint)
 			return -ENOMEM;
+		addr = hint;
 	}
 	int err = vm_map_region(mm, addr, size, prot);
 	return err ? (err == -EEXIST ? -ENOMEM : err) : (long)addr;

@@ -126,7 +126,7 @@ struct vm_area *find_vma(struct mm_struct *mm, unsigned long addr)
 	return NULL;
 }
 
-static bool range_is_free(struct mm_struct *mm, unsigned long start, unsigned long end)
+bool vm_range_free(struct mm_struct *mm, unsigned long start, unsigned long end)
 {
 	for (struct vm_area *v = mm->vmas; v; v = v->next)
 		if (start < v->end && v->start < end)
@@ -149,7 +149,7 @@ int vm_map_region(struct mm_struct *mm, unsigned long start, unsigned long len, 
 	unsigned long end = start + len;
 	if ((start | len) & ~PAGE_MASK || end <= start || end > TASK_SIZE_MAX)
 		return -EINVAL;
-	if (!range_is_free(mm, start, end))
+	if (!vm_range_free(mm, start, end))
 		return -EEXIST;
 	struct vm_area *v = kzalloc(sizeof(*v));
 	if (!v)

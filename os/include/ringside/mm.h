@@ -67,6 +67,7 @@ void switch_mm(struct mm_struct *mm);
 int vm_map_region(struct mm_struct *mm, unsigned long start, unsigned long len, unsigned long prot);
 int vm_unmap_region(struct mm_struct *mm, unsigned long start, unsigned long len);
 struct vm_area *find_vma(struct mm_struct *mm, unsigned long addr);
+bool vm_range_free(struct mm_struct *mm, unsigned long start, unsigned long end);
 unsigned long vm_find_free(struct mm_struct *mm, unsigned long len, unsigned long top);
 u64 *walk_pte(u64 *pgd, unsigned long va, bool create);
 int copy_to_mm(struct mm_struct *mm, unsigned long dst, const void *src, size_t n);
