@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "oracle.h"
 #include "panels.h"
 #include "syscalls.h"
 
@@ -115,6 +116,51 @@ static int cmd_sysexit(struct session *s, int argc, char **argv, const char *res
 {
 	(void)argc, (void)argv, (void)rest;
 	return session_run(s, GOAL_USER, 0) ? -1 : 0;
+}
+
+/* Predict-then-step: guess the branch, then see it happen. */
+static int cmd_predict(struct session *s, int argc, char **argv, const char *rest)
+{
+	(void)rest;
+	if (need_args(s, argc, 1, "predict jump|fall"))
+		return -1;
+	bool jump = !strcmp(argv[1], "jump"), fall = !strcmp(argv[1], "fall");
+	if (!jump && !fall) {
+		session_error(s, "predict: say jump or fall, not '%s'", argv[1]);
+		return -1;
+	}
+	struct branch_prediction p;
+	if (!oracle_predict(s, &p)) {
+		session_error(s, "predict: no conditional branch here (or at the next instruction): step until the "
+				 "pipeline panel shows `branch:`");
+		return -1;
+	}
+	uint64_t at = p.jump.addr, after = at + (uint64_t)p.jump.size;
+	s->quiet_stops = true;
+	for (int i = 0; i < 4 && s->t.connected && target_pc(&s->t) != at; i++)
+		session_stepi(s, 1);
+	if (s->t.connected)
+		session_stepi(s, 1);
+	s->quiet_stops = false;
+	if (!s->t.connected)
+		return -1;
+	uint64_t pc = target_pc(&s->t);
+	bool jumped = pc != after;
+	bool right = jumped == jump;
+	s->quiz_total++;
+	s->quiz_right += right;
+	char names[160] = "";
+	if (p.tif_test) {
+		size_t n = 0;
+		for (int i = 0; i < tif_flag_count; i++)
+			if (p.tif_hit >> tif_flags[i].bit & 1)
+				n += (size_t)snprintf(names + n, sizeof names - n, "%s%s", n ? "|" : "", tif_flags[i].name);
+	}
+	session_printf(s, "%s: it %s%s%s%s%s (score %d/%d)", right ? "right" : "wrong", jumped ? "jumped" : "fell through",
+		       jumped && p.destination[0] ? " to " : "", jumped ? p.destination : "",
+		       p.tif_test ? (p.tif_hit ? ", because of " : ", no TIF work was set") : "", p.tif_hit ? names : "",
+		       s->quiz_right, s->quiz_total);
+	return 0;
 }
 
 static int cmd_break(struct session *s, int argc, char **argv, const char *rest)
@@ -348,6 +394,7 @@ const struct command commands[] = {
 	{ "interrupt", NULL, "", cmd_interrupt, "stop a running CPU (Ctrl-C on the screen)" },
 	{ "syscall", "y", "[N|NAME]", cmd_syscall, "run to the next syscall entry (SYSCALL or int $0x80); NAME: of that syscall" },
 	{ "sysexit", NULL, "", cmd_sysexit, "run until this syscall returns to user mode" },
+	{ "predict", NULL, "jump|fall", cmd_predict, "predict-then-step: guess the next conditional branch, step it, score" },
 	{ "break", "b", "LOCATION", cmd_break, "breakpoint at FUNCTION, FILE:LINE or *ADDRESS" },
 	{ "tbreak", NULL, "LOCATION", cmd_tbreak, "breakpoint that deletes itself when hit" },
 	{ "delete", "d", "[ID...]", cmd_delete, "delete breakpoints (all without IDs)" },

@@ -72,6 +72,7 @@ struct session {
 	bool quit;
 	bool quiet_stops;        /* intermediate stops of a longer command */
 	const char *busy;        /* the command running now (status line) */
+	int quiz_right, quiz_total; /* predict-then-step score */
 	int width;               /* batch panel width */
 	int height;              /* batch panel height */
 };
