@@ -312,7 +312,7 @@ int grade_batch(const struct grade_options *o, const char *dir, const char *out)
 		}
 		strbuf_free(&err);
 		fprintf(stderr, "ringgrade: building the instructor tree once for the batch\n");
-		if (build_tree(o->def, base, &log) != 0) {
+		if (build_tree(o->def, base, 1, &log) != 0) {
 			char *digest = build_errors_digest(log);
 			fprintf(stderr, "ringgrade: the instructor tree %s does not build; fix it first:\n%s", o->tree,
 				digest);

@@ -37,8 +37,8 @@ static void init_report(const struct grade_options *o, struct grade_report *repo
 }
 
 /* Build (unless told not to) and run; the common part of both paths. */
-static void build_and_run(const struct grade_options *o, const char *tree, const struct test_def **tests,
-			  size_t n, struct grade_report *report)
+static void build_and_run(const struct grade_options *o, const char *tree, int student,
+			  const struct test_def **tests, size_t n, struct grade_report *report)
 {
 	char *log = NULL;
 	int built = 0;
@@ -46,7 +46,7 @@ static void build_and_run(const struct grade_options *o, const char *tree, const
 	if (o->no_build) {
 		built = 1;
 	} else {
-		built = build_tree(o->def, tree, &log) == 0;
+		built = build_tree(o->def, tree, student, &log) == 0;
 	}
 	if (!built) {
 		char *digest = build_errors_digest(log);
@@ -66,7 +66,7 @@ int grade_tree(const struct grade_options *o, const char *tree, struct grade_rep
 	double start = now_seconds();
 
 	init_report(o, report, n);
-	build_and_run(o, tree, tests, n, report);
+	build_and_run(o, tree, 0, tests, n, report);
 	report->seconds = now_seconds() - start;
 	free(tests);
 	return 0;
@@ -101,7 +101,7 @@ int grade_submission(const struct grade_options *o, const char *base, const char
 		struct grade_options fresh = *o;
 		/* A submission is always built: its files are new. */
 		fresh.no_build = 0;
-		build_and_run(&fresh, tree, tests, n, report);
+		build_and_run(&fresh, tree, 1, tests, n, report);
 	}
 out:
 	if (rc < 0)

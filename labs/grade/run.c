@@ -248,23 +248,39 @@ void judge(const struct test_def *t, int exit_code, int flooded, int timed_out, 
 	ktap_free(&k);
 }
 
-int build_tree(const struct lab_def *def, const char *tree, char **log)
+char **build_argv(const struct lab_def *def, const char *tree, int student)
 {
-	size_t n = 0;
+	size_t n = 0, out = 0;
 	char **argv;
-	struct spawn_options opts = { .cwd = tree, .output_limit = BUILD_LOG_LIMIT, .timeout = BUILD_TIMEOUT };
-	struct spawn_result res;
-	int rc;
 
 	while (def->build[n])
 		n++;
 	argv = xcalloc(n + 1, sizeof(*argv));
 	for (size_t i = 0; i < n; i++) {
-		/* {tree} anywhere in a word becomes the tree's path */
-		const char *hole = strstr(def->build[i], "{tree}");
-		argv[i] = hole ? xasprintf("%.*s%s%s", (int)(hole - def->build[i]), def->build[i], tree, hole + 6)
-			       : xstrdup(def->build[i]);
+		const char *word = def->build[i], *hole = strstr(word, "{tree}");
+		if (!strcmp(word, "{lab}")) {
+			if (def->number >= 0)
+				argv[out++] = xasprintf("LAB=%d", def->number);
+		} else if (!strcmp(word, "{student}")) {
+			if (student)
+				argv[out++] = xstrdup("STUDENT=1");
+		} else if (hole) {
+			argv[out++] = xasprintf("%.*s%s%s", (int)(hole - word), word, tree, hole + 6);
+		} else {
+			argv[out++] = xstrdup(word);
+		}
 	}
+	argv[out] = NULL;
+	return argv;
+}
+
+int build_tree(const struct lab_def *def, const char *tree, int student, char **log)
+{
+	char **argv = build_argv(def, tree, student);
+	struct spawn_options opts = { .cwd = tree, .output_limit = BUILD_LOG_LIMIT, .timeout = BUILD_TIMEOUT };
+	struct spawn_result res;
+	int rc;
+
 	opts.argv = argv;
 	if (spawn_run(&opts, &res) < 0) {
 		*log = xasprintf("cannot run the build command '%s': %s\n", argv[0], strerror(errno));

@@ -42,10 +42,17 @@ struct run_context {
 	int jobs;
 };
 
-/* The build step: def->build with {tree} replaced, run in tree. Returns 0
- * when it succeeded; log gets the output (compiler errors). -1 with a
- * message in log when the command could not be started. */
-int build_tree(const struct lab_def *def, const char *tree, char **log);
+/* The build step: def->build run in tree, with its placeholders filled:
+ * "{tree}" anywhere in a word becomes the tree's path; the word "{lab}"
+ * becomes LAB=N for a numbered lab, and "{student}" becomes STUDENT=1 when
+ * a submission is built (os/os.mk then compiles labs/labN/, the student's
+ * files, instead of solutions/labN/); either word vanishes otherwise.
+ * Returns 0 when the build succeeded; log gets its output (compiler
+ * errors). -1 with a message in log when it could not be started. */
+int build_tree(const struct lab_def *def, const char *tree, int student, char **log);
+
+/* The build command's argv for these arguments (see build_tree). */
+char **build_argv(const struct lab_def *def, const char *tree, int student);
 
 /* A digest of a failed build's log: the lines with "error" first, capped. */
 char *build_errors_digest(const char *log);

@@ -198,6 +198,41 @@ static void builds_kernel_command_lines(void **state)
 	free(line);
 }
 
+static char *joined(char **argv)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	for (char **p = argv; *p; p++)
+		strbuf_addf(&sb, "%s%s", p == argv ? "" : " ", *p);
+	argv_free(argv);
+	return strbuf_detach(&sb);
+}
+
+static void build_commands_select_the_students_files(void **state)
+{
+	struct lab_def lab, suite;
+	char err[256], *cmd;
+	(void)state;
+
+	assert_int_equal(def_parse("[lab]\nnumber = 2\n[test a]\nrun = x\n", "l.def", &lab, err, sizeof(err)), 0);
+	assert_int_equal(def_parse("[test a]\nrun = x\n", "k.def", &suite, err, sizeof(err)), 0);
+	cmd = joined(build_argv(&lab, "/t", 1));
+	assert_string_equal(cmd, "make -s -C /t LAB=2 STUDENT=1 kernel initramfs");
+	free(cmd);
+	cmd = joined(build_argv(&lab, "/t", 0));
+	assert_string_equal(cmd, "make -s -C /t LAB=2 kernel initramfs");
+	free(cmd);
+	cmd = joined(build_argv(&suite, "/t", 1));
+	assert_string_equal(cmd, "make -s -C /t STUDENT=1 kernel initramfs");
+	free(cmd);
+	cmd = joined(build_argv(&suite, "/t", 0));
+	assert_string_equal(cmd, "make -s -C /t kernel initramfs");
+	free(cmd);
+	def_free(&lab);
+	def_free(&suite);
+}
+
 static void nonces_are_fresh_hex(void **state)
 {
 	char a[33], b[33];
@@ -220,6 +255,7 @@ int def_tests(int *total)
 		cmocka_unit_test(the_shipped_definitions_parse),
 		cmocka_unit_test(splits_words_and_checks_paths),
 		cmocka_unit_test(builds_kernel_command_lines),
+		cmocka_unit_test(build_commands_select_the_students_files),
 		cmocka_unit_test(nonces_are_fresh_hex),
 	};
 	return RUN_GROUP("definitions", tests, total);
