@@ -43,27 +43,31 @@ char *rerun_command(const struct grade_report *g, const char *test)
 	return xasprintf("ringgrade --def %s --test %s", g->def_arg, test);
 }
 
-char *debug_command(const struct test_def *t)
+char *debug_command(const struct grade_report *g, const struct test_def *t)
 {
 	struct strbuf sb;
-	size_t n;
-	char **words = argv_split(t->run, &n);
+	size_t n, len = strlen(g->def_arg);
+	char **words;
 
-	/* make debug boots init=/bin/PROG plus APPEND; init's arguments
-	 * follow a "--" inside APPEND. */
+	/* make debug TEST=name reads the lab's definition (LAB=n) or the
+	 * kernel's, and boots what ringgrade boots for that test. */
+	if (g->by_lab && g->def->number >= 0)
+		return xasprintf("make debug TEST=%s LAB=%d", t->name, g->def->number);
+	if (len >= 19 && !strcmp(g->def_arg + len - 19, "os/tests/kernel.def"))
+		return xasprintf("make debug TEST=%s", t->name);
+
+	/* Any other definition: the same boot spelled out. make debug boots
+	 * PROG="name args" as init, plus APPEND. */
+	words = argv_split(t->run, &n);
 	strbuf_init(&sb);
 	strbuf_adds(&sb, "make debug");
-	if (n)
-		strbuf_addf(&sb, " PROG=%s", words[0]);
-	if (t->append[0] || n > 1) {
-		strbuf_addf(&sb, " APPEND=\"%s", t->append);
-		if (n > 1) {
-			strbuf_addf(&sb, "%s--", t->append[0] ? " " : "");
-			for (size_t i = 1; i < n; i++)
-				strbuf_addf(&sb, " %s", words[i]);
-		}
-		strbuf_adds(&sb, "\"");
+	if (n) {
+		strbuf_addf(&sb, " PROG=%s%s", n > 1 ? "\"" : "", t->run);
+		if (n > 1)
+			strbuf_adds(&sb, "\"");
 	}
+	if (t->append[0])
+		strbuf_addf(&sb, " APPEND=\"%s\"", t->append);
 	argv_free(words);
 	return strbuf_detach(&sb);
 }
@@ -186,7 +190,7 @@ static char *test_output(const struct grade_report *g, const struct test_result 
 		if (r->test->hint[0])
 			strbuf_addf(&sb, "hint: %s\n", r->test->hint);
 		if (with_commands && r->status != STATUS_BUILD_FAILED) {
-			char *rerun = rerun_command(g, r->test->name), *debug = debug_command(r->test);
+			char *rerun = rerun_command(g, r->test->name), *debug = debug_command(g, r->test);
 			strbuf_addf(&sb, "re-run: %s\ndebug:  %s\n", rerun, debug);
 			free(rerun);
 			free(debug);

@@ -43,6 +43,6 @@ void csv_add_field(struct strbuf *sb, const char *s);
 
 /* The two commands printed under a failed test. */
 char *rerun_command(const struct grade_report *g, const char *test);
-char *debug_command(const struct test_def *t);
+char *debug_command(const struct grade_report *g, const struct test_def *t);
 
 #endif

@@ -128,7 +128,7 @@ static void terminal_shows_hint_commands_and_ends_with_counts(void **state)
 	assert_non_null(strstr(text, "kernel panic"));
 	assert_non_null(strstr(text, "hint: Check \"bounds\" <first> & last."));
 	assert_non_null(strstr(text, "re-run: make grade LAB=3 TEST=fuzz"));
-	assert_non_null(strstr(text, "debug:  make debug PROG=fuzz APPEND=\"nohz_full -- 300 1\""));
+	assert_non_null(strstr(text, "debug:  make debug TEST=fuzz LAB=3"));
 	assert_non_null(strstr(text, "ignored notes.txt"));
 	assert_null(strstr(text, "\033[32m"));       /* no colour when asked for none */
 	last = text + len - 1;
@@ -145,7 +145,7 @@ static void terminal_shows_hint_commands_and_ends_with_counts(void **state)
 	free(text);
 }
 
-static void rerun_command_for_a_definition_file(void **state)
+static void commands_for_a_definition_file(void **state)
 {
 	struct grade_report g;
 	struct test_result results[2];
@@ -158,6 +158,13 @@ static void rerun_command_for_a_definition_file(void **state)
 	cmd = rerun_command(&g, "fuzz");
 	assert_string_equal(cmd, "ringgrade --def os/tests/kernel.def --test fuzz");
 	free(cmd);
+	cmd = debug_command(&g, &tests[1]);
+	assert_string_equal(cmd, "make debug TEST=fuzz");
+	free(cmd);
+	g.def_arg = "elsewhere/my.def";
+	cmd = debug_command(&g, &tests[1]);
+	assert_string_equal(cmd, "make debug PROG=\"fuzz 300 1\" APPEND=\"nohz_full\"");
+	free(cmd);
 }
 
 int report_tests(int *total)
@@ -168,7 +175,7 @@ int report_tests(int *total)
 		cmocka_unit_test(junit_is_well_formed_xml),
 		cmocka_unit_test(csv_fields_are_quoted_when_needed),
 		cmocka_unit_test(terminal_shows_hint_commands_and_ends_with_counts),
-		cmocka_unit_test(rerun_command_for_a_definition_file),
+		cmocka_unit_test(commands_for_a_definition_file),
 	};
 	return RUN_GROUP("reports", tests_, total);
 }
