@@ -69,6 +69,7 @@ gradescope: $(RINGGRADE)
 	@$(RINGGRADE) --lab $(LAB) --list > /dev/null
 	@$(GRADE_DIR)/gradescope/make-bundle $(LAB) $(BUILD)/gradescope-lab$(LAB).zip
 
+BENCH_SCRIPTS += bench/grade.sh
 bench-grade: $(RINGGRADE)
 	@bench/grade.sh $(RINGGRADE)
 
