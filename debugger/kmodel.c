@@ -348,6 +348,11 @@ void kmodel_on_stop(struct kmodel *m, uint64_t pc)
 		m->cur.phase1_known = true;
 		m->cur.phase1_result = (long)reg(m, "rax");
 		m->phase1_return = 0;
+		/* seccomp (SKIP, ERRNO, TRAP, KILL) or ptrace cancel the call by
+		 * setting orig_ax to -1; the result is already in ax. */
+		uint64_t orig_ax;
+		if (kmodel_ptreg(m, "orig_ax", &orig_ax) && (int64_t)orig_ax == -1)
+			m->cur.skipped = true;
 	}
 	enum stage st = kmodel_stage_at(m, pc);
 	if (st == STAGE_COUNT)
@@ -384,9 +389,13 @@ void kmodel_on_stop(struct kmodel *m, uint64_t pc)
 		r->phase2_ran = true;
 		break;
 	case STAGE_DO_SYSCALL:
-	case STAGE_DO_INT80:
+	case STAGE_DO_INT80: {
 		r->dispatched = true;
+		uint64_t orig_ax;
+		if (kmodel_ptreg(m, "orig_ax", &orig_ax) && (int64_t)orig_ax == -1)
+			r->skipped = true;
 		break;
+	}
 	case STAGE_RETURN_SLOWPATH:
 		r->slow_exit = true;
 		break;

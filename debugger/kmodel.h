@@ -77,6 +77,7 @@ struct syscall_record {
 	bool phase1_ran, phase1_known;
 	long phase1_result;
 	bool phase2_ran;
+	bool skipped;                /* orig_ax = -1 after phase 1/2: the call is not run */
 	bool dispatched;
 	bool slow_exit;
 	int exit_prepares;           /* prepare_exit_to_usermode calls */

@@ -325,6 +325,9 @@ static void draw_pipeline(struct session *s, struct region *r)
 			rg_line(r, ATTR_NORMAL, " seccomp action: phase 1 result %#lx", (unsigned long)c->phase1_result);
 		if (c->phase2_ran)
 			rg_line(r, ATTR_NORMAL, " phase 2 ran");
+		if (c->skipped)
+			rg_line(r, ATTR_BAD, " skipped: orig_ax = -1, the call is not run (%s)",
+				c->tif_at_entry >> tif_bit("TIF_SECCOMP") & 1 ? "seccomp's action" : "ptrace/seccomp");
 		if (c->exit_prepares || c->exit_loops) {
 			if (m->stage_addr[STAGE_EXIT_LOOP])
 				rg_add(r, ATTR_NORMAL, " exit: %d prepare, %d loop iterations", c->exit_prepares, c->exit_loops);
@@ -389,7 +392,7 @@ static void draw_history(struct session *s, struct region *r)
 		if (c->have_result)
 			syscall_format_result(c->result, res, sizeof res);
 		rg_line(r, ATTR_NORMAL, "%-4lu %-4d %-10.10s %-6s %-6s %s = %s", c->seq, c->pid, c->comm,
-			c->path == PATH_FAST ? "fast" : c->path == PATH_SLOW ? "slow" : c->abi == ABI_32 ? "int80" : "?",
+			c->skipped ? "skip" : c->path == PATH_FAST ? "fast" : c->path == PATH_SLOW ? "slow" : c->abi == ABI_32 ? "int80" : "?",
 			c->exit == EXIT_SYSRET ? "sysret" : c->exit == EXIT_IRET ? "iret" : "-", call, res);
 	}
 }
