@@ -298,6 +298,24 @@ static int cmd_panel(struct session *s, int argc, char **argv, const char *rest)
 	return 0;
 }
 
+/* GDB's names for the same views. */
+static int cmd_info(struct session *s, int argc, char **argv, const char *rest)
+{
+	(void)rest;
+	static const char *const names[][2] = {
+		{ "registers", "regs" }, { "breakpoints", "breakpoints" }, { "watchpoints", "breakpoints" },
+		{ "stack", "stack" }, { "source", "source" }, { "line", "source" },
+	};
+	for (size_t i = 0; argc > 1 && i < sizeof names / sizeof *names; i++) {
+		if (strncmp(names[i][0], argv[1], strlen(argv[1])) != 0)
+			continue;
+		char *args[2] = { "panel", (char *)names[i][1] };
+		return cmd_panel(s, 2, args, "");
+	}
+	session_error(s, "usage: info registers|breakpoints|stack|source (or: panel NAME)");
+	return -1;
+}
+
 static int cmd_layout(struct session *s, int argc, char **argv, const char *rest)
 {
 	(void)rest;
@@ -403,6 +421,7 @@ const struct command commands[] = {
 	{ "x", NULL, "ADDRESS [N]", cmd_x, "N quadwords of memory" },
 	{ "set", NULL, "reg|tif|timeout|width|height", cmd_set, "set reg NAME VALUE; set tif FLAG on|off (what-if); set timeout S; panel size" },
 	{ "panel", NULL, "NAME", cmd_panel, "print a panel as text (batch) or show it (screen)" },
+	{ "info", "i", "registers|breakpoints|...", cmd_info, "GDB's names for the panels: info registers is panel regs" },
 	{ "layout", "l", "[NAME]", cmd_layout, "switch the screen layout (next one without NAME)" },
 	{ "attach", NULL, "HOST:PORT", cmd_attach, "connect to a QEMU gdbstub" },
 	{ "screen", NULL, "FILE [COLSxROWS]", cmd_screen, "write the whole screen (text, then attributes) to FILE" },
