@@ -389,6 +389,13 @@ static void run_one(const struct run_context *ctx, const struct test_def *t, str
 				r->status = STATUS_NO_VERDICT;
 				r->score = 0;
 				r->summary = xstrdup("interrupted (ringgrade was stopped)");
+			} else if (res.signal && !res.flooded && !res.timed_out) {
+				/* The launcher itself died (out of memory, killed
+				 * from outside): no verdict from QEMU at all. */
+				free(r->summary);
+				r->status = STATUS_QEMU_FAILED;
+				r->score = 0;
+				r->summary = xasprintf("the launcher was killed by signal %d", res.signal);
 			}
 			r->seconds = res.seconds;
 			r->console = res.output;

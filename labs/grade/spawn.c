@@ -240,8 +240,10 @@ int spawn_run(const struct spawn_options *opts, struct spawn_result *res)
 	res->output = strbuf_detach(&out);
 	if (WIFEXITED(status))
 		res->exit_code = WEXITSTATUS(status);
-	else if (WIFSIGNALED(status))
+	else if (WIFSIGNALED(status)) {
 		res->exit_code = 128 + WTERMSIG(status);
+		res->signal = WTERMSIG(status);
+	}
 	return 0;
 }
 

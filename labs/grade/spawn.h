@@ -18,6 +18,7 @@ struct spawn_options {
 
 struct spawn_result {
 	int exit_code;     /* exit status, or 128+N when killed by signal N */
+	int signal;        /* N when the child itself was killed by signal N, else 0 */
 	int flooded;       /* output passed output_limit: the session was killed */
 	int timed_out;     /* timeout passed: the session was killed */
 	int interrupted;   /* ringgrade got SIGINT/SIGTERM: the session was killed */

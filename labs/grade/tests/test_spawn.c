@@ -25,6 +25,7 @@ static void captures_output_and_exit_status(void **state)
 
 	assert_int_equal(run(argv, 0, 0, 0, &res), 0);
 	assert_int_equal(res.exit_code, 3);
+	assert_int_equal(res.signal, 0);
 	assert_string_equal(res.output, "out\nerr\n");
 	assert_false(res.flooded || res.timed_out);
 	spawn_result_free(&res);
@@ -38,6 +39,7 @@ static void reports_death_by_signal_as_128_plus_n(void **state)
 
 	assert_int_equal(run(argv, 0, 0, 0, &res), 0);
 	assert_int_equal(res.exit_code, 128 + SIGSEGV);
+	assert_int_equal(res.signal, SIGSEGV);
 	spawn_result_free(&res);
 }
 
