@@ -18,6 +18,8 @@
 #include <ringside/percpu.h>
 #include <ringside/seccomp.h>
 #include <ringside/context_tracking.h>
+#include <ringside/errno.h>
+#include <ringside/syscalls.h>
 #include <asm/x86.h>
 
 struct fake_task {

@@ -1,0 +1,197 @@
+/* Lab 2's in-kernel tests: syscall_trace_enter_phase1() on a fake task
+ * (lab_fixture.h) whose work flags, seccomp filter and registers the test
+ * chooses. What seccomp saw is read back through a filter that answers
+ * ERRNO(the word it loaded): the errno lands in regs->ax. Audit records are
+ * checked from user space (lab2_audit). Run with ktest=lab2_... */
+#include <ringside/kernel.h>
+#include <ringside/ktest.h>
+#include "lab_fixture.h"
+
+KTEST(lab2_enter_from_user_mode)
+{
+	bool was = context_tracking_enabled;
+	enum ctx_state saved = cpu_data.context_state;
+	unsigned long warnings = ct_warnings;
+	context_tracking_enabled = true;
+	cpu_data.context_state = CONTEXT_USER;
+	enter_from_user_mode();
+	KEXPECT(cpu_data.context_state == CONTEXT_KERNEL, "user_exit() was not called");
+	KEXPECT(ct_warnings == warnings, "a correct state (user) must not warn");
+	enter_from_user_mode();
+	KEXPECT(ct_warnings == warnings + 1, "entering from user mode while in kernel state must "
+		"trip CT_WARN_ON");
+	context_tracking_enabled = was;
+	cpu_data.context_state = saved;
+}
+
+static unsigned long phase1(struct fake_task *f, u32 flags, u32 arch)
+{
+	f->ti->flags = flags;
+	return syscall_trace_enter_phase1(f->regs, arch);
+}
+
+KTEST(lab2_return_codes)
+{
+	struct fake_task f;
+	if (!fake_task_begin(&f, 0)) { KEXPECT(0, "no memory"); return; }
+	f.regs->orig_ax = __NR_getpid;
+	unsigned long r;
+	r = phase1(&f, _TIF_SYSCALL_TRACE, AUDIT_ARCH_X86_64);
+	KEXPECT(r == 1, "TIF_SYSCALL_TRACE needs phase 2: got %lu", r);
+	r = phase1(&f, _TIF_SYSCALL_EMU, AUDIT_ARCH_X86_64);
+	KEXPECT(r == 1, "TIF_SYSCALL_EMU needs phase 2: got %lu", r);
+	r = phase1(&f, _TIF_SINGLESTEP, AUDIT_ARCH_X86_64);
+	KEXPECT(r == 1, "TIF_SINGLESTEP needs phase 2: got %lu", r);
+	r = phase1(&f, _TIF_SYSCALL_TRACEPOINT, AUDIT_ARCH_X86_64);
+	KEXPECT(r == 1, "TIF_SYSCALL_TRACEPOINT needs phase 2: got %lu", r);
+	r = phase1(&f, _TIF_SYSCALL_AUDIT, AUDIT_ARCH_X86_64);
+	KEXPECT(r == 0, "audit alone is finished in phase 1 (return 0): got %lu", r);
+	r = phase1(&f, _TIF_SYSCALL_AUDIT | _TIF_NOHZ, AUDIT_ARCH_X86_64);
+	KEXPECT(r == 0, "nohz + audit is finished in phase 1: got %lu", r);
+	r = phase1(&f, _TIF_SYSCALL_AUDIT | _TIF_SYSCALL_TRACEPOINT, AUDIT_ARCH_X86_64);
+	KEXPECT(r == 1, "audit + tracepoint needs phase 2: got %lu", r);
+	r = phase1(&f, _TIF_SYSCALL_AUDIT | _TIF_SYSCALL_TRACE, AUDIT_ARCH_I386);
+	KEXPECT(r == 1, "audit + ptrace needs phase 2: got %lu", r);
+	r = phase1(&f, _TIF_SIGPENDING | _TIF_NEED_RESCHED, AUDIT_ARCH_X86_64);
+	KEXPECT(r == 0, "exit-only flags are no entry work: got %lu", r);
+	KEXPECT(f.regs->orig_ax == __NR_getpid, "no seccomp: orig_ax must not change (%ld)",
+		(long)f.regs->orig_ax);
+	fake_task_end(&f);
+}
+
+KTEST(lab2_nohz)
+{
+	struct fake_task f;
+	if (!fake_task_begin(&f, 0)) { KEXPECT(0, "no memory"); return; }
+	unsigned long warnings = ct_warnings;
+	context_tracking_enabled = true;
+	cpu_data.context_state = CONTEXT_USER;
+	unsigned long r = phase1(&f, _TIF_NOHZ, AUDIT_ARCH_X86_64);
+	KEXPECT(r == 0, "nohz alone: return 0, got %lu", r);
+	KEXPECT(cpu_data.context_state == CONTEXT_KERNEL, "TIF_NOHZ: context tracking must leave user state");
+	cpu_data.context_state = CONTEXT_USER;
+	r = phase1(&f, _TIF_NOHZ | _TIF_SYSCALL_TRACE, AUDIT_ARCH_X86_64);
+	KEXPECT(r == 1, "nohz + ptrace: return 1, got %lu", r);
+	KEXPECT(cpu_data.context_state == CONTEXT_KERNEL, "nohz + ptrace: user_exit missing");
+	cpu_data.context_state = CONTEXT_USER;
+	r = phase1(&f, _TIF_SYSCALL_TRACE, AUDIT_ARCH_X86_64);
+	KEXPECT(cpu_data.context_state == CONTEXT_USER, "without TIF_NOHZ, context tracking is not touched");
+	KEXPECT(ct_warnings == warnings, "no CT_WARN_ON expected (%lu new)", ct_warnings - warnings);
+	fake_task_end(&f);
+}
+
+/* A filter that answers ERRNO(low 12 bits of the word at offset). */
+static bool echo_filter(struct fake_task *f, u32 offset)
+{
+	const struct sock_filter prog[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offset),
+		BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 0xfff),
+		BPF_STMT(BPF_ALU | BPF_OR | BPF_K, SECCOMP_RET_ERRNO),
+		BPF_STMT(BPF_RET | BPF_A, 0),
+	};
+	return fake_task_filter(f, prog, 4);
+}
+
+static void fill_regs(struct pt_regs *r)
+{
+	r->ip = 0x0000045600000789UL;
+	r->di = 0x0000011100000101UL; r->si = 0x0000011200000102UL; r->dx = 0x0000011300000103UL;
+	r->r10 = 0x0000011400000104UL; r->r8 = 0x0000011500000105UL; r->r9 = 0x0000011600000106UL;
+	r->bx = 0x0000021100000201UL; r->cx = 0x0000021200000202UL; r->bp = 0x0000021600000206UL;
+}
+
+/* Offsets in seccomp_data and what a 64-bit / an i386 call must show there. */
+struct field { u32 offset; u32 want64, want32; const char *name; };
+static const struct field fields[] = {
+	{ 0, 0x123, 0x123, "nr" },
+	{ 4, AUDIT_ARCH_X86_64 & 0xfff, AUDIT_ARCH_I386 & 0xfff, "arch" },
+	{ 8, 0x789, 0x789, "instruction_pointer (low)" },
+	{ 12, 0x456, 0x456, "instruction_pointer (high)" },
+	{ 16, 0x101, 0x201, "args[0]" }, { 20, 0x111, 0, "args[0] (high)" },
+	{ 24, 0x102, 0x202, "args[1]" }, { 28, 0x112, 0, "args[1] (high)" },
+	{ 32, 0x103, 0x103, "args[2]" }, { 36, 0x113, 0, "args[2] (high)" },
+	{ 40, 0x104, 0x102, "args[3]" }, { 44, 0x114, 0, "args[3] (high)" },
+	{ 48, 0x105, 0x101, "args[4]" }, { 52, 0x115, 0, "args[4] (high)" },
+	{ 56, 0x106, 0x206, "args[5]" }, { 60, 0x116, 0, "args[5] (high)" },
+};
+
+static void check_fields(struct ktest_ctx *ctx, u32 arch)
+{
+	bool is64 = arch == AUDIT_ARCH_X86_64;
+	for (unsigned i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		struct fake_task f;
+		if (!fake_task_begin(&f, _TIF_SECCOMP) || !echo_filter(&f, fields[i].offset)) {
+			KEXPECT(0, "no memory");
+			return;
+		}
+		fill_regs(f.regs);
+		if (!is64) {                   /* the i386 ABI: bx cx dx si di bp */
+			f.regs->si = 0x0000021400000102UL;   /* args[3] low: 0x102 */
+			f.regs->di = 0x0000021500000101UL;   /* args[4] low: 0x101 */
+		}
+		f.regs->orig_ax = 0x123;
+		unsigned long r = syscall_trace_enter_phase1(f.regs, arch);
+		long want = -(long)(is64 ? fields[i].want64 : fields[i].want32);
+		KEXPECT(r == 0 && (long)f.regs->ax == want, "%s: seccomp_data.%s: expected %#lx, saw %#lx "
+			"(phase 1 returned %lu)", is64 ? "x86-64" : "i386", fields[i].name, -want,
+			-(long)f.regs->ax, r);
+		KEXPECT((long)f.regs->orig_ax == -1, "%s: an ERRNO answer must set orig_ax to -1 (skip)",
+			fields[i].name);
+		fake_task_end(&f);
+	}
+}
+
+KTEST(lab2_seccomp_data_64)
+{
+	check_fields(ctx, AUDIT_ARCH_X86_64);
+}
+
+KTEST(lab2_seccomp_data_32)
+{
+	check_fields(ctx, AUDIT_ARCH_I386);
+}
+
+static bool answer_filter(struct fake_task *f, u32 answer)
+{
+	const struct sock_filter prog[] = { BPF_STMT(BPF_RET | BPF_K, answer) };
+	return fake_task_filter(f, prog, 1);
+}
+
+KTEST(lab2_seccomp_answers)
+{
+	struct fake_task f;
+	unsigned long r;
+
+	if (!fake_task_begin(&f, 0) || !answer_filter(&f, SECCOMP_RET_ALLOW)) { KEXPECT(0, "no memory"); return; }
+	f.regs->orig_ax = __NR_getpid;
+	r = phase1(&f, _TIF_SECCOMP, AUDIT_ARCH_X86_64);
+	KEXPECT(r == 0 && f.regs->orig_ax == __NR_getpid, "ALLOW: return 0, orig_ax kept (got %lu, %ld)",
+		r, (long)f.regs->orig_ax);
+	r = phase1(&f, _TIF_SECCOMP | _TIF_SYSCALL_AUDIT, AUDIT_ARCH_X86_64);
+	KEXPECT(r == 0, "ALLOW + audit: audit is finished in phase 1 (got %lu)", r);
+	r = phase1(&f, _TIF_SECCOMP | _TIF_SYSCALL_TRACE, AUDIT_ARCH_X86_64);
+	KEXPECT(r == 1, "ALLOW + ptrace: phase 2 with no seccomp result (got %lu)", r);
+	fake_task_end(&f);
+
+	if (!fake_task_begin(&f, 0) || !answer_filter(&f, SECCOMP_RET_TRACE | 9)) { KEXPECT(0, "no memory"); return; }
+	f.regs->orig_ax = __NR_getpid;
+	r = phase1(&f, _TIF_SECCOMP, AUDIT_ARCH_X86_64);
+	KEXPECT(r == (SECCOMP_RET_TRACE | 9), "TRACE: phase 1 must return the filter's answer %#x, got %#lx",
+		SECCOMP_RET_TRACE | 9, r);
+	KEXPECT(f.regs->orig_ax == __NR_getpid, "TRACE: orig_ax must not change yet");
+	r = phase1(&f, _TIF_SECCOMP | _TIF_SYSCALL_AUDIT, AUDIT_ARCH_X86_64);
+	KEXPECT(r == (SECCOMP_RET_TRACE | 9), "TRACE + audit: still the filter's answer, got %#lx", r);
+	fake_task_end(&f);
+
+	if (!fake_task_begin(&f, 0) || !answer_filter(&f, SECCOMP_RET_ERRNO | 13)) { KEXPECT(0, "no memory"); return; }
+	f.regs->orig_ax = __NR_getpid;
+	r = phase1(&f, _TIF_SECCOMP, AUDIT_ARCH_X86_64);
+	KEXPECT(r == 0 && (long)f.regs->orig_ax == -1 && (long)f.regs->ax == -13,
+		"ERRNO(13): return 0, orig_ax -1, ax -13 (got %lu, %ld, %ld)", r, (long)f.regs->orig_ax,
+		(long)f.regs->ax);
+	f.regs->orig_ax = __NR_getpid;
+	r = phase1(&f, _TIF_SECCOMP | _TIF_SYSCALL_TRACE, AUDIT_ARCH_X86_64);
+	KEXPECT(r == 1 && (long)f.regs->orig_ax == -1, "ERRNO + ptrace: orig_ax -1 and phase 2 "
+		"(got %lu, %ld)", r, (long)f.regs->orig_ax);
+	fake_task_end(&f);
+}

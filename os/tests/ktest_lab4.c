@@ -1,0 +1,161 @@
+/* Lab 4's in-kernel tests: prepare_exit_to_usermode() on a fake task
+ * (lab_fixture.h) with deferred work (task_work, TIF_NOTIFY_RESUME) and
+ * user-return notifiers (TIF_USER_RETURN_NOTIFY) that record when they ran
+ * and whether IRQs were on, and that raise new work while the loop runs.
+ * Rescheduling and signals are tested from user space (preempt, sigtest). */
+#include <ringside/kernel.h>
+#include <ringside/ktest.h>
+#include <ringside/task_work.h>
+#include "lab_fixture.h"
+
+static char events[16];
+static int nevents;
+static bool irqs_were_off;
+
+static void note(char c)
+{
+	if (nevents < (int)sizeof(events) - 1)
+		events[nevents++] = c;
+	events[nevents] = 0;
+	irqs_were_off |= irqs_disabled();
+}
+
+static void reset_events(void)
+{
+	nevents = 0;
+	events[0] = 0;
+	irqs_were_off = false;
+}
+
+static struct callback_head work_a, work_b;
+static struct user_return_notifier urn_plain, urn_chain;
+
+static void run_a(struct callback_head *w) { (void)w; note('a'); }
+static void run_b(struct callback_head *w) { (void)w; note('b'); }
+static void fire_plain(struct user_return_notifier *u) { (void)u; note('u'); }
+
+/* a -> registers a notifier -> the notifier queues b: three passes. */
+static void run_a_then_notifier(struct callback_head *w)
+{
+	(void)w;
+	note('a');
+	user_return_notifier_register(&urn_chain);
+}
+static void fire_chain(struct user_return_notifier *u)
+{
+	(void)u;
+	note('u');
+	work_b.func = run_b;
+	task_work_add(current, &work_b);
+}
+
+static void exit_with_irqs_off(struct fake_task *f)
+{
+	local_irq_disable();
+	prepare_exit_to_usermode(f->regs);
+}
+
+KTEST(lab4_notify_resume)
+{
+	struct fake_task f;
+	if (!fake_task_begin(&f, 0)) { KEXPECT(0, "no memory"); return; }
+	reset_events();
+	work_a.func = run_a;
+	task_work_add(&f.task, &work_a);
+	exit_with_irqs_off(&f);
+	bool off = irqs_disabled();
+	local_irq_enable();
+	KEXPECT(!strcmp(events, "a"), "queued task work must run once: ran \"%s\"", events);
+	KEXPECT(!irqs_were_off, "the work must run with IRQs on");
+	KEXPECT(off, "prepare_exit_to_usermode must return with IRQs off");
+	KEXPECT(!(f.ti->flags & _TIF_NOTIFY_RESUME), "TIF_NOTIFY_RESUME still set");
+	fake_task_end(&f);
+}
+
+KTEST(lab4_user_return_notifier)
+{
+	struct fake_task f;
+	if (!fake_task_begin(&f, 0)) { KEXPECT(0, "no memory"); return; }
+	reset_events();
+	urn_plain.on_user_return = fire_plain;
+	user_return_notifier_register(&urn_plain);
+	work_a.func = run_a;
+	task_work_add(&f.task, &work_a);
+	exit_with_irqs_off(&f);
+	bool off = irqs_disabled();
+	local_irq_enable();
+	KEXPECT(!strcmp(events, "au"), "task work, then the user-return notifier: ran \"%s\"", events);
+	KEXPECT(!irqs_were_off, "the notifier must run with IRQs on");
+	KEXPECT(off, "return with IRQs off");
+	KEXPECT(!(f.ti->flags & (_TIF_USER_RETURN_NOTIFY | _TIF_NOTIFY_RESUME)), "work flags left: %#x",
+		f.ti->flags);
+	fake_task_end(&f);
+}
+
+KTEST(lab4_loop_rereads_flags)
+{
+	struct fake_task f;
+	if (!fake_task_begin(&f, 0)) { KEXPECT(0, "no memory"); return; }
+	reset_events();
+	urn_chain.on_user_return = fire_chain;
+	work_a.func = run_a_then_notifier;
+	task_work_add(&f.task, &work_a);
+	exit_with_irqs_off(&f);
+	bool off = irqs_disabled();
+	local_irq_enable();
+	KEXPECT(!strcmp(events, "aub"), "work raised by work must run before the return: ran \"%s\" "
+		"(want \"aub\": read the flags again after each pass)", events);
+	KEXPECT(off, "return with IRQs off");
+	KEXPECT(!(f.ti->flags & EXIT_TO_USERMODE_LOOP_FLAGS), "exit work left: %#x", f.ti->flags);
+	fake_task_end(&f);
+}
+
+KTEST(lab4_uprobe_flag)
+{
+	struct fake_task f;
+	if (!fake_task_begin(&f, _TIF_UPROBE)) { KEXPECT(0, "no memory"); return; }
+	reset_events();
+	work_a.func = run_a;
+	task_work_add(&f.task, &work_a);
+	exit_with_irqs_off(&f);
+	bool off = irqs_disabled();
+	local_irq_enable();
+	KEXPECT(!(f.ti->flags & _TIF_UPROBE), "TIF_UPROBE must be handled (uprobe_notify_resume)");
+	KEXPECT(!strcmp(events, "a"), "and the other work too: ran \"%s\"", events);
+	KEXPECT(off, "return with IRQs off");
+	fake_task_end(&f);
+}
+
+KTEST(lab4_context_tracking)
+{
+	struct fake_task f;
+	if (!fake_task_begin(&f, 0)) { KEXPECT(0, "no memory"); return; }
+	context_tracking_enabled = true;
+	cpu_data.context_state = CONTEXT_KERNEL;
+	reset_events();
+	work_a.func = run_a;
+	task_work_add(&f.task, &work_a);
+	exit_with_irqs_off(&f);
+	bool off = irqs_disabled();
+	enum ctx_state state = cpu_data.context_state;
+	local_irq_enable();
+	KEXPECT(state == CONTEXT_USER, "the last step is user_enter(): context state %d", state);
+	KEXPECT(off && !strcmp(events, "a"), "work done (\"%s\") and IRQs off (%d)", events, off);
+	fake_task_end(&f);
+}
+
+KTEST(lab4_called_with_irqs_on)
+{
+	struct fake_task f;
+	if (!fake_task_begin(&f, 0)) { KEXPECT(0, "no memory"); return; }
+	context_tracking_enabled = true;
+	cpu_data.context_state = CONTEXT_KERNEL;
+	local_irq_enable();
+	prepare_exit_to_usermode(f.regs);      /* a caller's bug: IRQs are on */
+	bool off = irqs_disabled();
+	enum ctx_state state = cpu_data.context_state;
+	local_irq_enable();
+	KEXPECT(off, "even when called with IRQs on, it must return with them off");
+	KEXPECT(state == CONTEXT_USER, "no work: still user_enter(): context state %d", state);
+	fake_task_end(&f);
+}

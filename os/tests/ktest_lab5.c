@@ -1,0 +1,82 @@
+/* Lab 5's in-kernel tests: syscall_return_slowpath() on a fake task
+ * (lab_fixture.h). Audit exit records, the sys_exit tracepoint and the
+ * tracer's view (exit stops, single-step reports) are tested from user space
+ * (lab2_audit exit, lab3_ptrace exit). */
+#include <ringside/kernel.h>
+#include <ringside/ktest.h>
+#include <ringside/task_work.h>
+#include "lab_fixture.h"
+
+static int work_runs;
+static bool work_saw_irqs_off;
+static struct callback_head work;
+static void count_work(struct callback_head *w) { (void)w; work_runs++; work_saw_irqs_off |= irqs_disabled(); }
+
+static void slowpath(struct fake_task *f, u32 flags)
+{
+	f->ti->flags = flags;
+	local_irq_enable();
+	syscall_return_slowpath(f->regs);
+}
+
+KTEST(lab5_clears_ts_compat)
+{
+	struct fake_task f;
+	if (!fake_task_begin(&f, 0)) { KEXPECT(0, "no memory"); return; }
+	f.ti->status = TS_COMPAT;
+	f.regs->orig_ax = 20;
+	f.regs->ax = 4242;
+	slowpath(&f, 0);
+	bool off = irqs_disabled();
+	local_irq_enable();
+	KEXPECT(!(f.ti->status & TS_COMPAT), "TS_COMPAT must be cleared: the int $0x80 call is over");
+	KEXPECT(off, "syscall_return_slowpath returns with IRQs off");
+	f.ti->status = TS_COMPAT;
+	slowpath(&f, _TIF_SYSCALL_AUDIT | _TIF_SYSCALL_TRACEPOINT);
+	off = irqs_disabled();
+	local_irq_enable();
+	KEXPECT(!(f.ti->status & TS_COMPAT), "with exit work too, TS_COMPAT must be cleared");
+	KEXPECT(off, "with exit work, still return with IRQs off");
+	fake_task_end(&f);
+}
+
+KTEST(lab5_ends_in_the_exit_loop)
+{
+	struct fake_task f;
+	if (!fake_task_begin(&f, 0)) { KEXPECT(0, "no memory"); return; }
+	context_tracking_enabled = true;
+	cpu_data.context_state = CONTEXT_KERNEL;
+	work_runs = 0;
+	work_saw_irqs_off = false;
+	work.func = count_work;
+	task_work_add(&f.task, &work);
+	slowpath(&f, f.ti->flags);
+	bool off = irqs_disabled();
+	enum ctx_state state = cpu_data.context_state;
+	local_irq_enable();
+	KEXPECT(work_runs == 1, "the exit work (task work) must run once: ran %d times", work_runs);
+	KEXPECT(!work_saw_irqs_off, "prepare_exit_to_usermode must be entered with IRQs off "
+		"and run the work with them on");
+	KEXPECT(off, "return with IRQs off");
+	KEXPECT(state == CONTEXT_USER, "context tracking must end in user state (%d)", state);
+	fake_task_end(&f);
+}
+
+KTEST(lab5_exit_work_keeps_regs)
+{
+	struct fake_task f;
+	if (!fake_task_begin(&f, 0)) { KEXPECT(0, "no memory"); return; }
+	f.regs->orig_ax = __NR_getpid;
+	f.regs->ax = 4242;
+	f.regs->ip = 0x401000;
+	f.regs->flags = X86_EFLAGS_IF;
+	slowpath(&f, _TIF_SYSCALL_AUDIT | _TIF_SYSCALL_TRACEPOINT | _TIF_SYSCALL_TRACE | _TIF_NOHZ);
+	bool off = irqs_disabled();
+	local_irq_enable();
+	KEXPECT(f.regs->ax == 4242 && f.regs->ip == 0x401000 && f.regs->orig_ax == __NR_getpid,
+		"the result and registers must reach user mode unchanged");
+	KEXPECT(f.task.pending == 0, "no single-step: no SIGTRAP may be queued (pending %#lx)",
+		(unsigned long)f.task.pending);
+	KEXPECT(off, "return with IRQs off");
+	fake_task_end(&f);
+}
