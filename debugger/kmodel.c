@@ -400,7 +400,8 @@ void kmodel_on_stop(struct kmodel *m, uint64_t pc)
 		r->slow_exit = true;
 		break;
 	case STAGE_PREPARE_EXIT:
-		r->exit_prepares++;
+		if (r->exit_prepares++ == 0)
+			r->exit_work = m->now.tif;
 		break;
 	case STAGE_EXIT_LOOP:
 		if (r->exit_loops < 8)

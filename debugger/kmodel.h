@@ -81,6 +81,7 @@ struct syscall_record {
 	bool dispatched;
 	bool slow_exit;
 	int exit_prepares;           /* prepare_exit_to_usermode calls */
+	uint32_t exit_work;          /* TIF flags when prepare_exit_to_usermode began */
 	int exit_loops;              /* exit_to_usermode_loop iterations */
 	uint32_t exit_loop_flags[8]; /* TIF work seen at each iteration */
 	int reschedules;

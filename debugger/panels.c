@@ -311,6 +311,10 @@ static void draw_pipeline(struct session *s, struct region *r)
 	}
 	if (!m->in_kernel && s->t.g_valid)
 		rg_line(r, ATTR_CURRENT, "=> user mode");
+	uint32_t loop_mask = 0;
+	for (int k = 0; k < tif_mask_count; k++)
+		if (strcmp(tif_masks[k].name, "EXIT_TO_USERMODE_LOOP_FLAGS") == 0)
+			loop_mask = tif_masks[k].mask;
 	if (c && rg_rows_left(r) > 0) {
 		char names[200];
 		rg_line(r, ATTR_TITLE, "decisions");
@@ -332,10 +336,10 @@ static void draw_pipeline(struct session *s, struct region *r)
 			if (m->stage_addr[STAGE_EXIT_LOOP])
 				rg_add(r, ATTR_NORMAL, " exit: %d prepare, %d loop iterations", c->exit_prepares, c->exit_loops);
 			else
-				rg_add(r, ATTR_NORMAL, " exit: prepare_exit_to_usermode ran %d time%s", c->exit_prepares,
-				       c->exit_prepares == 1 ? "" : "s");
+				rg_add(r, ATTR_NORMAL, " exit: prepare_exit_to_usermode, loop work then: %s",
+				       flag_names(c->exit_work & loop_mask, names, sizeof names));
 			for (int i = 0; i < c->exit_loops && i < 8; i++)
-				rg_add(r, ATTR_NORMAL, " [%s]", flag_names(c->exit_loop_flags[i] & tif_masks[3 % tif_mask_count].mask, names, sizeof names));
+				rg_add(r, ATTR_NORMAL, " [%s]", flag_names(c->exit_loop_flags[i] & loop_mask, names, sizeof names));
 			rg_newline(r);
 		}
 		if (c->exit != EXIT_NONE) {
