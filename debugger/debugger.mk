@@ -80,7 +80,7 @@ TEST_SUITES      += ringdb-unit ringdb-fuzz ringdb-integration ringdb-gdbinit
 HOST_TEST_SUITES += ringdb-unit
 
 test-ringdb-unit: $(RINGDB_TEST_BINS)
-	@$(RINGDB_DIR)/tests/run-unit $(RINGDB_TEST_BINS)
+	@$(RINGDB_DIR)/tests/run-unit $(RINGDB_TEST_BINS) $(RINGDB_DIR)/tests/test-cmdline.sh
 
 # --- fuzzing (clang + libFuzzer, ASan/UBSan) ---------------------------------
 RINGDB_FUZZER := $(BUILD)/fuzz/fuzz_rsp
