@@ -40,7 +40,26 @@ $(GRADE_UNIT): $(GRADE_UNIT_SRCS:%=$(GRADE_OUT)/tests/%.o) $(GRADE_CORE_OBJS)
 $(GRADE_JSONCHECK): $(GRADE_OUT)/tests/jsoncheck_main.o $(GRADE_OUT)/tests/json_check.o $(GRADE_OUT)/util.o
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@
 
-TEST_SUITES      += grade-unit grade-integration kernel
+# --- fuzzing the parsers (clang + libFuzzer, ASan/UBSan) ------------------------
+GRADE_FUZZER := $(BUILD)/fuzz/fuzz_grade
+GRADE_FUZZ_SRC := $(GRADE_DIR)/tests/fuzz_parsers.c $(GRADE_DIR)/def.c $(GRADE_DIR)/ktap.c $(GRADE_DIR)/run.c \
+                  $(GRADE_DIR)/spawn.c $(GRADE_DIR)/util.c
+GRADE_FUZZ_RUNS ?= 200000
+
+$(GRADE_FUZZER): $(GRADE_FUZZ_SRC) $(wildcard $(GRADE_DIR)/*.h)
+	@mkdir -p $(@D)
+	clang -std=c11 -D_GNU_SOURCE -g -O1 -I$(GRADE_DIR) -fsanitize=fuzzer,address,undefined \
+	  -fno-sanitize-recover=all $(GRADE_FUZZ_SRC) -pthread -o $@
+
+# A fixed number of runs, so the result does not depend on the machine's speed.
+test-grade-fuzz: $(GRADE_FUZZER)
+	@mkdir -p $(BUILD)/fuzz/grade-corpus
+	@if $(GRADE_FUZZER) -runs=$(GRADE_FUZZ_RUNS) -seed=1 -max_len=4096 $(BUILD)/fuzz/grade-corpus \
+	      $(GRADE_DIR)/tests/fuzz-seeds > $(BUILD)/fuzz/grade.log 2>&1; then \
+	  tail -n 1 $(BUILD)/fuzz/grade.log; echo "1 passed, 0 failed"; \
+	else tail -n 40 $(BUILD)/fuzz/grade.log; echo "0 passed, 1 failed"; exit 1; fi
+
+TEST_SUITES      += grade-unit grade-fuzz grade-integration kernel
 HOST_TEST_SUITES += grade-unit
 
 test-grade-unit: $(GRADE_UNIT)
@@ -78,4 +97,4 @@ clean: clean-grade
 clean-grade:
 	rm -rf $(GRADE_DIR)/tests/probe/build
 
-.PHONY: ringgrade test-grade-unit test-grade-integration test-kernel grade gradescope bench-grade clean-grade
+.PHONY: ringgrade test-grade-unit test-grade-fuzz test-grade-integration test-kernel grade gradescope bench-grade clean-grade

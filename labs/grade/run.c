@@ -86,28 +86,27 @@ char *kernel_cmdline(const struct test_def *t, const char *nonce)
 	return strbuf_detach(&sb);
 }
 
-/* The last `count` lines of text, for the console tail of a dead run. */
+/* The last `count` lines of text (len bytes, not necessarily
+ * NUL-terminated), for the console tail of a dead run. */
 static void add_tail(struct strbuf *sb, const char *text, size_t len, int count)
 {
-	const char *start = text + len;
+	const char *end = text + len, *start;
 	int lines = 0;
 
-	if (len && start[-1] == '\n')
-		start--;
+	if (len && end[-1] == '\n')
+		end--;                  /* the final newline ends a line, it does not start one */
+	start = end;
 	while (start > text && lines < count) {
+		if (start[-1] == '\n' && ++lines == count)
+			break;
 		start--;
-		if (*start == '\n')
-			lines++;
 	}
-	if (*start == '\n')
-		start++;
-	if (start < text + len) {
-		strbuf_addf(sb, "last console lines:\n");
-		for (const char *p = start; p < text + len; p++)
-			strbuf_add(sb, (*p == '\0') ? "?" : p, 1);
-		if (text[len - 1] != '\n')
-			strbuf_adds(sb, "\n");
-	}
+	if (start == end)
+		return;
+	strbuf_adds(sb, "last console lines:\n");
+	for (const char *p = start; p < end; p++)
+		strbuf_add(sb, *p == '\0' ? "?" : p, 1);
+	strbuf_adds(sb, "\n");
 }
 
 /* The console line that says "Kernel panic", trimmed, or NULL. */

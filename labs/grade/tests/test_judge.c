@@ -90,7 +90,8 @@ static void a_panic_quotes_its_line(void **state)
 		   "1..3\nok 1 a" S "  [ 0.52] Kernel panic - not syncing: bad pt_regs at ffff8000\nRIP: 0\n", &r);
 	assert_int_equal(r.status, STATUS_PANIC);
 	assert_string_equal(r.summary, "[ 0.52] Kernel panic - not syncing: bad pt_regs at ffff8000");
-	assert_non_null(strstr(r.details, "last console lines:"));
+	assert_non_null(strstr(r.details, "last console lines:\n1..3\nok 1 a nonce=c0ffee\n"));
+	assert_int_equal(strcmp(r.details + strlen(r.details) - 7, "RIP: 0\n"), 0);
 	test_result_free(&r);
 }
 
