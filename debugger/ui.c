@@ -118,10 +118,18 @@ int ui_run(struct session *s)
 	char input[256];
 	bool typing = false;
 	size_t len = 0;
+	/* Redraw after a key or a resize only: an idle screen sends nothing to
+	 * QEMU. */
+	bool dirty = true;
 	while (!s->quit) {
-		draw(s, typing ? input : NULL);
+		if (dirty)
+			draw(s, typing ? input : NULL);
+		dirty = false;
 		int ch = getch();
-		if (ch == ERR || ch == KEY_RESIZE)
+		if (ch == ERR)
+			continue;
+		dirty = true;
+		if (ch == KEY_RESIZE)
 			continue;
 		if (typing) {
 			if (ch == '\n' || ch == KEY_ENTER) {
