@@ -185,21 +185,35 @@ void kmodel_refresh(struct kmodel *m)
 	if (target_read_memory(m->t, m->cpu_data + (uint64_t)m->current_task_off, &task, 8) != TARGET_OK || !task)
 		return;
 	n->task = task;
-	if (target_read_memory(m->t, task + (uint64_t)m->task_stack_off, &n->stack, 8) != TARGET_OK)
+	/* One read for the task's fields and one for thread_info's: each
+	 * round trip to QEMU costs more than the bytes. */
+	long lo = m->task_stack_off, hi = m->task_stack_off + 8;
+	long fields[2][2] = { { m->task_pid_off, 4 }, { m->task_comm_off, 16 } };
+	for (int i = 0; i < 2; i++) {
+		if (fields[i][0] < lo)
+			lo = fields[i][0];
+		if (fields[i][0] + fields[i][1] > hi)
+			hi = fields[i][0] + fields[i][1];
+	}
+	unsigned char span[1024];
+	if (hi - lo > (long)sizeof span ||
+	    target_read_memory(m->t, task + (uint64_t)lo, span, (size_t)(hi - lo)) != TARGET_OK)
 		return;
-	int32_t pid = 0;
-	target_read_memory(m->t, task + (uint64_t)m->task_pid_off, &pid, 4);
+	int32_t pid;
+	memcpy(&n->stack, span + m->task_stack_off - lo, 8);
+	memcpy(&pid, span + m->task_pid_off - lo, 4);
+	memcpy(n->comm, span + m->task_comm_off - lo, 16);
 	n->pid = pid;
-	target_read_memory(m->t, task + (uint64_t)m->task_comm_off, n->comm, 16);
 	n->comm[16] = '\0';
 	n->valid = true;
 	if (!n->stack)
 		return;
-	uint32_t ti[2];
-	if (target_read_memory(m->t, n->stack + (uint64_t)m->ti_flags_off, &ti[0], 4) == TARGET_OK &&
-	    target_read_memory(m->t, n->stack + (uint64_t)m->ti_status_off, &ti[1], 4) == TARGET_OK) {
-		n->tif = ti[0];
-		n->status = ti[1];
+	long ti_lo = m->ti_flags_off < m->ti_status_off ? m->ti_flags_off : m->ti_status_off;
+	long ti_hi = (m->ti_flags_off > m->ti_status_off ? m->ti_flags_off : m->ti_status_off) + 4;
+	if (ti_hi - ti_lo <= (long)sizeof span &&
+	    target_read_memory(m->t, n->stack + (uint64_t)ti_lo, span, (size_t)(ti_hi - ti_lo)) == TARGET_OK) {
+		memcpy(&n->tif, span + m->ti_flags_off - ti_lo, 4);
+		memcpy(&n->status, span + m->ti_status_off - ti_lo, 4);
 		n->tif_valid = true;
 	}
 	/* pt_regs sits at the very top of the THREAD_SIZE stack. */
