@@ -26,7 +26,7 @@ enum {
 /* If ringdb is killed (terminal closed, SIGTERM), the QEMU it started must
  * not be left behind: stop the launcher's process group and go. */
 static volatile pid_t qemu_group;
-static char socket_path[108];
+static char socket_path[108], console_path[256];
 
 static void on_fatal_signal(int sig)
 {
@@ -34,6 +34,8 @@ static void on_fatal_signal(int sig)
 		kill(-qemu_group, SIGTERM);
 	if (socket_path[0])
 		unlink(socket_path);
+	if (console_path[0])
+		unlink(console_path);
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -217,6 +219,7 @@ int main(int argc, char **argv)
 	}
 	qemu_group = s.qemu_pid;
 	snprintf(socket_path, sizeof socket_path, "%s", s.sock_path);
+	snprintf(console_path, sizeof console_path, "%s", s.console_path);
 	signal(SIGHUP, on_fatal_signal);
 	signal(SIGTERM, on_fatal_signal);
 	if (batch_mode)
