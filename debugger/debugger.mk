@@ -85,7 +85,7 @@ test-ringdb-unit: $(RINGDB_TEST_BINS)
 # --- fuzzing (clang + libFuzzer, ASan/UBSan) ---------------------------------
 RINGDB_FUZZER := $(BUILD)/fuzz/fuzz_rsp
 RINGDB_FUZZ_SRC := $(RINGDB_DIR)/tests/fuzz_rsp.c $(RINGDB_DIR)/rsp.c $(RINGDB_DIR)/target.c $(RINGDB_DIR)/transport.c
-FUZZ_RUNS    ?= 1000000
+FUZZ_RUNS    ?= 500000
 FUZZ_SECONDS ?= 600
 
 $(RINGDB_FUZZER): $(RINGDB_FUZZ_SRC) $(wildcard $(RINGDB_DIR)/*.h)
