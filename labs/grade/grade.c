@@ -53,7 +53,7 @@ static void build_and_run(const struct grade_options *o, const char *tree, int s
 		fail_all_build((const struct test_def *const *)tests, n, digest, report->results);
 		free(digest);
 	} else {
-		struct run_context ctx = { .def = o->def, .tree = tree, .jobs = o->jobs };
+		struct run_context ctx = { .def = o->def, .tree = tree, .jobs = o->jobs, .progress = o->progress };
 		run_test_list(&ctx, (const struct test_def *const *)tests, n, report->results);
 	}
 	report->build_log = log;

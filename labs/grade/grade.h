@@ -15,6 +15,7 @@ struct grade_options {
 	int jobs;
 	int no_build;
 	int keep;                /* keep scratch folders (for debugging the grader) */
+	int progress;            /* tests done so far on stderr (a terminal, not --quiet, not batch) */
 };
 
 /* The tests selected by --test (or all), in definition order. */

@@ -247,6 +247,8 @@ int main(int argc, char **argv)
 		return usage_error("--submission and --submissions do not go together");
 	if (submissions && !out_dir)
 		return usage_error("--submissions needs --out DIR for the results");
+	if (submissions && (json || junit))
+		return usage_error("--json and --junit are per run; a batch writes OUT/STUDENT/results.json for each student");
 	if (out_dir && !submissions)
 		return usage_error("--out is for batch mode (--submissions DIR)");
 	if (no_build && (submission || submissions))
@@ -319,6 +321,7 @@ int main(int argc, char **argv)
 	o.jobs = jobs;
 	o.no_build = no_build;
 	o.keep = keep;
+	o.progress = !quiet && !submissions && isatty(2);
 	for (size_t i = 0; i < nonly; i++) {
 		if (!def_find_test(&def, only[i])) {
 			fprintf(stderr, "ringgrade: %s has no test '%s'; its tests are:", def_file, only[i]);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <unistd.h>
 
 #define BUILD_LOG_LIMIT   (512 * 1024)
 #define BUILD_TIMEOUT     900
@@ -412,6 +413,7 @@ struct pool {
 	struct test_result *results;
 	size_t n;
 	atomic_size_t next;
+	atomic_size_t finished;
 };
 
 static void *pool_worker(void *arg)
@@ -423,6 +425,25 @@ static void *pool_worker(void *arg)
 		if (i >= pool->n)
 			return NULL;
 		run_one(pool->ctx, pool->tests[i], &pool->results[i]);
+		if (pool->ctx->progress) {
+			/* one write per line, so threads never interleave */
+			char line[96];
+			size_t done = atomic_fetch_add(&pool->finished, 1) + 1;
+			int len = snprintf(line, sizeof(line), "\rringgrade: %zu/%zu tests done, last: %.40s ", done,
+					   pool->n, pool->tests[i]->name);
+			if (len > 0 && write(2, line, (size_t)len) < 0) {
+				/* progress is a courtesy; a closed stderr is not an error */
+			}
+		}
+	}
+}
+
+static void clear_progress(const struct run_context *ctx)
+{
+	static const char erase[] = "\r\033[K";
+
+	if (ctx->progress && write(2, erase, sizeof(erase) - 1) < 0) {
+		/* as above */
 	}
 }
 
@@ -435,10 +456,12 @@ void run_test_list(const struct run_context *ctx, const struct test_def *const *
 	size_t started = 0;
 
 	atomic_init(&pool.next, 0);
+	atomic_init(&pool.finished, 0);
 	if (workers > n)
 		workers = n;
 	if (workers <= 1) {
 		pool_worker(&pool);
+		clear_progress(ctx);
 		return;
 	}
 	threads = xcalloc(workers, sizeof(*threads));
@@ -450,4 +473,5 @@ void run_test_list(const struct run_context *ctx, const struct test_def *const *
 	for (size_t i = 0; i < started; i++)
 		pthread_join(threads[i], NULL);
 	free(threads);
+	clear_progress(ctx);
 }

@@ -40,6 +40,7 @@ struct run_context {
 	const struct lab_def *def;
 	const char *tree;
 	int jobs;
+	int progress;      /* show "N/M tests done" on stderr while running (a terminal) */
 };
 
 /* The build step: def->build run in tree, with its placeholders filled:
