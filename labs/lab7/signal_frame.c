@@ -1,0 +1,138 @@
+/* Lab 7: signal frames, rt_sigreturn and syscall restarts - your code.
+ *
+ * do_signal() (os/kernel/signal.c) runs on the way back to user mode (lab 4's
+ * loop, TIF_SIGPENDING). It dequeues one signal and, when the task has a
+ * handler for it, calls handle_signal(). If no handler runs, it calls
+ * restart_syscall_if_needed(). The rt_sigreturn syscall calls
+ * restore_rt_frame() and installs the mask it returns.
+ *
+ * The frame is Linux's x86-64 one, so that the libc's sigaction, siginfo_t
+ * and ucontext_t (os/user/include/sys/sigaction.h) read it unchanged. The
+ * structures below are that ABI: use them as they are.
+ *
+ * Read docs/labs/lab7.md first.
+ */
+#include <ringside/kernel.h>
+#include <ringside/sched.h>
+#include <ringside/signal.h>
+#include <ringside/errno.h>
+#include <ringside/uaccess.h>
+#include <asm/segment.h>
+#include <asm/x86.h>
+
+struct sigcontext_64 {
+	u64 r8, r9, r10, r11, r12, r13, r14, r15;
+	u64 di, si, bp, bx, dx, ax, cx, sp, ip, flags;
+	u16 cs, gs, fs, ss;
+	u64 err, trapno, oldmask, cr2;
+	u64 fpstate;                  /* no FPU state: always 0 */
+	u64 reserved1[8];
+};
+
+struct ucontext_64 {
+	u64 uc_flags;
+	u64 uc_link;
+	struct { u64 ss_sp; s32 ss_flags; u32 pad; u64 ss_size; } uc_stack;
+	struct sigcontext_64 uc_mcontext;
+	u64 uc_sigmask;
+};
+
+struct siginfo_64 {
+	s32 si_signo, si_errno, si_code, pad;
+	union {
+		struct { s32 pid; u32 uid; s32 status; s32 pad; u64 utime, stime; } child;
+		struct { s32 pid; u32 uid; } kill;
+		struct { u64 addr; } fault;
+		struct { u64 call_addr; s32 syscall; u32 arch; } sys;
+		u8 pad[128 - 16];
+	} u;
+};
+
+struct rt_sigframe {
+	u64 pretcode;                 /* the handler's return address: sa_restorer */
+	struct ucontext_64 uc;
+	struct siginfo_64 info;
+};
+
+BUILD_BUG_ON(sizeof(struct sigcontext_64) != 256);
+BUILD_BUG_ON(offsetof(struct ucontext_64, uc_mcontext) != 40);
+BUILD_BUG_ON(sizeof(struct siginfo_64) != 128);
+
+/* setup_rt_frame: build the frame for a handler of sig on the user stack
+ * and point the registers at the handler. Return 0, or -EFAULT when it
+ * cannot be done (the registers are then left as they were).
+ *  - No SA_RESTORER in ka->flags: nowhere to return to, -EFAULT.
+ *  - Where: below regs->sp minus the 128-byte red zone, room for the whole
+ *    struct rt_sigframe, placed so that the handler starts as if `call`ed
+ *    it: (frame address + 8) % 16 == 0.
+ *  - What: pretcode = ka->restorer; uc.uc_mcontext = every register of regs
+ *    (r8..r15, di si bp bx dx ax cx sp ip flags, cs, ss), oldmask and
+ *    uc.uc_sigmask = saved_mask, cr2 = info->addr, the rest 0; info = the
+ *    siginfo: signo, errno, code, then by kind - SIGSYS: call_addr =
+ *    info->addr, syscall, arch; SIGCHLD: pid, status; sent by a task
+ *    (SI_USER, SI_TKILL): pid; anything else (faults): addr.
+ *  - Write it with one copy_to_user(); a failure is -EFAULT.
+ *  - Then: rip = ka->handler, rsp = the frame, rdi = sig, rsi = &frame->info,
+ *    rdx = &frame->uc, rax = 0, DF, RF and TF cleared from rflags,
+ *    cs = __USER_CS, ss = __USER_DS. */
+int setup_rt_frame(int sig, const struct k_sigaction *ka, const struct ksiginfo *info,
+		   u64 saved_mask, struct pt_regs *regs)
+{
+	/* TODO */
+	(void)sig;
+	(void)ka;
+	(void)info;
+	(void)saved_mask;
+	(void)regs;
+	return -EFAULT;
+}
+
+/* restore_rt_frame: the kernel half of rt_sigreturn. The handler's `ret`
+ * popped pretcode, so the frame starts at regs->sp - 8. Read it with
+ * copy_from_user (-EFAULT on failure), then trust only what user mode could
+ * set itself:
+ *  - a saved rip at or above TASK_SIZE_MAX is refused (-EFAULT): returning
+ *    there would fault inside the kernel;
+ *  - restore r8..r15, di si bp bx dx ax cx sp ip;
+ *  - from the saved rflags take only CF PF AF ZF SF TF DF OF RF AC; every
+ *    other bit (IF, IOPL...) stays as it is in regs;
+ *  - cs and ss become the user selectors whatever the frame says;
+ *  - orig_ax = -1: the interrupted call must not be restarted again;
+ *  - *mask = the saved uc_sigmask.
+ * Return the restored rax (rt_sigreturn's "result" is the old rax). */
+long restore_rt_frame(struct pt_regs *regs, u64 *mask)
+{
+	/* TODO */
+	(void)regs;
+	(void)mask;
+	return -EFAULT;
+}
+
+/* restart_syscall_if_needed: a signal interrupted a syscall (orig_ax >= 0)
+ * and no handler ran. If the call returned -ERESTARTSYS, -ERESTARTNOHAND or
+ * -ERESTARTNOINTR, make it run again: rax = orig_ax and rip back over the
+ * 2-byte syscall (or int $0x80) instruction. */
+void restart_syscall_if_needed(struct pt_regs *regs)
+{
+	/* TODO */
+	(void)regs;
+}
+
+/* handle_signal: run the handler ka of sig.
+ *  1. If a syscall was interrupted (orig_ax >= 0), decide from its result:
+ *       -ERESTART_RESTARTBLOCK, -ERESTARTNOHAND   fail with -EINTR;
+ *       -ERESTARTSYS    restart if ka has SA_RESTART, else -EINTR;
+ *       -ERESTARTNOINTR always restart (as above: rax and rip).
+ *  2. setup_rt_frame(sig, ka, info, current->blocked, regs); on failure
+ *     force_sig_info(SIGSEGV, NULL) and return.
+ *  3. Block ka->mask and, unless SA_NODEFER, sig itself; SIGKILL and SIGSTOP
+ *     can never be blocked. SA_RESETHAND: the disposition goes back to
+ *     SIG_DFL. Then recalc_sigpending(current). */
+void handle_signal(int sig, struct k_sigaction *ka, struct ksiginfo *info, struct pt_regs *regs)
+{
+	/* TODO */
+	(void)sig;
+	(void)ka;
+	(void)info;
+	(void)regs;
+}

@@ -1,0 +1,198 @@
+/* lab7_frame: the signal frame and rt_sigreturn, register by register.
+ *
+ *   handler_args        rdi = signal, rsi = &siginfo, rdx = &ucontext, the
+ *                       siginfo right after the ucontext, as Linux lays it out
+ *   frame_alignment     the handler starts as if called: (rsp + 8) % 16 == 0,
+ *                       and the frame sits below the 128-byte red zone
+ *   saved_mask          uc_sigmask is the mask before the handler; during the
+ *                       handler the signal itself is blocked
+ *   registers_restored  every register a syscall preserves is the same after
+ *                       a handler ran on that syscall's return
+ *   flags_from_frame    the handler's change to CF in the frame is honoured,
+ *                       IOPL in the frame is not
+ *   forged_cs           a frame with the kernel's code segment returns to
+ *                       user mode with the user one
+ * KTAP on stdout, one-word result names. */
+#include <errno.h>
+#include <ktap.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/sigaction.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define CF   0x1UL
+#define IF   0x200UL
+#define IOPL 0x3000UL
+
+static volatile int got_sig;
+static volatile unsigned long info_offset, uc_addr, frame_addr_seen, interrupted_sp;
+static volatile int info_signo, blocked_self, mask_had_usr2, mask_had_usr1;
+static volatile int forge;                      /* what the handler changes in the frame */
+
+enum { FORGE_NONE, FORGE_CF_IOPL, FORGE_CS };
+
+static void handler(int sig, siginfo_t *info, void *ucv)
+{
+	ucontext_t *uc = ucv;
+	sigset_t now;
+	got_sig = sig;
+	info_signo = info->si_signo;
+	info_offset = (unsigned long)info - (unsigned long)uc;
+	uc_addr = (unsigned long)uc;
+	frame_addr_seen = (unsigned long)__builtin_frame_address(0);
+	interrupted_sp = uc->uc_mcontext.gregs[REG_RSP];
+	sigprocmask(SIG_BLOCK, NULL, &now);
+	blocked_self = sigismember(&now, sig);
+	mask_had_usr2 = sigismember(&uc->uc_sigmask, SIGUSR2);
+	mask_had_usr1 = sigismember(&uc->uc_sigmask, SIGUSR1);
+	if (forge == FORGE_CF_IOPL)
+		uc->uc_mcontext.gregs[REG_EFL] |= CF | IOPL;
+	if (forge == FORGE_CS)
+		uc->uc_mcontext.gregs[REG_CSGSFS] = (uc->uc_mcontext.gregs[REG_CSGSFS] & ~0xffffUL) | 0x08;
+}
+
+static void install(void)
+{
+	struct sigaction act = { .sa_sigaction = handler, .sa_flags = SA_SIGINFO };
+	sigaction(SIGUSR1, &act, NULL);
+}
+
+/* kill(getpid(), SIGUSR1) by hand, with known values in every register a
+ * syscall must preserve; the handler runs on the way back. out[] gets
+ * rdi rsi rdx r8 r9 r10 rbx rbp r12 r13 r14 r15, then rflags, then rax. */
+static void kill_self_keeping_registers(unsigned long out[14])
+{
+	long pid = getpid();
+	__asm__ volatile(
+		"subq $128, %%rsp\n\t"                 /* keep clear of the red zone */
+		"pushq %%rbp\n\t"
+		"pushq %%rbx\n\t"
+		"pushq %%r12\n\t"
+		"pushq %%r13\n\t"
+		"pushq %%r14\n\t"
+		"pushq %%r15\n\t"
+		"pushq %[out]\n\t"
+		"movq %[pid], %%rdi\n\t"
+		"movq $10, %%rsi\n\t"                   /* SIGUSR1 */
+		"movabsq $0x1111222233334444, %%rdx\n\t"
+		"movabsq $0x5555666677778888, %%r8\n\t"
+		"movabsq $0x99990000aaaabbbb, %%r9\n\t"
+		"movabsq $0xccccddddeeeeffff, %%r10\n\t"
+		"movabsq $0x0101010102020202, %%rbx\n\t"
+		"movabsq $0x0303030304040404, %%rbp\n\t"
+		"movabsq $0x0505050506060606, %%r12\n\t"
+		"movabsq $0x0707070708080808, %%r13\n\t"
+		"movabsq $0x0909090910101010, %%r14\n\t"
+		"movabsq $0x1111111112121212, %%r15\n\t"
+		"movl $62, %%eax\n\t"                   /* kill */
+		"syscall\n\t"
+		"pushfq\n\t"
+		"pushq %%rax\n\t"
+		"movq 16(%%rsp), %%rax\n\t"             /* out */
+		"movq %%rdi, 0(%%rax)\n\t"
+		"movq %%rsi, 8(%%rax)\n\t"
+		"movq %%rdx, 16(%%rax)\n\t"
+		"movq %%r8, 24(%%rax)\n\t"
+		"movq %%r9, 32(%%rax)\n\t"
+		"movq %%r10, 40(%%rax)\n\t"
+		"movq %%rbx, 48(%%rax)\n\t"
+		"movq %%rbp, 56(%%rax)\n\t"
+		"movq %%r12, 64(%%rax)\n\t"
+		"movq %%r13, 72(%%rax)\n\t"
+		"movq %%r14, 80(%%rax)\n\t"
+		"movq %%r15, 88(%%rax)\n\t"
+		"popq %%rdx\n\t"                        /* rax */
+		"movq %%rdx, 104(%%rax)\n\t"
+		"popq %%rdx\n\t"                        /* rflags */
+		"movq %%rdx, 96(%%rax)\n\t"
+		"addq $8, %%rsp\n\t"
+		"popq %%r15\n\t"
+		"popq %%r14\n\t"
+		"popq %%r13\n\t"
+		"popq %%r12\n\t"
+		"popq %%rbx\n\t"
+		"popq %%rbp\n\t"
+		"addq $128, %%rsp\n\t"
+		:
+		: [pid] "r"(pid), [out] "r"(out)
+		: "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11", "memory", "cc");
+}
+
+static const unsigned long expected[12] = {
+	0, 10, 0x1111222233334444UL, 0x5555666677778888UL, 0x99990000aaaabbbbUL, 0xccccddddeeeeffffUL,
+	0x0101010102020202UL, 0x0303030304040404UL, 0x0505050506060606UL, 0x0707070708080808UL,
+	0x0909090910101010UL, 0x1111111112121212UL,
+};
+static const char *const names[12] = {
+	"rdi", "rsi", "rdx", "r8", "r9", "r10", "rbx", "rbp", "r12", "r13", "r14", "r15",
+};
+
+static int forged_cs_child(void)
+{
+	install();
+	forge = FORGE_CS;
+	unsigned long out[14];
+	kill_self_keeping_registers(out);
+	unsigned short cs;
+	__asm__ volatile("movw %%cs, %0" : "=r"(cs));
+	return got_sig == SIGUSR1 && cs == 0x33 ? 0 : 1;
+}
+
+int main(void)
+{
+	if (!running_on_ringside()) {
+		ktap_plan(1);
+		ktap_skip("not on Ringside", "lab7_frame");
+		return ktap_finish();
+	}
+	ktap_plan(6);
+	install();
+
+	sigset_t usr2;
+	sigemptyset(&usr2);
+	sigaddset(&usr2, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &usr2, NULL);
+	unsigned long out[14];
+	forge = FORGE_NONE;
+	got_sig = 0;
+	kill_self_keeping_registers(out);
+	ktap_diag("handler: sig %d, si_signo %d, siginfo at ucontext + %lu (want 304)", got_sig, info_signo,
+		  info_offset);
+	ktap_ok(got_sig == SIGUSR1 && info_signo == SIGUSR1 && info_offset == 304, "handler_args");
+	ktap_diag("frame: ucontext at %#lx, handler frame pointer %#lx, interrupted rsp %#lx", uc_addr,
+		  frame_addr_seen, interrupted_sp);
+	ktap_ok(got_sig && uc_addr % 16 == 0 && frame_addr_seen % 16 == 0 &&
+		interrupted_sp >= uc_addr + 560, "frame_alignment");
+	ktap_diag("mask: SIGUSR1 blocked in the handler %d; uc_sigmask has SIGUSR2 %d, SIGUSR1 %d",
+		  blocked_self, mask_had_usr2, mask_had_usr1);
+	ktap_ok(got_sig && blocked_self == 1 && mask_had_usr2 == 1 && mask_had_usr1 == 0, "saved_mask");
+	sigprocmask(SIG_UNBLOCK, &usr2, NULL);
+	int all = got_sig == SIGUSR1 && out[13] == 0;
+	for (int i = 0; i < 12; i++) {
+		unsigned long want = i == 0 ? (unsigned long)getpid() : expected[i];
+		if (out[i] != want) {
+			ktap_diag("%s after the handler: %#lx, want %#lx", names[i], out[i], want);
+			all = 0;
+		}
+	}
+	ktap_ok(all, "registers_restored");
+
+	forge = FORGE_CF_IOPL;
+	got_sig = 0;
+	kill_self_keeping_registers(out);
+	ktap_diag("rflags after a handler that set CF and IOPL 3 in the frame: %#lx", out[12]);
+	ktap_ok(got_sig && (out[12] & CF) && !(out[12] & IOPL) && (out[12] & IF), "flags_from_frame");
+
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(forged_cs_child());
+	int status = 0;
+	waitpid(pid, &status, 0);
+	ktap_diag("a frame with cs 0x08: child status %#x (want a normal exit 0)", status);
+	ktap_ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "forged_cs");
+	return ktap_finish();
+}
