@@ -56,6 +56,8 @@ KTEST(lab3_sysemu)
 	r = phase2(&f, _TIF_SYSCALL_EMU | _TIF_SINGLESTEP, 1);
 	KEXPECT(r == -1, "SYSEMU_SINGLESTEP: still skipped, got %ld", r);
 	KEXPECT(f.regs->orig_ax == __NR_getpid, "SYSEMU must leave orig_ax for the tracer to read");
+	r = phase2(&f, _TIF_SINGLESTEP | _TIF_SYSCALL_TRACE, 1);
+	KEXPECT(r == __NR_getpid, "without TIF_SYSCALL_EMU the call runs: got %ld", r);
 	fake_task_end(&f);
 }
 

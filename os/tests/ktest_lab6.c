@@ -90,6 +90,10 @@ KTEST(lab6_check_rejects_loads)
 	static const struct sock_filter indirect[] = { BPF_STMT(BPF_LD | BPF_W | BPF_IND, 0), RET_A };
 	static const struct sock_filter ldx_abs[] = { BPF_STMT(BPF_LDX | BPF_W | BPF_ABS, 0), RET_A };
 	static const struct sock_filter msh[] = { BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0), RET_A };
+	static const struct sock_filter last_word[] = { LD_ABS(60), RET_A };
+	static const struct sock_filter imm_any[] = { LD_IMM(0x10001), RET_A };
+	EXPECT_VALID(last_word);
+	EXPECT_VALID(imm_any);
 	EXPECT_INVALID(past_end);
 	EXPECT_INVALID(far_past);
 	EXPECT_INVALID(unaligned);
@@ -115,6 +119,12 @@ KTEST(lab6_check_rejects_jumps)
 	static const struct sock_filter bad_jmp_op[] = {
 		LD_ABS(0), BPF_JUMP(BPF_JMP | 0x50, 1, 0, 0), RET_K(1),
 	};
+	static const struct sock_filter ja_last[] = { BPF_STMT(BPF_JMP | BPF_JA, 1), RET_K(1), RET_K(2) };
+	static const struct sock_filter jf_last[] = {
+		LD_ABS(0), BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 1, 0, 1), RET_K(1), RET_K(2),
+	};
+	EXPECT_VALID(ja_last);
+	EXPECT_VALID(jf_last);
 	EXPECT_INVALID(ja_out);
 	EXPECT_INVALID(ja_huge);
 	EXPECT_INVALID(jt_out);
@@ -145,6 +155,14 @@ KTEST(lab6_check_rejects_alu_and_scratch)
 	static const struct sock_filter ld16[] = { BPF_STMT(BPF_LD | BPF_MEM, 16), RET_A };
 	static const struct sock_filter big_code[] = { { 0x0106, 0, 0, 0 } };
 	static const struct sock_filter ret_x[] = { BPF_STMT(BPF_RET | BPF_X, 0) };
+	static const struct sock_filter div_x[] = { LD_IMM(1), LDX_IMM(0), ALU_X(BPF_DIV), RET_A };
+	static const struct sock_filter lsh31[] = { LD_IMM(1), ALU_K(BPF_LSH, 31), RET_A };
+	static const struct sock_filter st_then_ld[] = {
+		LD_IMM(1), BPF_STMT(BPF_ST, 2), BPF_STMT(BPF_LD | BPF_MEM, 2), RET_A,
+	};
+	EXPECT_VALID(div_x);
+	EXPECT_VALID(lsh31);
+	EXPECT_VALID(st_then_ld);
 	EXPECT_INVALID(div0);
 	EXPECT_INVALID(mod0);
 	EXPECT_INVALID(lsh32);

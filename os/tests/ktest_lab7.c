@@ -77,23 +77,3 @@ KTEST(lab7_restart_with_handler)
 		fake_task_end(&f);
 	}
 }
-
-KTEST(lab7_frame_needs_a_restorer)
-{
-	struct fake_task f;
-	if (!fake_task_begin(&f, 0)) { KEXPECT(0, "no memory"); return; }
-	struct k_sigaction ka = { .handler = 0x401100, .flags = 0, .restorer = 0, .mask = 0 };
-	struct ksiginfo info = { .signo = SIGUSR1, .code = SI_USER };
-	f.regs->sp = 0x7fff0000UL;
-	f.regs->ip = IP;
-	int r = setup_rt_frame(SIGUSR1, &ka, &info, 0, f.regs);
-	KEXPECT(r != 0, "without SA_RESTORER there is nowhere to return: must fail");
-	KEXPECT(f.regs->ip == IP && f.regs->sp == 0x7fff0000UL, "a failed setup leaves the registers");
-	f.regs->sp = 0xffff800000001000UL;
-	ka.flags = SA_RESTORER;
-	ka.restorer = 0x401200;
-	r = setup_rt_frame(SIGUSR1, &ka, &info, 0, f.regs);
-	KEXPECT(r != 0, "a stack in kernel space must fail (copy_to_user)");
-	KEXPECT(f.regs->ip == IP, "a failed setup leaves rip");
-	fake_task_end(&f);
-}
