@@ -68,13 +68,16 @@ static long list_records(int pid)
 	struct ringside_audit_record buf[16];
 	long total = 0, n;
 
-	while ((n = ringside_audit(RINGSIDE_AUDIT_READ, 0, buf, 16)) > 0) {
+	/* If we are audited ourselves, every read adds two records: stop at
+	 * the first short read instead of chasing our own tail. */
+	do {
+		n = ringside_audit(RINGSIDE_AUDIT_READ, 0, buf, 16);
 		for (long i = 0; i < n; i++)
 			if (!pid || buf[i].pid == pid) {
 				print_record(&buf[i]);
 				total++;
 			}
-	}
+	} while (n == 16);
 	return n < 0 ? -1 : total;
 }
 

@@ -59,12 +59,15 @@ static long list_events(int pid)
 	struct ringside_trace_event buf[16];
 	long total = 0, n;
 
-	while ((n = ringside_trace(RINGSIDE_TRACE_READ, 0, buf, 16)) > 0)
+	/* A traced tracecat adds two events per read: stop at a short read. */
+	do {
+		n = ringside_trace(RINGSIDE_TRACE_READ, 0, buf, 16);
 		for (long i = 0; i < n; i++)
 			if (!pid || buf[i].pid == pid) {
 				print_event(&buf[i]);
 				total++;
 			}
+	} while (n == 16);
 	return n < 0 ? -1 : total;
 }
 
