@@ -92,9 +92,9 @@ BENCH_SCRIPTS += bench/grade.sh
 bench-grade: $(RINGGRADE)
 	@bench/grade.sh $(RINGGRADE)
 
-# The self-test lab builds inside its own folder when graded in place.
+# The self-test lab and the test machine build inside their own folders.
 clean: clean-grade
 clean-grade:
-	rm -rf $(GRADE_DIR)/tests/probe/build
+	rm -rf $(GRADE_DIR)/tests/probe/build $(GRADE_DIR)/tests/machine/build
 
 .PHONY: ringgrade test-grade-unit test-grade-fuzz test-grade-integration test-kernel grade gradescope bench-grade clean-grade
