@@ -296,6 +296,38 @@ static void follow_task(struct kmodel *m)
 	}
 }
 
+/* Strings and written buffers, read now: at the entry the user's page
+ * tables are live and the memory still holds what the caller passed. */
+static void peek_arguments(struct kmodel *m, struct syscall_record *r)
+{
+	memset(&r->peek, 0, sizeof r->peek);
+	const struct syscall_desc *d = syscall_find(r->abi, r->nr);
+	if (!d || !m->t->connected)
+		return;
+	for (int i = 0; i < d->nargs && i < 6; i++) {
+		bool str = !strcmp(d->args[i].type, "str"), wbuf = !strcmp(d->args[i].type, "wbuf");
+		if ((!str && !wbuf) || r->args[i] == 0)
+			continue;
+		size_t want = SYSCALL_PEEK;
+		if (wbuf && i + 1 < d->nargs && r->args[i + 1] < want)
+			want = r->args[i + 1];
+		char *text = r->peek.text[i];
+		/* Byte by byte would be slow; a page boundary can cut a read short. */
+		size_t got = want;
+		while (got > 0 && target_read_memory(m->t, r->args[i], text, got) != TARGET_OK)
+			got = got > 8 ? got / 2 : got - 1;
+		if (got == 0)
+			continue;
+		if (str) {
+			size_t len = strnlen(text, got);
+			r->peek.len[i] = (int)len;
+		} else {
+			r->peek.len[i] = (int)got;
+		}
+		r->peek.valid[i] = true;
+	}
+}
+
 static void begin_syscall(struct kmodel *m, enum syscall_abi abi)
 {
 	struct syscall_record *r = &m->cur;
@@ -319,6 +351,7 @@ static void begin_syscall(struct kmodel *m, enum syscall_abi abi)
 	r->pid = m->now.pid;
 	snprintf(r->comm, sizeof r->comm, "%s", m->now.comm);
 	r->tif_at_entry = m->now.tif;
+	peek_arguments(m, r);
 	if (m->ncounters && m->cpu_data && m->t->connected)
 		r->have_counters = read_members(m, m->cpu_data + (uint64_t)m->stats_off, m->ncounters,
 						m->counter_offsets, m->counter_sizes, r->counters_at_entry);

@@ -73,6 +73,7 @@ struct syscall_record {
 	enum syscall_abi abi;
 	long nr;
 	unsigned long args[6];
+	struct syscall_peek peek;    /* strings and written buffers, read at entry */
 	enum path path;
 	bool phase1_ran, phase1_known;
 	long phase1_result;

@@ -102,7 +102,9 @@ static void draw_syscall_line(struct session *s, struct region *r)
 	if (nr < 0) {
 		rg_line(r, ATTR_NORMAL, "orig_ax %ld: not a syscall (interrupt or exception frame, or skipped)", nr);
 	} else {
-		syscall_format_call(abi, nr, args, call, sizeof call);
+		/* The strings read at the entry, when this frame is that syscall. */
+		const struct syscall_peek *peek = m->in_syscall && m->cur.nr == nr && m->cur.abi == abi ? &m->cur.peek : NULL;
+		syscall_format_call_peek(abi, nr, args, peek, call, sizeof call);
 		rg_line(r, ATTR_CURRENT, "%s %s", abi == ABI_32 ? "int $0x80" : "syscall", call);
 	}
 	syscall_format_result(abi == ABI_32 ? (long)(int32_t)ax : (long)ax, res, sizeof res);
@@ -148,7 +150,7 @@ static void draw_ptregs(struct session *s, struct region *r)
 	bool stale = in_entry && !on_kstack;
 	if ((stale || building) && m->in_syscall) {
 		char call[256];
-		syscall_format_call(m->cur.abi, m->cur.nr, m->cur.args, call, sizeof call);
+		syscall_format_call_peek(m->cur.abi, m->cur.nr, m->cur.args, &m->cur.peek, call, sizeof call);
 		rg_line(r, ATTR_CURRENT, "entering %s (from live registers)", call);
 		rg_line(r, ATTR_DIM, "%s", building ? "pt_regs being built: slots below RSP are not written yet"
 			: "pt_regs is built after swapgs and the stack switch; below: the last entry's frame");
@@ -290,7 +292,7 @@ static void draw_pipeline(struct session *s, struct region *r)
 	const struct syscall_record *c = m->in_syscall ? &m->cur : m->nhistory ? &m->history[m->nhistory - 1] : NULL;
 	if (c) {
 		char call[200];
-		syscall_format_call(c->abi, c->nr, c->args, call, sizeof call);
+		syscall_format_call_peek(c->abi, c->nr, c->args, &c->peek, call, sizeof call);
 		rg_line(r, ATTR_NORMAL, "#%lu %s pid %d%s", c->seq, call, c->pid, m->in_syscall ? "" : " (done)");
 	} else {
 		rg_line(r, ATTR_DIM, "no syscall seen yet: `syscall` runs to the next one");
@@ -392,7 +394,7 @@ static void draw_history(struct session *s, struct region *r)
 	for (int i = first; i < m->nhistory && rg_rows_left(r) > 0; i++) {
 		const struct syscall_record *c = &m->history[i];
 		char call[200], res[64] = "?";
-		syscall_format_call(c->abi, c->nr, c->args, call, sizeof call);
+		syscall_format_call_peek(c->abi, c->nr, c->args, &c->peek, call, sizeof call);
 		if (c->have_result)
 			syscall_format_result(c->result, res, sizeof res);
 		rg_line(r, ATTR_NORMAL, "%-4lu %-4d %-10.10s %-6s %-6s %s = %s", c->seq, c->pid, c->comm,

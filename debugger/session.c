@@ -131,6 +131,8 @@ static long now_ms(void)
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
 }
 
+static int after_connect(struct session *s, const char *where);
+
 int session_start_qemu(struct session *s, const char *launcher, const char *kernel, const char *initrd,
 		       const char *append)
 {
@@ -178,10 +180,10 @@ int session_start_qemu(struct session *s, const char *launcher, const char *kern
 		_exit(127);
 	}
 	s->qemu_pid = pid;
-	/* Wait for the socket to appear (QEMU creates it before starting). */
+	/* Connect as soon as QEMU listens: the socket file appears at bind(),
+	 * a moment before listen(), so a refused connection is retried. */
 	long deadline = now_ms() + 10000;
-	struct stat st;
-	while (stat(s->sock_path, &st) != 0) {
+	for (;;) {
 		int status;
 		if (waitpid(pid, &status, WNOHANG) == pid) {
 			s->qemu_pid = 0;
@@ -189,14 +191,19 @@ int session_start_qemu(struct session *s, const char *launcher, const char *kern
 				      WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), s->console_path);
 			return -1;
 		}
+		struct stat st;
+		if (stat(s->sock_path, &st) == 0 && target_connect(&s->t, gdb) == TARGET_OK)
+			break;
+		target_close(&s->t);
 		if (now_ms() > deadline) {
-			session_error(s, "QEMU did not open %s within 10 s; see %s", s->sock_path, s->console_path);
+			session_error(s, "QEMU did not accept a connection on %s within 10 s (%s); see %s", s->sock_path,
+				      s->t.error[0] ? s->t.error : "no socket", s->console_path);
 			return -1;
 		}
 		usleep(20000);
 	}
 	session_printf(s, "started QEMU (pid %d), console output in %s", (int)pid, s->console_path);
-	return session_attach(s, gdb);
+	return after_connect(s, gdb);
 }
 
 static int install_tracing(struct session *s)
@@ -215,11 +222,10 @@ static int install_tracing(struct session *s)
 	return 0;
 }
 
-int session_attach(struct session *s, const char *where)
+/* What follows a successful connect: breakpoints back, pipeline tracing,
+ * the first look at the CPU. */
+static int after_connect(struct session *s, const char *where)
 {
-	int rc = target_connect(&s->t, where);
-	if (rc)
-		return target_failed(s, rc);
 	session_printf(s, "connected to %s: %s, %d registers (%d bytes), pc %#" PRIx64, where, s->t.arch,
 		       s->t.nregs, s->t.g_size, target_pc(&s->t));
 	s->model.t = &s->t;
@@ -232,6 +238,14 @@ int session_attach(struct session *s, const char *where)
 		install_tracing(s);
 	session_after_stop(s);
 	return 0;
+}
+
+int session_attach(struct session *s, const char *where)
+{
+	int rc = target_connect(&s->t, where);
+	if (rc)
+		return target_failed(s, rc);
+	return after_connect(s, where);
 }
 
 bool session_reg_changed(const struct session *s, const char *name)

@@ -79,7 +79,35 @@ void syscall_format_result(long ret, char *out, size_t cap)
 	snprintf(out, cap, "%ld", ret);
 }
 
+/* TEXT as a C string literal, cut at the field width. */
+static size_t quote(const char *text, int len, bool cut, char *out, size_t cap)
+{
+	size_t n = 0;
+	if (cap < 8)
+		return 0;
+	out[n++] = '"';
+	for (int i = 0; i < len && n + 6 < cap; i++) {
+		unsigned char ch = (unsigned char)text[i];
+		if (ch == '\n')
+			n += (size_t)snprintf(out + n, cap - n, "\\n");
+		else if (ch == '"' || ch == '\\')
+			n += (size_t)snprintf(out + n, cap - n, "\\%c", ch);
+		else if (ch < 0x20 || ch >= 0x7f)
+			n += (size_t)snprintf(out + n, cap - n, "\\x%02x", ch);
+		else
+			out[n++] = (char)ch;
+	}
+	n += (size_t)snprintf(out + n, cap - n, "\"%s", cut ? "..." : "");
+	return n;
+}
+
 void syscall_format_call(enum syscall_abi abi, long nr, const unsigned long *args, char *out, size_t cap)
+{
+	syscall_format_call_peek(abi, nr, args, NULL, out, cap);
+}
+
+void syscall_format_call_peek(enum syscall_abi abi, long nr, const unsigned long *args,
+			      const struct syscall_peek *peek, char *out, size_t cap)
 {
 	const struct syscall_desc *d = syscall_find(abi, nr);
 	if (!d) {
@@ -93,7 +121,12 @@ void syscall_format_call(enum syscall_abi abi, long nr, const unsigned long *arg
 		if (abi == ABI_32)
 			v &= 0xffffffffUL;
 		const char *sep = i ? ", " : "";
-		if (!strcmp(type, "ptr") || !strcmp(type, "str") || !strcmp(type, "wbuf") ||
+		if (peek && peek->valid[i] && n + 16 < cap) {
+			n += (size_t)snprintf(out + n, cap - n, "%s%s=", sep, d->args[i].name);
+			bool cut = !strcmp(type, "wbuf") ? i + 1 < d->nargs && args[i + 1] > (unsigned long)peek->len[i]
+							 : peek->len[i] == SYSCALL_PEEK;
+			n += quote(peek->text[i], peek->len[i], cut, out + n, cap - n);
+		} else if (!strcmp(type, "ptr") || !strcmp(type, "str") || !strcmp(type, "wbuf") ||
 		    !strcmp(type, "rbuf") || !strcmp(type, "hex") || !strcmp(type, "flags"))
 			n += (size_t)snprintf(out + n, cap - n, "%s%s=%#lx", sep, d->args[i].name, v);
 		else if (!strcmp(type, "uint") || !strcmp(type, "ulong") || !strcmp(type, "size"))

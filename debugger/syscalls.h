@@ -4,6 +4,7 @@
 #ifndef RINGDB_SYSCALLS_H
 #define RINGDB_SYSCALLS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct syscall_arg_desc {
@@ -27,7 +28,19 @@ const char *const *syscall_arg_regs(enum syscall_abi abi);
 const char *errno_name(long err);
 /* "-14 (-EFAULT)" for errors, the number otherwise. */
 void syscall_format_result(long ret, char *out, size_t cap);
-/* "read(fd=3, buf=0x7ffd..., count=64)". */
+/* User memory an argument points to, read at the syscall's entry: a
+ * string (`str`) or the start of a buffer written out (`wbuf`). */
+#define SYSCALL_PEEK 40
+struct syscall_peek {
+	bool valid[6];
+	char text[6][SYSCALL_PEEK + 1];
+	int len[6];
+};
+
+/* "read(fd=3, buf=0x7ffd..., count=64)"; with PEEK (may be NULL) strings
+ * and written buffers are shown as C strings. */
 void syscall_format_call(enum syscall_abi abi, long nr, const unsigned long *args, char *out, size_t cap);
+void syscall_format_call_peek(enum syscall_abi abi, long nr, const unsigned long *args,
+			      const struct syscall_peek *peek, char *out, size_t cap);
 
 #endif

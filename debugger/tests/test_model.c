@@ -160,6 +160,13 @@ static void syscalls_decode_by_abi(void **state)
 	char out[128];
 	syscall_format_call(ABI_64, 1, args, out, sizeof out);
 	assert_string_equal(out, "write(fd=1, buf=0x404180, count=20)");
+	/* Strings and written buffers read at the entry show as literals. */
+	struct syscall_peek peek = { .valid = { false, true }, .text = { "", "hi\n\"x" }, .len = { 0, 5 } };
+	syscall_format_call_peek(ABI_64, 1, args, &peek, out, sizeof out);
+	assert_string_equal(out, "write(fd=1, buf=\"hi\\n\\\"x\"..., count=20)");
+	args[2] = 5;
+	syscall_format_call_peek(ABI_64, 1, args, &peek, out, sizeof out);
+	assert_string_equal(out, "write(fd=1, buf=\"hi\\n\\\"x\", count=5)");
 	syscall_format_call(ABI_64, 99999, args, out, sizeof out);
 	assert_string_equal(out, "syscall_99999(?)");
 	assert_string_equal(syscall_arg_regs(ABI_64)[3], "r10");
