@@ -154,36 +154,77 @@ static int parse_points(struct parser *p, const char *key, const char *value, do
 	return 0;
 }
 
+/* subtests = name:points ... where a name with blanks (as KTAP result
+ * names often have) is written in double quotes: "wait4 reaps":2. */
 static int parse_subtests(struct parser *p, const char *value)
 {
-	size_t n;
-	char **words = argv_split(value, &n);
 	struct test_def *t = p->test;
+	size_t cap = 4;
+	const char *s = value;
 
-	if (n == 0) {
-		argv_free(words);
-		return parse_error(p, "subtests: expected one or more name:points");
-	}
-	t->subtests = xcalloc(n, sizeof(*t->subtests));
-	for (size_t i = 0; i < n; i++) {
-		char *colon = strrchr(words[i], ':');
-		if (!colon || colon == words[i] || !colon[1]) {
-			parse_error(p, "subtests: expected name:points, got '%s'", words[i]);
+	t->subtests = xcalloc(cap, sizeof(*t->subtests));
+	for (;;) {
+		const char *name, *name_end, *points;
+		char *name_copy, *points_copy;
+		size_t points_len;
+		double value_points;
+
+		while (isspace((unsigned char)*s))
+			s++;
+		if (!*s)
 			break;
+		if (*s == '"') {
+			name = s + 1;
+			name_end = strchr(name, '"');
+			if (!name_end)
+				return parse_error(p, "subtests: a quoted name is missing its closing '\"'");
+			s = name_end + 1;
+			if (*s != ':')
+				return parse_error(p, "subtests: expected ':points' after \"%.*s\"", (int)(name_end - name), name);
+		} else {
+			name = s;
+			while (*s && !isspace((unsigned char)*s))
+				s++;
+			/* the last ':' of the word separates the points */
+			name_end = s;
+			while (name_end > name && name_end[-1] != ':')
+				name_end--;
+			if (name_end == name || name_end - 1 == name || name_end == s)
+				return parse_error(p, "subtests: expected name:points, got '%.*s'", (int)(s - name), name);
+			name_end--;
+			s = name_end;
 		}
-		*colon = '\0';
+		points = s + 1;
+		points_len = 0;
+		while (points[points_len] && !isspace((unsigned char)points[points_len]))
+			points_len++;
+		s = points + points_len;
+		if (name_end == name)
+			return parse_error(p, "subtests: a subtest name is empty");
+		name_copy = xstrndup(name, (size_t)(name_end - name));
+		points_copy = xstrndup(points, points_len);
 		for (size_t j = 0; j < t->nsubtests; j++) {
-			if (!strcmp(t->subtests[j].name, words[i])) {
-				parse_error(p, "subtests: '%s' is listed twice", words[i]);
+			if (!strcmp(t->subtests[j].name, name_copy)) {
+				parse_error(p, "subtests: '%s' is listed twice", name_copy);
 				break;
 			}
 		}
-		if (p->failed || parse_points(p, "subtests", colon + 1, &t->subtests[t->nsubtests].points) < 0)
-			break;
-		t->subtests[t->nsubtests++].name = xstrdup(words[i]);
+		if (p->failed || parse_points(p, "subtests", points_copy, &value_points) < 0) {
+			free(name_copy);
+			free(points_copy);
+			return -1;
+		}
+		free(points_copy);
+		if (t->nsubtests == cap) {
+			cap *= 2;
+			t->subtests = xrealloc(t->subtests, cap * sizeof(*t->subtests));
+		}
+		t->subtests[t->nsubtests].name = name_copy;
+		t->subtests[t->nsubtests++].points = value_points;
 	}
-	argv_free(words);
-	return p->failed ? -1 : 0;
+	if (!t->nsubtests)
+		return parse_error(p, "subtests: expected one or more name:points");
+	return 0;
 }
 
 /* A later line with the same key replaces the earlier value. */

@@ -19,7 +19,7 @@ static const char good_def[] =
 	"[test seccomp]\n"
 	"run = lab2test seccomp 3\n"
 	"append = nohz_full\n"
-	"subtests = seccomp_data:4 seccomp_skip:2.5\n"
+	"subtests = seccomp_data:4 \"skip returns -1\":2.5\n"
 	"timeout = 20\n"
 	"visibility = after_published\n"
 	"hint = Fill seccomp_data from pt_regs,\n"
@@ -47,6 +47,8 @@ static void parses_a_complete_definition(void **state)
 	assert_string_equal(d.tests[0].run, "lab2test seccomp 3");
 	assert_string_equal(d.tests[0].append, "nohz_full");
 	assert_int_equal(d.tests[0].nsubtests, 2);
+	assert_string_equal(d.tests[0].subtests[1].name, "skip returns -1");
+	assert_true(d.tests[0].subtests[1].points == 2.5);
 	assert_true(d.tests[0].points == 6.5);          /* the sum of its subtests */
 	assert_int_equal(d.tests[0].timeout, 20);
 	assert_int_equal(d.tests[0].visibility, VISIBILITY_AFTER_PUBLISHED);
@@ -93,6 +95,12 @@ static const struct bad_case bad_cases[] = {
 	{ "[test a]\nrun = x\npoints = -1\n", "bad.def:3: points: expected a number" },
 	{ "[test a]\nrun = x\nsubtests = one two:1\n", "bad.def:3: subtests: expected name:points, got 'one'" },
 	{ "[test a]\nrun = x\nsubtests = one:1 one:2\n", "bad.def:3: subtests: 'one' is listed twice" },
+	{ "[test a]\nrun = x\nsubtests = \"open:1\n", "bad.def:3: subtests: a quoted name is missing its closing" },
+	{ "[test a]\nrun = x\nsubtests = \"a b\" 1\n", "bad.def:3: subtests: expected ':points' after \"a b\"" },
+	{ "[test a]\nrun = x\nsubtests = :3\n", "bad.def:3: subtests: expected name:points, got ':3'" },
+	{ "[test a]\nrun = x\nsubtests = a:\n", "bad.def:3: subtests: expected name:points, got 'a:'" },
+	{ "[test a]\nrun = x\nsubtests = \"\":1\n", "bad.def:3: subtests: a subtest name is empty" },
+	{ "[test a]\nrun = x\nsubtests = a:x\n", "bad.def:3: subtests: expected a number of points" },
 	{ "[test a]\nrun = x\npoints = 5\nsubtests = p:1 q:2\n", "points = 5 but its subtests add up to 3" },
 	{ "[test a]\npoints = 1\n", "test 'a' (line 1) has no 'run =' line" },
 	{ "[test a]\nrun =\n", "'run' and 'append' are both empty" },
