@@ -11,7 +11,7 @@ USER_TEST_PROGRAMS := systest forktest preempt faulttest int80test fastpath libc
 USER_PROGRAMS      := $(USER_BIN_PROGRAMS) $(USER_TEST_PROGRAMS)
 # The tests that must pass on the host's Linux too (never fuzz: it would
 # attack the host kernel).
-USER_HOST_TESTS    := systest forktest preempt faulttest int80test fastpath libctest
+USER_HOST_TESTS    := systest forktest preempt faulttest int80test fastpath libctest sigtest ptracetest seccomptest audittest audit1 tracetest fastslow exitworktest uprobetest urntest nohztest
 
 USER_OUT      := $(BUILD)/user
 USER_BINARIES := $(addprefix $(USER_OUT)/bin/,$(USER_PROGRAMS))
