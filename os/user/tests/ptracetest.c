@@ -19,7 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define PLAN 29
+#define PLAN 30
 #define SYSGOOD (SIGTRAP | 0x80)
 
 static volatile long shared_word = 0x1122334455667788L;
@@ -151,6 +151,14 @@ static void body_busy(void)
 	_exit(9);
 }
 
+static void body_exec_hello(void)
+{
+	char *args[] = { hello_path, NULL };
+
+	execv(hello_path, args);
+	_exit(127);
+}
+
 static void body_pause(void)
 {
 	for (;;)
@@ -213,7 +221,20 @@ int main(int argc, char **argv)
 	ktap_ok(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "PTRACE_KILL kills the stopped tracee (status %#x)",
 		status);
 
-	/* 3-6: syscall-entry and -exit stops */
+	/* 3: execve's exit stop, as on Linux, still has its number in orig_rax
+	 * (start_thread sets ip, sp and the segments, nothing else). */
+	pid = start_traced(body_exec_hello);
+	do
+		sig = resume(pid, PTRACE_SYSCALL, 0, &status);
+	while (sig == SYSGOOD && regs_of(pid).orig_rax != __NR_execve);
+	sig = resume(pid, PTRACE_SYSCALL, 0, &status);
+	r = regs_of(pid);
+	ktap_ok(sig == SYSGOOD && r.orig_rax == __NR_execve && r.rax == 0,
+		"execve's exit stop has orig_rax 59 and rax 0 (got %ld, %ld)", (long)r.orig_rax, (long)r.rax);
+	ptrace(PTRACE_KILL, pid, NULL, NULL);
+	waitpid(pid, &status, 0);
+
+	/* 4-7: syscall-entry and -exit stops */
 	pid = start_traced(body_getpid);
 	sig = resume(pid, PTRACE_SYSCALL, 0, &status);
 	r = regs_of(pid);
