@@ -1,12 +1,36 @@
-/* nullsys [N] [syscall|int80]: a benchmark helper for bench/, not a test.
- * Times N getpid calls with rdtsc, through `syscall` (the default) or
- * `int $0x80`, subtracts an empty loop of the same length, and prints
+/* nullsys [N] [syscall|int80] [audit|tracepoint|seccomp:K]: a benchmark
+ * helper for bench/, not a test. Times N getpid calls with rdtsc, through
+ * `syscall` (the default) or `int $0x80`, subtracts an empty loop of the
+ * same length, and prints
  *   cycles_per_call=X
- * (X with one decimal). Exit status 0, or 2 for a usage error. */
+ * (X with one decimal). A flag word first sets one work flag on ourselves,
+ * so the calls take the slow path: audit (TIF_SYSCALL_AUDIT), tracepoint
+ * (TIF_SYSCALL_TRACEPOINT) or seccomp:K (TIF_SECCOMP with an allow-all
+ * filter of K instructions, 1..4096). Exit status 0; 1 if the flag could
+ * not be set; 2 for a usage error. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/ringside.h>
+#include <sys/seccomp.h>
 #include <sys/syscall.h>
+
+static struct sock_filter filter[BPF_MAXINSNS];
+
+/* K - 1 loads of the syscall number, then allow: K instructions run per call. */
+static int set_seccomp(long k)
+{
+	struct sock_fprog fprog = { .len = (unsigned short)k, .filter = filter };
+
+	for (long i = 0; i < k - 1; i++)
+		filter[i] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SECCOMP_DATA_NR);
+	filter[k - 1] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -1;
+	return seccomp(SECCOMP_SET_MODE_FILTER, 0, &fprog);
+}
 
 static inline unsigned long rdtsc(void)
 {
@@ -18,9 +42,18 @@ static inline unsigned long rdtsc(void)
 
 static int usage(int status)
 {
-	dprintf(status ? 2 : 1, "usage: nullsys [N] [syscall|int80]\n"
-		"Time N (default 100000) getpid calls with rdtsc and print cycles_per_call=X.\n");
+	dprintf(status ? 2 : 1, "usage: nullsys [N] [syscall|int80] [audit|tracepoint|seccomp:K]\n"
+		"Time N (default 100000) getpid calls with rdtsc and print cycles_per_call=X.\n"
+		"audit, tracepoint and seccomp:K (an allow-all filter of K instructions) set\n"
+		"that work flag first, so the calls take the slow path (Ringside's own calls\n"
+		"for audit and tracepoint: ENOSYS elsewhere).\n");
 	return status;
+}
+
+static int fail(const char *what)
+{
+	dprintf(2, "nullsys: %s: %s\n", what, strerror(errno));
+	return 1;
 }
 
 int main(int argc, char **argv)
@@ -37,6 +70,19 @@ int main(int argc, char **argv)
 			int80 = 1;
 		} else if (strcmp(argv[i], "syscall") == 0) {
 			int80 = 0;
+		} else if (strcmp(argv[i], "audit") == 0) {
+			if (ringside_audit(RINGSIDE_AUDIT_ENABLE, 0, NULL, 0) < 0)
+				return fail("enabling audit");
+		} else if (strcmp(argv[i], "tracepoint") == 0) {
+			if (ringside_trace(RINGSIDE_TRACE_ENABLE, 0, NULL, 0) < 0)
+				return fail("enabling the tracepoints");
+		} else if (strncmp(argv[i], "seccomp:", 8) == 0) {
+			long k = strtol(argv[i] + 8, &end, 10);
+
+			if (end == argv[i] + 8 || *end || k < 1 || k > BPF_MAXINSNS)
+				return usage(2);
+			if (set_seccomp(k) < 0)
+				return fail("installing the seccomp filter");
 		} else {
 			n = strtol(argv[i], &end, 10);
 			if (end == argv[i] || *end || n <= 0)
