@@ -119,7 +119,7 @@ int main(int argc, char **argv)
 		} else if (strcmp(a, "--default") == 0 && i + 1 < argc) {
 			default_action = parse_action(argv[++i]);
 			if (default_action < 0) {
-				dprintf(2, "seccomp-run: unknown action '%s' (allow, kill, trap, errno:N, trace:N)\n", argv[i]);
+				dprintf(2, "seccomp-run: unknown action '%s' (allow, kill, trap, errno:N, trace:N; N is 0..65535)\n", argv[i]);
 				return 2;
 			}
 		} else if (strcmp(a, "--rule") == 0 && i + 1 < argc) {
@@ -144,10 +144,13 @@ int main(int argc, char **argv)
 			}
 			long action = parse_action(eq + 1);
 			if (action < 0) {
-				dprintf(2, "seccomp-run: unknown action '%s' (allow, kill, trap, errno:N, trace:N)\n", eq + 1);
+				dprintf(2, "seccomp-run: unknown action '%s' (allow, kill, trap, errno:N, trace:N; N is 0..65535)\n", eq + 1);
 				return 2;
 			}
 			rules[nrules++].action = (unsigned int)action;
+		} else if (strcmp(a, "--default") == 0 || strcmp(a, "--rule") == 0) {
+			dprintf(2, "seccomp-run: %s needs an argument\n", a);
+			return usage(2);
 		} else {
 			dprintf(2, "seccomp-run: unknown option '%s'\n", a);
 			return usage(2);
