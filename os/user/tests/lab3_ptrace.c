@@ -206,6 +206,8 @@ static void exit_stop_test(void)
 	ktap_ok(ok, "exit_stop");
 }
 
+static int plain_step_reported;
+
 static void step_test(void)
 {
 	pid_t pid = start_stopped_child();
@@ -220,8 +222,9 @@ static void step_test(void)
 		  "the syscall instruction)", status, rip, (unsigned long)lab3_stub_nop);
 	if (pid > 0)
 		finish_child(pid);
-	ktap_ok(status >= 0 && WIFSTOPPED(status) && WSTOPSIG(status) == SIGTRAP &&
-		rip == (unsigned long)lab3_stub_nop, "step_over_syscall");
+	plain_step_reported = status >= 0 && WIFSTOPPED(status) && WSTOPSIG(status) == SIGTRAP &&
+			      rip == (unsigned long)lab3_stub_nop;
+	ktap_ok(plain_step_reported, "step_over_syscall");
 }
 
 static void sysemu_step_test(void)
@@ -244,8 +247,12 @@ static void sysemu_step_test(void)
 		  "step report for an emulated call)", rip1, rip2, (unsigned long)lab3_stub_nop + 1);
 	if (pid > 0)
 		finish_child(pid);
-	ktap_ok(rip1 == (unsigned long)lab3_stub_nop && rip2 == (unsigned long)lab3_stub_nop + 1,
-		"sysemu_step_not_reported");
+	/* The contrast is the point: reported for a real call, not for an
+	 * emulated one. */
+	if (!plain_step_reported)
+		ktap_diag("(and the plain single step over a real syscall was not reported right)");
+	ktap_ok(plain_step_reported && rip1 == (unsigned long)lab3_stub_nop &&
+		rip2 == (unsigned long)lab3_stub_nop + 1, "sysemu_step_not_reported");
 }
 
 static void exit_tests(void)

@@ -8,6 +8,11 @@
  *                   to user mode: the user-return notifier loads the MSR
  *                   (TIF_USER_RETURN_NOTIFY)
  *
+ *   resched         (lab4_exit resched) a task that spins without making
+ *                   a syscall loses the CPU when its time slice ends
+ *                   (TIF_NEED_RESCHED): else this program never runs again
+ *                   and the run times out
+ *
  * Each runs in a child, so a kernel that never finishes the work costs one
  * result, not the run. KTAP on stdout, one-word result names. */
 #include <errno.h>
@@ -87,11 +92,29 @@ static int fs_base_child(void)
 	return word == 0x1234567890abcdefUL ? 0 : 1;
 }
 
-int main(void)
+static void resched_test(void)
+{
+	ktap_plan(1);
+	pid_t pid = fork();
+	if (pid == 0)
+		for (;;)
+			__asm__ volatile("" ::: "memory");   /* never enters the kernel */
+	sleep_ms(100);                   /* the spinner has the CPU now */
+	kill(pid, SIGKILL);
+	int status = 0;
+	waitpid(pid, &status, 0);
+	ktap_ok(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "resched");
+}
+
+int main(int argc, char **argv)
 {
 	if (!running_on_ringside()) {
 		ktap_plan(1);
 		ktap_skip("not on Ringside", "lab4_exit");
+		return ktap_finish();
+	}
+	if (argc == 2 && !strcmp(argv[1], "resched")) {
+		resched_test();
 		return ktap_finish();
 	}
 	ktap_plan(3);
