@@ -39,8 +39,6 @@ static void usr1_handler(int sig)
 	usr2_saw_work = sys_ringside_task_work(0, 0) == work_at_start + 3;
 }
 
-static void wake(int sig) { (void)sig; }
-
 int main(int argc, char **argv)
 {
 	struct ringside_entry_stats before, after;
@@ -72,8 +70,6 @@ int main(int argc, char **argv)
 		after.notify_resume_runs - before.notify_resume_runs);
 
 	/* 3: work on a child runs in the child */
-	struct sigaction act = { .sa_handler = wake };
-	sigaction(SIGUSR1, &act, NULL);
 	pid_t child = fork();
 	if (child == 0) {
 		while (sys_ringside_task_work(0, 0) == 0)
