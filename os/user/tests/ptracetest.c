@@ -19,7 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define PLAN 30
+#define PLAN 34
 #define SYSGOOD (SIGTRAP | 0x80)
 
 static volatile long shared_word = 0x1122334455667788L;
@@ -354,6 +354,11 @@ int main(int argc, char **argv)
 	pid = start_traced(body_getpid);
 	ktap_expect(sys_ptrace(12345, pid, NULL, NULL), -EIO, "an unknown request is EIO");
 	ktap_expect(sys_ptrace(PTRACE_PEEKDATA, pid, (void *)0x1000, &v), -EIO, "PEEKDATA of an unmapped address is EIO");
+	ktap_expect(sys_ptrace(PTRACE_PEEKDATA, pid, (void *)&shared_word, (void *)8), -EFAULT,
+		    "PEEKDATA storing to data = 8 is EFAULT");
+	ktap_expect(sys_ptrace(PTRACE_GETREGS, pid, NULL, (void *)8), -EFAULT, "GETREGS into 8 is EFAULT");
+	ktap_expect(sys_ptrace(PTRACE_SETREGS, pid, NULL, (void *)8), -EFAULT, "SETREGS from 8 is EFAULT");
+	ktap_expect(sys_ptrace(PTRACE_GETEVENTMSG, pid, NULL, (void *)8), -EFAULT, "GETEVENTMSG into 8 is EFAULT");
 	if (running_on_ringside()) {
 		r = regs_of(pid);
 		r.rip = 0xffffffff81000000UL;

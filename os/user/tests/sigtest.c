@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define PLAN 32
+#define PLAN 34
 
 static volatile int hits, depth, max_depth, last_sig, usr2_inside_usr1;
 static volatile int seen_signo, seen_code, seen_pid;
@@ -365,5 +365,7 @@ int main(int argc, char **argv)
 	ktap_expect(sys_rt_sigprocmask(SIG_BLOCK, (void *)8, NULL, 8), -EFAULT,
 		    "rt_sigprocmask with set = 8 is EFAULT");
 	ktap_expect(sys_rt_sigprocmask(7, &set, NULL, 8), -EINVAL, "rt_sigprocmask with how = 7 is EINVAL");
+	ktap_expect(sys_rt_sigaction(SIGUSR1, NULL, (void *)8, 8), -EFAULT, "rt_sigaction with oact = 8 is EFAULT");
+	ktap_expect(sys_rt_sigprocmask(SIG_BLOCK, NULL, (void *)8, 8), -EFAULT, "rt_sigprocmask with oset = 8 is EFAULT");
 	return ktap_finish();
 }

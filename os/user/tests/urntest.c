@@ -51,7 +51,7 @@ int main(int argc, char **argv)
 		printf("usage: urntest\nFS base via arch_prctl, loaded by a user-return notifier. KTAP on stdout.\n");
 		return strcmp(argv[1], "--help") == 0 ? 0 : 2;
 	}
-	ktap_plan(6);
+	ktap_plan(7);
 	if (ringside)
 		sys_ringside_stats(&before);
 	ktap_expect(sys_arch_prctl(ARCH_SET_FS, (unsigned long)tls_a), 0, "ARCH_SET_FS to a buffer");
@@ -78,5 +78,6 @@ int main(int argc, char **argv)
 		ktap_skip("not on Ringside", "user_return_notifiers grew");
 	}
 	ktap_expect(sys_arch_prctl(ARCH_SET_FS, 0xffffffff80000000UL), -EPERM, "ARCH_SET_FS to a kernel address is EPERM");
+	ktap_expect(sys_arch_prctl(ARCH_GET_FS, 8), -EFAULT, "ARCH_GET_FS into 8 is EFAULT");
 	return ktap_finish();
 }
