@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define PLAN 34
+#define PLAN 36
 
 static volatile int hits, depth, max_depth, last_sig, usr2_inside_usr1;
 static volatile int seen_signo, seen_code, seen_pid;
@@ -160,6 +160,73 @@ static void kernel_rip_frame_child(void)
 	/* pretcode (8) + uc_flags, uc_link, uc_stack (40) + 16 words to rip */
 	*(unsigned long *)(forged + 8 + 40 + 16 * 8) = 0xffffffff81000000UL;
 	sigreturn_on(forged);
+}
+
+/* A SIGSEGV handler that moves the saved rip past the faulting
+ * `movq $1, 0x1008` (48 c7 04 25, a 4-byte address, a 4-byte immediate:
+ * 12 bytes): rt_sigreturn must resume where the ucontext says. */
+static void skip_fault_handler(int sig, siginfo_t *info, void *ucontext)
+{
+	ucontext_t *uc = ucontext;
+
+	(void)sig;
+	(void)info;
+	uc->uc_mcontext.gregs[REG_RIP] += 12;
+}
+
+static void skip_fault_child(void)
+{
+	install_info(SIGSEGV, skip_fault_handler, 0);
+	__asm__ volatile(".byte 0x48, 0xc7, 0x04, 0x25, 0x08, 0x10, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00\n\t"
+			 ::: "memory");
+	_exit(44);
+}
+
+/* Every general register but rsp, rbp, rcx and r11 (which `syscall`
+ * itself uses) must come back from a signal handler unchanged. */
+unsigned long sig_saved_regs[9], sig_target[2];
+
+static void clobbering_handler(int sig)
+{
+	(void)sig;
+	hits++;
+	__asm__ volatile("xor %%ebx, %%ebx\n\txor %%r8d, %%r8d\n\txor %%r9d, %%r9d\n\t"
+			 "xor %%r10d, %%r10d\n\txor %%r12d, %%r12d\n\txor %%r13d, %%r13d\n\t"
+			 "xor %%r14d, %%r14d\n\txor %%r15d, %%r15d"
+			 ::: "rbx", "r8", "r9", "r10", "r12", "r13", "r14", "r15");
+}
+
+static int registers_survive_handler(void)
+{
+	sig_target[0] = (unsigned long)getpid();
+	sig_target[1] = (unsigned long)gettid();
+	install(SIGUSR2, clobbering_handler, 0);
+	hits = 0;
+	__asm__ volatile("mov $0x1001, %%rbx\n\tmov $0x1008, %%r8\n\tmov $0x1009, %%r9\n\t"
+			 "mov $0x1010, %%r10\n\tmov $0x1012, %%r12\n\tmov $0x1013, %%r13\n\t"
+			 "mov $0x1014, %%r14\n\tmov $0x1015, %%r15\n\t"
+			 "mov sig_target(%%rip), %%rdi\n\tmov sig_target+8(%%rip), %%rsi\n\tmov $12, %%edx\n\tmov $234, %%eax\n\t"
+			 "syscall\n\t"
+			 "mov %%rbx, sig_saved_regs+0(%%rip)\n\tmov %%r8, sig_saved_regs+8(%%rip)\n\t"
+			 "mov %%r9, sig_saved_regs+16(%%rip)\n\tmov %%r10, sig_saved_regs+24(%%rip)\n\t"
+			 "mov %%r12, sig_saved_regs+32(%%rip)\n\tmov %%r13, sig_saved_regs+40(%%rip)\n\t"
+			 "mov %%r14, sig_saved_regs+48(%%rip)\n\tmov %%r15, sig_saved_regs+56(%%rip)\n\t"
+			 "mov %%rdx, sig_saved_regs+64(%%rip)"
+			 :
+			 :
+			 : "rax", "rbx", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11", "r12", "r13", "r14",
+			   "r15", "memory");
+	const unsigned long want[9] = { 0x1001, 0x1008, 0x1009, 0x1010, 0x1012, 0x1013, 0x1014, 0x1015, 12 };
+	if (hits != 1) {
+		ktap_diag("the SIGUSR2 handler ran %d times, not once", hits);
+		return 0;
+	}
+	for (int i = 0; i < 9; i++)
+		if (sig_saved_regs[i] != want[i]) {
+			ktap_diag("register %d: expected %#lx, got %#lx", i, want[i], sig_saved_regs[i]);
+			return 0;
+		}
+	return 1;
 }
 
 /* ---- restart ---- */
@@ -341,6 +408,10 @@ int main(int argc, char **argv)
 	status = child_status(fault_child);
 	ktap_ok(WIFEXITED(status) && WEXITSTATUS(status) == 42,
 		"a page fault at %#lx runs the SIGSEGV handler with si_addr = it (status %#x)", BAD_ADDRESS, status);
+	status = child_status(skip_fault_child);
+	ktap_ok(WIFEXITED(status) && WEXITSTATUS(status) == 44,
+		"a handler that moves the ucontext's rip past the fault resumes there (status %#x)", status);
+	ktap_ok(registers_survive_handler(), "rbx, rdx, r8-r10 and r12-r15 survive a handler that clobbers them");
 	status = child_status(garbage_frame_child);
 	ktap_ok(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV,
 		"rt_sigreturn on a garbage frame kills with SIGSEGV (status %#x)", status);
