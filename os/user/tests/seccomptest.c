@@ -22,7 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define PLAN 36
+#define PLAN 37
 
 #define LOAD_NR   BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SECCOMP_DATA_NR)
 #define LOAD_ARCH BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SECCOMP_DATA_ARCH)
@@ -275,6 +275,37 @@ static void int80_child(void)
 	_exit(sys_getpid() == pid ? 0 : 2);
 }
 
+static volatile int trap32_arch_ok, trap32_nr_ok;
+
+static void sigsys32_handler(int sig, siginfo_t *info, void *ucontext)
+{
+	(void)sig;
+	(void)ucontext;
+	trap32_arch_ok = info->si_arch == AUDIT_ARCH_I386;
+	trap32_nr_ok = info->si_syscall == __NR_ia32_getpid;
+}
+
+static void int80_trap_child(void)
+{
+	struct sock_filter prog[] = {
+		LOAD_ARCH,
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_I386, 0, 3),
+		LOAD_NR,
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_ia32_getpid, 0, 1),
+		RET(SECCOMP_RET_TRAP),
+		RET(SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog fprog = { .len = 6, .filter = prog };
+	struct sigaction act = { .sa_sigaction = sigsys32_handler, .sa_flags = SA_SIGINFO };
+
+	sigaction(SIGSYS, &act, NULL);
+	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	if (sys_seccomp(SECCOMP_SET_MODE_FILTER, 0, &fprog))
+		_exit(90);
+	sys32_getpid();
+	_exit(trap32_arch_ok && trap32_nr_ok ? 0 : 1);
+}
+
 /* ---- refused programs: the child exits with the errno ---- */
 
 static struct sock_filter *bad_prog;
@@ -378,6 +409,9 @@ int main(int argc, char **argv)
 	ktap_ok(WIFEXITED(status) && WEXITSTATUS(status) != 1 && WEXITSTATUS(status) != 90,
 		"int $0x80 getpid (20) is seen with AUDIT_ARCH_I386 and its i386 number (status %#x)", status);
 	ktap_ok(exited_with(status, 0), "the 64-bit getpid (39) is not caught by that rule");
+	status = in_child(int80_trap_child);
+	ktap_ok(exited_with(status, 0), "TRAP on int $0x80 getpid: si_arch AUDIT_ARCH_I386, si_syscall 20 (status %#x)",
+		status);
 
 	/* 23-31: refused programs */
 	struct sock_filter unknown[] = { { 0xffff, 0, 0, 0 }, RET(SECCOMP_RET_ALLOW) };
