@@ -76,7 +76,7 @@ int main(int argc, char **argv)
 		return ktap_finish();
 	}
 
-	/* 1-6: our own records */
+	/* our own records */
 	read_records();
 	ktap_expect(sys_ringside_audit(RINGSIDE_AUDIT_ENABLE, 0, NULL, 0), 0, "AUDIT_ENABLE for ourselves");
 	ktap_expect(sys_ringside_audit(RINGSIDE_AUDIT_STATUS, 0, NULL, 0), 1, "AUDIT_STATUS says we are audited");
@@ -103,7 +103,7 @@ int main(int argc, char **argv)
 	ktap_ok(count(me, RINGSIDE_AUDIT_ENTRY, __NR_getpid) == 0 && count(me, RINGSIDE_AUDIT_EXIT, __NR_getpid) == 0,
 		"after AUDIT_DISABLE a getpid leaves no record (%d records)", nrecords);
 
-	/* 7-8: another task by pid */
+	/* another task by pid */
 	pid_t child = fork();
 	if (child == 0) {
 		/* Wait, yielding, until the parent has turned our audit on. */
@@ -119,7 +119,7 @@ int main(int argc, char **argv)
 		count(me, RINGSIDE_AUDIT_ENTRY, __NR_kill) == 0,
 		"the child's getppid is recorded, our own calls are not");
 
-	/* 9-11: int $0x80, then TS_COMPAT cleared */
+	/* int $0x80, then TS_COMPAT cleared */
 	sys_ringside_audit(RINGSIDE_AUDIT_ENABLE, 0, NULL, 0);
 	int pid32 = sys32_getpid();
 	sys_getpid();
@@ -133,7 +133,7 @@ int main(int argc, char **argv)
 		find(x, me, RINGSIDE_AUDIT_EXIT, AUDIT_ARCH_X86_64, __NR_getpid) > x,
 		"the next 64-bit getpid is recorded as x86_64 again: TS_COMPAT was cleared");
 
-	/* 12-13: audit alone: slow path, one record each */
+	/* audit alone: slow path, one record each */
 	sys_ringside_audit(RINGSIDE_AUDIT_ENABLE, 0, NULL, 0);
 	sys_ringside_stats(&before);
 	for (i = 0; i < 10; i++)
@@ -148,7 +148,7 @@ int main(int argc, char **argv)
 		"phase 1 audits each exactly once: 10 entry and 10 exit records (%d, %d)",
 		count(me, RINGSIDE_AUDIT_ENTRY, __NR_getpid), count(me, RINGSIDE_AUDIT_EXIT, __NR_getpid));
 
-	/* 14-17: bad arguments */
+	/* bad arguments */
 	ktap_expect(sys_ringside_audit(9, 0, NULL, 0), -EINVAL, "operation 9 is EINVAL");
 	sys_ringside_audit(RINGSIDE_AUDIT_ENABLE, 0, NULL, 0);
 	long bad = sys_ringside_audit(RINGSIDE_AUDIT_READ, 0, (void *)8, 4);

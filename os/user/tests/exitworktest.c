@@ -57,7 +57,7 @@ int main(int argc, char **argv)
 		return ktap_finish();
 	}
 
-	/* 1-2: work on ourselves */
+	/* work on ourselves */
 	long start = sys_ringside_task_work(0, 0);
 	sys_ringside_stats(&before);
 	long queued = sys_ringside_task_work(0, 5);
@@ -69,7 +69,7 @@ int main(int argc, char **argv)
 		"tracehook_notify_resume ran it once (notify_resume_runs +%lu)",
 		after.notify_resume_runs - before.notify_resume_runs);
 
-	/* 3: work on a child runs in the child */
+	/* work on a child runs in the child */
 	pid_t child = fork();
 	if (child == 0) {
 		while (sys_ringside_task_work(0, 0) == 0)
@@ -82,7 +82,7 @@ int main(int argc, char **argv)
 	ktap_ok(r == 0 && mine == now && WIFEXITED(status) && WEXITSTATUS(status) == 0,
 		"work queued on a child runs in the child, not in us (status %#x)", status);
 
-	/* 4-6: a flag raised during the exit loop is handled before returning */
+	/* a flag raised during the exit loop is handled before returning */
 	struct sigaction a1 = { .sa_handler = usr1_handler }, a2 = { .sa_handler = usr2_handler };
 	sigaction(SIGUSR1, &a1, NULL);
 	sigaction(SIGUSR2, &a2, NULL);
@@ -96,7 +96,7 @@ int main(int argc, char **argv)
 	ktap_ok(after.exit_loop_iterations - before.exit_loop_iterations >= 2,
 		"the exit loop did work at least twice (+%lu)", after.exit_loop_iterations - before.exit_loop_iterations);
 
-	/* 7-8: rescheduling */
+	/* rescheduling */
 	child = fork();
 	if (child == 0) {
 		for (volatile long i = 0; i < 2000000; i++)

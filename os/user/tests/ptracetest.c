@@ -204,7 +204,7 @@ int main(int argc, char **argv)
 		snprintf(hello_path, sizeof(hello_path), "/bin/hello");
 	ktap_plan(PLAN);
 
-	/* 1-2: TRACEME + execve */
+	/* TRACEME + execve */
 	pid = fork();
 	if (pid == 0) {
 		char *args[] = { hello_path, NULL };
@@ -221,7 +221,7 @@ int main(int argc, char **argv)
 	ktap_ok(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "PTRACE_KILL kills the stopped tracee (status %#x)",
 		status);
 
-	/* 3: execve's exit stop, as on Linux, still has its number in orig_rax
+	/* execve's exit stop, as on Linux, still has its number in orig_rax
 	 * (start_thread sets ip, sp and the segments, nothing else). */
 	pid = start_traced(body_exec_hello);
 	do
@@ -234,7 +234,7 @@ int main(int argc, char **argv)
 	ptrace(PTRACE_KILL, pid, NULL, NULL);
 	waitpid(pid, &status, 0);
 
-	/* 4-7: syscall-entry and -exit stops */
+	/* syscall-entry and -exit stops */
 	pid = start_traced(body_getpid);
 	sig = resume(pid, PTRACE_SYSCALL, 0, &status);
 	r = regs_of(pid);
@@ -247,7 +247,7 @@ int main(int argc, char **argv)
 		(long)r.rax);
 	ktap_ok(finish(pid) == 0, "the child saw its own pid");
 
-	/* 7-9: skipping and changing a syscall */
+	/* skipping and changing a syscall */
 	pid = start_traced(body_expect_enosys);
 	resume(pid, PTRACE_SYSCALL, 0, &status);
 	ptrace(PTRACE_POKEUSER, pid, (void *)USER_REG_OFFSET(orig_rax), (void *)-1L);
@@ -267,7 +267,7 @@ int main(int argc, char **argv)
 	resume(pid, PTRACE_SYSCALL, 0, &status);
 	ktap_ok(finish(pid) == 0, "orig_rax changed from getpid to getppid: the tracee gets its parent's pid");
 
-	/* 10-11: SYSEMU */
+	/* SYSEMU */
 	pid = start_traced(body_self_kill);
 	sig = resume(pid, PTRACE_SYSEMU, 0, &status);
 	r = regs_of(pid);
@@ -278,7 +278,7 @@ int main(int argc, char **argv)
 	v = finish(pid);
 	ktap_ok(v == 0, "and does not run it: the tracee lives and sees the tracer's 77 (got %ld)", v);
 
-	/* 12-14: single steps */
+	/* single steps */
 	pid = start_traced(body_getpid_asm);
 	r = regs_of(pid);
 	sig = resume(pid, PTRACE_SINGLESTEP, 0, &status);
@@ -292,7 +292,7 @@ int main(int argc, char **argv)
 		"a step over `syscall` stops after it, at syscall exit, with the result in rax (rax %ld)", (long)r2.rax);
 	ktap_ok(finish(pid) == 0, "the stepped child finishes normally");
 
-	/* 15-16: SYSEMU_SINGLESTEP */
+	/* SYSEMU_SINGLESTEP */
 	pid = start_traced(body_getpid_asm);
 	sig = step_to_getpid_syscall(pid, &r);
 	sig = sig == SIGTRAP ? resume(pid, PTRACE_SYSEMU_SINGLESTEP, 0, &status) : -1;
@@ -303,7 +303,7 @@ int main(int argc, char **argv)
 	ptrace(PTRACE_SETREGS, pid, NULL, &r2);
 	ktap_ok(finish(pid) == 0, "the emulated getpid returns the tracer's value");
 
-	/* 17-21: memory and registers */
+	/* memory and registers */
 	pid = start_traced(body_check_poke);
 	errno = 0;
 	v = ptrace_peek(PTRACE_PEEKDATA, pid, (void *)&shared_word);
@@ -320,7 +320,7 @@ int main(int argc, char **argv)
 	ktap_ok(r2.r12 == 0xabcdef && r2.rip == r.rip, "SETREGS then GETREGS round-trips r12");
 	ktap_ok(finish(pid) == 0, "the tracee sees the poked word");
 
-	/* 22-23: resuming with a signal, detaching */
+	/* resuming with a signal, detaching */
 	pid = start_traced(body_wait_usr1);
 	v = finish(pid) == 0;
 	pid = start_traced(body_wait_usr1);
@@ -342,7 +342,7 @@ int main(int argc, char **argv)
 	ktap_ok(WIFEXITED(status) && WEXITSTATUS(status) == 9,
 		"after PTRACE_DETACH the child runs free to its end (status %#x)", status);
 
-	/* 24-29: bad requests */
+	/* bad requests */
 	pid = fork();
 	if (pid == 0)
 		body_pause();

@@ -347,14 +347,12 @@ int main(int argc, char **argv)
 	snprintf(self_path, sizeof(self_path), "%s", strchr(argv[0], '/') ? argv[0] : "/bin/seccomptest");
 	ktap_plan(PLAN);
 
-	/* 1-2 */
 	status = in_child(strict_write_then_exit);
 	ktap_ok(exited_with(status, 5), "strict mode: write and exit are allowed (status %#x)", status);
 	status = in_child(strict_getpid);
 	ktap_ok(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "strict mode: getpid kills with SIGKILL (status %#x)",
 		status);
 
-	/* 3-9 */
 	status = in_child(errno_child);
 	ktap_ok(exited_with(status, 0), "SECCOMP_RET_ERRNO|13: getpid returns -13 (status %#x)", status);
 	status = in_child(trap_child);
@@ -371,7 +369,7 @@ int main(int argc, char **argv)
 	status = in_child(trace_no_tracer_child);
 	ktap_ok(exited_with(status, 0), "SECCOMP_RET_TRACE with no tracer: the call fails ENOSYS (status %#x)", status);
 
-	/* 10-13: TRACE with a tracer */
+	/* TRACE with a tracer */
 	pid = start_trace_child(getpid(), &status);
 	unsigned long msg = 0;
 	ptrace(PTRACE_GETEVENTMSG, pid, NULL, &msg);
@@ -391,7 +389,6 @@ int main(int argc, char **argv)
 	status = run_to_end(pid);
 	ktap_ok(exited_with(status, 0), "orig_rax = -1 skips it and the tracee sees the tracer's rax (status %#x)", status);
 
-	/* 14-20 */
 	ktap_ok(exited_with(in_child(stacked_errno_then_allow), 0), "stacked ERRNO|1 then ALLOW: ERRNO wins");
 	ktap_ok(exited_with(in_child(stacked_allow_then_errno), 0), "stacked ALLOW then ERRNO|2: ERRNO wins");
 	status = in_child(stacked_errno_and_kill);
@@ -404,7 +401,6 @@ int main(int argc, char **argv)
 		"PR_GET_SECCOMP says filter mode, and strict mode can no longer be set (status %#x)", status);
 	ktap_ok(exited_with(status, 0), "adding an allow-all filter removes nothing");
 
-	/* 21-22 */
 	status = in_child(int80_child);
 	ktap_ok(WIFEXITED(status) && WEXITSTATUS(status) != 1 && WEXITSTATUS(status) != 90,
 		"int $0x80 getpid (20) is seen with AUDIT_ARCH_I386 and its i386 number (status %#x)", status);
@@ -413,7 +409,7 @@ int main(int argc, char **argv)
 	ktap_ok(exited_with(status, 0), "TRAP on int $0x80 getpid: si_arch AUDIT_ARCH_I386, si_syscall 20 (status %#x)",
 		status);
 
-	/* 23-31: refused programs */
+	/* refused programs */
 	struct sock_filter unknown[] = { { 0xffff, 0, 0, 0 }, RET(SECCOMP_RET_ALLOW) };
 	struct sock_filter jump_out[] = { BPF_JUMP(BPF_JMP | BPF_JA, 5, 0, 0), RET(SECCOMP_RET_ALLOW) };
 	struct sock_filter no_ret[] = { LOAD_NR };
@@ -433,7 +429,7 @@ int main(int argc, char **argv)
 		big[i] = (struct sock_filter)RET(SECCOMP_RET_ALLOW);
 	ktap_expect(-refused_with(big, BPF_MAXINSNS + 1), -EINVAL, "a program of 4097 instructions is EINVAL");
 
-	/* 32-36: refused arguments */
+	/* refused arguments */
 	struct sock_filter allow[] = { RET(SECCOMP_RET_ALLOW) };
 	if (running_on_ringside()) {
 		bad_nnp = 0;

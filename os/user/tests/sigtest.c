@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define PLAN 36
+#define PLAN 38
 
 static volatile int hits, depth, max_depth, last_sig, usr2_inside_usr1;
 static volatile int seen_signo, seen_code, seen_pid;
@@ -282,7 +282,7 @@ int main(int argc, char **argv)
 	}
 	ktap_plan(PLAN);
 
-	/* 1-3: a handler with siginfo */
+	/* a handler with siginfo */
 	install_info(SIGUSR1, info_handler, 0);
 	hits = 0;
 	raise(SIGUSR1);
@@ -294,7 +294,7 @@ int main(int argc, char **argv)
 	ktap_ok(hits == 1 && seen_code == SI_USER && seen_pid == getpid(),
 		"kill() gives si_code SI_USER and si_pid = the sender (got code %d pid %d)", seen_code, seen_pid);
 
-	/* 4-6: masks */
+	/* masks */
 	install(SIGUSR1, counting_handler, 0);
 	hits = 0;
 	sigemptyset(&set);
@@ -307,7 +307,7 @@ int main(int argc, char **argv)
 	sigprocmask(SIG_UNBLOCK, &set, NULL);
 	ktap_ok(hits == 1, "unblocking it runs the pending handler before sigprocmask returns");
 
-	/* 7: nesting */
+	/* nesting */
 	install(SIGUSR1, usr1_nesting_handler, 0);
 	install(SIGUSR2, usr2_handler, 0);
 	order_len = 0;
@@ -316,7 +316,23 @@ int main(int argc, char **argv)
 		"a SIGUSR2 raised inside SIGUSR1's handler runs nested (order %d %d %d)", order[0], order[1],
 		order[2]);
 
-	/* 8-9: SA_NODEFER */
+	/* sa_mask blocks SIGUSR2 during SIGUSR1's handler: it runs after. */
+	sa = (struct sigaction){ .sa_handler = usr1_nesting_handler };
+	sigemptyset(&sa.sa_mask);
+	sigaddset(&sa.sa_mask, SIGUSR2);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigprocmask(SIG_SETMASK, NULL, &old);
+	order_len = 0;
+	raise(SIGUSR1);
+	ktap_ok(order_len == 3 && order[0] == 1 && order[1] == 3 && order[2] == 2,
+		"with SIGUSR2 in sa_mask it waits for SIGUSR1's handler to return (order %d %d %d)", order[0],
+		order[1], order[2]);
+	sigset_t after_handler;
+	sigprocmask(SIG_SETMASK, NULL, &after_handler);
+	ktap_ok(after_handler == old, "rt_sigreturn restores the mask from before the handler (%#lx, %#lx)",
+		after_handler, old);
+
+	/* SA_NODEFER */
 	install(SIGUSR1, self_raising_handler, 0);
 	hits = depth = max_depth = 0;
 	raise(SIGUSR1);
@@ -327,14 +343,14 @@ int main(int argc, char **argv)
 	raise(SIGUSR1);
 	ktap_ok(hits == 2 && max_depth == 2, "with SA_NODEFER it nests (depth %d)", max_depth);
 
-	/* 10: SA_RESETHAND */
+	/* SA_RESETHAND */
 	install(SIGUSR2, counting_handler, SA_RESETHAND);
 	hits = 0;
 	raise(SIGUSR2);
 	sigaction(SIGUSR2, NULL, &sa);
 	ktap_ok(hits == 1 && sa.sa_handler == SIG_DFL, "SA_RESETHAND: one delivery, then SIG_DFL");
 
-	/* 11-12: SIG_IGN */
+	/* SIG_IGN */
 	install(SIGUSR1, SIG_IGN, 0);
 	raise(SIGUSR1);
 	ktap_ok(1, "a SIG_IGN signal is discarded (we are still here)");
@@ -347,7 +363,7 @@ int main(int argc, char **argv)
 	sigprocmask(SIG_UNBLOCK, &set, NULL);
 	ktap_ok(hits == 0, "setting SIG_IGN discards a pending signal");
 
-	/* 13-15: default actions */
+	/* default actions */
 	status = child_status(sigterm_self);
 	ktap_ok(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM, "SIGTERM's default action terminates (status %#x)",
 		status);
@@ -367,7 +383,7 @@ int main(int argc, char **argv)
 	waitpid(pid, &status, 0);
 	ktap_ok(WIFEXITED(status) && WEXITSTATUS(status) == 5, "SIGCHLD is ignored by default: the parent lives on");
 
-	/* 16-18: stop and continue */
+	/* stop and continue */
 	pid = fork();
 	if (pid == 0)
 		spin_until_killed();
@@ -382,7 +398,7 @@ int main(int argc, char **argv)
 	ktap_ok(r == pid && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
 		"SIGKILL kills the continued child");
 
-	/* 19-21: syscall restart */
+	/* syscall restart */
 	r = wait_while_signalled(SA_RESTART, &err, &slow);
 	ktap_ok(restart_handled && r == slow,
 		"SA_RESTART: wait4 interrupted by a handler is restarted and returns the child (got %ld, handled %d)",
@@ -404,7 +420,7 @@ int main(int argc, char **argv)
 	waitpid(pid, NULL, 0);
 	ktap_ok(r == -1 && err == EINTR && restart_handled, "pause returns -1 EINTR after the handler, even with SA_RESTART");
 
-	/* 22-24: faults and forged frames */
+	/* faults and forged frames */
 	status = child_status(fault_child);
 	ktap_ok(WIFEXITED(status) && WEXITSTATUS(status) == 42,
 		"a page fault at %#lx runs the SIGSEGV handler with si_addr = it (status %#x)", BAD_ADDRESS, status);
@@ -419,7 +435,7 @@ int main(int argc, char **argv)
 	ktap_ok(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV,
 		"rt_sigreturn to a kernel rip kills with SIGSEGV (status %#x)", status);
 
-	/* 25-32: bad input */
+	/* bad input */
 	ktap_expect(sys_kill(999999, SIGUSR1), -ESRCH, "kill of a nonexistent pid is ESRCH");
 	ktap_expect(sys_kill(getpid(), 65), -EINVAL, "kill with signal 65 is EINVAL");
 	pid = fork();

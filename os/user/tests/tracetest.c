@@ -72,7 +72,7 @@ int main(int argc, char **argv)
 		return ktap_finish();
 	}
 
-	/* 1-4: per task */
+	/* per task */
 	read_events();
 	ktap_expect(sys_ringside_trace(RINGSIDE_TRACE_ENABLE, 0, NULL, 0), 0, "TRACE_ENABLE for ourselves");
 	long r = marked_getpid(0x100);
@@ -86,7 +86,7 @@ int main(int argc, char **argv)
 	read_events();
 	ktap_ok(find(0, me, RINGSIDE_TRACE_SYS_ENTER, __NR_getpid) < 0, "after TRACE_DISABLE no events (%d)", nevents);
 
-	/* 5-7: every task */
+	/* every task */
 	ktap_expect(sys_ringside_trace(RINGSIDE_TRACE_ENABLE, -1, NULL, 0), 0, "TRACE_ENABLE for every task (-1)");
 	pid_t child = fork();
 	if (child == 0) {
@@ -100,7 +100,7 @@ int main(int argc, char **argv)
 	ktap_ok(e >= 0 && has_marked_args(e, 0x300), "a child forked afterwards is traced");
 	ktap_ok(find(0, me, RINGSIDE_TRACE_SYS_ENTER, __NR_wait4) >= 0, "and so are we");
 
-	/* 8-10: bad arguments */
+	/* bad arguments */
 	ktap_expect(sys_ringside_trace(9, 0, NULL, 0), -EINVAL, "operation 9 is EINVAL");
 	sys_ringside_trace(RINGSIDE_TRACE_ENABLE, 0, NULL, 0);
 	long bad = sys_ringside_trace(RINGSIDE_TRACE_READ, 0, (void *)8, 4);
