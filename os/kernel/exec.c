@@ -228,7 +228,11 @@ int exec_into(struct task_struct *t, const char *path, struct arg_list *args, in
 	strlcpy(t->comm, base, TASK_COMM_LEN);
 
 	struct pt_regs *regs = task_pt_regs(t);
+	/* The syscall's number survives: its exit (audit, tracepoint, ptrace's
+	 * exit stop) still belongs to execve. A task that never ran has none. */
+	unsigned long orig_ax = t == current ? regs->orig_ax : -1UL;
 	memset(regs, 0, sizeof(*regs));
+	regs->orig_ax = orig_ax;
 	regs->ip = entry;
 	regs->sp = sp;
 	regs->cs = __USER_CS;
