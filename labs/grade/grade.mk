@@ -85,6 +85,7 @@ grade: $(RINGGRADE)
 
 gradescope: $(RINGGRADE)
 	@test -n "$(LAB)" || { echo "make gradescope: say which lab, e.g. make gradescope LAB=1" >&2; exit 2; }
+	@scripts/deps host
 	@$(RINGGRADE) --lab $(LAB) --list > /dev/null
 	@$(GRADE_DIR)/gradescope/make-bundle $(LAB) $(BUILD)/gradescope-lab$(LAB).zip
 
