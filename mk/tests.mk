@@ -33,3 +33,9 @@ test-docs:
 	  if [ -s $$f ]; then pass=$$((pass+1)); else fail=$$((fail+1)); echo "not ok $$f missing"; fi; done; \
 	echo "$$pass passed, $$fail failed"; [ $$fail = 0 ]
 .PHONY: test-docs
+
+# The user-space tools, checked by their console output in QEMU.
+TEST_SUITES += tools
+test-tools: deps-qemu $(KERNEL) $(INITRAMFS)
+	@scripts/test-tools.sh
+.PHONY: test-tools

@@ -5,6 +5,6 @@
 #define RINGSIDE_EXITCODE_H
 #define DEBUG_EXIT_PORT       0xf4
 #define EXITCODE_STATUS(s)    ((s) > 94 ? 95 : (s) + 1) /* init exited with status s */
-#define EXITCODE_SIGNAL(sig)  (96 + (sig))              /* init killed by signal sig */
+#define EXITCODE_SIGNAL(sig)  (95 + ((sig) > 31 ? 31 : (sig))) /* init killed by signal sig (1-31) */
 #define EXITCODE_PANIC        0x7f
 #endif

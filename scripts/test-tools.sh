@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The user-space tools, checked by what they print on the console: each case
+# boots the kernel with the tool as init and looks for the lines a person
+# would look for. Ends with "N passed, N failed".
+set -u
+cd "$(dirname "$0")/.."
+pass=0 fail=0
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+
+# expect NAME STATUS COMMAND... ::: PATTERN...: boot COMMAND as init; the
+# launcher must return STATUS and every (extended) regex must match a line.
+expect() {
+  local name=$1 want=$2; shift 2
+  local cmd=() pats=()
+  while [ $# -gt 0 ] && [ "$1" != ::: ]; do cmd+=("$1"); shift; done
+  shift
+  pats=("$@")
+  local prog=${cmd[0]} args=("${cmd[@]:1}")
+  scripts/ringside-qemu --timeout 60 --append "init=/bin/$prog quiet -- ${args[*]}" >"$out" 2>&1
+  local rc=$? ok=1 p
+  [ "$rc" = "$want" ] || { echo "# $name: launcher status $rc, expected $want"; ok=0; }
+  for p in "${pats[@]}"; do
+    if [[ $p == '!'* ]]; then
+      grep -Eq -- "${p#!}" "$out" && { echo "# $name: unexpected line matching: ${p#!}"; ok=0; }
+    else
+      grep -Eq -- "$p" "$out" || { echo "# $name: no line matching: $p"; ok=0; }
+    fi
+  done
+  if [ $ok = 1 ]; then pass=$((pass + 1)); echo "ok $name"
+  else fail=$((fail + 1)); echo "not ok $name"; sed 's/^/#   | /' "$out" | tail -n 12; fi
+}
+
+expect "hello prints and exits 0" 0 hello ::: '^hello, world$'
+expect "strace shows write and exit_group" 0 strace /bin/hello ::: \
+  '^execve\("/bin/hello", ' '^write\(1, "hello, world\\n", 13\) = 13$' '^exit_group\(0\) += \?$' '^\+\+\+ exited with 0 \+\+\+$'
+expect "strace shows a failing call as -1 ERRNO" 0 strace /bin/seccomp-run --rule getpid=errno:1 -- /bin/argv x ::: \
+  'argc=2'
+expect "auditctl records write's entry and exit" 0 auditctl -r /bin/hello ::: \
+  'type=SYSCALL_ENTRY arch=x86_64 pid=[0-9]+ nr=1\(write\) a0=0x1 ' 'type=SYSCALL_EXIT arch=x86_64 pid=[0-9]+ nr=1\(write\) result=13 success=yes'
+expect "tracecat shows sys_enter and sys_exit" 0 tracecat -r /bin/hello ::: \
+  '^sys_enter: pid=[0-9]+ nr=1\(write\) args=\(0x1, ' '^sys_exit: pid=[0-9]+ nr=1 ret=13$'
+expect "seccomp-run errno:1 on write silences the program" 0 seccomp-run --rule write=errno:1 -- /bin/hello ::: \
+  '!hello, world'
+expect "seccomp-run kill on write kills with SIGSYS" 159 seccomp-run --rule write=kill -- /bin/hello ::: \
+  '!hello, world'
+
+echo "$pass passed, $fail failed"
+[ $fail = 0 ]
