@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
 # Null-syscall cost: getpid on the fast path and on the slow path (one work
-# flag at a time), through `syscall` and `int $0x80`.
+# flag at a time, and seccomp filters of 1, 10 and 100 instructions), through
+# `syscall` and `int $0x80`:
 #  - guest instructions per call, by single-stepping one call in GDB from the
 #    entry symbol to the first user instruction after it (exact);
-#  - guest TSC cycles per call measured in the guest by /bin/nullsys over many
-#    calls (TCG's TSC follows host time, so these are noisy; figures only).
+#  - guest cycles per call measured by /bin/nullsys over many calls with
+#    rdtsc, run twice: as QEMU's TSC (host time, noisy) and under -icount,
+#    where the TSC advances once per instruction (so "cycles" = instructions,
+#    loop overhead subtracted).
+# Figures only: nothing here can fail on timing.
 set -eu
 cd "$(dirname "$0")/.."
 make -s kernel initramfs >/dev/null
 port=$(( 27000 + $$ % 2000 ))
 
-count() {   # count LABEL NR ENTRY APPEND [PROG]
-  local label=$1 nr=$2 entry=$3 append=$4 prog=${5:-fastpath}
-  scripts/ringside-qemu --gdb "$port" --timeout 120 --append "init=/bin/$prog quiet $append" >/dev/null 2>&1 &
+count() {   # count LABEL NR ENTRY APPEND PROG [ARGS...]
+  local label=$1 nr=$2 entry=$3 append=$4 prog=$5; shift 5
+  scripts/ringside-qemu --gdb "$port" --timeout 120 --append "init=/bin/$prog quiet $append -- $*" >/dev/null 2>&1 &
   local qpid=$!
   sleep 0.5
   local out
@@ -20,22 +24,26 @@ count() {   # count LABEL NR ENTRY APPEND [PROG]
         -ex "set architecture i386:x86-64" -ex "file build/kernel.elf" \
         -ex "target remote localhost:$port" -x bench/count-insns.gdb 2>/dev/null | grep '^RESULT' || true)
   kill $qpid 2>/dev/null || true; wait $qpid 2>/dev/null || true
-  printf '%-44s %s\n' "$label" "$(sed -n 's/RESULT instructions=//p' <<<"$out") instructions"
+  printf '  %-46s %5s\n' "$label" "$(sed -n 's/RESULT instructions=//p' <<<"$out")"
 }
 
-echo "getpid, guest instructions from kernel entry to the first user instruction:"
-count "syscall, fast path (no work flag)"        39 entry_SYSCALL_64 ""
-count "syscall, slow path (TIF_NOHZ: nohz_full)"  39 entry_SYSCALL_64 "nohz_full"
-count "syscall, slow path (TIF_SYSCALL_AUDIT)"    39 entry_SYSCALL_64 "audit=1"
-count "int \$0x80 (i386 getpid = 20)"            20 entry_INT80_compat "" int80test
+echo "getpid: guest instructions from kernel entry back to user mode (GDB single-step)"
+count "syscall, fast path (no work flag)"          39 entry_SYSCALL_64 "" fastpath
+count "syscall, slow path: TIF_NOHZ (nohz_full)"    39 entry_SYSCALL_64 "nohz_full" fastpath
+count "syscall, slow path: TIF_SYSCALL_AUDIT"       39 entry_SYSCALL_64 "" nullsys 1 syscall audit
+count "syscall, slow path: TIF_SYSCALL_TRACEPOINT"  39 entry_SYSCALL_64 "" nullsys 1 syscall tracepoint
+count "syscall, slow path: TIF_SECCOMP (1 insn)"    39 entry_SYSCALL_64 "" nullsys 1 syscall seccomp:1
+count "syscall, slow path: TIF_SECCOMP (10 insns)"  39 entry_SYSCALL_64 "" nullsys 1 syscall seccomp:10
+count "syscall, slow path: TIF_SECCOMP (100 insns)" 39 entry_SYSCALL_64 "" nullsys 1 syscall seccomp:100
+count "int \$0x80 (i386 getpid = 20)"              20 entry_INT80_compat "" nullsys 1 int80
 
-if [ -x build/user/bin/nullsys ]; then
-  echo
-  echo "getpid in a loop, guest TSC cycles per call (/bin/nullsys, 100000 calls):"
-  for mode in syscall int80; do
-    for append in "" "nohz_full" "audit=1"; do
-      out=$(scripts/ringside-qemu --timeout 120 --append "init=/bin/nullsys quiet $append -- 100000 $mode" 2>/dev/null | grep -o 'cycles_per_call=[0-9.]*' || true)
-      printf '%-44s %s\n' "$mode ${append:-(fast path)}" "${out:-n/a}"
-    done
-  done
-fi
+echo
+echo "getpid in a loop of 20000 (/bin/nullsys): cycles per call; -icount: instructions per call"
+for mode in "syscall" "syscall audit" "syscall tracepoint" "syscall seccomp:1" \
+            "syscall seccomp:10" "syscall seccomp:100" "int80"; do
+  tsc=$(scripts/ringside-qemu --timeout 120 --append "init=/bin/nullsys quiet -- 20000 $mode" 2>/dev/null \
+        | sed -n 's/.*cycles_per_call=\([0-9.]*\).*/\1/p')
+  ins=$(scripts/ringside-qemu --icount --timeout 300 --append "init=/bin/nullsys quiet -- 20000 $mode" 2>/dev/null \
+        | sed -n 's/.*cycles_per_call=\([0-9.]*\).*/\1/p')
+  printf '  %-26s TSC cycles %8s   instructions (icount) %8s\n' "$mode" "${tsc:-n/a}" "${ins:-n/a}"
+done
