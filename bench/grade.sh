@@ -5,7 +5,8 @@
 #     included and with --no-build;
 #   - submissions per minute in batch mode: the self-test lab, the kernel's
 #     groups in QEMU (a submission with no files still costs the copy, the
-#     incremental build and every boot), and lab 1 when it exists.
+#     incremental build and every boot), and lab 1 when it exists (the
+#     reference solution submitted as a student would).
 # It never fails on timing; it fails only when it cannot run.
 #   bench/grade.sh [RINGGRADE]
 set -u
@@ -53,5 +54,8 @@ batch_rate "batch: self-test lab, 30" labs/grade/tests/lab.def 30 labs/grade/tes
 mkdir -p "$work/empty"
 [ $kernel_builds = 1 ] && batch_rate "batch: kernel.def in QEMU, 6" os/tests/kernel.def 6 "$work/empty"
 if [ $kernel_builds = 1 ] && [ -f labs/lab1/lab.def ]; then
-  batch_rate "batch: lab 1 in QEMU (starter), 10" labs/lab1/lab.def 10 "$work/empty"
+  # Submissions of the reference solution (an upload of just the files):
+  # starter code would time the tests' timeouts instead of the grader.
+  mkdir -p "$work/reference1" && cp solutions/lab1/*.c "$work/reference1/"
+  batch_rate "batch: lab 1 in QEMU (reference), 10" labs/lab1/lab.def 10 "$work/reference1"
 fi
