@@ -156,6 +156,16 @@ KTEST(lab1_int80_numbers)
 		(long)r->ax);
 	r->orig_ax = 0xffffffffUL;
 	KEXPECT(call32(r) == -ENOSYS, "i386 number 0xffffffff gave %ld", (long)r->ax);
+	/* Every number between the two tables' sizes is out of range too. */
+	for (unsigned long nr = IA32_NR_syscalls; nr < NR_syscalls + 8; nr++) {
+		memset(r, 0, sizeof(*r));
+		r->orig_ax = nr;
+		r->bx = 1000;                    /* a bad fd, should anything run */
+		if (call32(r) != -ENOSYS) {
+			KEXPECT(0, "i386 number %lu is out of range but gave %ld", nr, (long)r->ax);
+			break;
+		}
+	}
 	/* The last i386 entry is seccomp: operation 99 is EINVAL, not ENOSYS. */
 	memset(r, 0, sizeof(*r));
 	r->orig_ax = IA32_NR_syscalls - 1;

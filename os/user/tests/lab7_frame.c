@@ -12,6 +12,7 @@
  *                       IOPL in the frame is not
  *   forged_cs           a frame with the kernel's code segment returns to
  *                       user mode with the user one
+ *   noncanonical_rip    a frame whose rip is not a user address is refused
  * KTAP on stdout, one-word result names. */
 #include <errno.h>
 #include <ktap.h>
@@ -33,7 +34,7 @@ static volatile unsigned long info_offset, uc_addr, frame_addr_seen, interrupted
 static volatile int info_signo, blocked_self, mask_had_usr2, mask_had_usr1;
 static volatile int forge;                      /* what the handler changes in the frame */
 
-enum { FORGE_NONE, FORGE_CF_IOPL, FORGE_CS };
+enum { FORGE_NONE, FORGE_CF_IOPL, FORGE_CS, FORGE_RIP };
 
 static void handler(int sig, siginfo_t *info, void *ucv)
 {
@@ -51,6 +52,8 @@ static void handler(int sig, siginfo_t *info, void *ucv)
 	mask_had_usr1 = sigismember(&uc->uc_sigmask, SIGUSR1);
 	if (forge == FORGE_CF_IOPL)
 		uc->uc_mcontext.gregs[REG_EFL] |= CF | IOPL;
+	if (forge == FORGE_RIP)
+		uc->uc_mcontext.gregs[REG_RIP] = 0x0000800000000000UL;   /* not canonical */
 	if (forge == FORGE_CS)
 		uc->uc_mcontext.gregs[REG_CSGSFS] = (uc->uc_mcontext.gregs[REG_CSGSFS] & ~0xffffUL) | 0x08;
 }
@@ -142,6 +145,17 @@ static int forged_cs_child(void)
 	return got_sig == SIGUSR1 && cs == 0x33 ? 0 : 1;
 }
 
+/* rt_sigreturn must refuse this frame (SIGSEGV): IRET to a non-canonical
+ * rip would fault inside the kernel. */
+static int forged_rip_child(void)
+{
+	install();
+	forge = FORGE_RIP;
+	unsigned long out[14];
+	kill_self_keeping_registers(out);
+	return 3;                        /* the frame was used as it was */
+}
+
 int main(void)
 {
 	if (!running_on_ringside()) {
@@ -149,7 +163,7 @@ int main(void)
 		ktap_skip("not on Ringside", "lab7_frame");
 		return ktap_finish();
 	}
-	ktap_plan(6);
+	ktap_plan(7);
 	install();
 
 	sigset_t usr2;
@@ -194,5 +208,13 @@ int main(void)
 	waitpid(pid, &status, 0);
 	ktap_diag("a frame with cs 0x08: child status %#x (want a normal exit 0)", status);
 	ktap_ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "forged_cs");
+
+	pid = fork();
+	if (pid == 0)
+		_exit(forged_rip_child());
+	status = 0;
+	waitpid(pid, &status, 0);
+	ktap_diag("a frame with a non-canonical rip: child status %#x (want SIGSEGV)", status);
+	ktap_ok(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV, "noncanonical_rip");
 	return ktap_finish();
 }

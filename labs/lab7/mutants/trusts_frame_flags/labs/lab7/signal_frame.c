@@ -1,0 +1,207 @@
+/* Lab 7: signal frames and rt_sigreturn.
+ *
+ * To run a handler, the kernel builds a struct rt_sigframe on the user stack
+ * (Linux's x86-64 layout: the return address, a ucontext holding every
+ * saved register and the old signal mask, then the siginfo), and points the
+ * saved registers at the handler: rip = handler, rdi = signal, rsi = &info,
+ * rdx = &uc, rsp = the frame. The handler's `ret` pops the return address,
+ * which is sa_restorer: a stub that calls rt_sigreturn. rt_sigreturn reads
+ * the frame back and restores the registers - but only what user mode may
+ * set: the segment selectors stay the user ones and only the arithmetic
+ * flags, DF, TF and AC come from the frame, so a forged frame cannot reach
+ * ring 0.
+ *
+ * A syscall interrupted by a signal is either restarted (rip moved back
+ * over the 2-byte syscall instruction, rax = the number again) or returns
+ * -EINTR, depending on the error it returned and on SA_RESTART.
+ */
+#include <ringside/kernel.h>
+#include <ringside/sched.h>
+#include <ringside/signal.h>
+#include <ringside/errno.h>
+#include <ringside/uaccess.h>
+#include <asm/segment.h>
+#include <asm/x86.h>
+
+struct sigcontext_64 {
+	u64 r8, r9, r10, r11, r12, r13, r14, r15;
+	u64 di, si, bp, bx, dx, ax, cx, sp, ip, flags;
+	u16 cs, gs, fs, ss;
+	u64 err, trapno, oldmask, cr2;
+	u64 fpstate;                  /* no FPU state: always 0 */
+	u64 reserved1[8];
+};
+
+struct ucontext_64 {
+	u64 uc_flags;
+	u64 uc_link;
+	struct { u64 ss_sp; s32 ss_flags; u32 pad; u64 ss_size; } uc_stack;
+	struct sigcontext_64 uc_mcontext;
+	u64 uc_sigmask;
+};
+
+struct siginfo_64 {
+	s32 si_signo, si_errno, si_code, pad;
+	union {
+		struct { s32 pid; u32 uid; s32 status; s32 pad; u64 utime, stime; } child;
+		struct { s32 pid; u32 uid; } kill;
+		struct { u64 addr; } fault;
+		struct { u64 call_addr; s32 syscall; u32 arch; } sys;
+		u8 pad[128 - 16];
+	} u;
+};
+
+struct rt_sigframe {
+	u64 pretcode;                 /* the handler returns here: sa_restorer */
+	struct ucontext_64 uc;
+	struct siginfo_64 info;
+};
+
+BUILD_BUG_ON(sizeof(struct sigcontext_64) != 256);
+BUILD_BUG_ON(offsetof(struct ucontext_64, uc_mcontext) != 40);
+BUILD_BUG_ON(sizeof(struct siginfo_64) != 128);
+
+/* Flags rt_sigreturn takes from the frame: CF PF AF ZF SF TF DF OF RF AC. */
+#define FIX_EFLAGS (0x1UL | 0x4UL | 0x10UL | 0x40UL | 0x80UL | 0x100UL | \
+		    0x400UL | 0x800UL | 0x10000UL | 0x40000UL)
+
+static void fill_siginfo(struct siginfo_64 *si, const struct ksiginfo *info)
+{
+	memset(si, 0, sizeof(*si));
+	si->si_signo = info->signo;
+	si->si_errno = info->errno;
+	si->si_code = info->code;
+	if (info->signo == SIGSYS) {
+		si->u.sys.call_addr = info->addr;
+		si->u.sys.syscall = info->syscall;
+		si->u.sys.arch = info->arch;
+	} else if (info->signo == SIGCHLD) {
+		si->u.child.pid = info->pid;
+		si->u.child.status = info->status;
+	} else if (info->code == SI_USER || info->code == SI_TKILL) {
+		si->u.kill.pid = info->pid;
+	} else {
+		si->u.fault.addr = info->addr;
+	}
+}
+
+int setup_rt_frame(int sig, const struct k_sigaction *ka, const struct ksiginfo *info,
+		   u64 saved_mask, struct pt_regs *regs)
+{
+	struct rt_sigframe frame;
+	if (!(ka->flags & SA_RESTORER))
+		return -EFAULT;        /* nowhere to return to */
+
+	/* Below the red zone (128 bytes), aligned so that the handler starts
+	 * as if called: (rsp + 8) % 16 == 0. */
+	unsigned long sp = regs->sp - 128 - sizeof(frame);
+	sp = (sp & ~15UL) - 8;
+
+	memset(&frame, 0, sizeof(frame));
+	frame.pretcode = ka->restorer;
+	struct sigcontext_64 *sc = &frame.uc.uc_mcontext;
+	sc->r8 = regs->r8;   sc->r9 = regs->r9;   sc->r10 = regs->r10; sc->r11 = regs->r11;
+	sc->r12 = regs->r12; sc->r13 = regs->r13; sc->r14 = regs->r14; sc->r15 = regs->r15;
+	sc->di = regs->di;   sc->si = regs->si;   sc->bp = regs->bp;   sc->bx = regs->bx;
+	sc->dx = regs->dx;   sc->ax = regs->ax;   sc->cx = regs->cx;   sc->sp = regs->sp;
+	sc->ip = regs->ip;   sc->flags = regs->flags;
+	sc->cs = regs->cs;   sc->ss = regs->ss;
+	sc->trapno = 0;
+	sc->oldmask = saved_mask;
+	sc->cr2 = info->addr;
+	frame.uc.uc_sigmask = saved_mask;
+	fill_siginfo(&frame.info, info);
+
+	if (copy_to_user((void *)sp, &frame, sizeof(frame)))
+		return -EFAULT;
+
+	struct rt_sigframe *uframe = (struct rt_sigframe *)sp;
+	regs->ip = ka->handler;
+	regs->sp = sp;
+	regs->di = sig;
+	regs->si = (unsigned long)&uframe->info;
+	regs->dx = (unsigned long)&uframe->uc;
+	regs->ax = 0;
+	regs->flags &= ~(X86_EFLAGS_DF | X86_EFLAGS_RF | X86_EFLAGS_TF);
+	regs->cs = __USER_CS;
+	regs->ss = __USER_DS;
+	return 0;
+}
+
+long restore_rt_frame(struct pt_regs *regs, u64 *mask)
+{
+	struct rt_sigframe frame;
+	/* The handler's ret popped pretcode: the frame starts 8 bytes below. */
+	if (copy_from_user(&frame, (const void *)(regs->sp - 8), sizeof(frame)))
+		return -EFAULT;
+	const struct sigcontext_64 *sc = &frame.uc.uc_mcontext;
+	/* A return address outside user space would make the return to user
+	 * mode fault in the kernel: refuse the frame. */
+	if (sc->ip >= TASK_SIZE_MAX)
+		return -EFAULT;
+	regs->r8 = sc->r8;   regs->r9 = sc->r9;   regs->r10 = sc->r10; regs->r11 = sc->r11;
+	regs->r12 = sc->r12; regs->r13 = sc->r13; regs->r14 = sc->r14; regs->r15 = sc->r15;
+	regs->di = sc->di;   regs->si = sc->si;   regs->bp = sc->bp;   regs->bx = sc->bx;
+	regs->dx = sc->dx;   regs->ax = sc->ax;   regs->cx = sc->cx;   regs->sp = sc->sp;
+	regs->ip = sc->ip;
+	regs->flags = sc->flags;
+	regs->cs = __USER_CS;
+	regs->ss = __USER_DS;
+	regs->orig_ax = -1;            /* no syscall to restart any more */
+	*mask = frame.uc.uc_sigmask;
+	return regs->ax;
+}
+
+/* The syscall instruction (0f 05) and int $0x80 (cd 80) are both 2 bytes. */
+static void restart(struct pt_regs *regs)
+{
+	regs->ax = regs->orig_ax;
+	regs->ip -= 2;
+}
+
+void restart_syscall_if_needed(struct pt_regs *regs)
+{
+	if ((long)regs->orig_ax < 0)
+		return;
+	switch ((long)regs->ax) {
+	case -ERESTARTNOHAND:
+	case -ERESTARTSYS:
+	case -ERESTARTNOINTR:
+		restart(regs);
+		break;
+	}
+}
+
+void handle_signal(int sig, struct k_sigaction *ka, struct ksiginfo *info, struct pt_regs *regs)
+{
+	struct task_struct *t = current;
+	if ((long)regs->orig_ax >= 0) {
+		switch ((long)regs->ax) {
+		case -ERESTART_RESTARTBLOCK:
+		case -ERESTARTNOHAND:
+			regs->ax = -EINTR;
+			break;
+		case -ERESTARTSYS:
+			if (!(ka->flags & SA_RESTART)) {
+				regs->ax = -EINTR;
+				break;
+			}
+			restart(regs);
+			break;
+		case -ERESTARTNOINTR:
+			restart(regs);
+			break;
+		}
+	}
+	if (setup_rt_frame(sig, ka, info, t->blocked, regs)) {
+		force_sig_info(SIGSEGV, NULL);
+		return;
+	}
+	t->blocked |= ka->mask;
+	if (!(ka->flags & SA_NODEFER))
+		t->blocked |= sigmask(sig);
+	t->blocked &= ~SIG_KERNEL_ONLY_MASK;
+	if (ka->flags & SA_RESETHAND)
+		ka->handler = SIG_DFL;
+	recalc_sigpending(t);
+}

@@ -1,0 +1,86 @@
+# The labs (labs/labN/): the student handout, and the suites that prove the
+# labs' tests right - full marks for the reference, points lost by every
+# mutant, zero for the starter code in a handout. Included by the top-level
+# Makefile.
+#
+## make handout OUT=DIR            the student tree: no solutions, prebuilt reference objects
+## make handout-tarball            build/ringside-handout.tar.gz
+## make test-mutants-all           grade every mutant of every lab (make test runs a subset)
+
+LABS_ALL      := 1 2 3 4 5 6 7
+PREBUILT_DIR  := $(BUILD)/prebuilt
+PREBUILT_OBJS := $(LABS_ALL:%=$(PREBUILT_DIR)/lab%.o)
+LABS_JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
+
+ifneq ($(wildcard solutions/lab1),)
+# labs/prebuilt/labN.o of a handout: the reference objects of lab N, built
+# with the kernel's flags (the kernel's own rule) and linked into one. Debug
+# info is stripped: it would show the reference's variable names and line
+# structure, and nothing in the student tree needs it.
+define prebuilt_rule
+$(PREBUILT_DIR)/lab$(1).o: $(patsubst %,$(KOBJDIR)/%.o,$(wildcard solutions/lab$(1)/*.c))
+	@mkdir -p $$(@D)
+	$(KLD) -r --strip-debug -o $$@ $$^
+endef
+$(foreach k,$(LABS_ALL),$(eval $(call prebuilt_rule,$(k))))
+
+HANDOUT_TMP := $(BUILD)/handout-tree
+
+handout: $(PREBUILT_OBJS)
+	@test -n "$(OUT)" || { echo "make handout: say where, e.g. make handout OUT=../ringside-student" >&2; exit 2; }
+	@labs/make-handout "$(OUT)" $(PREBUILT_DIR)
+
+handout-tarball: $(PREBUILT_OBJS)
+	rm -rf $(HANDOUT_TMP) && mkdir -p $(HANDOUT_TMP)
+	labs/make-handout $(HANDOUT_TMP)/ringside $(PREBUILT_DIR)
+	tar -C $(HANDOUT_TMP) -czf $(BUILD)/ringside-handout.tar.gz ringside
+	rm -rf $(HANDOUT_TMP)
+	@echo "$(BUILD)/ringside-handout.tar.gz"
+else
+handout handout-tarball test-mutants-all:
+	@echo "make $@: this is a student tree (no solutions/): only the instructor's tree makes handouts" >&2; exit 2
+endif
+
+# --- tests ----------------------------------------------------------------------
+# The instructor tree only: a handout has neither solutions nor mutants.
+ifneq ($(wildcard solutions/lab1),)
+TEST_SUITES += labs-reference labs-mutants labs-handout
+
+# Every lab's reference gets full marks.
+test-labs-reference: $(RINGGRADE)
+	@pass=0; fail=0; for k in $(LABS_ALL); do \
+	  line=$$($(RINGGRADE) --lab $$k -j $(LABS_JOBS) 2>&1 | sed -n 's/^score: //p' | tail -1); \
+	  case "$$line" in \
+	    100/100*|[0-9]*/*) total=$${line%%/*}; rest=$${line#*/}; max=$${rest%% *}; \
+	      if [ "$$total" = "$$max" ]; then pass=$$((pass+1)); echo "ok lab $$k reference: $$line"; \
+	      else fail=$$((fail+1)); echo "not ok lab $$k reference: $$line (run make grade LAB=$$k)"; fi ;; \
+	    *) fail=$$((fail+1)); echo "not ok lab $$k reference: no score (run make grade LAB=$$k)" ;; \
+	  esac; done; \
+	echo "$$pass passed, $$fail failed"; [ $$fail = 0 ]
+
+# make test grades a fixed, representative subset of the mutants (three per
+# lab: one per kind of test - in-kernel, user program, end to end);
+# test-mutants-all grades every one.
+MUTANTS_QUICK := lab1/rcx_for_r10 lab1/bound_off_by_one lab1/int80_not_truncated \
+                 lab2/skip_keeps_orig_ax lab2/audit_twice lab2/nr_from_ax \
+                 lab3/cached_number lab3/tracepoint_before_tracer lab3/sysemu_runs \
+                 lab4/flags_read_once lab4/irqs_left_on lab4/no_user_enter \
+                 lab5/ts_compat_kept lab5/step_under_sysemu lab5/tracepoint_gets_number \
+                 lab6/jset_as_jeq lab6/load_offset_64_accepted lab6/uninitialised_scratch_accepted \
+                 lab7/no_red_zone lab7/trusts_frame_flags lab7/sa_restart_ignored
+
+test-labs-mutants: $(RINGGRADE)
+	@labs/test-mutants $(RINGGRADE) $(LABS_JOBS) $(MUTANTS_QUICK)
+
+test-mutants-all: $(RINGGRADE)
+	@labs/test-mutants $(RINGGRADE) $(LABS_JOBS) $(LABS_ALL:%=lab%)
+
+# A handout in a scratch folder: no reference text, it builds and boots, and
+# every lab's starter code scores 0.
+test-labs-handout: $(PREBUILT_OBJS)
+	@dir=$$(mktemp -d $${TMPDIR:-/tmp}/ringside-handout.XXXXXX); \
+	labs/make-handout $$dir/ringside $(PREBUILT_DIR) > /dev/null && \
+	labs/test-handout $$dir/ringside $(LABS_ALL); status=$$?; rm -rf $$dir; exit $$status
+endif
+
+.PHONY: handout handout-tarball test-labs-reference test-labs-mutants test-mutants-all test-labs-handout
