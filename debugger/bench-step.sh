@@ -35,7 +35,7 @@ with_draw=$(ringdb_batch "$work/draw")
 draw_packets=$(( $(grep -c '^> ' "$work/rsp.log") - base_packets ))
 
 # GDB: the same first getpid entry, then bare stepi.
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(( 29000 + $$ % 2000 ))   # a per-run port; the gdbstub fails loudly if it is taken
 gdb_run() { # STEPS
   scripts/ringside-qemu --append init=/bin/fastpath --gdb "$port" --timeout 300 >/dev/null 2>&1 &
   local launcher=$! t0 t1
