@@ -26,6 +26,7 @@ include os/os.mk
 include mk/tests.mk
 include mk/run.mk
 include mk/bench.mk
+-include mk/newcomer.mk
 
 all: $(KERNEL) $(INITRAMFS) $(HOST_TOOLS)
 
