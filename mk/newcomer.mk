@@ -29,3 +29,20 @@ fresh-check:
 	@scripts/fresh-check
 
 .PHONY: tour-captures test-tour fresh-check
+
+# README.md's make-targets table names only targets the Makefiles define,
+# and its set-up block is the two commands fresh-check runs.
+TEST_SUITES += readme
+test-readme:
+	@pass=0; fail=0; \
+	known=$$($(MAKE) --no-print-directory -qp 2>/dev/null | sed -n 's/^\([A-Za-z0-9_./-]\{1,\}\):\([^=].*\)\{0,1\}$$/\1/p' | sort -u); \
+	for t in $$(grep -o '^| `make [a-z_./-]*[a-z]' README.md | sed 's/^| `make //' | sort -u); do \
+	  if printf '%s\n' "$$known" | grep -qxF "$$t"; then pass=$$((pass+1)); echo "ok README: make $$t"; \
+	  else fail=$$((fail+1)); echo "not ok README names make $$t, which no Makefile defines: fix the table in README.md"; fi; \
+	done; \
+	setup=$$(awk '/^## Set up/{s=1;next} s&&/^## /{exit} s&&/^```sh$$/{b=1;next} b&&/^```$$/{exit} b{sub(/[ \t]*#.*/,"");if($$0!="")print}' README.md); \
+	if [ "$$(printf '%s\n' "$$setup" | wc -l)" = 2 ] && printf '%s\n' "$$setup" | head -1 | grep -q '^make debug' \
+	   && printf '%s\n' "$$setup" | tail -1 | grep -q '^make test'; then pass=$$((pass+1)); echo "ok README: the set-up is make debug, then make test"; \
+	else fail=$$((fail+1)); echo "not ok README: '## Set up' must hold one sh block of two commands, make debug ... then make test"; fi; \
+	echo "$$pass passed, $$fail failed"; [ $$fail = 0 ]
+.PHONY: test-readme
