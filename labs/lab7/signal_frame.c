@@ -99,8 +99,10 @@ int setup_rt_frame(int sig, const struct k_sigaction *ka, const struct ksiginfo 
  *  - cs and ss become the user selectors whatever the frame says;
  *  - orig_ax = -1: the interrupted call must not be restarted again;
  *  - *mask = the saved uc_sigmask.
- * Return the restored rax (rt_sigreturn's "result" is the old rax). */
-long restore_rt_frame(struct pt_regs *regs, u64 *mask)
+ * Return 0, or -EFAULT for a frame that cannot be read or is refused; a
+ * refused frame leaves regs untouched. (rt_sigreturn then returns the
+ * restored rax, whatever it is.) */
+int restore_rt_frame(struct pt_regs *regs, u64 *mask)
 {
 	/* TODO */
 	(void)regs;

@@ -136,8 +136,10 @@ void do_debug(struct pt_regs *regs)
 static int dequeue_signal(struct task_struct *t, struct ksiginfo *info)
 {
 	u64 ready = t->pending & ~t->blocked;
-	if (!ready)
+	if (!ready) {
+		recalc_sigpending(t);   /* a stale TIF_SIGPENDING must not loop forever */
 		return 0;
+	}
 	int sig = __builtin_ctzl(ready) + 1;
 	/* SIGKILL first: nothing else matters then. */
 	if (ready & sigmask(SIGKILL))
@@ -343,8 +345,7 @@ SYSCALL_DEFINE(sys_rt_sigreturn)
 {
 	struct pt_regs *regs = task_pt_regs(current);
 	u64 mask;
-	long ret = restore_rt_frame(regs, &mask);
-	if (ret == -EFAULT) {
+	if (restore_rt_frame(regs, &mask)) {
 		/* A frame we cannot read or will not trust: the task dies the
 		 * way Linux kills it, with SIGSEGV. */
 		force_sig_info(SIGSEGV, NULL);
@@ -352,5 +353,7 @@ SYSCALL_DEFINE(sys_rt_sigreturn)
 	}
 	current->blocked = mask & ~SIG_KERNEL_ONLY_MASK;
 	recalc_sigpending(current);
-	return ret;
+	/* The "result" of rt_sigreturn is the interrupted code's rax, which
+	 * may be anything, -EFAULT included. */
+	return regs->ax;
 }

@@ -128,7 +128,7 @@ int setup_rt_frame(int sig, const struct k_sigaction *ka, const struct ksiginfo 
 	return 0;
 }
 
-long restore_rt_frame(struct pt_regs *regs, u64 *mask)
+int restore_rt_frame(struct pt_regs *regs, u64 *mask)
 {
 	struct rt_sigframe frame;
 	/* The handler's ret popped pretcode: the frame starts 8 bytes below. */
@@ -149,7 +149,7 @@ long restore_rt_frame(struct pt_regs *regs, u64 *mask)
 	regs->ss = __USER_DS;
 	regs->orig_ax = -1;            /* no syscall to restart any more */
 	*mask = frame.uc.uc_sigmask;
-	return regs->ax;
+	return 0;
 }
 
 /* The syscall instruction (0f 05) and int $0x80 (cd 80) are both 2 bytes. */

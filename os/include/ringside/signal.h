@@ -84,6 +84,6 @@ void do_signal(struct pt_regs *regs);
 /* Lab 7: build the handler's frame on the user stack, and undo it. */
 int setup_rt_frame(int sig, const struct k_sigaction *ka, const struct ksiginfo *info,
 		   u64 saved_mask, struct pt_regs *regs);
-long restore_rt_frame(struct pt_regs *regs, u64 *mask);
+int restore_rt_frame(struct pt_regs *regs, u64 *mask);
 void flush_signal_handlers(struct task_struct *t);   /* execve */
 #endif

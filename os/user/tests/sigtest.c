@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define PLAN 38
+#define PLAN 39
 
 static volatile int hits, depth, max_depth, last_sig, usr2_inside_usr1;
 static volatile int seen_signo, seen_code, seen_pid;
@@ -306,6 +306,18 @@ int main(int argc, char **argv)
 	ktap_ok(sigismember(&old, SIGUSR1) == 1, "rt_sigprocmask reports SIGUSR1 in the mask");
 	sigprocmask(SIG_UNBLOCK, &set, NULL);
 	ktap_ok(hits == 1, "unblocking it runs the pending handler before sigprocmask returns");
+
+	/* A handler that interrupts a call failing with EFAULT: rt_sigreturn
+	 * gives that -EFAULT back; it is the old rax, not a bad frame. Here
+	 * rt_sigprocmask unblocks the pending SIGUSR1, then fails to write the
+	 * old mask to a bad pointer; the handler runs on the way out. */
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	raise(SIGUSR1);
+	hits = 0;
+	long efault = syscall6(__NR_rt_sigprocmask, SIG_UNBLOCK, (long)&set, 8, sizeof(sigset_t), 0, 0);
+	ktap_ok(hits == 1 && efault == -EFAULT,
+		"a handler run over a call that failed with -EFAULT returns that -EFAULT (hits %d, got %ld)",
+		hits, efault);
 
 	/* nesting */
 	install(SIGUSR1, usr1_nesting_handler, 0);
