@@ -1,7 +1,7 @@
 # ringdb, the ncurses debugger on QEMU's gdbstub (debugger/), its tests, and
 # the make targets around it: debug, qemu-gdb, fuzz-rsp.
 #
-## make debug [PROG="name args"] [APPEND="..."] [TEST=name [LAB=n]]   boot halted and open ringdb
+## make debug [PROG="name args"] [APPEND="..."] [TEST=name [LAB=n]] [RINGDB_ARGS=...]   boot and open ringdb at the first syscall (of hello by default)
 ## make qemu-gdb                          boot halted with a gdbstub on a printed port
 ## make fuzz-rsp [FUZZ_SECONDS=600]        fuzz ringdb's packet parser longer
 
@@ -127,12 +127,19 @@ ringdb-transcripts: $(RINGDB_CAPTURE) $(RINGDB) $(RINGDB_TINY_ELF)
 # PROG="name args..." boots /bin/name as init with the args after `--`;
 # TEST=name boots what ringgrade boots for that test, from
 # labs/labLAB/lab.def with LAB=n, else from os/tests/kernel.def.
-PROG   ?=
+# With neither PROG nor TEST, ringdb opens on hello stopped at its first
+# syscall: the two-command set-up in README ends there.
+DEBUG_DEFAULT_PROG := hello
 APPEND ?=
 TEST   ?=
 LAB    ?=
 ringdb_test_def = $(if $(LAB),labs/lab$(LAB)/lab.def,os/tests/kernel.def)
-debug_prog_append = $(if $(PROG),init=/bin/$(firstword $(PROG))$(if $(word 2,$(PROG)), -- $(wordlist 2,99,$(PROG))))
+debug_prog = $(or $(PROG),$(if $(TEST),,$(DEBUG_DEFAULT_PROG)))
+debug_prog_append = $(if $(debug_prog),init=/bin/$(firstword $(debug_prog))$(if $(word 2,$(debug_prog)), -- $(wordlist 2,99,$(debug_prog))))
+# RINGDB_ARGS: more ringdb options (make debug RINGDB_ARGS='-ex "panel pipeline" -ex quit'
+# runs without a screen). Without -ex or --batch, ringdb first runs to a syscall.
+RINGDB_ARGS ?=
+debug_start = $(if $(findstring -ex,$(RINGDB_ARGS))$(findstring --batch,$(RINGDB_ARGS)),,--init-ex syscall)
 debug_append = $(strip $(APPEND) $(debug_prog_append))
 
 # scripts/deps first: it installs what the build itself needs.
@@ -145,7 +152,7 @@ debug:
 	  append="$$append $(APPEND)"; \
 	fi; \
 	echo "ringdb: kernel command line: $$append"; \
-	exec $(RINGDB) --kernel $(RINGDB_KERNEL) --initrd $(RINGDB_INITRAMFS) --append "$$append"
+	exec $(RINGDB) --kernel $(RINGDB_KERNEL) --initrd $(RINGDB_INITRAMFS) --append "$$append" $(debug_start) $(RINGDB_ARGS)
 
 qemu-gdb:
 	@scripts/deps kernel qemu

@@ -58,6 +58,8 @@ static void usage(FILE *out)
 		"  --launcher PATH    the QEMU launcher (default: scripts/ringside-qemu next to build/)\n"
 		"  --batch FILE       run the commands in FILE without a screen ('-' = stdin)\n"
 		"  -ex CMD            run CMD without a screen (repeatable; after --batch)\n"
+		"  --init-ex CMD      run CMD on connecting, then open the screen (repeatable;\n"
+		"                     e.g. --init-ex 'syscall' starts at the first syscall)\n"
 		"  --log-rsp FILE     write the RSP transcript to FILE\n"
 		"  --width N          width of panels printed in batch mode (default 100)\n"
 		"  --timeout SECONDS  batch: interrupt a run that has not stopped by then (default 30)\n"
@@ -124,8 +126,8 @@ int main(int argc, char **argv)
 {
 	const char *kernel = NULL, *initrd = NULL, *append = NULL, *attach = NULL, *symbols = NULL;
 	const char *batch = NULL, *log_rsp = NULL, *launcher_opt = NULL;
-	const char *ex[64];
-	int nex = 0, width = 100, timeout_s = 30;
+	const char *ex[64], *init_ex[64];
+	int nex = 0, ninit = 0, width = 100, timeout_s = 30;
 
 	/* GDB spells it -ex; getopt_long_only would accept that but also
 	 * mangle other short options, so translate it first. */
@@ -139,6 +141,7 @@ int main(int argc, char **argv)
 		{ "ex", required_argument, NULL, 'e' }, { "log-rsp", required_argument, NULL, 'L' },
 		{ "width", required_argument, NULL, 'w' }, { "timeout", required_argument, NULL, 't' },
 		{ "launcher", required_argument, NULL, 'l' }, { "help-markdown", no_argument, NULL, 'M' },
+		{ "init-ex", required_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -153,6 +156,10 @@ int main(int argc, char **argv)
 		case 'e':
 			if (nex < 64)
 				ex[nex++] = optarg;
+			break;
+		case 'I':
+			if (ninit < 64)
+				init_ex[ninit++] = optarg;
 			break;
 		case 'L': log_rsp = optarg; break;
 		case 'w': width = atoi(optarg); break;
@@ -240,8 +247,13 @@ int main(int argc, char **argv)
 		}
 		if (status == EXIT_OK && s.errors)
 			status = EXIT_COMMAND_FAILED;
-	} else if (ui_run(&s) != 0) {
-		status = EXIT_USAGE;
+	} else {
+		/* Commands to run before the screen opens: their messages go to
+		 * the log panel, as if typed at the ':' prompt. */
+		for (int i = 0; i < ninit && !s.quit; i++)
+			command_execute(&s, init_ex[i]);
+		if (!s.quit && ui_run(&s) != 0)
+			status = EXIT_USAGE;
 	}
 	session_free(&s);
 	if (s.t.conn.log)
