@@ -265,6 +265,10 @@ static void exit_tests(void)
 
 int main(int argc, char **argv)
 {
+	if (argc == 2 && !strcmp(argv[1], "--help")) {
+		printf("usage: lab3_ptrace entry|exit\nLab 3 and lab 5 tests: ptrace syscall-entry stops (entry) and exit stops (exit).\nKTAP on stdout; exit status 0 when every check passed. Ringside only.\n");
+		return 0;
+	}
 	if (!running_on_ringside()) {
 		ktap_plan(1);
 		ktap_skip("not on Ringside", "lab3_ptrace");

@@ -108,6 +108,10 @@ static void resched_test(void)
 
 int main(int argc, char **argv)
 {
+	if (argc == 2 && !strcmp(argv[1], "--help")) {
+		printf("usage: lab4_exit [resched]\nLab 4 tests: task_work, uprobe and fs_base exit work; resched: time-slice preemption.\nKTAP on stdout; exit status 0 when every check passed. Ringside only.\n");
+		return 0;
+	}
 	if (!running_on_ringside()) {
 		ktap_plan(1);
 		ktap_skip("not on Ringside", "lab4_exit");
