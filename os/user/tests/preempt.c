@@ -18,6 +18,11 @@
  * reports its gap count as its exit status. Nothing is asserted about how
  * long anything took; the clock only tells a gap from a loop iteration.
  *
+ * Gaps can also come from the host descheduling QEMU, so the gap checks
+ * alone can pass on a kernel that never preempts; the last check, a
+ * handshake between a spinning task and a signalling one, cannot (see
+ * handshake()).
+ *
  * On a multi-CPU host the children can run truly in parallel and see no
  * gaps, so off Ringside we start more children than CPUs are likely to be
  * idle (16); the argument overrides the count. */
@@ -26,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sigaction.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -79,6 +85,53 @@ static __attribute__((noreturn)) void spin(long threshold)
 	__builtin_unreachable();
 }
 
+/* The handshake: the decisive check. A spins without syscalls until its
+ * SIGUSR1 handler sets a flag; B, started after A, sends that SIGUSR1. On one
+ * CPU B can only run while A spins if the timer takes the CPU from A, and A
+ * can only see the signal if the return to user mode delivers it. Gaps in a
+ * clock (the first checks) can also come from the host descheduling QEMU;
+ * this cannot. A gives up after `give_up_ns` of its own spinning so that a
+ * kernel that never preempts fails instead of hanging. */
+static volatile int handshake_seen;
+
+static void handshake_handler(int sig)
+{
+	(void)sig;
+	handshake_seen = 1;
+}
+
+static int handshake(long give_up_ns)
+{
+	struct sigaction act = { .sa_handler = handshake_handler };
+	struct timespec start, now;
+	int status_a = 0, status_b = 0;
+
+	handshake_seen = 0;
+	sigaction(SIGUSR1, &act, NULL);          /* inherited by A before it runs */
+	long a = sys_fork();
+	if (a == 0) {
+		clock_gettime(CLOCK_MONOTONIC, &start);
+		for (unsigned long n = 0; !handshake_seen; n++) {
+			if ((n & 0xfffff) == 0) {        /* rarely: a syscall would offer a switch */
+				clock_gettime(CLOCK_MONOTONIC, &now);
+				if ((now.tv_sec - start.tv_sec) * 1000000000L + now.tv_nsec - start.tv_nsec > give_up_ns)
+					sys_exit(1);
+			}
+		}
+		sys_exit(0);
+	}
+	long b = sys_fork();
+	if (b == 0)
+		sys_exit(kill((int)a, SIGUSR1) == 0 ? 0 : 2);
+	if (a < 0 || b < 0)
+		return 0;
+	sys_wait4((int)b, &status_b, 0, NULL);
+	sys_wait4((int)a, &status_a, 0, NULL);
+	ktap_diag("handshake: A exit status %d (0: saw the signal), B exit status %d",
+		  WIFEXITED(status_a) ? WEXITSTATUS(status_a) : -1, WIFEXITED(status_b) ? WEXITSTATUS(status_b) : -1);
+	return WIFEXITED(status_a) && WEXITSTATUS(status_a) == 0 && WIFEXITED(status_b) && WEXITSTATUS(status_b) == 0;
+}
+
 int main(int argc, char **argv)
 {
 	long pids[MAX_CHILDREN], step, threshold;
@@ -99,7 +152,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	ktap_plan(3);
+	ktap_plan(4);
 	step = clock_step_ns();
 	threshold = step + step / 2 > 1000000 ? step + step / 2 : 1000000;
 	ktap_diag("clock step %ld ns; a gap is a jump over %ld ns; %d children", step, threshold, children);
@@ -108,6 +161,7 @@ int main(int argc, char **argv)
 		 * reach their deadline: do not start them. */
 		ktap_ok(0, "every spinning child finished");
 		ktap_ok(0, "every spinning child was preempted while the others were runnable");
+		ktap_ok(0, "a spinning task is preempted so that another can signal it");
 		return ktap_finish();
 	}
 	for (i = 0; i < children; i++) {
@@ -133,5 +187,6 @@ int main(int argc, char **argv)
 	}
 	ktap_ok(all_done, "every spinning child finished");
 	ktap_ok(all_gaps, "every spinning child was preempted while the others were runnable");
+	ktap_ok(handshake(5000000000L), "a spinning task is preempted so that another can signal it");
 	return ktap_finish();
 }
