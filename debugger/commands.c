@@ -470,6 +470,29 @@ int command_execute(struct session *s, const char *line)
 	return -1;
 }
 
+const struct key_binding key_bindings[] = {
+	{ 's', 7, "s / F7", "step", "step: next source line, into calls" },
+	{ 'n', 8, "n / F8", "next", "next: next source line, over calls" },
+	{ 'i', 0, "i", "stepi", "stepi: one instruction" },
+	{ 'f', 0, "f", "finish", "finish the current function" },
+	{ 'c', 5, "c / F5", "continue", "continue" },
+	{ 'y', 0, "y", "syscall", "run to the next syscall entry" },
+	{ 'x', 0, "x", "sysexit", "run until the syscall returns to user mode" },
+	{ 'l', 0, "l", "layout", "next layout" },
+};
+const int key_binding_count = sizeof(key_bindings) / sizeof(key_bindings[0]);
+
+void keys_print_help(FILE *out)
+{
+	for (int i = 0; i < key_binding_count; i++)
+		fprintf(out, "    %-8s %s\n", key_bindings[i].label, key_bindings[i].help);
+	fprintf(out, "    %-8s %s\n", "Ctrl-C", "interrupt a running CPU (q too while it runs)");
+	fprintf(out, "    %-8s %s\n", "J / K", "scroll the source");
+	fprintf(out, "    %-8s %s\n", ":", "type a command (Enter runs it, Esc cancels)");
+	fprintf(out, "    %-8s %s\n", "? / F1", "help: the keys and the command table");
+	fprintf(out, "    %-8s %s\n", "q", "quit");
+}
+
 void commands_print_help(FILE *out)
 {
 	for (int i = 0; i < command_count; i++) {

@@ -43,40 +43,50 @@ static void on_fatal_signal(int sig)
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: ringdb --kernel FILE [--initrd FILE] [--append CMDLINE] [options]\n"
-		"       ringdb --attach HOST:PORT|unix:PATH [--symbols FILE] [options]\n"
+		"NAME\n"
+		"    ringdb - a debugger for the x86-64 syscall boundary on QEMU's gdbstub\n"
 		"\n"
-		"A debugger for the x86-64 syscall boundary on QEMU's gdbstub: source,\n"
-		"registers, pt_regs, TIF flags and the entry/exit pipeline on one screen.\n"
+		"SYNOPSIS\n"
+		"    ringdb --kernel FILE [--initrd FILE] [--append CMDLINE] [options]\n"
+		"    ringdb --attach HOST:PORT|unix:PATH [--symbols FILE] [options]\n"
+		"    make debug [PROG=\"name args\"] [APPEND=...] [TEST=name [LAB=n]] [RINGDB_ARGS=...]\n"
 		"\n"
-		"options:\n"
-		"  --kernel FILE      start QEMU (scripts/ringside-qemu) on FILE, halted, and load its symbols\n"
-		"  --initrd FILE      initramfs for --kernel (default: build/initramfs.cpio)\n"
-		"  --append CMDLINE   kernel command line for --kernel (e.g. \"init=/bin/getpid\")\n"
-		"  --attach WHERE     connect to a running gdbstub (HOST:PORT, PORT or unix:PATH)\n"
-		"  --symbols FILE     kernel ELF for symbols with --attach (default: build/kernel.elf)\n"
-		"  --launcher PATH    the QEMU launcher (default: scripts/ringside-qemu next to build/)\n"
-		"  --batch FILE       run the commands in FILE without a screen ('-' = stdin)\n"
-		"  -ex CMD            run CMD without a screen (repeatable; after --batch)\n"
-		"  --init-ex CMD      run CMD on connecting, then open the screen (repeatable;\n"
-		"                     e.g. --init-ex 'syscall' starts at the first syscall)\n"
-		"  --log-rsp FILE     write the RSP transcript to FILE\n"
-		"  --width N          width of panels printed in batch mode (default 100)\n"
-		"  --timeout SECONDS  batch: interrupt a run that has not stopped by then (default 30)\n"
-		"  --help-markdown    print the command table as markdown (docs/ringdb.md)\n"
-		"  -h, --help         this text\n"
+		"DESCRIPTION\n"
+		"    Source, registers, pt_regs, TIF flags and the entry/exit pipeline on one\n"
+		"    screen, or printed as text in batch mode (--batch, -ex).\n"
 		"\n"
-		"commands (batch, -ex, or ':' on the screen):\n");
+		"OPTIONS\n"
+		"    --kernel FILE      start QEMU (scripts/ringside-qemu) on FILE, halted, and load its symbols\n"
+		"    --initrd FILE      initramfs for --kernel (default: build/initramfs.cpio)\n"
+		"    --append CMDLINE   kernel command line for --kernel (e.g. \"init=/bin/hello\")\n"
+		"    --attach WHERE     connect to a running gdbstub (HOST:PORT, PORT or unix:PATH)\n"
+		"    --symbols FILE     kernel ELF for symbols with --attach (default: build/kernel.elf)\n"
+		"    --launcher PATH    the QEMU launcher (default: $RINGSIDE_QEMU, else the tree's scripts/ringside-qemu)\n"
+		"    --batch FILE       run the commands in FILE without a screen ('-' = stdin)\n"
+		"    -ex CMD            run CMD without a screen (repeatable; after --batch)\n"
+		"    --init-ex CMD      run CMD on connecting, then open the screen (repeatable;\n"
+		"                       e.g. --init-ex 'syscall' starts at the first syscall)\n"
+		"    --log-rsp FILE     write the RSP transcript to FILE\n"
+		"    --width N          width of panels printed in batch mode (default 100)\n"
+		"    --timeout SECONDS  batch: interrupt a run that has not stopped by then (default 30)\n"
+		"    --help-markdown    print the command table as markdown (docs/ringdb.md)\n"
+		"    -h, --help         this text\n"
+		"\nCOMMANDS (batch, -ex, or ':' on the screen)\n");
 	commands_print_help(out);
-	fprintf(out, "\npanels (panel NAME): ");
+	fprintf(out, "\nKEYS (on the screen)\n");
+	keys_print_help(out);
+	fprintf(out, "\nPANELS (panel NAME)\n    ");
 	for (int i = 0; i < panel_type_count; i++)
 		fprintf(out, "%s%s", i ? " " : "", panel_types[i].name);
-	fprintf(out, "\nlayouts (layout NAME): ");
+	fprintf(out, "\n\nLAYOUTS (layout NAME)\n    ");
 	for (int i = 0; i < layout_count; i++)
 		fprintf(out, "%s%s", i ? " " : "", layouts[i].name);
 	fprintf(out,
-		"\n\nexit status: 0 ok, 1 a batch command failed, 2 usage, 3 QEMU not started or\n"
-		"not reachable, 4 the kernel ELF is unreadable.\n");
+		"\n\nEXIT STATUS\n"
+		"    0 ok, 1 a batch command failed, 2 usage, 3 QEMU not started or not\n"
+		"    reachable, 4 the kernel ELF is unreadable.\n"
+		"\nSEE ALSO\n"
+		"    docs/ringdb.md (the manual), docs/tour.md, scripts/ringside-qemu --help\n");
 }
 
 /* The launcher sits in scripts/ of the tree that holds the kernel (or

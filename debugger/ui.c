@@ -69,8 +69,13 @@ static void help_screen(void)
 {
 	erase();
 	int y = 0;
-	mvaddstr(y++, 0, "ringdb keys: s step  n next  i stepi  f finish  c continue  y next syscall  x sysexit");
-	mvaddstr(y++, 0, "             Ctrl-C interrupt  l next layout  J/K scroll source  : command line  q quit");
+	char keys[512] = "ringdb keys:";
+	for (int i = 0; i < key_binding_count; i++) {
+		size_t used = strlen(keys);
+		snprintf(keys + used, sizeof keys - used, " %c %s ", key_bindings[i].key, key_bindings[i].command);
+	}
+	mvaddnstr(y++, 0, keys, COLS);
+	mvaddstr(y++, 0, "             Ctrl-C interrupt  J/K scroll source  : command line  ? help  q quit");
 	y++;
 	mvaddstr(y++, 0, "commands (type after ':'):");
 	for (int i = 0; i < command_count && y < LINES - 2; i++) {
@@ -158,17 +163,18 @@ int ui_run(struct session *s)
 		case KEY_F(1):
 			help_screen();
 			break;
-		case 's': case KEY_F(7): run_command(s, "step"); break;
-		case 'n': case KEY_F(8): run_command(s, "next"); break;
-		case 'i': run_command(s, "stepi"); break;
-		case 'f': run_command(s, "finish"); break;
-		case 'c': case KEY_F(5): run_command(s, "continue"); break;
-		case 'y': run_command(s, "syscall"); break;
-		case 'x': run_command(s, "sysexit"); break;
-		case 'l': run_command(s, "layout"); break;
 		case 3: if (s->t.running) run_command(s, "interrupt"); break;
 		case 'q': s->quit = true; break;
 		default: {
+			bool bound = false;
+			for (int i = 0; i < key_binding_count && !bound; i++)
+				if (ch == key_bindings[i].key ||
+				    (key_bindings[i].fkey && ch == KEY_F(key_bindings[i].fkey))) {
+					run_command(s, key_bindings[i].command);
+					bound = true;
+				}
+			if (bound)
+				break;
 			const struct layout *l = &layouts[s->layout];
 			for (int i = 0; i < 8 && l->slots[i].panel; i++) {
 				const struct panel_type *p = panel_find(l->slots[i].panel);

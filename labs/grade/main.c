@@ -37,13 +37,13 @@ static const struct option_row option_table[] = {
 	{ "lab", 0, "N", OPT_LAB, "grade lab N: its tests are labs/labN/lab.def" },
 	{ "def", 0, "FILE", OPT_DEF, "grade the tests of any definition file (e.g. os/tests/kernel.def)" },
 	{ "tree", 0, "DIR", OPT_TREE, "the tree to grade, or the instructor tree for submissions (default: "
-				      "the repository holding the definition)" },
+				      "the definition's tree = key, else the repository holding it)" },
 	{ "test", 't', "NAME", OPT_TEST, "run only this test (repeatable)" },
-	{ "jobs", 'j', "N", OPT_JOBS, "tests run in parallel, each in its own QEMU (default: CPU count)" },
-	{ "submission", 0, "PATH", OPT_SUBMISSION, "grade one student's submission (folder, .tar.gz, .zip or git "
-						   "repository) in a pristine copy of the tree" },
+	{ "jobs", 'j', "N", OPT_JOBS, "tests run in parallel, each in its own QEMU (1-256; default: CPU count)" },
+	{ "submission", 0, "PATH", OPT_SUBMISSION, "grade one student's submission (folder, .tar.gz/.tgz/.tar/.tar.xz/.tar.bz2, "
+						   ".zip, or a git repository at HEAD) in a pristine copy of the tree" },
 	{ "submissions", 0, "DIR", OPT_SUBMISSIONS, "batch: every entry of DIR is one student (needs --out)" },
-	{ "out", 'o', "DIR", OPT_OUT, "batch: per-student results.json and log.txt, and grades.csv" },
+	{ "out", 'o', "DIR", OPT_OUT, "batch: per-student results.json, log.txt and scores.tsv, and grades.csv" },
 	{ "json", 0, "FILE", OPT_JSON, "write Gradescope results.json" },
 	{ "junit", 0, "FILE", OPT_JUNIT, "write JUnit XML" },
 	{ "quiet", 'q', NULL, OPT_QUIET, "print only the closing \"N passed, N failed\" line" },
@@ -55,12 +55,28 @@ static const struct option_row option_table[] = {
 
 #define NOPTIONS (sizeof(option_table) / sizeof(option_table[0]))
 
+/* --help is a short manual page: the same sections as docs/ringgrade.md,
+ * with the options from the one option table above. */
 static void usage(FILE *out)
 {
-	fputs("usage: ringgrade (--lab N | --def FILE) [options]\n"
-	      "       ringgrade --lab N --submissions DIR --out DIR [-j N]\n\n"
-	      "Build a Ringside tree, boot each test in its own QEMU, and grade the KTAP results.\n\n"
-	      "options:\n", out);
+	fputs("NAME\n"
+	      "    ringgrade - build a Ringside tree, boot each test in its own QEMU, and grade\n"
+	      "    the KTAP it prints\n\n"
+	      "SYNOPSIS\n"
+	      "    ringgrade (--lab N | --def FILE) [--tree DIR] [-t NAME]... [-j N]\n"
+	      "              [--json FILE] [--junit FILE] [-q] [--no-build]\n"
+	      "    ringgrade (--lab N | --def FILE) --submission PATH [--json FILE] [--junit FILE]\n"
+	      "    ringgrade (--lab N | --def FILE) --submissions DIR -o DIR [-j N]\n"
+	      "    ringgrade (--lab N | --def FILE) --list\n"
+	      "    make grade LAB=N [TEST=name]      make gradescope LAB=N\n\n"
+	      "DESCRIPTION\n"
+	      "    Builds the tree (make kernel initramfs, with LAB=N for a lab and STUDENT=1\n"
+	      "    for a submission), boots every test through scripts/ringside-qemu with a\n"
+	      "    per-run nonce, and scores the KTAP result lines that carry it. Submissions\n"
+	      "    (a folder, a tar archive, .zip, or a git repository at HEAD) are\n"
+	      "    copied into a pristine copy of the tree; only the lab's allowed files are\n"
+	      "    taken.\n\n"
+	      "OPTIONS\n", out);
 	for (size_t i = 0; i < NOPTIONS; i++) {
 		const struct option_row *o = &option_table[i];
 		char left[48];
@@ -69,13 +85,19 @@ static void usage(FILE *out)
 				 o->arg ? o->arg : "");
 		else
 			snprintf(left, sizeof(left), "    --%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
-		fprintf(out, "  %-26s %s\n", left, o->help);
+		fprintf(out, "    %-26s %s\n", left, o->help);
 	}
-	fputs("\nexit status:\n"
-	      "  0  every test passed (batch: every submission was graded)\n"
-	      "  1  some test failed (batch: some submission could not be read)\n"
-	      "  2  usage or infrastructure error (bad definition, tree does not build in batch, interrupted)\n"
-	      "\nThe last line printed is \"N passed, N failed\". Manual: docs/ringgrade.md\n", out);
+	fputs("\nEXIT STATUS\n"
+	      "    0  every test passed (batch: every submission was graded)\n"
+	      "    1  some test failed (batch: some submission could not be graded because of\n"
+	      "       the grader's own trouble, e.g. no scratch space; unreadable submissions\n"
+	      "       are graded as the starter files and the batch goes on)\n"
+	      "    2  usage error, broken definition, the instructor tree does not build\n"
+	      "       (batch), or interrupted\n"
+	      "    The last line printed is always \"N passed, N failed\".\n\n"
+	      "SEE ALSO\n"
+	      "    docs/ringgrade.md (definition format, verdicts, integrity rules),\n"
+	      "    docs/instructor.md, scripts/ringside-qemu --help\n", out);
 }
 
 static void on_signal(int sig)
