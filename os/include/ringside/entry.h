@@ -6,9 +6,7 @@
 #include <ringside/types.h>
 #include <asm/ptrace.h>
 #include <asm/thread_info.h>
-
-#define AUDIT_ARCH_X86_64 0xc000003eU
-#define AUDIT_ARCH_I386   0x40000003U
+#include <uapi/linux_seccomp.h>
 
 /* pt_regs sits at the top of the kernel stack and thread_info at its
  * bottom, so one is found from the other by rounding down. */

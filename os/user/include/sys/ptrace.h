@@ -1,40 +1,12 @@
 /* Ringside libc: ptrace(2) as on x86-64 Linux: the requests, options and
- * events the Ringside kernel supports (os/include/ringside/ptrace.h) and the
- * register block of PTRACE_GETREGS. */
+ * events the Ringside kernel supports (from os/include/uapi/linux_ptrace.h,
+ * which the kernel uses too) and the register block of PTRACE_GETREGS. */
 #ifndef _SYS_PTRACE_H
 #define _SYS_PTRACE_H
 
 #include <stddef.h>
 #include <sys/types.h>
-
-#define PTRACE_TRACEME     0
-#define PTRACE_PEEKTEXT    1
-#define PTRACE_PEEKDATA    2
-#define PTRACE_PEEKUSER    3
-#define PTRACE_POKETEXT    4
-#define PTRACE_POKEDATA    5
-#define PTRACE_POKEUSER    6
-#define PTRACE_CONT        7
-#define PTRACE_KILL        8
-#define PTRACE_SINGLESTEP  9
-#define PTRACE_GETREGS     12
-#define PTRACE_SETREGS     13
-#define PTRACE_ATTACH      16
-#define PTRACE_DETACH      17
-#define PTRACE_SYSCALL     24
-#define PTRACE_SYSEMU      31
-#define PTRACE_SYSEMU_SINGLESTEP 32
-#define PTRACE_SETOPTIONS  0x4200
-#define PTRACE_GETEVENTMSG 0x4201
-#define PTRACE_SEIZE       0x4206
-
-#define PTRACE_O_TRACESYSGOOD 0x00000001
-#define PTRACE_O_TRACEEXEC    0x00000010
-#define PTRACE_O_TRACESECCOMP 0x00000080
-#define PTRACE_O_EXITKILL     0x00100000
-
-#define PTRACE_EVENT_EXEC    4
-#define PTRACE_EVENT_SECCOMP 7
+#include <linux_ptrace.h>
 
 /* Linux's x86-64 struct user_regs_struct (sys/user.h), field for field. */
 struct user_regs_struct {

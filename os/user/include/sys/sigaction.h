@@ -17,31 +17,6 @@ typedef unsigned long sigset_t;
 #define SIG_IGN ((sighandler_t)1)
 #define SIG_ERR ((sighandler_t)-1)
 
-#define SA_NOCLDSTOP 0x00000001
-#define SA_SIGINFO   0x00000004
-#define SA_RESTORER  0x04000000
-#define SA_ONSTACK   0x08000000
-#define SA_RESTART   0x10000000
-#define SA_NODEFER   0x40000000
-#define SA_RESETHAND 0x80000000
-
-#define SIG_BLOCK   0
-#define SIG_UNBLOCK 1
-#define SIG_SETMASK 2
-
-/* si_code values. */
-#define SI_USER     0
-#define SI_KERNEL   0x80
-#define SI_TKILL    (-6)
-#define SEGV_MAPERR 1
-#define SEGV_ACCERR 2
-#define TRAP_BRKPT  1
-#define TRAP_TRACE  2
-#define CLD_EXITED  1
-#define CLD_KILLED  2
-#define CLD_STOPPED 5
-#define SYS_SECCOMP 1
-
 /* Linux's siginfo: 128 bytes, the union at offset 16. */
 typedef struct {
 	int si_signo;

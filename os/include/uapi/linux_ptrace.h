@@ -1,0 +1,38 @@
+/* Linux's ptrace requests, options and events (include/uapi/linux/ptrace.h,
+ * arch/x86/include/uapi/asm/ptrace-abi.h). Shared by the kernel and the libc. */
+#ifndef UAPI_LINUX_PTRACE_H
+#define UAPI_LINUX_PTRACE_H
+
+#define PTRACE_TRACEME     0
+#define PTRACE_PEEKTEXT    1
+#define PTRACE_PEEKDATA    2
+#define PTRACE_PEEKUSR     3
+#define PTRACE_POKETEXT    4
+#define PTRACE_POKEDATA    5
+#define PTRACE_POKEUSR     6
+#define PTRACE_CONT        7
+#define PTRACE_KILL        8
+#define PTRACE_SINGLESTEP  9
+#define PTRACE_GETREGS     12
+#define PTRACE_SETREGS     13
+#define PTRACE_ATTACH      16
+#define PTRACE_DETACH      17
+#define PTRACE_SYSCALL     24
+#define PTRACE_SYSEMU      31
+#define PTRACE_SYSEMU_SINGLESTEP 32
+#define PTRACE_SETOPTIONS  0x4200
+#define PTRACE_GETEVENTMSG 0x4201
+#define PTRACE_SEIZE       0x4206
+/* glibc's spelling of the same two requests. */
+#define PTRACE_PEEKUSER    PTRACE_PEEKUSR
+#define PTRACE_POKEUSER    PTRACE_POKEUSR
+
+#define PTRACE_O_TRACESYSGOOD  0x00000001
+#define PTRACE_O_TRACEEXEC     0x00000010
+#define PTRACE_O_TRACESECCOMP  0x00000080
+#define PTRACE_O_EXITKILL      0x00100000
+
+#define PTRACE_EVENT_EXEC     4
+#define PTRACE_EVENT_SECCOMP  7
+
+#endif
