@@ -96,13 +96,8 @@ static int parse_pid(const char *s, int *pid)
 
 static int run_audited(char **argv)
 {
-	char path[256];
 	int status;
 
-	if (strchr(argv[0], '/'))
-		snprintf(path, sizeof(path), "%s", argv[0]);
-	else
-		snprintf(path, sizeof(path), "/bin/%s", argv[0]);
 	/* Drop old records, so that only PROG's are printed. */
 	if (list_records(-1) < 0)
 		return fail("reading the audit records");
@@ -113,8 +108,8 @@ static int run_audited(char **argv)
 		/* Enable for ourselves: execve keeps the flag. */
 		if (ringside_audit(RINGSIDE_AUDIT_ENABLE, 0, NULL, 0) < 0)
 			_exit(fail("enabling auditing"));
-		execv(path, argv);
-		dprintf(2, "auditctl: cannot run %s: %s\n", path, strerror(errno));
+		execvp(argv[0], argv);
+		dprintf(2, "auditctl: cannot run %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
 	waitpid(pid, &status, 0);

@@ -165,12 +165,6 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	char path[256];
-	if (strchr(argv[i], '/'))
-		snprintf(path, sizeof(path), "%s", argv[i]);
-	else
-		snprintf(path, sizeof(path), "/bin/%s", argv[i]);
-
 	if (strict) {
 		/* A demonstration: strict mode allows no execve, so the kernel
 		 * kills us with SIGKILL right at the call. */
@@ -181,7 +175,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		write(2, msg, sizeof(msg) - 1);
-		execv(path, argv + i);
+		execvp(argv[i], argv + i);
 		return 1;   /* not reached: the kernel killed us */
 	}
 
@@ -210,8 +204,8 @@ int main(int argc, char **argv)
 		dprintf(2, "seccomp-run: installing the filter failed: %s\n", strerror(errno));
 		return 1;
 	}
-	execv(path, argv + i);
-	dprintf(2, "seccomp-run: cannot run %s: %s (is execve allowed by the filter?)\n", path,
+	execvp(argv[i], argv + i);
+	dprintf(2, "seccomp-run: cannot run %s: %s (is execve allowed by the filter?)\n", argv[i],
 		strerror(errno));
 	return 1;
 }

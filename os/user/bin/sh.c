@@ -85,30 +85,8 @@ static int split_words(char *line, char **argv, int max)
 /* In the child: exec argv[0] from $PATH, or report why not and exit. */
 static void exec_program(char **argv)
 {
-	const char *path = getenv("PATH");
-	char full[512];
-	int saved = ENOENT;
-
-	if (strchr(argv[0], '/')) {
-		execve(argv[0], argv, environ);
-		saved = errno;
-	} else {
-		const char *dir = path && *path ? path : "/bin";
-
-		while (*dir) {
-			size_t len = strchr(dir, ':') ? (size_t)(strchr(dir, ':') - dir) : strlen(dir);
-
-			if (len + strlen(argv[0]) + 2 <= sizeof(full)) {
-				snprintf(full, sizeof(full), "%.*s/%s", (int)len, len ? dir : ".", argv[0]);
-				execve(full, argv, environ);
-				if (errno != ENOENT)
-					saved = errno;
-			}
-			dir += len;
-			if (*dir == ':')
-				dir++;
-		}
-	}
+	execvp(argv[0], argv);
+	int saved = errno;
 	if (saved == ENOENT) {
 		dprintf(2, "sh: %s: not found (try `help`)\n", argv[0]);
 		_exit(STATUS_NOT_FOUND);

@@ -369,7 +369,7 @@ static int usage(int status)
 {
 	dprintf(status ? 2 : 1,
 		"usage: strace [-f] PROG [ARGS...]\n"
-		"Run PROG (a path, or a name looked up in /bin) under ptrace and print each\n"
+		"Run PROG (a path, or a name looked up in $PATH) under ptrace and print each\n"
 		"system call it makes on stderr, with its arguments and result.\n"
 		"  -f  follow forked children too (needs PTRACE_O_TRACEFORK; Ringside's\n"
 		"      ptrace has none, so there only PROG itself is traced)\n"
@@ -381,7 +381,7 @@ static int usage(int status)
 int main(int argc, char **argv)
 {
 	int first = 1;
-	char path[256];
+	char text[256];
 
 	while (first < argc && argv[first][0] == '-') {
 		if (strcmp(argv[first], "-f") == 0)
@@ -401,11 +401,6 @@ int main(int argc, char **argv)
 		dprintf(2, "strace: no program given\n");
 		return usage(2);
 	}
-	if (strchr(argv[first], '/'))
-		snprintf(path, sizeof(path), "%s", argv[first]);
-	else
-		snprintf(path, sizeof(path), "/bin/%s", argv[first]);
-
 	pid_t pid = fork();
 	if (pid < 0) {
 		dprintf(2, "strace: fork failed: %s\n", strerror(errno));
@@ -417,15 +412,15 @@ int main(int argc, char **argv)
 			_exit(1);
 		}
 		raise(SIGSTOP);     /* let the parent set options before execve */
-		execv(path, argv + first);
-		dprintf(2, "strace: cannot run %s: %s\n", path, strerror(errno));
+		execvp(argv[first], argv + first);
+		dprintf(2, "strace: cannot run %s: %s\n", argv[first], strerror(errno));
 		_exit(1);
 	}
 
 	int status;
 	if (waitpid(pid, &status, 0) != pid || !WIFSTOPPED(status)) {
 		dprintf(2, "strace: the child did not stop for tracing (%s)\n",
-			describe_wait_status(status, path, sizeof(path)));
+			describe_wait_status(status, text, sizeof(text)));
 		return 1;
 	}
 	long options = PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL;

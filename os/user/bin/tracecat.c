@@ -73,13 +73,8 @@ static long list_events(int pid)
 
 static int run_traced(char **argv)
 {
-	char path[256];
 	int status;
 
-	if (strchr(argv[0], '/'))
-		snprintf(path, sizeof(path), "%s", argv[0]);
-	else
-		snprintf(path, sizeof(path), "/bin/%s", argv[0]);
 	if (list_events(-1) < 0)
 		return fail("reading the trace events");
 	pid_t pid = fork();
@@ -88,8 +83,8 @@ static int run_traced(char **argv)
 	if (pid == 0) {
 		if (ringside_trace(RINGSIDE_TRACE_ENABLE, 0, NULL, 0) < 0)
 			_exit(fail("enabling the tracepoints"));
-		execv(path, argv);
-		dprintf(2, "tracecat: cannot run %s: %s\n", path, strerror(errno));
+		execvp(argv[0], argv);
+		dprintf(2, "tracecat: cannot run %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
 	waitpid(pid, &status, 0);

@@ -23,6 +23,7 @@ pid_t gettid(void);
 pid_t fork(void);
 int execve(const char *path, char *const argv[], char *const envp[]);
 int execv(const char *path, char *const argv[]);
+int execvp(const char *file, char *const argv[]);
 __attribute__((noreturn)) void _exit(int status);
 int brk(void *addr);
 void *sbrk(long increment);

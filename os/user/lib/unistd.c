@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/ringside.h>
@@ -66,6 +67,34 @@ int execve(const char *path, char *const argv[], char *const envp[])
 int execv(const char *path, char *const argv[])
 {
 	return execve(path, argv, environ);
+}
+
+/* execvp: FILE as it is when it holds a '/', else each directory of $PATH
+ * in turn (/bin when PATH is unset or empty). On failure errno is the most
+ * telling error met: ENOENT only if no directory had the file. */
+int execvp(const char *file, char *const argv[])
+{
+	if (strchr(file, '/'))
+		return execv(file, argv);
+	const char *path = getenv("PATH");
+	const char *dir = path && *path ? path : "/bin";
+	int saved = ENOENT;
+	char full[512];
+	while (*dir) {
+		const char *colon = strchr(dir, ':');
+		size_t len = colon ? (size_t)(colon - dir) : strlen(dir);
+		if (len + strlen(file) + 2 <= sizeof(full)) {
+			snprintf(full, sizeof(full), "%.*s/%s", (int)len, len ? dir : ".", file);
+			execv(full, argv);
+			if (errno != ENOENT)
+				saved = errno;
+		}
+		dir += len;
+		if (*dir == ':')
+			dir++;
+	}
+	errno = saved;
+	return -1;
 }
 
 /* The kernel's break, cached so sbrk() need not ask each time. */
