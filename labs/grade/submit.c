@@ -160,16 +160,17 @@ static int check_member_types(const char *listing, int zipinfo, struct strbuf *m
 	return 0;
 }
 
-static int unpack_tar(const char *archive, const char *dest, struct strbuf *messages)
+/* The three steps every archive goes through: list the names and check
+ * them, list the member types and check them, then extract with a cap on
+ * the bytes written. `kind` names the archive in messages; `zip_listing`
+ * says which listing format check_member_types reads. */
+static int unpack_checked(char **list_argv, char **types_argv, char **extract_argv, int zip_listing,
+			  const char *kind, struct strbuf *messages)
 {
 	char *out;
-	char *list_argv[] = { "tar", "-tf", (char *)archive, NULL };
-	char *types_argv[] = { "tar", "-tvf", (char *)archive, NULL };
-	char *extract_argv[] = { "tar", "-xf", (char *)archive, "-C", (char *)dest, "--no-same-owner",
-				 "--no-same-permissions", "--delay-directory-restore", NULL };
 
 	if (run_tool(list_argv, NULL, 0, &out) < 0) {
-		strbuf_addf(messages, "not a readable tar archive: %.300s\n", out);
+		strbuf_addf(messages, "not a readable %s archive: %.300s\n", kind, out);
 		free(out);
 		return -1;
 	}
@@ -178,14 +179,14 @@ static int unpack_tar(const char *archive, const char *dest, struct strbuf *mess
 		return -1;
 	}
 	free(out);
-	if (run_tool(types_argv, NULL, 0, &out) < 0 || check_member_types(out, 0, messages) < 0) {
+	if (run_tool(types_argv, NULL, 0, &out) < 0 || check_member_types(out, zip_listing, messages) < 0) {
 		free(out);
 		return -1;
 	}
 	free(out);
 	if (run_tool(extract_argv, NULL, SUBMISSION_MAX_UNPACKED, &out) < 0) {
-		strbuf_addf(messages, "the archive could not be unpacked (over %lld MiB or damaged): %.300s\n",
-			    SUBMISSION_MAX_UNPACKED >> 20, out);
+		strbuf_addf(messages, "the %s archive could not be unpacked (over %lld MiB or damaged): %.300s\n",
+			    kind, SUBMISSION_MAX_UNPACKED >> 20, out);
 		free(out);
 		return -1;
 	}
@@ -193,36 +194,23 @@ static int unpack_tar(const char *archive, const char *dest, struct strbuf *mess
 	return 0;
 }
 
+static int unpack_tar(const char *archive, const char *dest, struct strbuf *messages)
+{
+	char *list_argv[] = { "tar", "-tf", (char *)archive, NULL };
+	char *types_argv[] = { "tar", "-tvf", (char *)archive, NULL };
+	char *extract_argv[] = { "tar", "-xf", (char *)archive, "-C", (char *)dest, "--no-same-owner",
+				 "--no-same-permissions", "--delay-directory-restore", NULL };
+
+	return unpack_checked(list_argv, types_argv, extract_argv, 0, "tar", messages);
+}
+
 static int unpack_zip(const char *archive, const char *dest, struct strbuf *messages)
 {
-	char *out;
 	char *list_argv[] = { "unzip", "-Z1", (char *)archive, NULL };
 	char *types_argv[] = { "unzip", "-Z", (char *)archive, NULL };
 	char *extract_argv[] = { "unzip", "-qq", "-o", (char *)archive, "-d", (char *)dest, NULL };
 
-	if (run_tool(list_argv, NULL, 0, &out) < 0) {
-		strbuf_addf(messages, "not a readable zip archive: %.300s\n", out);
-		free(out);
-		return -1;
-	}
-	if (check_listing(out, messages) < 0) {
-		free(out);
-		return -1;
-	}
-	free(out);
-	if (run_tool(types_argv, NULL, 0, &out) < 0 || check_member_types(out, 1, messages) < 0) {
-		free(out);
-		return -1;
-	}
-	free(out);
-	if (run_tool(extract_argv, NULL, SUBMISSION_MAX_UNPACKED, &out) < 0) {
-		strbuf_addf(messages, "the zip could not be unpacked (over %lld MiB or damaged): %.300s\n",
-			    SUBMISSION_MAX_UNPACKED >> 20, out);
-		free(out);
-		return -1;
-	}
-	free(out);
-	return 0;
+	return unpack_checked(list_argv, types_argv, extract_argv, 1, "zip", messages);
 }
 
 int submission_unpack(const char *src, const char *workdir, char **root, struct strbuf *messages)
