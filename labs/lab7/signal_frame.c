@@ -15,48 +15,11 @@
 #include <ringside/kernel.h>
 #include <ringside/sched.h>
 #include <ringside/signal.h>
+#include <ringside/sigframe.h>
 #include <ringside/errno.h>
 #include <ringside/uaccess.h>
 #include <asm/segment.h>
 #include <asm/x86.h>
-
-struct sigcontext_64 {
-	u64 r8, r9, r10, r11, r12, r13, r14, r15;
-	u64 di, si, bp, bx, dx, ax, cx, sp, ip, flags;
-	u16 cs, gs, fs, ss;
-	u64 err, trapno, oldmask, cr2;
-	u64 fpstate;                  /* no FPU state: always 0 */
-	u64 reserved1[8];
-};
-
-struct ucontext_64 {
-	u64 uc_flags;
-	u64 uc_link;
-	struct { u64 ss_sp; s32 ss_flags; u32 pad; u64 ss_size; } uc_stack;
-	struct sigcontext_64 uc_mcontext;
-	u64 uc_sigmask;
-};
-
-struct siginfo_64 {
-	s32 si_signo, si_errno, si_code, pad;
-	union {
-		struct { s32 pid; u32 uid; s32 status; s32 pad; u64 utime, stime; } child;
-		struct { s32 pid; u32 uid; } kill;
-		struct { u64 addr; } fault;
-		struct { u64 call_addr; s32 syscall; u32 arch; } sys;
-		u8 pad[128 - 16];
-	} u;
-};
-
-struct rt_sigframe {
-	u64 pretcode;                 /* the handler's return address: sa_restorer */
-	struct ucontext_64 uc;
-	struct siginfo_64 info;
-};
-
-BUILD_BUG_ON(sizeof(struct sigcontext_64) != 256);
-BUILD_BUG_ON(offsetof(struct ucontext_64, uc_mcontext) != 40);
-BUILD_BUG_ON(sizeof(struct siginfo_64) != 128);
 
 /* setup_rt_frame: build the frame for a handler of sig on the user stack
  * and point the registers at the handler. Return 0, or -EFAULT when it
