@@ -6,6 +6,7 @@
 ## make handout OUT=DIR            the student tree: no solutions, prebuilt reference objects
 ## make handout-tarball            build/ringside-handout.tar.gz
 ## make test-mutants-all           grade every mutant of every lab (make test runs a subset)
+## make mutation-score [MUTATION_LABS="1 2"] [JOBS=n]  systematic mutants of the references: per-lab score
 
 LABS_ALL      := 1 2 3 4 5 6 7
 PREBUILT_DIR  := $(BUILD)/prebuilt
@@ -37,9 +38,23 @@ handout-tarball: $(PREBUILT_OBJS)
 	rm -rf $(HANDOUT_TMP)
 	@echo "$(BUILD)/ringside-handout.tar.gz"
 else
-handout handout-tarball test-mutants-all:
+handout handout-tarball test-mutants-all mutation-score:
 	@echo "make $@: this is a student tree (no solutions/): only the instructor's tree makes handouts" >&2; exit 2
 endif
+
+# ringmutate: the systematic mutants of a reference file (labs/mutate/).
+RINGMUTATE := $(BIN)/ringmutate
+HOST_TOOLS += $(RINGMUTATE)
+
+$(HOST_OUT)/mutate/mutate.o: labs/mutate/mutate.c
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -c $< -o $@
+
+$(RINGMUTATE): $(HOST_OUT)/mutate/mutate.o
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@
+
+ringmutate: $(RINGMUTATE)
 
 # --- tests ----------------------------------------------------------------------
 # The instructor tree only: a handout has neither solutions nor mutants.
@@ -75,6 +90,22 @@ test-labs-mutants: $(RINGGRADE)
 test-mutants-all: $(RINGGRADE)
 	@labs/test-mutants $(RINGGRADE) $(LABS_JOBS) $(LABS_ALL:%=lab%)
 
+# The mutation score: every systematic mutant of every reference, graded
+# (minutes to an hour: see docs/instructor.md). make test grades a fixed
+# sample: MUTATION_SAMPLE mutants per lab, seed MUTATION_SEED; each must be
+# killed or listed (labs/labN/equivalent-mutants, labs/labN/surviving-mutants).
+MUTATION_LABS ?= $(LABS_ALL)
+JOBS          ?= $(LABS_JOBS)
+MUTATION_SAMPLE ?= 3
+MUTATION_SEED   ?= 1
+TEST_SUITES += labs-mutation-sample
+
+mutation-score: $(RINGMUTATE) $(RINGGRADE) $(KERNEL) $(INITRAMFS)
+	@labs/mutate/mutation-score -j $(JOBS) $(MUTATION_LABS)
+
+test-labs-mutation-sample: $(RINGMUTATE) $(RINGGRADE) $(KERNEL) $(INITRAMFS)
+	@labs/mutate/mutation-score --sample $(MUTATION_SAMPLE) --seed $(MUTATION_SEED) -j $(LABS_JOBS)
+
 # A handout in a scratch folder: no reference text, it builds and boots, and
 # every lab's starter code scores 0.
 test-labs-handout: $(PREBUILT_OBJS)
@@ -83,4 +114,5 @@ test-labs-handout: $(PREBUILT_OBJS)
 	labs/test-handout $$dir/ringside $(LABS_ALL); status=$$?; rm -rf $$dir; exit $$status
 endif
 
+.PHONY: ringmutate mutation-score test-labs-mutation-sample
 .PHONY: handout handout-tarball test-labs-reference test-labs-mutants test-mutants-all test-labs-handout
