@@ -108,12 +108,14 @@ static int parse_plan(const char *s, int *count)
 void ktap_parse(const char *text, size_t len, const char *nonce, struct ktap_report *out)
 {
 	struct strbuf pending;  /* diagnostics waiting for the next result */
+	struct strbuf warned;   /* kernel warnings waiting for the next result */
 	size_t cap = 0;
 	const char *cursor = text, *limit = text + len;
 
 	memset(out, 0, sizeof(*out));
 	out->plan = -1;
 	strbuf_init(&pending);
+	strbuf_init(&warned);
 	while (cursor < limit) {
 		const char *nl = memchr(cursor, '\n', (size_t)(limit - cursor));
 		size_t n = nl ? (size_t)(nl - cursor) : (size_t)(limit - cursor);
@@ -134,6 +136,10 @@ void ktap_parse(const char *text, size_t len, const char *nonce, struct ktap_rep
 		} else if (parse_plan(s, &plan) == 0) {
 			if (depth == 0 && plan > out->plan)
 				out->plan = plan;
+		} else if (!strncmp(s, "WARNING:", 8)) {
+			/* The kernel's warning format (WARN_ON, CT_WARN_ON), as Linux's. */
+			if (warned.len < 16384)
+				strbuf_addf(&warned, "%s\n", s);
 		} else if (!strncmp(s, "Bail out!", 9)) {
 			out->bail_out = 1;
 		} else if (*s == '#') {
@@ -152,6 +158,8 @@ void ktap_parse(const char *text, size_t len, const char *nonce, struct ktap_rep
 				c.depth = depth;
 				c.diagnostics = strbuf_detach(&pending);
 				strbuf_init(&pending);
+				c.warnings = strbuf_detach(&warned);
+				strbuf_init(&warned);
 				if (out->ncases == cap) {
 					cap = cap ? cap * 2 : 16;
 					out->cases = xrealloc(out->cases, cap * sizeof(*out->cases));
@@ -165,6 +173,15 @@ void ktap_parse(const char *text, size_t len, const char *nonce, struct ktap_rep
 		free(line);
 	}
 	strbuf_free(&pending);
+	if (warned.len && out->ncases) {
+		struct ktap_case *last = &out->cases[out->ncases - 1];
+		char *both = xasprintf("%s%s", last->warnings, warned.data);
+		free(last->warnings);
+		last->warnings = both;
+		strbuf_free(&warned);
+		strbuf_init(&warned);
+	}
+	out->orphan_warnings = strbuf_detach(&warned);
 }
 
 void ktap_free(struct ktap_report *r)
@@ -173,10 +190,34 @@ void ktap_free(struct ktap_report *r)
 		free(r->cases[i].name);
 		free(r->cases[i].directive);
 		free(r->cases[i].diagnostics);
+		free(r->cases[i].warnings);
 	}
 	free(r->cases);
+	free(r->orphan_warnings);
 	memset(r, 0, sizeof(*r));
 	r->plan = -1;
+}
+
+char *ktap_line_name(const char *line)
+{
+	const char *s = line;
+	char *body, *name = NULL;
+	struct ktap_case c;
+
+	indent_depth(&s);
+	if (!strncmp(s, "# Subtest: ", 11))
+		return xstrdup(s + 11);
+	if (strncmp(s, "ok ", 3) && strncmp(s, "not ok ", 7))
+		return NULL;
+	body = xstrdup(s);
+	strip_nonce(body, NULL);
+	memset(&c, 0, sizeof(c));
+	if (parse_result(body, &c) == 0) {
+		name = c.name;
+		free(c.directive);
+	}
+	free(body);
+	return name;
 }
 
 const struct ktap_case *ktap_find(const struct ktap_report *r, const char *name)

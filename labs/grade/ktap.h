@@ -34,6 +34,9 @@ struct ktap_case {
 	enum ktap_result result;
 	char *directive;         /* text after "# " (e.g. "SKIP no int80"), or "" */
 	char *diagnostics;       /* the "#" lines just before this result, or "" */
+	char *warnings;          /* kernel warnings ("WARNING: ..." lines) printed since the
+				    previous result, or ""; those after the last result go to
+				    the last result */
 };
 
 struct ktap_report {
@@ -45,6 +48,7 @@ struct ktap_report {
 	size_t unsigned_lines;    /* result lines without any nonce (ignored) */
 	size_t forged_lines;      /* result lines with a wrong nonce (ignored) */
 	int bail_out;             /* "Bail out!" seen */
+	char *orphan_warnings;    /* kernel warnings in a run with no accepted result, or "" */
 };
 
 /* Parse len bytes of console output. nonce is the hex string of this run; a
@@ -55,6 +59,10 @@ void ktap_free(struct ktap_report *r);
 
 /* The first accepted case with this name (any depth), or NULL. */
 const struct ktap_case *ktap_find(const struct ktap_report *r, const char *name);
+/* The case name of one console line if it is a result line ("ok 3 name
+ * nonce=..."), else NULL; "# Subtest: name" lines give their name too.
+ * Signed or not: for filtering a console, not for verdicts. Free it. */
+char *ktap_line_name(const char *line);
 /* How many accepted top-level results are "not ok". */
 size_t ktap_failures(const struct ktap_report *r);
 

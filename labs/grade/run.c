@@ -4,6 +4,7 @@
 #include "spawn.h"
 #include "util.h"
 
+#include <limits.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -134,6 +135,98 @@ static const char *result_word(enum ktap_result r)
 	return r == KTAP_NOT_OK ? "not ok" : r == KTAP_SKIP ? "skip" : "ok";
 }
 
+/* Whether a case belongs to test t. A test with `subtests` shares its run
+ * with other tests of the definition (often hidden ones): only the subtests
+ * it lists are its own, and nothing about the others - name, result,
+ * diagnostics, what they did to the run - may reach its verdict or output. */
+static int own_name(const struct test_def *t, const char *name)
+{
+	if (!t->nsubtests)
+		return 1;
+	for (size_t i = 0; i < t->nsubtests; i++)
+		if (!strcmp(t->subtests[i].name, name))
+			return 1;
+	return 0;
+}
+
+/* A case fails when it says "not ok", or when the kernel warned during it. */
+static int case_failed(const struct ktap_case *c)
+{
+	return c->result == KTAP_NOT_OK || c->warnings[0];
+}
+
+char *own_console(const struct test_def *t, const char *console, size_t len)
+{
+	struct strbuf out;
+	const char *cursor = console, *limit = console + len;
+	size_t diag_start = 0;  /* where the "#" lines before the next result began */
+	int in_diag = 0;
+
+	strbuf_init(&out);
+	if (!t->nsubtests) {
+		strbuf_add(&out, console, len);
+		return strbuf_detach(&out);
+	}
+	while (cursor < limit) {
+		const char *nl = memchr(cursor, '\n', (size_t)(limit - cursor));
+		size_t n = nl ? (size_t)(nl - cursor) + 1 : (size_t)(limit - cursor);
+		char *line = xstrndup(cursor, nl ? n - 1 : n);
+		const char *s = line;
+		char *name = ktap_line_name(line);
+
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (name && !own_name(t, name)) {
+			/* Drop the line and the diagnostics just before it. */
+			if (in_diag && strncmp(s, "# Subtest: ", 11))
+				out.len = diag_start;
+			out.data[out.len] = '\0';
+			in_diag = 0;
+		} else {
+			if (*s == '#' && !name) {
+				if (!in_diag)
+					diag_start = out.len;
+				in_diag = 1;
+			} else {
+				in_diag = 0;
+			}
+			strbuf_add(&out, cursor, n);
+		}
+		free(name);
+		free(line);
+		cursor += n;
+	}
+	return strbuf_detach(&out);
+}
+
+/* Lines of text, indented under a result of that depth; after max lines,
+ * only how many more there were (a broken entry path warns on every call). */
+static void add_indented(struct strbuf *sb, int depth, const char *text, int max)
+{
+	int shown = 0, more = 0;
+
+	while (*text) {
+		const char *nl = strchr(text, '\n');
+		size_t n = nl ? (size_t)(nl - text) : strlen(text);
+		if (shown < max) {
+			strbuf_addf(sb, "%*s    %.*s\n", 2 * depth, "", (int)n, text);
+			shown++;
+		} else {
+			more++;
+		}
+		text += n + (nl ? 1 : 0);
+	}
+	if (more)
+		strbuf_addf(sb, "%*s    (%d more like these)\n", 2 * depth, "", more);
+}
+
+/* "kernel warning: WARNING: ..." from the first of a case's warnings. */
+static char *warning_summary(const char *warnings)
+{
+	size_t n = strcspn(warnings, "\n");
+	return xasprintf("kernel warning: %.*s", (int)(n > 200 ? 200 : n), warnings);
+}
+
 void judge(const struct test_def *t, int exit_code, int flooded, int timed_out, const char *console,
 	   size_t console_len, const char *nonce, size_t output_limit, struct test_result *r)
 {
@@ -142,6 +235,9 @@ void judge(const struct test_def *t, int exit_code, int flooded, int timed_out, 
 	size_t failed_cases = 0;
 	double subtest_score = 0;
 	char *missing_subtest = NULL;
+	const char *first_warning = NULL;
+	size_t own_failures = 0;       /* listed subtests that reported a failure */
+	char *own_text = own_console(t, console, console_len);
 
 	r->test = t;
 	ktap_parse(console, console_len, nonce, &k);
@@ -150,30 +246,44 @@ void judge(const struct test_def *t, int exit_code, int flooded, int timed_out, 
 
 	for (size_t i = 0; i < k.ncases; i++) {
 		const struct ktap_case *c = &k.cases[i];
-		if (c->result != KTAP_NOT_OK)
+		if (!case_failed(c) || !own_name(t, c->name))
 			continue;
 		failed_cases++;
-		strbuf_addf(&details, "%*snot ok %d %s\n", 2 * c->depth, "", c->number, c->name);
-		if (c->diagnostics[0]) {
-			/* indent the diagnostics under their result */
-			const char *line = c->diagnostics;
-			while (*line) {
-				const char *nl = strchr(line, '\n');
-				size_t n = nl ? (size_t)(nl - line) : strlen(line);
-				strbuf_addf(&details, "%*s    %.*s\n", 2 * c->depth, "", (int)n, line);
-				line += n + (nl ? 1 : 0);
-			}
-		}
+		if (!first_warning && c->warnings[0])
+			first_warning = c->warnings;
+		if (c->result == KTAP_NOT_OK)
+			strbuf_addf(&details, "%*snot ok %d %s\n", 2 * c->depth, "", c->number, c->name);
+		else
+			strbuf_addf(&details, "%*s%s %d %s, but the kernel warned during it\n", 2 * c->depth, "",
+				    result_word(c->result), c->number, c->name);
+		add_indented(&details, c->depth, c->warnings, 3);
+		add_indented(&details, c->depth, c->diagnostics, INT_MAX);
+	}
+	if (!first_warning && !t->nsubtests && k.orphan_warnings[0]) {
+		first_warning = k.orphan_warnings;
+		strbuf_adds(&details, "kernel warnings:\n");
+		add_indented(&details, 0, k.orphan_warnings, 3);
 	}
 	for (size_t i = 0; i < t->nsubtests; i++) {
 		const struct ktap_case *c = ktap_find(&k, t->subtests[i].name);
-		if (c && c->result != KTAP_NOT_OK)
+		if (c && !case_failed(c))
 			subtest_score += t->subtests[i].points;
 		else if (!c && !missing_subtest)
 			missing_subtest = t->subtests[i].name;
+		else if (c)
+			own_failures++;
 	}
 
-	if (flooded) {
+	if (t->nsubtests && !missing_subtest && !own_failures) {
+		/* Every listed subtest reported and passed: what the run did
+		 * afterwards belongs to the other tests that share it. */
+		r->status = STATUS_PASSED;
+		r->summary = xasprintf("%zu listed subtests ok", t->nsubtests);
+	} else if (t->nsubtests && own_failures) {
+		r->status = STATUS_FAILED;
+		r->summary = first_warning ? warning_summary(first_warning)
+					   : xasprintf("%zu of %zu listed subtests not ok", own_failures, t->nsubtests);
+	} else if (flooded) {
 		r->status = STATUS_FLOOD;
 		r->summary = xasprintf("output passed the %zu-byte cap; the run was stopped", output_limit);
 	} else if (timed_out || exit_code == 124) {
@@ -201,10 +311,13 @@ void judge(const struct test_def *t, int exit_code, int flooded, int timed_out, 
 	} else if (k.top_level < (size_t)k.plan) {
 		r->status = STATUS_FAILED;
 		r->summary = xasprintf("crashed after test %zu of %d", k.top_level, k.plan);
-	} else if (ktap_failures(&k) || failed_cases) {
+	} else if (first_warning) {
+		r->status = STATUS_FAILED;
+		r->summary = warning_summary(first_warning);
+	} else if ((!t->nsubtests && ktap_failures(&k)) || failed_cases) {
 		r->status = STATUS_FAILED;
 		r->summary = xasprintf("%zu of %zu results not ok", failed_cases, k.ncases);
-	} else if (k.bail_out) {
+	} else if (k.bail_out && !t->nsubtests) {
 		r->status = STATUS_FAILED;
 		r->summary = xstrdup("the test program bailed out");
 	} else if (exit_code != 0) {
@@ -243,8 +356,9 @@ void judge(const struct test_def *t, int exit_code, int flooded, int timed_out, 
 			    r->ignored_lines, k.unsigned_lines, k.forged_lines);
 	if (r->status == STATUS_TIMEOUT || r->status == STATUS_NO_VERDICT || r->status == STATUS_QEMU_FAILED ||
 	    r->status == STATUS_PANIC || (r->status == STATUS_FAILED && k.ncases == 0))
-		add_tail(&details, console, console_len, CONSOLE_TAIL);
+		add_tail(&details, own_text, strlen(own_text), CONSOLE_TAIL);
 	r->details = strbuf_detach(&details);
+	free(own_text);
 	ktap_free(&k);
 }
 
@@ -398,7 +512,12 @@ static void run_one(const struct run_context *ctx, const struct test_def *t, str
 				r->summary = xasprintf("the launcher was killed by signal %d", res.signal);
 			}
 			r->seconds = res.seconds;
-			r->console = res.output;
+			if (t->nsubtests) {
+				r->console = own_console(t, res.output, res.output_len);
+				free(res.output);
+			} else {
+				r->console = res.output;
+			}
 		}
 	}
 	free(cmdline);

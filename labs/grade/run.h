@@ -76,6 +76,10 @@ int make_nonce(char out[33]);
 
 /* Decide the verdict of one run (pure: unit-tested). exit_code is the
  * launcher's; flooded/timed_out come from the spawn helper. */
+/* The console as test t may show it: for a test with `subtests`, without
+ * the result lines (and the diagnostics before them) of cases it does not
+ * list, which belong to other tests sharing the run. Always a new string. */
+char *own_console(const struct test_def *t, const char *console, size_t len);
 void judge(const struct test_def *t, int exit_code, int flooded, int timed_out, const char *console,
 	   size_t console_len, const char *nonce, size_t output_limit, struct test_result *r);
 

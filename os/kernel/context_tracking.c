@@ -5,7 +5,6 @@
 #include <ringside/sched.h>
 
 bool context_tracking_enabled;
-unsigned long ct_warnings;
 
 void user_exit(void)
 {
@@ -22,6 +21,6 @@ void user_enter(void)
 void ct_warn(const char *file, int line, const char *cond)
 {
 	ct_warnings++;
-	printk(KERN_WARN "WARNING: context tracking: %s:%d: CT_WARN_ON(%s) in %s[%d]\n",
-	       file, line, cond, current->comm, current->pid);
+	printk(KERN_WARN "%s: context tracking: %s:%d: CT_WARN_ON(%s) in %s[%d]\n",
+	       warning_word(), file, line, cond, current->comm, current->pid);
 }

@@ -31,6 +31,7 @@ int run_ktests(const char *selection, const char *nonce)
 			continue;
 		struct ktest_ctx ctx = { 0 };
 		t->fn(&ctx);
+		warnings_expected = 0;   /* an expected warning that never came is the test's business */
 		index++;
 		failed += ctx.failures != 0;
 		printk("%sok %d %s%s%s\n", ctx.failures ? "not " : "", index, t->name,

@@ -6,6 +6,17 @@
 #include <asm/x86.h>
 
 bool console_quiet;
+int warnings_expected;
+
+/* "WARNING", or "expected warning" while a test expects one (kernel.h). */
+const char *warning_word(void)
+{
+	if (warnings_expected > 0) {
+		warnings_expected--;
+		return "expected warning";
+	}
+	return "WARNING";
+}
 
 int printk(const char *fmt, ...)
 {

@@ -58,6 +58,7 @@ KTEST(ct_warn_on_fires_on_wrong_state)
 	unsigned long before = ct_warnings;
 	context_tracking_enabled = true;
 	cpu_data.context_state = CONTEXT_KERNEL;   /* wrong: entry expects USER */
+	warnings_expected = 1;
 	enter_from_user_mode();
 	KEXPECT(ct_warnings == before + 1, "warnings %lu -> %lu", before, ct_warnings);
 	cpu_data.context_state = CONTEXT_USER;     /* right */

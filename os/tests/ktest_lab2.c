@@ -17,6 +17,7 @@ KTEST(lab2_enter_from_user_mode)
 	enter_from_user_mode();
 	KEXPECT(cpu_data.context_state == CONTEXT_KERNEL, "user_exit() was not called");
 	KEXPECT(ct_warnings == warnings, "a correct state (user) must not warn");
+	warnings_expected = 1;
 	enter_from_user_mode();
 	KEXPECT(ct_warnings == warnings + 1, "entering from user mode while in kernel state must "
 		"trip CT_WARN_ON");

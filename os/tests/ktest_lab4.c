@@ -151,6 +151,7 @@ KTEST(lab4_called_with_irqs_on)
 	context_tracking_enabled = true;
 	cpu_data.context_state = CONTEXT_KERNEL;
 	local_irq_enable();
+	warnings_expected = 1;                 /* its WARN_ON(!irqs_disabled()) */
 	prepare_exit_to_usermode(f.regs);      /* a caller's bug: IRQs are on */
 	bool off = irqs_disabled();
 	enum ctx_state state = cpu_data.context_state;

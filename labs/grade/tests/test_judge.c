@@ -154,6 +154,88 @@ static void a_listed_subtest_that_never_reports_fails(void **state)
 	test_result_free(&r);
 }
 
+/* A WARN_ON or CT_WARN_ON during a test fails it, with the warning shown;
+ * one a test expects ("expected warning:") does not. */
+static void a_kernel_warning_fails_the_test(void **state)
+{
+	struct test_result r;
+	(void)state;
+
+	judge_text(&plain, 0, 0, 0,
+		   "1..2\nok 1 a" S "WARNING: context tracking: x.c:9: CT_WARN_ON(ct_state() != CONTEXT_USER) in init[1]\n"
+		   "ok 2 b" S, &r);
+	assert_int_equal(r.status, STATUS_FAILED);
+	assert_true(r.score == 0);
+	assert_string_equal(r.summary,
+			    "kernel warning: WARNING: context tracking: x.c:9: CT_WARN_ON(ct_state() != CONTEXT_USER) in init[1]");
+	assert_non_null(strstr(r.details, "ok 2 b, but the kernel warned during it\n    WARNING: context tracking"));
+	test_result_free(&r);
+
+	/* After the last result: still this run's, still a failure. */
+	judge_text(&plain, 0, 0, 0, "1..1\nok 1 a" S "WARNING: e.c:3: !irqs_disabled()\n", &r);
+	assert_int_equal(r.status, STATUS_FAILED);
+	assert_string_equal(r.summary, "kernel warning: WARNING: e.c:3: !irqs_disabled()");
+	test_result_free(&r);
+
+	judge_text(&plain, 0, 0, 0, "1..1\nexpected warning: e.c:3: !irqs_disabled()\nok 1 a" S, &r);
+	assert_int_equal(r.status, STATUS_PASSED);
+	test_result_free(&r);
+
+	/* With subtests, the warning costs the subtest it happened in. */
+	judge_text(&partial, 0, 0, 0,
+		   "1..3\nok 1 getpid" S "WARNING: e.c:3: irqs_disabled()\nok 2 read" S "ok 3 write" S, &r);
+	assert_int_equal(r.status, STATUS_FAILED);
+	assert_true(r.score == 7);
+	assert_string_equal(r.summary, "kernel warning: WARNING: e.c:3: irqs_disabled()");
+	test_result_free(&r);
+}
+
+/* A test with subtests shares its run with others (lab 5's visible tracer
+ * and hidden sysemu_step run one program): nothing of a case it does not
+ * list - name, result, diagnostics, a flood or exit status it caused - may
+ * reach its verdict, details or console. */
+static void other_tests_subtests_never_reach_a_test(void **state)
+{
+	static const char run[] = "KTAP version 1\n1..4\nok 1 getpid" S "ok 2 read" S "ok 3 write" S
+				  "# Subtest: secret_case\n# secret diagnostic\nnot ok 4 secret_case" S;
+	struct test_result r;
+	(void)state;
+
+	for (int flooded = 0; flooded <= 1; flooded++) {
+		judge_text(&partial, 1, flooded, 0, run, &r);
+		assert_int_equal(r.status, STATUS_PASSED);
+		assert_true(r.score == 10);
+		assert_null(strstr(r.details, "secret"));
+		assert_null(strstr(r.summary, "secret"));
+		test_result_free(&r);
+	}
+
+	judge_text(&partial, 1, 0, 0,
+		   "1..4\nok 1 getpid" S "# write: saw 4\nnot ok 2 write" S "# secret diagnostic\nnot ok 3 secret_case" S
+		   "ok 4 read" S, &r);
+	assert_int_equal(r.status, STATUS_FAILED);
+	assert_string_equal(r.summary, "1 of 3 listed subtests not ok");
+	assert_non_null(strstr(r.details, "not ok 2 write\n    # write: saw 4"));
+	assert_null(strstr(r.details, "secret"));
+	test_result_free(&r);
+
+	/* A listed subtest missing after a hang: the console tail leaves the others out. */
+	judge_text(&partial, 124, 0, 1, "1..4\nok 1 getpid" S "# secret diagnostic\nnot ok 2 secret_case" S "ok 3 read" S,
+		   &r);
+	assert_int_equal(r.status, STATUS_TIMEOUT);
+	assert_null(strstr(r.details, "secret"));
+	assert_non_null(strstr(r.details, "ok 3 read"));
+	test_result_free(&r);
+
+	char *shown = own_console(&partial, run, strlen(run));
+	assert_null(strstr(shown, "secret"));
+	assert_non_null(strstr(shown, "ok 3 write"));
+	free(shown);
+	shown = own_console(&plain, run, strlen(run));
+	assert_string_equal(shown, run);
+	free(shown);
+}
+
 static void no_output_at_all_is_a_failure(void **state)
 {
 	struct test_result r;
@@ -189,6 +271,8 @@ int judge_tests(int *total)
 		cmocka_unit_test(forged_lines_earn_nothing_and_are_counted),
 		cmocka_unit_test(subtests_give_partial_credit_even_after_a_panic),
 		cmocka_unit_test(a_listed_subtest_that_never_reports_fails),
+		cmocka_unit_test(a_kernel_warning_fails_the_test),
+		cmocka_unit_test(other_tests_subtests_never_reach_a_test),
 		cmocka_unit_test(no_output_at_all_is_a_failure),
 		cmocka_unit_test(build_digest_prefers_error_lines),
 	};

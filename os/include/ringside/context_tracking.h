@@ -8,7 +8,9 @@
 #include <ringside/percpu.h>
 
 extern bool context_tracking_enabled;   /* nohz_full on the command line */
-extern unsigned long ct_warnings;       /* how many CT_WARN_ON fired */
+/* How many CT_WARN_ON fired: one counter, the one ringside_stats copies to
+ * user space (nohztest reads it there), under the name the kernel uses. */
+#define ct_warnings (cpu_data.stats.ct_warnings)
 
 static inline enum ctx_state ct_state(void)
 {
