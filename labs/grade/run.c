@@ -130,6 +130,9 @@ static char *panic_line(const char *console, size_t len)
 	}
 }
 
+/* os/user/include/ktap.h: a test program whose result lines write() refused. */
+#define KTAP_EXIT_UNWRITABLE 86
+
 static const char *result_word(enum ktap_result r)
 {
 	return r == KTAP_NOT_OK ? "not ok" : r == KTAP_SKIP ? "skip" : "ok";
@@ -308,6 +311,14 @@ void judge(const struct test_def *t, int exit_code, int flooded, int timed_out, 
 	} else if (k.plan < 0) {
 		r->status = STATUS_FAILED;
 		r->summary = xstrdup("no KTAP plan line (1..N)");
+	} else if (exit_code == KTAP_EXIT_UNWRITABLE && memmem(console, console_len, "# ktap: write()", 15)) {
+		/* The program was fine until write() refused a result line. */
+		const char *hit = memmem(console, console_len, "# ktap: write()", 15);
+		size_t n = strcspn(hit + 8, "\r\n");
+		r->status = STATUS_FAILED;
+		r->summary = xasprintf("the test program's own %.*s: its results from test %zu of %d on are lost "
+				       "(the write syscall failed, not the test)", (int)(n > 120 ? 120 : n), hit + 8,
+				       k.top_level + 1, k.plan);
 	} else if (k.top_level < (size_t)k.plan) {
 		r->status = STATUS_FAILED;
 		r->summary = xasprintf("crashed after test %zu of %d", k.top_level, k.plan);

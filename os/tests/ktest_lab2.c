@@ -119,6 +119,7 @@ static const struct field fields[] = {
 static void check_fields(struct ktest_ctx *ctx, u32 arch)
 {
 	bool is64 = arch == AUDIT_ARCH_X86_64;
+	bool said_return = false;   /* a wrong return value is said once, not per field */
 	for (unsigned i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
 		struct fake_task f;
 		if (!fake_task_begin(&f, _TIF_SECCOMP) || !echo_filter(&f, fields[i].offset)) {
@@ -133,9 +134,16 @@ static void check_fields(struct ktest_ctx *ctx, u32 arch)
 		f.regs->orig_ax = 0x123;
 		unsigned long r = syscall_trace_enter_phase1(f.regs, arch);
 		long want = -(long)(is64 ? fields[i].want64 : fields[i].want32);
-		KEXPECT(r == 0 && (long)f.regs->ax == want, "%s: seccomp_data.%s: expected %#lx, saw %#lx "
-			"(phase 1 returned %lu)", is64 ? "x86-64" : "i386", fields[i].name, -want,
-			-(long)f.regs->ax, r);
+		if (r != 0 && !said_return) {
+			said_return = true;
+			KEXPECT(r == 0, "%s: phase 1 returned %lu after seccomp answered ERRNO: a skipped call "
+				"(orig_ax -1, the result already in ax) needs no phase 2, so phase 1 returns 0",
+				is64 ? "x86-64" : "i386", r);
+		} else if (r != 0) {
+			ctx->failures++;
+		}
+		KEXPECT((long)f.regs->ax == want, "%s: seccomp_data.%s: expected %#lx, saw %#lx",
+			is64 ? "x86-64" : "i386", fields[i].name, -want, -(long)f.regs->ax);
 		KEXPECT((long)f.regs->orig_ax == -1, "%s: an ERRNO answer must set orig_ax to -1 (skip)",
 			fields[i].name);
 		fake_task_end(&f);

@@ -236,6 +236,26 @@ static void other_tests_subtests_never_reach_a_test(void **state)
 	free(shown);
 }
 
+/* The user KTAP library stops with status 86 when write() refuses a result
+ * line (a 64-bit pointer cut to 32 bits reads as EFAULT): that is what went
+ * wrong, not a crash. */
+static void unwritable_results_are_not_a_crash(void **state)
+{
+	struct test_result r;
+	(void)state;
+
+	judge_text(&plain, 86, 0, 0, "KTAP version 1\n1..71\n# ktap: write() of result 1 failed with EFAULT (14)\n", &r);
+	assert_int_equal(r.status, STATUS_FAILED);
+	assert_string_equal(r.summary, "the test program's own write() of result 1 failed with EFAULT (14): its results "
+				       "from test 1 of 71 on are lost (the write syscall failed, not the test)");
+	test_result_free(&r);
+
+	/* Status 86 without the library's line is an ordinary exit status. */
+	judge_text(&plain, 86, 0, 0, "1..2\nok 1 a" S, &r);
+	assert_string_equal(r.summary, "crashed after test 1 of 2");
+	test_result_free(&r);
+}
+
 static void no_output_at_all_is_a_failure(void **state)
 {
 	struct test_result r;
@@ -273,6 +293,7 @@ int judge_tests(int *total)
 		cmocka_unit_test(a_listed_subtest_that_never_reports_fails),
 		cmocka_unit_test(a_kernel_warning_fails_the_test),
 		cmocka_unit_test(other_tests_subtests_never_reach_a_test),
+		cmocka_unit_test(unwritable_results_are_not_a_crash),
 		cmocka_unit_test(no_output_at_all_is_a_failure),
 		cmocka_unit_test(build_digest_prefers_error_lines),
 	};

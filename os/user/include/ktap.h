@@ -29,4 +29,10 @@ int ktap_expect(long got, long want, const char *fmt, ...) PRINTF_LIKE(3, 4);
 /* Print the totals; 0 if every test passed and the plan was met, else 1. */
 int ktap_finish(void);
 
+/* The exit status of a test program whose result line could not be written
+ * (write() failed): it prints "# ktap: write() of result N failed with ERR"
+ * and stops, and ringgrade says that instead of "crashed after test N".
+ * labs/grade/run.c has the same number. */
+#define KTAP_EXIT_UNWRITABLE 86
+
 #endif

@@ -13,6 +13,22 @@ void ktap_plan(int count)
 	printf("KTAP version 1\n1..%d\n", count);
 }
 
+/* A result line that write() refused is a result lost, and so would be every
+ * later one: say so from static storage (the line was on the stack, whose
+ * address a broken entry path may mangle - a 64-bit pointer cut to 32 bits
+ * reads as EFAULT) and stop, with the status ringgrade knows. */
+static void results_unwritable(int err)
+{
+	static char msg[160];
+	const char *name = errno_name(err);
+	int n = snprintf(msg, sizeof(msg), "# ktap: write() of result %d failed with %s%s%d%s\n", reported,
+			 name ? name : "", name ? " (" : "error ", err, name ? ")" : "");
+
+	if (n > 0)
+		write(STDOUT_FILENO, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1);
+	_exit(KTAP_EXIT_UNWRITABLE);
+}
+
 /* Build one result line and send it in a single write(), after anything
  * already buffered on stdout, so it never interleaves with other output. */
 static void result_line(int ok, const char *directive, const char *fmt, va_list ap)
@@ -33,7 +49,8 @@ static void result_line(int ok, const char *directive, const char *fmt, va_list 
 		len = sizeof(line) - 2;
 	line[len++] = '\n';
 	fflush_stdout();
-	write_all(STDOUT_FILENO, line, len);
+	if (write_all(STDOUT_FILENO, line, len) < 0)
+		results_unwritable(errno);
 }
 
 int ktap_ok(int cond, const char *fmt, ...)
