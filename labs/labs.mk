@@ -103,6 +103,12 @@ TEST_SUITES += labs-mutation-sample
 mutation-score: $(RINGMUTATE) $(RINGGRADE) $(KERNEL) $(INITRAMFS)
 	@labs/mutate/mutation-score -j $(JOBS) $(MUTATION_LABS)
 
+# The generator and the driver's checks, no QEMU (also under make sanitize).
+TEST_SUITES      += mutate
+HOST_TEST_SUITES += mutate
+test-mutate: $(RINGMUTATE)
+	@labs/mutate/test-mutate $(RINGMUTATE)
+
 test-labs-mutation-sample: $(RINGMUTATE) $(RINGGRADE) $(KERNEL) $(INITRAMFS)
 	@labs/mutate/mutation-score --sample $(MUTATION_SAMPLE) --seed $(MUTATION_SEED) -j $(LABS_JOBS)
 
@@ -114,5 +120,5 @@ test-labs-handout: $(PREBUILT_OBJS)
 	labs/test-handout $$dir/ringside $(LABS_ALL); status=$$?; rm -rf $$dir; exit $$status
 endif
 
-.PHONY: ringmutate mutation-score test-labs-mutation-sample
+.PHONY: ringmutate mutation-score test-labs-mutation-sample test-mutate
 .PHONY: handout handout-tarball test-labs-reference test-labs-mutants test-mutants-all test-labs-handout
