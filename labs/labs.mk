@@ -96,7 +96,7 @@ test-mutants-all: $(RINGGRADE)
 # killed or listed (labs/labN/equivalent-mutants, labs/labN/surviving-mutants).
 MUTATION_LABS ?= $(LABS_ALL)
 JOBS          ?= $(LABS_JOBS)
-MUTATION_SAMPLE ?= 3
+MUTATION_SAMPLE ?= 2
 MUTATION_SEED   ?= 1
 TEST_SUITES += labs-mutation-sample
 
