@@ -42,20 +42,6 @@ handout handout-tarball test-mutants-all mutation-score:
 	@echo "make $@: this is a student tree (no solutions/): only the instructor's tree makes handouts" >&2; exit 2
 endif
 
-# ringmutate: the systematic mutants of a reference file (labs/mutate/).
-RINGMUTATE := $(BIN)/ringmutate
-HOST_TOOLS += $(RINGMUTATE)
-
-$(HOST_OUT)/mutate/mutate.o: labs/mutate/mutate.c
-	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) -c $< -o $@
-
-$(RINGMUTATE): $(HOST_OUT)/mutate/mutate.o
-	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@
-
-ringmutate: $(RINGMUTATE)
-
 # --- tests ----------------------------------------------------------------------
 # The instructor tree only: a handout has neither solutions nor mutants.
 ifneq ($(wildcard solutions/lab1),)
@@ -89,6 +75,21 @@ test-labs-mutants: $(RINGGRADE)
 
 test-mutants-all: $(RINGGRADE)
 	@labs/test-mutants $(RINGGRADE) $(LABS_JOBS) $(LABS_ALL:%=lab%)
+
+# ringmutate: the systematic mutants of a reference file (labs/mutate/; the
+# instructor tree only, like everything here).
+RINGMUTATE := $(BIN)/ringmutate
+HOST_TOOLS += $(RINGMUTATE)
+
+$(HOST_OUT)/mutate/mutate.o: labs/mutate/mutate.c
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -c $< -o $@
+
+$(RINGMUTATE): $(HOST_OUT)/mutate/mutate.o
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@
+
+ringmutate: $(RINGMUTATE)
 
 # The mutation score: every systematic mutant of every reference, graded
 # (minutes to an hour: see docs/instructor.md). make test grades a fixed
