@@ -10,7 +10,7 @@ GRADE_OUT  := $(HOST_OUT)/grade
 RINGGRADE  := $(BIN)/ringgrade
 
 # The engine's modules; main.c alone is the command line.
-GRADE_CORE := util def ktap spawn run submit report grade batch
+GRADE_CORE := util def ktap spawn sandbox unpack seal run submit report grade batch
 GRADE_CORE_OBJS := $(GRADE_CORE:%=$(GRADE_OUT)/%.o)
 
 HOST_TOOLS += $(RINGGRADE)
@@ -21,7 +21,7 @@ $(GRADE_OUT)/%.o: $(GRADE_DIR)/%.c $(wildcard $(GRADE_DIR)/*.h)
 
 $(RINGGRADE): $(GRADE_CORE_OBJS) $(GRADE_OUT)/main.o
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_LDFLAGS) $^ -pthread -o $@
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -larchive -pthread -o $@
 
 ringgrade: $(RINGGRADE)
 
@@ -35,7 +35,7 @@ $(GRADE_OUT)/tests/%.o: $(GRADE_DIR)/tests/%.c $(wildcard $(GRADE_DIR)/*.h $(GRA
 	$(HOST_CC) $(HOST_CFLAGS) -I$(GRADE_DIR) -c $< -o $@
 
 $(GRADE_UNIT): $(GRADE_UNIT_SRCS:%=$(GRADE_OUT)/tests/%.o) $(GRADE_CORE_OBJS)
-	$(HOST_CC) $(HOST_LDFLAGS) $^ -lcmocka -pthread -o $@
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -lcmocka -larchive -pthread -o $@
 
 $(GRADE_JSONCHECK): $(GRADE_OUT)/tests/jsoncheck_main.o $(GRADE_OUT)/tests/json_check.o $(GRADE_OUT)/util.o
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@
@@ -43,7 +43,7 @@ $(GRADE_JSONCHECK): $(GRADE_OUT)/tests/jsoncheck_main.o $(GRADE_OUT)/tests/json_
 # --- fuzzing the parsers (clang + libFuzzer, ASan/UBSan) ------------------------
 GRADE_FUZZER := $(BUILD)/fuzz/fuzz_grade
 GRADE_FUZZ_SRC := $(GRADE_DIR)/tests/fuzz_parsers.c $(GRADE_DIR)/def.c $(GRADE_DIR)/ktap.c $(GRADE_DIR)/run.c \
-                  $(GRADE_DIR)/spawn.c $(GRADE_DIR)/util.c
+                  $(GRADE_DIR)/spawn.c $(GRADE_DIR)/sandbox.c $(GRADE_DIR)/util.c
 GRADE_FUZZ_RUNS ?= 200000
 
 $(GRADE_FUZZER): $(GRADE_FUZZ_SRC) $(wildcard $(GRADE_DIR)/*.h)
