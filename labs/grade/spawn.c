@@ -57,9 +57,17 @@ static int session_of(const char *pid)
 	close_paren = strrchr(buf, ')');
 	if (!close_paren)
 		return -1;
-	/* ") S ppid pgrp session" */
-	if (sscanf(close_paren + 1, " %*c %*d %*d %d", &sid) != 1)
-		return -1;
+	/* ") S ppid pgrp session". A zombie is already dead: it waits for
+	 * its parent (for a sandbox's inner init, whatever reaps orphans -
+	 * which in a container may be slow or never), and killing it again
+	 * would change nothing. */
+	{
+		char state = '?';
+		if (sscanf(close_paren + 1, " %c %*d %*d %d", &state, &sid) != 2)
+			return -1;
+		if (state == 'Z' || state == 'X')
+			return -1;
+	}
 	return sid;
 }
 

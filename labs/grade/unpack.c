@@ -40,7 +40,7 @@ static const char *refused_type(struct archive_entry *e)
 	case AE_IFLNK:
 		return "a symbolic link";
 	default:
-		return "a device, fifo or socket";
+		return "not a plain file or folder (a device, fifo or socket)";
 	}
 }
 
