@@ -3,6 +3,7 @@
 #
 ## make grade LAB=n [TEST="name ..."]  grade lab n in this tree (per-test points, hints)
 ## make gradescope LAB=n               build/gradescope-labN.zip, a Gradescope autograder
+##                                     (NO_SANDBOX=1: its run_autograder passes --no-sandbox)
 ## make bench-grade                    seconds per graded lab, submissions per minute
 
 GRADE_DIR  := labs/grade
@@ -59,7 +60,7 @@ test-grade-fuzz: $(GRADE_FUZZER)
 	  tail -n 1 $(BUILD)/fuzz/grade.log; echo "1 passed, 0 failed"; \
 	else tail -n 40 $(BUILD)/fuzz/grade.log; echo "0 passed, 1 failed"; exit 1; fi
 
-TEST_SUITES      += grade-unit grade-fuzz grade-integration kernel
+TEST_SUITES      += grade-unit grade-fuzz grade-integration grade-gradescope kernel
 HOST_TEST_SUITES += grade-unit
 
 test-grade-unit: $(GRADE_UNIT)
@@ -68,6 +69,11 @@ test-grade-unit: $(GRADE_UNIT)
 # The hostile-submission corpus, graded in batch against the self-test lab.
 test-grade-integration: $(RINGGRADE) $(GRADE_JSONCHECK)
 	@$(GRADE_DIR)/tests/integration $(RINGGRADE) $(GRADE_JSONCHECK)
+
+# make gradescope LAB=1, unpacked into a local /autograder and run as
+# Gradescope runs it, on the reference and on a broken submission.
+test-grade-gradescope: $(RINGGRADE) $(GRADE_JSONCHECK)
+	@$(GRADE_DIR)/tests/gradescope $(GRADE_JSONCHECK) 1
 
 # The kernel's own test groups, each in its own QEMU; ringgrade builds the
 # kernel and initramfs first (a failed build is reported, not hidden).
@@ -87,7 +93,7 @@ gradescope: $(RINGGRADE)
 	@test -n "$(LAB)" || { echo "make gradescope: say which lab, e.g. make gradescope LAB=1" >&2; exit 2; }
 	@scripts/deps host
 	@$(RINGGRADE) --lab $(LAB) --list > /dev/null
-	@$(GRADE_DIR)/gradescope/make-bundle $(LAB) $(BUILD)/gradescope-lab$(LAB).zip
+	@NO_SANDBOX="$(NO_SANDBOX)" $(GRADE_DIR)/gradescope/make-bundle labs/lab$(LAB)/lab.def $(BUILD)/gradescope-lab$(LAB).zip
 
 BENCH_SCRIPTS += bench/grade.sh
 bench-grade: $(RINGGRADE)
@@ -98,4 +104,4 @@ clean: clean-grade
 clean-grade:
 	rm -rf $(GRADE_DIR)/tests/probe/build $(GRADE_DIR)/tests/machine/build
 
-.PHONY: ringgrade test-grade-unit test-grade-fuzz test-grade-integration test-kernel grade gradescope bench-grade clean-grade
+.PHONY: ringgrade test-grade-unit test-grade-fuzz test-grade-integration test-grade-gradescope test-kernel grade gradescope bench-grade clean-grade
