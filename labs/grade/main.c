@@ -43,7 +43,7 @@ static const struct option_row option_table[] = {
 	{ "test", 't', "NAME", OPT_TEST, "run only this test (repeatable)" },
 	{ "jobs", 'j', "N", OPT_JOBS, "tests run in parallel, each in its own QEMU (1-256; default: CPU count)" },
 	{ "submission", 0, "PATH", OPT_SUBMISSION, "grade one student's submission (folder, .tar.gz/.tgz/.tar/.tar.xz/.tar.bz2, "
-						   ".zip, or a git repository at HEAD) in a pristine copy of the tree" },
+						   ".zip, or a git repository at HEAD) in a sealed copy of the tree, under bubblewrap" },
 	{ "submissions", 0, "DIR", OPT_SUBMISSIONS, "batch: every entry of DIR is one student (needs --out)" },
 	{ "out", 'o', "DIR", OPT_OUT, "batch: per-student results.json, log.txt and scores.tsv, and grades.csv" },
 	{ "json", 0, "FILE", OPT_JSON, "write Gradescope results.json" },
@@ -70,16 +70,21 @@ static void usage(FILE *out)
 	      "    ringgrade (--lab N | --def FILE) [--tree DIR] [-t NAME]... [-j N]\n"
 	      "              [--json FILE] [--junit FILE] [-q] [--no-build]\n"
 	      "    ringgrade (--lab N | --def FILE) --submission PATH [--json FILE] [--junit FILE]\n"
-	      "    ringgrade (--lab N | --def FILE) --submissions DIR -o DIR [-j N]\n"
+	      "              [--no-sandbox]\n"
+	      "    ringgrade (--lab N | --def FILE) --submissions DIR -o DIR [-j N] [--no-sandbox]\n"
 	      "    ringgrade (--lab N | --def FILE) --list\n"
 	      "    make grade LAB=N [TEST=name]      make gradescope LAB=N\n\n"
 	      "DESCRIPTION\n"
 	      "    Builds the tree (make kernel initramfs, with LAB=N for a lab and STUDENT=1\n"
 	      "    for a submission), boots every test through scripts/ringside-qemu with a\n"
 	      "    per-run nonce, and scores the KTAP result lines that carry it. Submissions\n"
-	      "    (a folder, a tar archive, .zip, or a git repository at HEAD) are\n"
-	      "    copied into a pristine copy of the tree; only the lab's allowed files are\n"
-	      "    taken.\n\n"
+	      "    (a folder, a tar archive, .zip, or a git repository at HEAD) are put\n"
+	      "    into a copy of the sealed tree (make student-tree: no solutions, mutants\n"
+	      "    or hidden tests); only the lab's allowed files are taken, and every build\n"
+	      "    and test of a submission runs under bubblewrap (no network, only its own\n"
+	      "    tree visible, uid 65534 when run as root, limits on memory, processes,\n"
+	      "    file size, time and output). Without a working bwrap, ringgrade refuses\n"
+	      "    to grade submissions unless given --no-sandbox.\n\n"
 	      "OPTIONS\n", out);
 	for (size_t i = 0; i < NOPTIONS; i++) {
 		const struct option_row *o = &option_table[i];
@@ -100,7 +105,7 @@ static void usage(FILE *out)
 	      "       (batch), or interrupted\n"
 	      "    The last line printed is always \"N passed, N failed\".\n\n"
 	      "SEE ALSO\n"
-	      "    docs/ringgrade.md (definition format, verdicts, integrity rules),\n"
+	      "    docs/ringgrade.md (definition format, verdicts, integrity rules, SANDBOX),\n"
 	      "    docs/instructor.md, scripts/ringside-qemu --help\n", out);
 }
 
