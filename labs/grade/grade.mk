@@ -20,6 +20,12 @@ $(GRADE_OUT)/%.o: $(GRADE_DIR)/%.c $(wildcard $(GRADE_DIR)/*.h)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -c $< -o $@
 
+# unpack.c needs libarchive-dev: scripts/deps installs it (root) or prints
+# the apt-get line to run, before the compiler fails on <archive.h>.
+$(GRADE_OUT)/unpack.o: | deps-grade
+deps-grade:
+	@test -f /usr/include/archive.h || scripts/deps host
+
 $(RINGGRADE): $(GRADE_CORE_OBJS) $(GRADE_OUT)/main.o
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -larchive -pthread -o $@
@@ -104,4 +110,4 @@ clean: clean-grade
 clean-grade:
 	rm -rf $(GRADE_DIR)/tests/probe/build $(GRADE_DIR)/tests/machine/build
 
-.PHONY: ringgrade test-grade-unit test-grade-fuzz test-grade-integration test-grade-gradescope test-kernel grade gradescope bench-grade clean-grade
+.PHONY: ringgrade deps-grade test-grade-unit test-grade-fuzz test-grade-integration test-grade-gradescope test-kernel grade gradescope bench-grade clean-grade
