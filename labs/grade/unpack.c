@@ -1,11 +1,13 @@
 /* Submitted archives through libarchive (see unpack.h). */
 #include "unpack.h"
+#include "sandbox.h"
 #include "submit.h"
 
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,16 +18,17 @@
 
 #define MAX_BAD_SHOWN 10
 
-/* A reader for tar (any compression) and zip; *ok is 0 when the file
- * cannot be opened as one (archive_error_string says why). */
-static struct archive *open_reader(const char *path, int *ok)
+/* A reader for tar (any compression) and zip on the open archive fd, from
+ * its start; *ok is 0 when it cannot be read as one (archive_error_string
+ * says why). */
+static struct archive *open_reader(int fd, int *ok)
 {
 	struct archive *a = archive_read_new();
 
 	archive_read_support_filter_all(a);
 	archive_read_support_format_tar(a);
 	archive_read_support_format_zip(a);
-	*ok = archive_read_open_filename(a, path, 65536) == ARCHIVE_OK;
+	*ok = lseek(fd, 0, SEEK_SET) == 0 && archive_read_open_fd(a, fd, 65536) == ARCHIVE_OK;
 	return a;
 }
 
@@ -46,10 +49,10 @@ static const char *refused_type(struct archive_entry *e)
 
 /* Pass 1: every header, nothing written. 0 when the archive may be
  * extracted. */
-static int check_members(const char *path, const char *kind, struct strbuf *messages)
+static int check_members(int fd, const char *kind, struct strbuf *messages)
 {
 	int ok;
-	struct archive *a = open_reader(path, &ok);
+	struct archive *a = open_reader(fd, &ok);
 	struct archive_entry *e;
 	size_t count = 0, bad = 0;
 	long long total = 0;
@@ -105,10 +108,10 @@ static int check_members(const char *path, const char *kind, struct strbuf *mess
 
 /* Pass 2, in the destination folder: libarchive writes, refusing on its own
  * any symlink on the way, any "..", any absolute path. */
-static int extract(const char *path, const char *kind, struct strbuf *messages)
+static int extract(int fd, const char *kind, struct strbuf *messages)
 {
 	int ok;
-	struct archive *a = open_reader(path, &ok), *w = archive_write_disk_new();
+	struct archive *a = open_reader(fd, &ok), *w = archive_write_disk_new();
 	struct archive_entry *e;
 	long long written = 0;
 	int r, rc = ok ? 0 : -1;
@@ -197,14 +200,26 @@ int archive_unpack(const char *archive, const char *dest, const char *kind, stru
 		struct rlimit rl = { (rlim_t)SUBMISSION_MAX_UNPACKED, (rlim_t)SUBMISSION_MAX_UNPACKED };
 		int ok;
 
+		int fd;
+
 		close(pipefd[0]);
 		strbuf_init(&out);
 		setrlimit(RLIMIT_FSIZE, &rl);
-		if (chdir(dest) < 0) {
-			strbuf_addf(&out, "cannot enter %s: %s\n", dest, strerror(errno));
+		/* The archive is opened and the destination entered first; then,
+		 * as root, the child becomes the sandbox's unprivileged user
+		 * (sandbox.h), owner of the destination and of nothing else, so
+		 * a libarchive bug reached by a crafted archive has no rights. */
+		fd = open(abs_archive, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || chdir(dest) < 0) {
+			strbuf_addf(&out, "cannot read %s into %s: %s\n", abs_archive, dest, strerror(errno));
+			ok = 0;
+		} else if (geteuid() == 0 && (chown(".", SANDBOX_UID, SANDBOX_GID) < 0 || setgroups(0, NULL) < 0 ||
+					      setresgid(SANDBOX_GID, SANDBOX_GID, SANDBOX_GID) < 0 ||
+					      setresuid(SANDBOX_UID, SANDBOX_UID, SANDBOX_UID) < 0)) {
+			strbuf_addf(&out, "cannot drop privileges to unpack: %s\n", strerror(errno));
 			ok = 0;
 		} else {
-			ok = check_members(abs_archive, kind, &out) == 0 && extract(abs_archive, kind, &out) == 0;
+			ok = check_members(fd, kind, &out) == 0 && extract(fd, kind, &out) == 0;
 		}
 		for (size_t off = 0; off < out.len; ) {
 			ssize_t w = write(pipefd[1], out.data + off, out.len - off);

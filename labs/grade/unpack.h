@@ -6,7 +6,8 @@
  * extracted by libarchive's disk writer with its secure-extraction flags
  * (ARCHIVE_EXTRACT_SECURE_SYMLINKS, _SECURE_NODOTDOT,
  * _SECURE_NOABSOLUTEPATHS) and a cap on the bytes written. Both passes run
- * in a child process, in the destination folder, under a file-size rlimit. */
+ * in a child process, in the destination folder, under a file-size rlimit,
+ * as uid/gid 65534 (the sandbox user) when ringgrade runs as root. */
 #ifndef RINGGRADE_UNPACK_H
 #define RINGGRADE_UNPACK_H
 
