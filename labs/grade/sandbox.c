@@ -17,6 +17,7 @@
 struct registered {
 	char *tree;
 	long long memory;
+	int urandom;       /* /dev/urandom too (git needs it; a build does not) */
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -88,7 +89,7 @@ static int give_to_sandbox(const char *path, const struct stat *st, int flag, st
 	return lchown(path, SANDBOX_UID, SANDBOX_GID) < 0 ? -1 : 0;
 }
 
-int sandbox_register(const char *tree, long long memory)
+static int do_register(const char *tree, long long memory, int urandom)
 {
 	char *real = realpath(tree, NULL), *tmp;
 	struct registered *r;
@@ -128,8 +129,19 @@ int sandbox_register(const char *tree, long long memory)
 	r = &trees[ntrees++];
 	r->tree = real;
 	r->memory = memory > SANDBOX_MEMORY_MIN ? memory : SANDBOX_MEMORY_MIN;
+	r->urandom = urandom;
 	pthread_mutex_unlock(&lock);
 	return 0;
+}
+
+int sandbox_register(const char *tree, long long memory)
+{
+	return do_register(tree, memory, 0);
+}
+
+int sandbox_register_tool(const char *tree)
+{
+	return do_register(tree, 0, 1);
 }
 
 void sandbox_unregister(const char *tree)
@@ -149,7 +161,7 @@ void sandbox_unregister(const char *tree)
 }
 
 /* The registered tree holding path, as a copy; NULL when none. */
-static char *tree_of(const char *path, long long *memory)
+static char *tree_of(const char *path, long long *memory, int *urandom)
 {
 	char *real, *found = NULL;
 
@@ -161,6 +173,7 @@ static char *tree_of(const char *path, long long *memory)
 		if (!strncmp(real, trees[i].tree, len) && (real[len] == '\0' || real[len] == '/')) {
 			found = xstrdup(trees[i].tree);
 			*memory = trees[i].memory;
+			*urandom = trees[i].urandom;
 		}
 	}
 	pthread_mutex_unlock(&lock);
@@ -229,10 +242,11 @@ char **sandbox_wrap(char *const *argv, const char *cwd, long long *memory, long 
 	static const char *const keep_env[] = { "LANG", "LC_ALL", "LC_CTYPE", "LC_MESSAGES" };
 	struct args a = { 0 };
 	char *tree, *tmp, *real_cwd;
+	int urandom = 0;
 
 	if (!enabled)
 		return NULL;
-	tree = tree_of(cwd, memory);
+	tree = tree_of(cwd, memory, &urandom);
 	if (!tree)
 		return NULL;
 	real_cwd = realpath(cwd, NULL);
@@ -248,6 +262,8 @@ char **sandbox_wrap(char *const *argv, const char *cwd, long long *memory, long 
 	/* /dev/null only: no /dev/zero or /dev/urandom to #include. */
 	add3(&a, "--dir", "/dev", NULL);
 	add3(&a, "--dev-bind", "/dev/null", "/dev/null");
+	if (urandom)
+		add3(&a, "--dev-bind", "/dev/urandom", "/dev/urandom");
 	/* /tmp is the tree's own .sandbox-tmp, so temporary files count
 	 * against the disk and the file-size limit, not memory. */
 	add3(&a, "--bind", tmp, "/tmp");

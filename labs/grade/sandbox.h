@@ -42,6 +42,9 @@ int sandbox_check(struct strbuf *err);
  * (0711). memory is the RLIMIT_AS in bytes (0: SANDBOX_MEMORY_MIN). 0, or
  * -1 with errno. */
 int sandbox_register(const char *tree, long long memory);
+/* The same for a folder where a tool (git) reads a submission: the same
+ * sandbox, with /dev/urandom as well. */
+int sandbox_register_tool(const char *tree);
 void sandbox_unregister(const char *tree);
 
 /* For spawn_run: when cwd lies in a registered tree, the bwrap argv that

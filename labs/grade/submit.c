@@ -1,5 +1,6 @@
 /* Submission intake and the path rules (see submit.h). */
 #include "submit.h"
+#include "sandbox.h"
 #include "spawn.h"
 #include "unpack.h"
 
@@ -136,19 +137,41 @@ int submission_unpack(const char *src, const char *workdir, char **root, struct 
 			 * whose configuration is ours: a student's .git/config
 			 * could otherwise name filter commands that git
 			 * archive would run. */
-			char *clone = path_join(workdir, "clone.git"), *tar = path_join(workdir, "head.tar"), *out;
+			/* git reads the hostile repository in the sandbox
+			 * (sandbox.h), on a copy of its .git in a scratch
+			 * folder of its own. */
+			char *gitwork = path_join(workdir, "git"), *copy = path_join(gitwork, "src.git");
+			char *clone = path_join(gitwork, "clone.git"), *tar = path_join(gitwork, "head.tar"), *out = NULL;
 			char *tar_opt = xasprintf("--output=%s", tar), *git_dir = xasprintf("--git-dir=%s", clone);
+			char *dotgit = path_join(src, ".git");
+			char *copy_argv[] = { "cp", "-a", "--", dotgit, copy, NULL };
 			char *clone_argv[] = { "git", "-c", "core.fsmonitor=false", "clone", "-q", "--bare",
-					       "--no-local", "--", (char *)src, clone, NULL };
+					       "--no-local", "--", copy, clone, NULL };
 			char *archive_argv[] = { "git", git_dir, "archive", "--format=tar", tar_opt, "HEAD", NULL };
-			int rc = run_tool(clone_argv, NULL, SUBMISSION_MAX_UNPACKED, &out);
+			int rc = mkdir(gitwork, 0700) == 0 ? run_tool(copy_argv, NULL, 0, &out) : -1;
+			int boxed = 0;
+			if (rc == 0 && sandbox_enabled()) {
+				rc = sandbox_register_tool(gitwork);
+				boxed = rc == 0;
+			}
 			if (rc == 0) {
 				free(out);
-				rc = run_tool(archive_argv, NULL, SUBMISSION_MAX_UNPACKED, &out);
+				rc = run_tool(clone_argv, gitwork, SUBMISSION_MAX_UNPACKED, &out);
 			}
+			if (rc == 0) {
+				free(out);
+				rc = run_tool(archive_argv, gitwork, SUBMISSION_MAX_UNPACKED, &out);
+			}
+			if (boxed)
+				sandbox_unregister(gitwork);
+			if (!out)
+				out = xasprintf("cannot copy %s: %s", dotgit, strerror(errno));
 			free(tar_opt);
 			free(git_dir);
 			free(clone);
+			free(copy);
+			free(dotgit);
+			free(gitwork);
 			if (rc < 0) {
 				strbuf_addf(messages, "cannot read the git repository's HEAD (no commits?): %.300s\n", out);
 				free(out);
