@@ -163,13 +163,14 @@ entry_SYSCALL_64_fastpath:
 	/* Nothing can have changed the frame since the entry built it: no
 	 * tracer stopped us, no signal was delivered, so rip, rflags, cs and
 	 * ss are what SYSCALL gave and SYSRET needs no checks (Linux 4.3).
-	 * bx, bp, r12-r15 were never saved: they are still the user's. */
-	.globl entry_SYSCALL_64_fast_sysret
-entry_SYSCALL_64_fast_sysret:
+	 * bx, bp, r12-r15 were never saved: they are still the user's. The
+	 * slow exit joins here once its checks have passed. */
+	.globl syscall_return_via_sysret
+syscall_return_via_sysret:
 	incq %gs:PERCPU_sysret_exits
 	RESTORE_C_REGS_EXCEPT_RCX_R11
-	movq RIP(%rsp), %rcx
-	movq EFLAGS(%rsp), %r11
+	movq RIP(%rsp), %rcx                       /* SYSRET: rip = rcx */
+	movq EFLAGS(%rsp), %r11                    /* rflags = r11 */
 	movq RSP(%rsp), %rsp                       /* user rsp */
 	swapgs
 	sysretq
@@ -188,6 +189,7 @@ fast_exit_work:
  * may have rewritten the frame: leave by the slow exit, which loads bx..r15
  * back from it and checks the frame before any SYSRET.
  */
+	.globl stub_full_frame
 stub_full_frame:
 	SAVE_EXTRA_REGS
 	movq %rsp, %rdi
@@ -276,16 +278,7 @@ syscall_return:
 	testq $0x10100, %r11                       /* RF or TF: IRET handles them */
 	jnz opportunistic_sysret_failed
 	cmpq $__USER_DS, SS(%rsp)                  /* SYSRET forces this SS */
-	jne opportunistic_sysret_failed
-
-	/* rcx = rip and r11 = rflags already; bx..r15 restored above. */
-	.globl syscall_return_via_sysret
-syscall_return_via_sysret:
-	incq %gs:PERCPU_sysret_exits
-	RESTORE_C_REGS_EXCEPT_RCX_R11
-	movq RSP(%rsp), %rsp                       /* user rsp */
-	swapgs
-	sysretq
+	je syscall_return_via_sysret               /* all hold: the fast path's SYSRET */
 
 opportunistic_sysret_failed:
 	.globl restore_regs_and_iret
