@@ -483,7 +483,7 @@ bool kmodel_frame_partial(const struct kmodel *m)
 	 * and exceptions push every register. The frame stays partial up to
 	 * the fast path's SYSRET, after the record of the call has ended. */
 	const struct syscall_record *c = m->in_syscall ? &m->cur : m->nhistory ? &m->history[m->nhistory - 1] : NULL;
-	if (!m->in_kernel || !c || c->abi != ABI_64 || c->extra_saved || !(c->visited >> STAGE_ENTRY & 1))
+	if (!m->in_kernel || !c || c->extra_saved || !(c->visited >> STAGE_ENTRY & 1))
 		return false;
 	return m->in_syscall || (c->exit == EXIT_SYSRET && m->where == STAGE_SYSRET);
 }
