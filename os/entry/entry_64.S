@@ -1,8 +1,10 @@
 /* entry_64.S: every way into the kernel from user mode, and every way back.
  *
- *  SYSCALL          entry_SYSCALL_64 -> fast path (do_syscall_64, SYSRET)
- *                                    -> slow path (phase 1, phase 2, dispatch,
- *                                       syscall_return_slowpath, SYSRET or IRET)
+ *  SYSCALL          entry_SYSCALL_64 (partial pt_regs: bx, bp, r12-r15 live)
+ *                     -> fast path (do_syscall_64, SYSRET without checks)
+ *                     -> full-frame syscalls (stub_full_frame: SAVE_EXTRA_REGS)
+ *                     -> slow path (phase 1 on the partial frame; SAVE_EXTRA_REGS,
+ *                        phase 2, dispatch; syscall_return_slowpath, SYSRET or IRET)
  *  int $0x80        entry_INT80_compat -> do_int80_syscall_32 -> same exit
  *  exceptions, IRQs idtentry stubs -> common_entry -> do_trap / do_irq
  *                   -> prepare_exit_to_usermode when going back to user mode
@@ -16,13 +18,8 @@
 
 #define AUDIT_ARCH_X86_64 0xc000003e
 
-/* thread_info sits at the base of the THREAD_SIZE-aligned kernel stack. */
-.macro GET_THREAD_INFO reg
-	movq %rsp, \reg
-	andq $~(THREAD_SIZE - 1), \reg
-.endm
-
-/* thread_info->flags seen from a pt_regs at the top of the kernel stack:
+/* thread_info sits at the base of the THREAD_SIZE-aligned kernel stack and
+ * pt_regs at its top, so thread_info->flags is a fixed distance from pt_regs:
  * while %rsp points at pt_regs, TI_FLAGS_FROM_PT_REGS(%rsp) is the word
  * (Linux 4.3's ASM_THREAD_INFO(TI_flags, %rsp, SIZEOF_PTREGS)). */
 #define TI_FLAGS_FROM_PT_REGS (TI_flags + SIZEOF_PTREGS - THREAD_SIZE)
