@@ -1,5 +1,6 @@
 /* One tree or one submission, from build to report (see grade.h). */
 #include "grade.h"
+#include "reuse.h"
 #include "run.h"
 #include "spawn.h"
 #include "submit.h"
@@ -46,14 +47,15 @@ static void build_and_run(const struct grade_options *o, const char *tree, int s
 	if (o->no_build) {
 		built = 1;
 	} else {
-		built = build_tree(o->def, tree, student, &log) == 0;
+		built = build_tree_reusing(o->def, tree, student, o->reuse, &log) == 0;
 	}
 	if (!built) {
 		char *digest = build_errors_digest(log);
 		fail_all_build((const struct test_def *const *)tests, n, digest, report->results);
 		free(digest);
 	} else {
-		struct run_context ctx = { .def = o->def, .tree = tree, .jobs = o->jobs, .progress = o->progress };
+		struct run_context ctx = { .def = o->def, .tree = tree, .jobs = o->jobs, .progress = o->progress,
+					   .one_boot_each = o->one_boot_each };
 		run_test_list(&ctx, (const struct test_def *const *)tests, n, report->results);
 	}
 	report->build_log = log;
@@ -89,7 +91,7 @@ int grade_submission(const struct grade_options *o, const char *base, const char
 		return -1;
 	}
 	tree = path_join(scratch, "tree");
-	if (copy_tree(base, tree, intake) < 0) {
+	if (o->reuse ? thin_tree(o->reuse, tree, o->def, intake) < 0 : copy_tree(base, tree, intake) < 0) {
 		rc = -1;
 		goto out;
 	}

@@ -10,7 +10,7 @@ GRADE_OUT  := $(HOST_OUT)/grade
 RINGGRADE  := $(BIN)/ringgrade
 
 # The engine's modules; main.c alone is the command line.
-GRADE_CORE := util def ktap spawn run submit report grade batch
+GRADE_CORE := util def ktap spawn run submit report grade batch reuse class
 GRADE_CORE_OBJS := $(GRADE_CORE:%=$(GRADE_OUT)/%.o)
 
 HOST_TOOLS += $(RINGGRADE)
