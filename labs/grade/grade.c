@@ -37,6 +37,53 @@ static void init_report(const struct grade_options *o, struct grade_report *repo
 	report->preamble = "";
 }
 
+/* Run the tests once, or o->repeat times (--repeat) with fresh nonces on
+ * the same build. Then each test's result is its first run that did not
+ * pass (so its details show a failure), else its last; report->passes
+ * counts each test's passing runs. */
+static void run_tests_repeated(const struct grade_options *o, const struct run_context *ctx,
+			       const struct test_def **tests, size_t n, struct grade_report *report)
+{
+	unsigned runs = o->repeat > 1 ? (unsigned)o->repeat : 1;
+	struct test_result *round;
+
+	run_test_list(ctx, (const struct test_def *const *)tests, n, report->results);
+	if (runs == 1)
+		return;
+	report->runs = runs;
+	report->passes = xcalloc(n + 1, sizeof(*report->passes));
+	for (size_t i = 0; i < n; i++)
+		report->passes[i] = report->results[i].status == STATUS_PASSED;
+	round = xcalloc(n + 1, sizeof(*round));
+	for (unsigned r = 1; r < runs && !spawn_was_interrupted(); r++) {
+		run_test_list(ctx, (const struct test_def *const *)tests, n, round);
+		for (size_t i = 0; i < n; i++) {
+			int passed = round[i].status == STATUS_PASSED;
+			report->passes[i] += passed;
+			if (report->results[i].status == STATUS_PASSED) {
+				test_result_free(&report->results[i]);
+				report->results[i] = round[i];
+			} else {
+				test_result_free(&round[i]);
+			}
+		}
+	}
+	free(round);
+	for (size_t i = 0; i < n; i++) {
+		struct test_result *r = &report->results[i];
+		if (report->passes[i] != runs) {
+			char *summary = xasprintf("passed %u of %u runs; %s", report->passes[i], runs, r->summary);
+			free(r->summary);
+			r->summary = summary;
+			if (r->status == STATUS_PASSED) {
+				/* interrupted before the last round */
+				r->status = STATUS_NO_VERDICT;
+				r->score = 0;
+			}
+		}
+	}
+}
+
 /* Build (unless told not to) and run; the common part of both paths. */
 static void build_and_run(const struct grade_options *o, const char *tree, int student,
 			  const struct test_def **tests, size_t n, struct grade_report *report)
@@ -56,7 +103,7 @@ static void build_and_run(const struct grade_options *o, const char *tree, int s
 	} else {
 		struct run_context ctx = { .def = o->def, .tree = tree, .jobs = o->jobs, .progress = o->progress,
 					   .one_boot_each = o->one_boot_each };
-		run_test_list(&ctx, (const struct test_def *const *)tests, n, report->results);
+		run_tests_repeated(o, &ctx, tests, n, report);
 	}
 	report->build_log = log;
 }
@@ -126,6 +173,8 @@ void grade_report_free(struct grade_report *report)
 		test_result_free(&report->results[i]);
 	free(report->results);
 	free(report->build_log);
+	free(report->passes);
+	report->passes = NULL;
 	report->build_log = NULL;
 	report->results = NULL;
 	report->nresults = 0;
