@@ -294,10 +294,6 @@ int grade_batch(const struct grade_options *o, const char *dir, const char *out)
 		fprintf(stderr, "ringgrade: --submissions %s: not a folder\n", dir);
 		return 2;
 	}
-	if (make_dirs(out, 0755) < 0) {
-		fprintf(stderr, "ringgrade: cannot create --out %s: %s\n", out, strerror(errno));
-		return 2;
-	}
 	students = list_students(dir, out, &n);
 	for (size_t i = 1; i < n; i++)
 		if (!strcmp(students[i].name, students[i - 1].name)) {
@@ -307,6 +303,11 @@ int grade_batch(const struct grade_options *o, const char *dir, const char *out)
 			rc = 2;
 			goto out;
 		}
+	if (make_dirs(out, 0755) < 0) {
+		fprintf(stderr, "ringgrade: cannot create --out %s: %s\n", out, strerror(errno));
+		rc = 2;
+		goto out;
+	}
 	{
 		char **names = xcalloc(n + 1, sizeof(*names));
 		char *manifest, *path = path_join(out, "batch.tsv");

@@ -60,6 +60,9 @@ test-grade-fuzz: $(GRADE_FUZZER)
 	else tail -n 40 $(BUILD)/fuzz/grade.log; echo "0 passed, 1 failed"; exit 1; fi
 
 TEST_SUITES      += grade-unit grade-fuzz grade-integration kernel
+# Class scale (labs/grade/tests/scale): slices and merge, report.html,
+# --repeat, and lab 1's shared boot on the real kernel.
+TEST_SUITES      += grade-scale
 HOST_TEST_SUITES += grade-unit
 
 test-grade-unit: $(GRADE_UNIT)
@@ -68,6 +71,9 @@ test-grade-unit: $(GRADE_UNIT)
 # The hostile-submission corpus, graded in batch against the self-test lab.
 test-grade-integration: $(RINGGRADE) $(GRADE_JSONCHECK)
 	@$(GRADE_DIR)/tests/integration $(RINGGRADE) $(GRADE_JSONCHECK)
+
+test-grade-scale: $(RINGGRADE) $(KERNEL) $(INITRAMFS)
+	@$(GRADE_DIR)/tests/scale $(RINGGRADE)
 
 # The kernel's own test groups, each in its own QEMU; ringgrade builds the
 # kernel and initramfs first (a failed build is reported, not hidden).
@@ -98,4 +104,4 @@ clean: clean-grade
 clean-grade:
 	rm -rf $(GRADE_DIR)/tests/probe/build $(GRADE_DIR)/tests/machine/build
 
-.PHONY: ringgrade test-grade-unit test-grade-fuzz test-grade-integration test-kernel grade gradescope bench-grade clean-grade
+.PHONY: ringgrade test-grade-unit test-grade-fuzz test-grade-integration test-grade-scale test-kernel grade gradescope bench-grade clean-grade
