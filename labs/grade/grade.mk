@@ -28,7 +28,7 @@ ringgrade: $(RINGGRADE)
 # --- unit tests (cmocka) -----------------------------------------------------
 GRADE_UNIT      := $(GRADE_OUT)/tests/unit
 GRADE_JSONCHECK := $(GRADE_OUT)/tests/jsoncheck
-GRADE_UNIT_SRCS := unit_main test_def test_ktap test_judge test_paths test_report test_spawn json_check
+GRADE_UNIT_SRCS := unit_main test_def test_ktap test_judge test_paths test_report test_spawn test_scale json_check
 
 $(GRADE_OUT)/tests/%.o: $(GRADE_DIR)/tests/%.c $(wildcard $(GRADE_DIR)/*.h $(GRADE_DIR)/tests/*.h)
 	@mkdir -p $(@D)
