@@ -212,6 +212,10 @@ static void list_tests(const struct grade_options *o)
 	printf("total: %g points\n", def_max_score(o->def));
 }
 
+/* The --merge folders (file scope: a usage error may return with them). */
+static char **merge;
+static size_t nmerge;
+
 /* --repeat: each test's pass rate, then one line a script can read. */
 static void print_repeats(const struct grade_report *g)
 {
@@ -243,8 +247,6 @@ int main(int argc, char **argv)
 	size_t nonly = 0;
 	int jobs = (int)sysconf(_SC_NPROCESSORS_ONLN), quiet = 0, list = 0, no_build = 0, keep = 0, c;
 	const char *shard = NULL;
-	char **merge = NULL;
-	size_t nmerge = 0;
 	int merging = 0, repeat = 0, boot_each = 0;
 	unsigned shard_k = 0, shard_n = 0;
 	char *def_file = NULL, *tree_dir = NULL, err[512];
