@@ -3,7 +3,7 @@
 #
 ## make grade LAB=n [TEST="name ..."]  grade lab n in this tree (per-test points, hints)
 ## make gradescope LAB=n               build/gradescope-labN.zip, a Gradescope autograder
-## make bench-grade                    seconds per graded lab, submissions per minute
+## make bench-grade                    seconds per graded lab, submissions per minute, flake rates
 
 GRADE_DIR  := labs/grade
 GRADE_OUT  := $(HOST_OUT)/grade

@@ -443,9 +443,12 @@ static void run_one(const struct run_context *ctx, const struct test_def *t, str
 
 const char *shared_ktest_name(const struct test_def *t)
 {
-	const char *name = t->append + 6;
+	const char *name;
 
-	if (t->run[0] || t->nsubtests || strncmp(t->append, "ktest=", 6) || !*name || !strcmp(name, "all"))
+	if (t->run[0] || t->nsubtests || strncmp(t->append, "ktest=", 6))
+		return NULL;
+	name = t->append + 6;
+	if (!*name || !strcmp(name, "all"))
 		return NULL;
 	for (const char *p = name; *p; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_'))
@@ -637,6 +640,8 @@ void run_test_list(const struct run_context *ctx, const struct test_def *const *
 		units[nunits - 1].count++;
 		len += strlen(name) + 1;
 	}
+	for (size_t u = 0; u < nunits; u++)
+		units[u].shared = units[u].count > 1;   /* a boot of one is just a boot */
 	for (size_t i = 0; i < n; i++) {
 		if (!ctx->one_boot_each && shared_ktest_name(tests[i]))
 			continue;
