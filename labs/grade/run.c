@@ -667,6 +667,8 @@ void run_test_list(const struct run_context *ctx, const struct test_def *const *
 		alone.order = order2;
 		alone.units = units2;
 		alone.nunits = k;
+		alone.ntests = k;        /* the progress line counts the reruns afresh */
+		atomic_init(&alone.finished, 0);
 		run_pool(&alone, ctx->jobs);
 		free(order2);
 		free(units2);
