@@ -11,6 +11,7 @@
 #include "grade.h"
 #include "reuse.h"
 #include "run.h"
+#include "sandbox.h"
 #include "spawn.h"
 #include "submit.h"
 
@@ -369,6 +370,13 @@ int grade_batch(const struct grade_options *o, const char *dir, const char *out)
 			goto out;
 		}
 		free(log);
+		if (def_can_reuse(o->def) && sandbox_enabled() && geteuid() == 0 &&
+		    base_readable(base_scratch, base) < 0) {
+			fprintf(stderr, "ringgrade: cannot make the base tree %s readable to the sandbox: %s\n", base,
+				strerror(errno));
+			rc = 2;
+			goto out;
+		}
 	}
 
 	/* Students in parallel, each with its share of -j for its tests. */

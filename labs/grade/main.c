@@ -7,6 +7,8 @@
 #include "grade.h"
 #include "report.h"
 #include "run.h"
+#include "sandbox.h"
+#include "seal.h"
 #include "spawn.h"
 #include "util.h"
 
@@ -23,7 +25,7 @@
 
 enum option_id {
 	OPT_LAB = 256, OPT_DEF, OPT_TREE, OPT_TEST, OPT_JOBS, OPT_SUBMISSION, OPT_SUBMISSIONS, OPT_OUT,
-	OPT_JSON, OPT_JUNIT, OPT_QUIET, OPT_LIST, OPT_NO_BUILD, OPT_KEEP, OPT_HELP,
+	OPT_JSON, OPT_JUNIT, OPT_QUIET, OPT_LIST, OPT_NO_BUILD, OPT_KEEP, OPT_HELP, OPT_NO_SANDBOX,
 	/* class scale: slices, merging, repeats (class.h) */
 	OPT_SHARD, OPT_MERGE, OPT_REPEAT, OPT_BOOT_EACH,
 };
@@ -44,7 +46,7 @@ static const struct option_row option_table[] = {
 	{ "test", 't', "NAME", OPT_TEST, "run only this test (repeatable)" },
 	{ "jobs", 'j', "N", OPT_JOBS, "tests run in parallel, each in its own QEMU (1-256; default: CPU count)" },
 	{ "submission", 0, "PATH", OPT_SUBMISSION, "grade one student's submission (folder, .tar.gz/.tgz/.tar/.tar.xz/.tar.bz2, "
-						   ".zip, or a git repository at HEAD) in a pristine copy of the tree" },
+						   ".zip, or a git repository at HEAD) in a sealed copy of the tree, under bubblewrap" },
 	{ "submissions", 0, "DIR", OPT_SUBMISSIONS, "batch: every entry of DIR is one student (needs --out)" },
 	{ "out", 'o', "DIR", OPT_OUT, "batch: per-student results.json, log.txt and scores.tsv, and the class's "
 				      "grades.csv, junit.xml, report.html and batch.tsv; --merge: the joined slices" },
@@ -54,6 +56,8 @@ static const struct option_row option_table[] = {
 	{ "list", 0, NULL, OPT_LIST, "list the tests, their points and command lines; run nothing" },
 	{ "no-build", 0, NULL, OPT_NO_BUILD, "use the tree's existing build (not for submissions)" },
 	{ "keep", 0, NULL, OPT_KEEP, "keep the scratch folders of submissions (to debug the grader)" },
+	{ "no-sandbox", 0, NULL, OPT_NO_SANDBOX, "build and test submissions without bubblewrap (only where it cannot "
+						 "run; see docs/ringgrade.md, SANDBOX)" },
 	{ "shard", 0, "K/N", OPT_SHARD, "batch: grade only slice K of N of the submissions (a student's slice depends "
 					"on their name alone); merge the slices' --out folders with --merge" },
 	{ "merge", 0, "DIR...", OPT_MERGE, "join the --out folders of all N slices into one --out: grades.csv, "
@@ -77,24 +81,30 @@ static void usage(FILE *out)
 	      "    ringgrade (--lab N | --def FILE) [--tree DIR] [-t NAME]... [-j N]\n"
 	      "              [--json FILE] [--junit FILE] [-q] [--no-build]\n"
 	      "    ringgrade (--lab N | --def FILE) --submission PATH [--json FILE] [--junit FILE]\n"
-	      "    ringgrade (--lab N | --def FILE) --submissions DIR -o DIR [-j N]\n"
-	      "    ringgrade (--lab N | --def FILE) --submissions DIR -o DIR --shard K/N\n"
+	      "              [--no-sandbox]\n"
+	      "    ringgrade (--lab N | --def FILE) --submissions DIR -o DIR [-j N] [--no-sandbox]\n"
+	      "              [--shard K/N]\n"
 	      "    ringgrade (--lab N | --def FILE) --merge DIR... -o DIR\n"
-	      "    ringgrade (--lab N | --def FILE) --repeat N [-t NAME]...\n"
+	      "    ringgrade (--lab N | --def FILE) [--submission PATH] --repeat N [-t NAME]...\n"
 	      "    ringgrade (--lab N | --def FILE) --list\n"
 	      "    make grade LAB=N [TEST=name]      make gradescope LAB=N\n\n"
 	      "DESCRIPTION\n"
 	      "    Builds the tree (make kernel initramfs, with LAB=N for a lab and STUDENT=1\n"
 	      "    for a submission), boots every test through scripts/ringside-qemu with a\n"
 	      "    per-run nonce, and scores the KTAP result lines that carry it. Submissions\n"
-	      "    (a folder, a tar archive, .zip, or a git repository at HEAD) are\n"
-	      "    copied into a pristine copy of the tree; only the lab's allowed files are\n"
-	      "    taken. In-kernel tests (append = ktest=NAME, no run) share one boot; a test\n"
-	      "    that does not pass in it runs again in a boot of its own, and that counts.\n"
-	      "    A batch builds the instructor tree once, compiles only each student's files\n"
-	      "    and links them with its objects (when the build has {reuse}), grades\n"
-	      "    several students at once, and writes grades.csv, junit.xml, report.html\n"
-	      "    and batch.tsv (for --merge) into --out.\n\n"
+	      "    (a folder, a tar archive, .zip, or a git repository at HEAD) are put\n"
+	      "    into a copy of the sealed tree (make student-tree: no solutions, mutants\n"
+	      "    or hidden tests); only the lab's allowed files are taken, and every build\n"
+	      "    and test of a submission runs under bubblewrap (no network, only its own\n"
+	      "    tree visible, uid 65534 when run as root, limits on memory, processes,\n"
+	      "    file size, time and output). Without a working bwrap, ringgrade refuses\n"
+	      "    to grade submissions unless given --no-sandbox.\n"
+	      "    In-kernel tests (append = ktest=NAME, no run) share one boot; a test that\n"
+	      "    does not pass in it runs again in a boot of its own, and that counts. A\n"
+	      "    batch builds the sealed tree once, compiles only each student's files and\n"
+	      "    links them with its objects (when the build has {reuse}), grades several\n"
+	      "    students at once, and writes grades.csv, junit.xml, report.html and\n"
+	      "    batch.tsv (for --merge) into --out.\n\n"
 	      "OPTIONS\n", out);
 	for (size_t i = 0; i < NOPTIONS; i++) {
 		const struct option_row *o = &option_table[i];
@@ -116,7 +126,7 @@ static void usage(FILE *out)
 	      "       (batch), --merge refused its slices, or interrupted\n"
 	      "    The last line printed is always \"N passed, N failed\".\n\n"
 	      "SEE ALSO\n"
-	      "    docs/ringgrade.md (definition format, verdicts, integrity rules),\n"
+	      "    docs/ringgrade.md (definition format, verdicts, integrity rules, SANDBOX),\n"
 	      "    docs/instructor.md, scripts/ringside-qemu --help\n", out);
 }
 
@@ -249,6 +259,8 @@ int main(int argc, char **argv)
 	const char *shard = NULL;
 	int merging = 0, repeat = 0, boot_each = 0;
 	unsigned shard_k = 0, shard_n = 0;
+	int no_sandbox = 0;
+	char *sealed_scratch = NULL, *sealed_tree = NULL;
 	char *def_file = NULL, *tree_dir = NULL, err[512];
 	struct lab_def def;
 	struct grade_options o = { 0 };
@@ -310,6 +322,7 @@ int main(int argc, char **argv)
 		case OPT_LIST: list = 1; break;
 		case OPT_NO_BUILD: no_build = 1; break;
 		case OPT_KEEP: keep = 1; break;
+		case OPT_NO_SANDBOX: no_sandbox = 1; break;
 		case OPT_HELP: usage(stdout); return 0;
 		case OPT_SHARD: shard = optarg; break;
 		case OPT_MERGE:
@@ -365,6 +378,8 @@ int main(int argc, char **argv)
 		return usage_error("--submission %s: no such file or folder", submission);
 	if (tree && !is_dir(tree))
 		return usage_error("--tree %s: not a folder", tree);
+	if (no_sandbox && !submission && !submissions)
+		return usage_error("--no-sandbox is for grading submissions (--submission or --submissions)");
 	if (jobs < 1)
 		jobs = 1;
 
@@ -456,6 +471,36 @@ int main(int argc, char **argv)
 	signal(SIGHUP, on_signal);
 	signal(SIGPIPE, SIG_IGN);
 
+	/* Submissions are graded sealed: in a copy of the student tree (no
+	 * solutions, mutants or hidden tests; seal.h), every build and test
+	 * under bubblewrap (sandbox.h). No sandbox, no grading, unless the
+	 * instructor said --no-sandbox. */
+	if (submission || submissions) {
+		struct strbuf why;
+
+		strbuf_init(&why);
+		sandbox_set_enabled(!no_sandbox);
+		if (no_sandbox) {
+			fprintf(stderr, "ringgrade: warning: --no-sandbox: submissions are built and run without "
+				"bubblewrap, with this user's rights and view of the machine\n");
+		} else if (sandbox_check(&why) < 0) {
+			fprintf(stderr, "ringgrade: refusing to grade submissions: %s", why.data);
+			strbuf_free(&why);
+			rc = 2;
+			goto done;
+		}
+		sealed_scratch = seal_tree(tree_dir, &why);
+		if (!sealed_scratch) {
+			fprintf(stderr, "ringgrade: %s", why.data);
+			strbuf_free(&why);
+			rc = 2;
+			goto done;
+		}
+		strbuf_free(&why);
+		sealed_tree = path_join(sealed_scratch, "tree");
+		o.tree = sealed_tree;
+	}
+
 	if (merging) {
 		rc = grade_merge(&def, merge, nmerge, out_dir);
 	} else if (submissions) {
@@ -467,7 +512,7 @@ int main(int argc, char **argv)
 
 		strbuf_init(&intake);
 		if (submission)
-			rc = grade_submission(&o, tree_dir, submission, &report, &intake);
+			rc = grade_submission(&o, o.tree, submission, &report, &intake);
 		else
 			rc = grade_tree(&o, tree_dir, &report);
 		report.preamble = intake.data;
@@ -502,6 +547,14 @@ int main(int argc, char **argv)
 		strbuf_free(&intake);
 	}
 done:
+	if (sealed_scratch) {
+		if (keep)
+			fprintf(stderr, "ringgrade: kept the sealed tree %s\n", sealed_tree);
+		else
+			remove_tree(sealed_scratch);
+	}
+	free(sealed_tree);
+	free(sealed_scratch);
 	def_free(&def);
 	free(def_file);
 	free(tree_dir);

@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <ftw.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -88,4 +89,21 @@ int thin_tree(const char *base, const char *dst, const struct lab_def *def, stru
 		return -1;
 	}
 	return fill(base, dst, "", def, 0, err);
+}
+
+static int readable_by_all(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	mode_t want = st->st_mode | S_IROTH | (S_ISDIR(st->st_mode) || (st->st_mode & S_IXUSR) ? S_IXOTH : 0);
+
+	(void)ftw;
+	if (flag == FTW_SL || want == st->st_mode)
+		return 0;
+	return chmod(path, want & 07777) < 0 ? -1 : 0;
+}
+
+int base_readable(const char *scratch, const char *base)
+{
+	if (chmod(scratch, 0711) < 0)
+		return -1;
+	return nftw(base, readable_by_all, 32, FTW_PHYS) == 0 ? 0 : -1;
 }

@@ -21,4 +21,10 @@ int def_can_reuse(const struct lab_def *def);
  * message in err. */
 int thin_tree(const char *base, const char *dst, const struct lab_def *def, struct strbuf *err);
 
+/* Let the sandbox's user (uid 65534, when ringgrade runs as root) read the
+ * base: scratch (the folder holding it) becomes 0711, and every file and
+ * folder of base readable (and folders searchable) by all. Nothing becomes
+ * writable. 0, or -1 with errno. */
+int base_readable(const char *scratch, const char *base);
+
 #endif

@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #define BUILD_LOG_LIMIT   (512 * 1024)
-#define BUILD_TIMEOUT     900
 #define DIGEST_MAX_LINES  30
 #define CONSOLE_TAIL      15
 /* Extra seconds we give the launcher beyond the test's own timeout before we
@@ -290,7 +289,7 @@ int build_tree(const struct lab_def *def, const char *tree, int student, char **
 int build_tree_reusing(const struct lab_def *def, const char *tree, int student, const char *reuse, char **log)
 {
 	char **argv = build_argv_reusing(def, tree, student, reuse);
-	struct spawn_options opts = { .cwd = tree, .output_limit = BUILD_LOG_LIMIT, .timeout = BUILD_TIMEOUT };
+	struct spawn_options opts = { .cwd = tree, .output_limit = BUILD_LOG_LIMIT, .timeout = def->build_timeout };
 	struct spawn_result res;
 	int rc;
 
@@ -302,7 +301,7 @@ int build_tree_reusing(const struct lab_def *def, const char *tree, int student,
 	}
 	argv_free(argv);
 	if (res.timed_out) {
-		*log = xasprintf("%s\nthe build ran longer than %d s and was stopped\n", res.output, BUILD_TIMEOUT);
+		*log = xasprintf("%s\nthe build ran longer than %d s and was stopped\n", res.output, def->build_timeout);
 		spawn_result_free(&res);
 		return 1;
 	}

@@ -16,6 +16,7 @@ int judge_tests(int *total);
 int path_tests(int *total);
 int report_tests(int *total);
 int spawn_tests(int *total);
+int sandbox_tests(int *total);
 int scale_tests(int *total);
 
 #define RUN_GROUP(name, tests, total) \
