@@ -37,6 +37,8 @@ static void __noreturn exit_with_status(int status_word)
 			printk(KERN_INFO "init exited with status %#x: powering off\n", status_word);
 		power_off(status_word);
 	}
+	void exit_clear_child_tid(struct task_struct *t);
+	exit_clear_child_tid(t);
 	/* Leave the address space before freeing it. */
 	struct mm_struct *mm = t->mm;
 	t->mm = NULL;
@@ -95,9 +97,14 @@ SYSCALL_DEFINE(sys_exit_group)
 #define WNOHANG 1
 #define WUNTRACED 2
 
+/* pid > 0: that child; -1: any; 0: any in our process group; < -1: any in group -pid. */
 static bool wait_matches(struct task_struct *child, pid_t pid)
 {
-	return pid <= 0 || child->pid == pid;   /* no process groups: 0 and <-1 mean any */
+	if (pid > 0)
+		return child->pid == pid;
+	if (pid == -1)
+		return true;
+	return child->pgid == (pid ? -pid : current->pgid);
 }
 
 long do_wait4(pid_t pid, int *ustatus, int options, void *urusage, size_t rusage_size)
@@ -142,6 +149,8 @@ long do_wait4(pid_t pid, int *ustatus, int options, void *urusage, size_t rusage
 			if (urusage && clear_user(urusage, rusage_size))
 				return -EFAULT;
 			pid_t reaped = zombie->pid;
+			t->cutime += zombie->utime + zombie->cutime;
+			t->cstime += zombie->stime + zombie->cstime;
 			zombie->state = EXIT_DEAD;
 			free_task(zombie);
 			return reaped;

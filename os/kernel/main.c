@@ -122,6 +122,9 @@ static void start_init(void)
 	if (!t)
 		panic("no memory for init");
 	init_task_ptr = t;
+	void rlimit_init(struct task_struct *t);
+	rlimit_init(t);
+	t->pgid = t->sid = t->pid;
 	if (context_tracking_enabled)
 		task_thread_info(t)->flags |= _TIF_NOHZ;
 	if (audit_all_tasks)

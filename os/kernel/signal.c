@@ -290,8 +290,6 @@ SYSCALL_DEFINE(sys_kill)
 			return -ESRCH;
 		return kill_one(t, sig, SI_USER);
 	}
-	if (pid == 0)                            /* our process group: just us */
-		return kill_one(current, sig, SI_USER);
 	if (pid == -1) {                         /* everyone but init and us */
 		struct task_struct *t;
 		int found = 0;
@@ -303,7 +301,17 @@ SYSCALL_DEFINE(sys_kill)
 		}
 		return found ? 0 : -ESRCH;
 	}
-	return -ESRCH;                           /* no process groups */
+	/* 0: our process group; -pgid: that group. */
+	pid_t pgid = pid ? -pid : current->pgid;
+	struct task_struct *t, *tmp;
+	int found = 0;
+	list_for_each_entry_safe(t, tmp, &task_list, tasks) {
+		if (t->pid && t->pgid == pgid && t->state != EXIT_ZOMBIE && t->state != EXIT_DEAD) {
+			kill_one(t, sig, SI_USER);
+			found++;
+		}
+	}
+	return found ? 0 : -ESRCH;
 }
 
 SYSCALL_DEFINE(sys_tgkill)

@@ -21,7 +21,14 @@
 #define TIMESLICE_TICKS 5   /* 50 ms at HZ=100 */
 
 struct mm_struct;
+struct files_struct;
+struct inode;
 struct seccomp_filter;
+
+/* Resource limits, as prlimit64 passes them. */
+struct rlimit64 { u64 rlim_cur, rlim_max; };
+#define RLIM_NLIMITS 16
+#define RLIM_INFINITY (~0UL)
 struct callback_head;
 
 /* A signal's disposition, as rt_sigaction passes it (x86-64 layout). */
@@ -92,6 +99,17 @@ struct task_struct {
 	unsigned long fs_base;            /* arch_prctl(ARCH_SET_FS) */
 	unsigned long uprobe_addr;        /* uprobe being single-stepped over, or 0 */
 	bool uprobe_hit;
+
+	/* Start-up bookkeeping of the C libraries (kernel/sys.c). */
+	unsigned long clear_child_tid;    /* set_tid_address: zeroed at exit */
+	unsigned long robust_list;        /* set_robust_list: kept, not walked */
+	struct rlimit64 rlim[RLIM_NLIMITS];
+	pid_t pgid, sid;                  /* process group and session */
+	unsigned long cutime, cstime;     /* reaped children's ticks (times) */
+
+	/* Open files and the working directory (os/fs/). */
+	struct files_struct *files;
+	struct inode *cwd;
 };
 
 static inline struct thread_info *task_thread_info(struct task_struct *t)
