@@ -6,6 +6,7 @@
 #include <ringside/kernel.h>
 #include <ringside/sched.h>
 #include <ringside/mm.h>
+#include <ringside/fs.h>
 #include <ringside/errno.h>
 #include <ringside/uaccess.h>
 #include <ringside/syscalls.h>
@@ -46,6 +47,8 @@ static void __noreturn exit_with_status(int status_word)
 	if (mm)
 		mm_destroy(mm);
 
+	files_close_all(t);
+	cwd_set(t, NULL);
 	exit_ptrace(t);
 	seccomp_release(t);
 	unsigned long flags = local_irq_save();

@@ -3,6 +3,7 @@
 #include <ringside/kernel.h>
 #include <ringside/sched.h>
 #include <ringside/mm.h>
+#include <ringside/fs.h>
 #include <ringside/errno.h>
 #include <ringside/syscalls.h>
 #include <ringside/seccomp.h>
@@ -40,6 +41,14 @@ long do_fork(struct pt_regs *regs)
 	child->fs_base = parent->fs_base;
 	memcpy(child->rlim, parent->rlim, sizeof(child->rlim));
 	child->pgid = parent->pgid;
+	child->umask = parent->umask;
+	child->files = files_copy(parent->files);
+	if (!child->files) {
+		mm_destroy(child->mm);
+		free_task(child);
+		return -ENOMEM;
+	}
+	cwd_set(child, parent->cwd);
 	child->sid = parent->sid;
 	seccomp_fork(child, parent);
 	child->parent = parent;

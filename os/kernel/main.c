@@ -10,6 +10,7 @@
  *   --               everything after it is init's argv[1..]
  * Other words with '=' become init's environment, other words its arguments. */
 #include <ringside/kernel.h>
+#include <ringside/fs.h>
 #include <ringside/mm.h>
 #include <ringside/sched.h>
 #include <ringside/percpu.h>
@@ -125,6 +126,9 @@ static void start_init(void)
 	void rlimit_init(struct task_struct *t);
 	rlimit_init(t);
 	t->pgid = t->sid = t->pid;
+	t->umask = 022;
+	if (files_init_console(t))
+		panic("no /dev/console for init");
 	if (context_tracking_enabled)
 		task_thread_info(t)->flags |= _TIF_NOHZ;
 	if (audit_all_tasks)
@@ -164,7 +168,11 @@ void kmain(u32 magic, u32 mbi_phys)
 	page_alloc_init(mem_end, __pa(_end), mod->start, mod->end);
 	vm_init();
 	printk(KERN_INFO "memory: %lu KiB free\n", nr_free_pages() * 4);
-	int nfiles = initramfs_init(__va(mod->start), mod->end - mod->start);
+	/* The multiboot structures may sit in pages that are now free: read
+	 * what we need before the first allocation (vfs_init). */
+	unsigned long initrd_start = mod->start, initrd_end = mod->end;
+	vfs_init();
+	int nfiles = initramfs_init(__va(initrd_start), initrd_end - initrd_start);
 	if (nfiles < 0)
 		panic("initramfs is not a valid cpio newc archive");
 	printk(KERN_INFO "initramfs: %d files\n", nfiles);

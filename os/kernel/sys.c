@@ -8,55 +8,9 @@
 #include <ringside/syscalls.h>
 #include <ringside/percpu.h>
 #include <ringside/console.h>
+#include <ringside/fs.h>
 #include <ringside/time.h>
 #include <asm/x86.h>
-
-/* ---- console I/O: fds 0, 1 and 2 are all the console, as after login ---- */
-
-static bool console_fd(unsigned long fd)
-{
-	return fd <= 2;
-}
-
-SYSCALL_DEFINE(sys_write)
-{
-	const char *ubuf = (const char *)a1;
-	size_t count = a2, done = 0;
-	char chunk[256];
-	if (!console_fd(a0))
-		return -EBADF;
-	if ((long)count < 0)
-		return -EINVAL;
-	if (!access_ok(ubuf, count))
-		return -EFAULT;
-	while (done < count) {
-		size_t n = min(count - done, sizeof(chunk));
-		if (copy_from_user(chunk, ubuf + done, n))
-			return done ? (long)done : -EFAULT;
-		console_write(chunk, n);
-		done += n;
-	}
-	return done;
-}
-
-SYSCALL_DEFINE(sys_read)
-{
-	char *ubuf = (char *)a1;
-	size_t count = a2;
-	char kbuf[256];
-	if (!console_fd(a0))
-		return -EBADF;
-	if ((long)count < 0)
-		return -EINVAL;
-	if (!count)
-		return 0;
-	if (!access_ok(ubuf, count))
-		return -EFAULT;
-	long n = tty_read(kbuf, min(count, sizeof(kbuf)));
-	if (n > 0 && copy_to_user(ubuf, kbuf, n))
-		return -EFAULT;
-	return n == -EINTR ? -ERESTARTSYS : n;
-}
 
 /* ---- identity ---- */
 
@@ -207,7 +161,7 @@ static long do_mmap(unsigned long addr, unsigned long len, unsigned long prot,
 	if (!len || (off & ~PAGE_MASK))
 		return -EINVAL;
 	if (!(flags & MAP_ANONYMOUS))
-		return (long)fd >= 0 && console_fd(fd) ? -ENODEV : -EBADF;
+		return fget((int)fd) ? -ENODEV : -EBADF;   /* no file mappings */
 	if ((flags & (MAP_SHARED | MAP_PRIVATE)) != MAP_PRIVATE)
 		return -EINVAL;          /* only private anonymous memory */
 	if (prot & ~(unsigned long)(PROT_READ | PROT_WRITE | PROT_EXEC))

@@ -110,6 +110,7 @@ struct task_struct {
 	/* Open files and the working directory (os/fs/). */
 	struct files_struct *files;
 	struct inode *cwd;
+	unsigned umask;
 };
 
 static inline struct thread_info *task_thread_info(struct task_struct *t)
