@@ -314,6 +314,28 @@ SYSCALL_DEFINE(sys_kill)
 	return found ? 0 : -ESRCH;
 }
 
+/* The blocked signals waiting to be delivered. */
+SYSCALL_DEFINE(sys_rt_sigpending)
+{
+	if (a1 > sizeof(u64))
+		return -EINVAL;
+	u64 set = current->pending & current->blocked;
+	return copy_to_user((void *)a0, &set, a1);
+}
+
+/* tkill(tid, sig): tgkill without the thread group (musl's raise() uses it). */
+SYSCALL_DEFINE(sys_tkill)
+{
+	pid_t tid = (pid_t)a0;
+	int sig = (int)a1;
+	if (tid <= 0 || sig < 0 || sig > 64)
+		return -EINVAL;
+	struct task_struct *t = find_task_by_pid(tid);
+	if (!t || t->state == EXIT_ZOMBIE)
+		return -ESRCH;
+	return kill_one(t, sig, SI_TKILL);
+}
+
 SYSCALL_DEFINE(sys_tgkill)
 {
 	pid_t tgid = (pid_t)a0, tid = (pid_t)a1;

@@ -318,8 +318,18 @@ bool vm_range_mapped(struct mm_struct *mm, unsigned long start, unsigned long en
  * areas at the edges and rewriting the PTEs. The range must be mapped. */
 int vm_protect(struct mm_struct *mm, unsigned long start, unsigned long end, unsigned long prot)
 {
-	if (!vm_range_mapped(mm, start, end))
+	/* Like Linux, change the areas up to the first hole, then report it. */
+	unsigned long reached = start;
+	while (reached < end) {
+		struct vm_area *v = find_vma(mm, reached);
+		if (!v)
+			break;
+		reached = v->end;
+	}
+	if (reached == start)
 		return -ENOMEM;
+	int result = reached < end ? -ENOMEM : 0;
+	end = min(end, reached);
 	int err = split_vma_at(mm, start);
 	if (!err && end < TASK_SIZE_MAX)
 		err = split_vma_at(mm, end);
@@ -340,7 +350,7 @@ int vm_protect(struct mm_struct *mm, unsigned long start, unsigned long end, uns
 				invlpg(va);
 		}
 	}
-	return 0;
+	return result;
 }
 
 /* Copy n bytes between two page-aligned ranges of the same address space
