@@ -23,6 +23,7 @@ include os/os.mk
 -include labs/grade/grade.mk
 -include debugger/debugger.mk
 -include labs/labs.mk
+-include os/linux-abi/linux-abi.mk
 include mk/tests.mk
 include mk/run.mk
 include mk/bench.mk

@@ -6,7 +6,7 @@
 # Adding a program: write os/user/bin/NAME.c (a tool) or os/user/tests/NAME.c
 # (a KTAP test) with a main(), and add NAME to the right list below.
 
-USER_BIN_PROGRAMS  := init sh hello argv strace seccomp-run auditctl tracecat nullsys
+USER_BIN_PROGRAMS  := init sh hello argv strace seccomp-run auditctl tracecat nullsys abirun
 USER_TEST_PROGRAMS := starttest vfstest systest forktest preempt faulttest int80test fastpath libctest fuzz sigtest ptracetest seccomptest audittest audit1 tracetest fastslow exitworktest uprobetest urntest nohztest lab2_audit lab3_ptrace lab4_exit lab7_frame
 USER_PROGRAMS      := $(USER_BIN_PROGRAMS) $(USER_TEST_PROGRAMS)
 # The tests that must pass on the host's Linux too (never fuzz: it would
@@ -74,6 +74,22 @@ initramfs: $(INITRAMFS)
 
 ## user            build the user programs into build/user/bin/
 user: $(USER_BINARIES)
+
+# BIN=path/to/static-binary: your own program, added to a copy of the
+# initramfs as /bin/NAME and booted as init instead of PROG (docs/userspace.md).
+BIN ?=
+ifneq ($(BIN),)
+BIN_INITRAMFS := $(BUILD)/initramfs-bin.cpio
+run_prog      := $(notdir $(BIN))
+run_initrd    := --initrd $(BIN_INITRAMFS)
+$(BIN_INITRAMFS): $(INITRAMFS) scripts/initramfs-add FORCE
+	@scripts/initramfs-add $(INITRAMFS) $@ $(BIN)
+FORCE:
+.PHONY: FORCE
+else
+run_prog   := $(PROG)
+run_initrd :=
+endif
 
 TEST_SUITES += user-host
 ## test-user-host  run the KTAP user tests natively on this Linux host
