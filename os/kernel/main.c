@@ -64,11 +64,20 @@ static void parse_cmdline(void)
 			*p++ = 0;
 		if (!*p)
 			break;
-		char *word = p;
-		while (*p && *p != ' ')
+		/* A word ends at a space outside double quotes; the quotes go, as
+		 * Linux's next_arg() drops them: init=/bin/sh -- -c "ls | cat". */
+		char *word = p, *out = p;
+		bool quoted = false;
+		while (*p && (quoted || *p != ' ')) {
+			if (*p == '"')
+				quoted = !quoted;
+			else
+				*out++ = *p;
 			p++;
+		}
 		if (*p)
-			*p++ = 0;
+			p++;
+		*out = 0;
 		size_t used = strlen(shown_cmdline);
 		snprintf(shown_cmdline + used, sizeof(shown_cmdline) - used, " %s",
 			 strncmp(word, "ktap.nonce=", 11) ? word : "ktap.nonce=(hidden)");
