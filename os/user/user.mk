@@ -77,13 +77,12 @@ user: $(USER_BINARIES)
 
 # BIN=path/to/static-binary: your own program, added to a copy of the
 # initramfs as /bin/NAME and booted as init instead of PROG (docs/userspace.md).
-BIN ?=
-ifneq ($(BIN),)
+ifneq ($(RUN_BIN),)
 BIN_INITRAMFS := $(BUILD)/initramfs-bin.cpio
-run_prog      := $(notdir $(BIN))
+run_prog      := $(notdir $(RUN_BIN))
 run_initrd    := --initrd $(BIN_INITRAMFS)
 $(BIN_INITRAMFS): $(INITRAMFS) scripts/initramfs-add FORCE
-	@scripts/initramfs-add $(INITRAMFS) $@ $(BIN)
+	@scripts/initramfs-add $(INITRAMFS) $@ $(RUN_BIN)
 FORCE:
 .PHONY: FORCE
 else
