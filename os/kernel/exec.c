@@ -194,6 +194,8 @@ static long setup_stack(struct mm_struct *mm, struct arg_list *args, int argc,
 
 /* Load path into task t (not necessarily current) with the given argument
  * strings: argv first (argc of them), then the environment. */
+void vfork_release(struct task_struct *t);
+
 int exec_into(struct task_struct *t, const char *path, struct arg_list *args, int argc)
 {
 	struct inode *ino;
@@ -243,10 +245,18 @@ int exec_into(struct task_struct *t, const char *path, struct arg_list *args, in
 	task_thread_info(t)->status &= ~TS_COMPAT;
 	flush_signal_handlers(t);
 	files_close_on_exec(t);
+	t->sas_ss_sp = t->sas_ss_size = 0;
+	t->restart_block.fn = NULL;
 	t->fs_base = 0;
+	if (t == current)
+		vfork_release(t);
 	/* A traced program stops right after exec, so that its tracer can set
-	 * things up before the first instruction (strace relies on it). */
-	if (t == current && t->ptrace && !(t->ptrace & PT_SEIZED))
+	 * things up before the first instruction (strace relies on it): at the
+	 * exec event with PTRACE_O_TRACEEXEC (its message the pid), else with
+	 * a SIGTRAP unless it was seized, as Linux does. */
+	if (t == current && t->ptrace && (t->ptrace_options & PTRACE_O_TRACEEXEC))
+		ptrace_event(PTRACE_EVENT_EXEC, t->pid);
+	else if (t == current && t->ptrace && !(t->ptrace & PT_SEIZED))
 		send_signal(t, SIGTRAP, NULL);
 	return 0;
 }

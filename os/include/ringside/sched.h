@@ -80,9 +80,25 @@ struct task_struct {
 	struct k_sigaction sighand[64];   /* index sig - 1 */
 	struct ksiginfo siginfo[64];      /* the latest info per pending signal */
 	bool stop_reported;               /* wait4 has seen the current stop */
+	bool continued;                   /* a SIGCONT resumed us; not yet reported (WCONTINUED) */
+	u64 saved_sigmask;                /* rt_sigsuspend: the mask to put back */
+	bool restore_sigmask;             /* ... once a handler's frame holds it */
+	unsigned long sas_ss_sp, sas_ss_size;   /* sigaltstack; size 0: none */
+	struct restart_block {            /* what restart_syscall continues */
+		long (*fn)(struct restart_block *);
+		unsigned long deadline_ns;    /* monotonic */
+		unsigned long rmtp;           /* user timespec for the time left, or 0 */
+		bool compat;
+	} restart_block;
 	int stop_code;                    /* what wait4 reports for a stop: (code << 8) | 0x7f */
 
-	/* ptrace (kernel/ptrace.c): the tracer is always the parent. */
+	/* ptrace (kernel/ptrace.c): the tracer is the parent, unless the task
+	 * was attached when its traced parent forked it (PTRACE_O_TRACEFORK):
+	 * then it is the parent's tracer. */
+	struct task_struct *tracer;
+	struct ksiginfo last_siginfo;     /* PTRACE_GETSIGINFO: why it stopped */
+	long ptracer;                     /* PR_SET_PTRACER: recorded only */
+	struct task_struct *vfork_parent; /* vfork: the parent waiting for exec or exit */
 	unsigned ptrace;                  /* PT_PTRACED, PT_SEIZED */
 	unsigned long ptrace_options;     /* PTRACE_O_* */
 	unsigned long ptrace_message;     /* PTRACE_GETEVENTMSG */
