@@ -224,7 +224,7 @@ int exec_into(struct task_struct *t, const char *path, struct arg_list *args, in
 	if (t == current)
 		switch_mm(mm);
 	if (old)
-		mm_destroy(old);
+		mm_put(old);     /* a vfork child leaves its parent's memory to the parent */
 	const char *base = path;
 	for (const char *p = path; *p; p++)
 		if (*p == '/')

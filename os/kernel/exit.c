@@ -60,7 +60,7 @@ static void __noreturn exit_with_status(int status_word)
 	t->mm = NULL;
 	switch_mm(NULL);
 	if (mm)
-		mm_destroy(mm);
+		mm_put(mm);
 
 	files_close_all(t);
 	cwd_set(t, NULL);

@@ -4,6 +4,7 @@
  * (PTRACE_O_TRACEFORK, TRACEVFORK, TRACECLONE) stops at a fork event and
  * its child starts attached to the same tracer. Threads (CLONE_VM without
  * CLONE_VFORK, CLONE_THREAD, CLONE_SIGHAND, CLONE_FILES...) are not here. */
+/* (A vfork child shares the parent's mm: mm->users counts both.) */
 #include <ringside/kernel.h>
 #include <ringside/sched.h>
 #include <ringside/mm.h>
@@ -49,7 +50,14 @@ static long copy_and_start(struct pt_regs *regs, const struct clone_args *ca)
 	struct task_struct *child = alloc_task();
 	if (!child)
 		return -EAGAIN;
-	child->mm = mm_copy(parent->mm);
+	/* CLONE_VM (with CLONE_VFORK only): the child borrows the parent's
+	 * memory while the parent waits; otherwise it gets a copy. */
+	if (ca->flags & CLONE_VM) {
+		child->mm = parent->mm;
+		child->mm->users++;
+	} else {
+		child->mm = mm_copy(parent->mm);
+	}
 	if (!child->mm) {
 		free_task(child);
 		return -ENOMEM;
@@ -82,7 +90,7 @@ static long copy_and_start(struct pt_regs *regs, const struct clone_args *ca)
 	child->umask = parent->umask;
 	child->files = files_copy(parent->files);
 	if (!child->files) {
-		mm_destroy(child->mm);
+		mm_put(child->mm);
 		free_task(child);
 		return -ENOMEM;
 	}
@@ -132,8 +140,8 @@ SYSCALL_DEFINE(sys_fork)
 	return do_fork(task_pt_regs(current));
 }
 
-/* vfork: the child borrows nothing here (its memory is a copy), but the
- * parent still waits for its exec or exit, as the caller expects. */
+/* vfork: the child runs in the parent's memory, on its stack, until it
+ * execs or exits; the parent waits until then. */
 SYSCALL_DEFINE(sys_vfork)
 {
 	struct clone_args ca = { .flags = CLONE_VFORK | CLONE_VM | SIGCHLD };
@@ -141,8 +149,9 @@ SYSCALL_DEFINE(sys_vfork)
 }
 
 /* clone(flags, newsp, parent_tid, child_tid, tls), x86-64 argument order.
- * A process, not a thread: CLONE_VM only with CLONE_VFORK (posix_spawn),
- * where the child gets a copy, not a share; anything else is -EINVAL. */
+ * A process, not a thread: CLONE_VM only with CLONE_VFORK (posix_spawn's
+ * way), so that two tasks never run in one address space at once;
+ * anything else is -EINVAL. */
 SYSCALL_DEFINE(sys_clone)
 {
 	struct clone_args ca = { a0, a1, a2, a3, a4 };

@@ -8,13 +8,22 @@
 
 LINUX_ABI_SRCS := $(sort $(wildcard os/linux-abi/*.c))
 LINUX_ABI_OUT  := $(BUILD)/linux-abi
-LINUX_ABI_BINS := $(patsubst os/linux-abi/%.c,$(LINUX_ABI_OUT)/bin/%,$(LINUX_ABI_SRCS))
 LINUX_ABI_CC   ?= musl-gcc
+# A few are built a second time against glibc (gcc -static): its start-up
+# asks for rseq, which Ringside answers ENOSYS, and its fork, system() and
+# posix_spawn go through clone.
+LINUX_ABI_GLIBC := hello procs
+LINUX_ABI_BINS := $(patsubst os/linux-abi/%.c,$(LINUX_ABI_OUT)/bin/%,$(LINUX_ABI_SRCS)) \
+                  $(LINUX_ABI_GLIBC:%=$(LINUX_ABI_OUT)/bin/glibc-%)
 
 $(LINUX_ABI_OUT)/bin/%: os/linux-abi/%.c os/linux-abi/abi.h
 	@command -v $(LINUX_ABI_CC) >/dev/null || { echo "$(LINUX_ABI_CC) not found: run scripts/deps test (Debian package musl-tools)" >&2; exit 1; }
 	@mkdir -p $(dir $@)
 	$(LINUX_ABI_CC) -static -O2 -Wall -Wextra -Werror -o $@ $< -lm
+
+$(LINUX_ABI_OUT)/bin/glibc-%: os/linux-abi/%.c os/linux-abi/abi.h
+	@mkdir -p $(dir $@)
+	$(HOST_CC) -static -O2 -Wall -Wextra -Werror -o $@ $< -lm
 
 ## linux-abi       build the linux-abi programs (musl-gcc -static) into build/linux-abi/bin/
 linux-abi: $(LINUX_ABI_BINS)

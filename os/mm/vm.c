@@ -66,7 +66,14 @@ struct mm_struct *mm_create(void)
 	}
 	for (int i = 256; i < 512; i++)
 		mm->pgd[i] = kernel_pgd[i];
+	mm->users = 1;
 	return mm;
+}
+
+void mm_put(struct mm_struct *mm)
+{
+	if (mm && --mm->users == 0)
+		mm_destroy(mm);
 }
 
 static bool mm_is_current(struct mm_struct *mm)

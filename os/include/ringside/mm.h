@@ -47,6 +47,7 @@ struct mm_struct {
 	unsigned long start_brk, brk; /* the heap: [start_brk, brk) */
 	unsigned long stack_bottom;
 	struct uprobe *uprobes;       /* probes planted in this address space */
+	int users;                    /* tasks using it: more than 1 only during a vfork */
 };
 
 void page_alloc_init(unsigned long mem_end, unsigned long reserved_end,
@@ -65,6 +66,7 @@ extern u64 *kernel_pgd;
 void vm_init(void);
 struct mm_struct *mm_create(void);
 void mm_destroy(struct mm_struct *mm);
+void mm_put(struct mm_struct *mm);         /* drop a user; destroy with the last */
 struct mm_struct *mm_copy(struct mm_struct *old);
 void switch_mm(struct mm_struct *mm);
 int vm_map_region(struct mm_struct *mm, unsigned long start, unsigned long len, unsigned long prot);

@@ -234,9 +234,14 @@ static void tame_call(struct fuzz_call *c, struct prng *rng)
 		c->args[2] |= WNOHANG;
 	if (strcmp(c->name, "waitid") == 0)
 		c->args[3] |= WNOHANG;
-	/* A clone child exits with SIGCHLD to us, never a stop signal. */
-	if (strcmp(c->name, "clone") == 0)
+	/* A clone child exits with SIGCHLD to us, never a stop signal; one that
+	 * shares our memory (CLONE_VM|CLONE_VFORK) runs on our stack, never on
+	 * a random one where it would scribble over us before it exits. */
+	if (strcmp(c->name, "clone") == 0) {
 		c->args[0] = (c->args[0] & ~0xffL) | SIGCHLD;
+		if (c->args[0] & 0x100 /* CLONE_VM */)
+			c->args[1] = 0;
+	}
 	/* Limits of our own only (pid 1 may be our parent). */
 	if (strcmp(c->name, "prlimit64") == 0)
 		c->args[0] = 0;
