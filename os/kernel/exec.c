@@ -248,6 +248,9 @@ int exec_into(struct task_struct *t, const char *path, struct arg_list *args, in
 	t->sas_ss_sp = t->sas_ss_size = 0;
 	t->restart_block.fn = NULL;
 	t->fs_base = 0;
+	if (t->gs_base && t == current)
+		wrmsr(MSR_KERNEL_GS_BASE, 0);
+	t->gs_base = 0;
 	if (t == current)
 		vfork_release(t);
 	/* A traced program stops right after exec, so that its tracer can set

@@ -79,6 +79,7 @@ static long copy_and_start(struct pt_regs *regs, const struct clone_args *ca)
 	child->sas_ss_sp = parent->sas_ss_sp;
 	child->sas_ss_size = parent->sas_ss_size;
 	child->fs_base = ca->flags & CLONE_SETTLS ? ca->tls : parent->fs_base;
+	child->gs_base = parent->gs_base;
 	if (ca->flags & CLONE_CHILD_SETTID) {
 		u32 tid = child->pid;
 		copy_to_mm(child->mm, ca->child_tid, &tid, sizeof(tid));   /* a bad address is ignored */

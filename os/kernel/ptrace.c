@@ -183,6 +183,7 @@ static void get_user_regs(struct task_struct *t, struct user_regs_struct *u)
 	/* pt_regs's first 21 words are user_regs_struct's first 21. */
 	memcpy(u, r, sizeof(*r));
 	u->fs_base = t->fs_base;
+	u->gs_base = t->gs_base;
 	u->ds = u->es = __USER_DS;
 	if (test_tsk_thread_flag(t, TIF_FORCED_TF))
 		u->flags &= ~X86_EFLAGS_TF;      /* the debugger's TF is not the program's */
@@ -201,8 +202,12 @@ static int put_user_reg(struct task_struct *t, unsigned word, unsigned long valu
 	case offsetof(struct user_regs_struct, es) / 8:
 	case offsetof(struct user_regs_struct, fs) / 8:
 	case offsetof(struct user_regs_struct, gs) / 8:
-	case offsetof(struct user_regs_struct, gs_base) / 8:
 		return 0;                        /* fixed: ignored */
+	case offsetof(struct user_regs_struct, gs_base) / 8:
+		if (value >= TASK_SIZE_MAX)
+			return -EIO;
+		t->gs_base = value;              /* switch_to() loads it */
+		return 0;
 	case offsetof(struct user_regs_struct, fs_base) / 8:
 		if (value >= TASK_SIZE_MAX)
 			return -EIO;

@@ -113,6 +113,7 @@ struct task_struct {
 	struct callback_head *task_works;
 	unsigned long work_done;          /* what ringside_task_work's items added up */
 	unsigned long fs_base;            /* arch_prctl(ARCH_SET_FS) */
+	unsigned long gs_base;            /* arch_prctl(ARCH_SET_GS): MSR_KERNEL_GS_BASE while in the kernel */
 	unsigned long uprobe_addr;        /* uprobe being single-stepped over, or 0 */
 	bool uprobe_hit;
 

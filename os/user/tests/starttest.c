@@ -74,6 +74,30 @@ static void test_startup(void)
 	sys_wait4((int)pid, &status, 0, NULL);
 	ktap_ok(tid_word == 7, "a child's clear_child_tid write stays in its own address space");
 
+	/* ARCH_SET_GS: %gs:0 reads our block, across a context switch, and a
+	 * child's own GS does not leak into ours. */
+	static unsigned long gs_block[2] = { 0x6a5b, 0 }, other[2] = { 0x7777, 0 };
+	unsigned long gs = 0, seen = 0;
+	ktap_expect(sys_arch_prctl(0x1001 /* ARCH_SET_GS */, (unsigned long)gs_block), 0, "ARCH_SET_GS to a block");
+	ktap_expect(sys_arch_prctl(0x1004 /* ARCH_GET_GS */, (unsigned long)&gs), 0, "ARCH_GET_GS");
+	ktap_ok(gs == (unsigned long)gs_block, "ARCH_GET_GS returns the block's address");
+	long cpid = sys_fork();
+	if (cpid == 0) {
+		sys_arch_prctl(0x1001, (unsigned long)other);
+		for (int k = 0; k < 5; k++)
+			sys_sched_yield();
+		__asm__ volatile("mov %%gs:0, %0" : "=r"(seen));
+		sys_exit_group(seen == 0x7777 ? 0 : 1);
+	}
+	sys_sched_yield();
+	__asm__ volatile("mov %%gs:0, %0" : "=r"(seen));
+	int gst = -1;
+	sys_wait4((int)cpid, &gst, 0, NULL);
+	ktap_ok(seen == 0x6a5b && WIFEXITED(gst) && WEXITSTATUS(gst) == 0,
+		"%%gs:0 reads each task's own block across context switches (%#lx, child %#x)", seen, gst);
+	ktap_expect(sys_arch_prctl(0x1001, 0xffffffff80000000UL), -EPERM, "ARCH_SET_GS to a kernel address is EPERM");
+	sys_arch_prctl(0x1001, 0);
+
 	struct utsname u;
 	ktap_expect(sys_uname(&u), 0, "uname succeeds");
 	ktap_ok(!strcmp(u.machine, "x86_64"), "uname's machine is x86_64");
@@ -266,7 +290,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	printf("KTAP version 1\n");
-	ktap_plan(85);
+	ktap_plan(90);
 	test_startup();
 	test_rlimits();
 	test_getrandom();
