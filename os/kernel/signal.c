@@ -367,15 +367,15 @@ SYSCALL_DEFINE(sys_kill)
 		return -EINVAL;
 	if (pid > 0) {
 		struct task_struct *t = find_task_by_pid(pid);
-		if (!t || t->state == EXIT_ZOMBIE)
+		if (!t)
 			return -ESRCH;
-		return kill_one(t, sig, SI_USER);
+		return kill_one(t, sig, SI_USER);   /* a zombie takes it (and drops it): 0 */
 	}
 	if (pid == -1) {                         /* everyone but init and us */
 		struct task_struct *t;
 		int found = 0;
 		list_for_each_entry(t, &task_list, tasks) {
-			if (t->pid > 1 && t != current && t->state != EXIT_ZOMBIE && t->state != EXIT_DEAD) {
+			if (t->pid > 1 && t != current && t->state != EXIT_DEAD) {
 				kill_one(t, sig, SI_USER);
 				found++;
 			}
@@ -387,7 +387,7 @@ SYSCALL_DEFINE(sys_kill)
 	struct task_struct *t, *tmp;
 	int found = 0;
 	list_for_each_entry_safe(t, tmp, &task_list, tasks) {
-		if (t->pid && t->pgid == pgid && t->state != EXIT_ZOMBIE && t->state != EXIT_DEAD) {
+		if (t->pid && t->pgid == pgid && t->state != EXIT_DEAD) {
 			kill_one(t, sig, SI_USER);
 			found++;
 		}
@@ -412,7 +412,7 @@ SYSCALL_DEFINE(sys_tkill)
 	if (tid <= 0 || sig < 0 || sig > 64)
 		return -EINVAL;
 	struct task_struct *t = find_task_by_pid(tid);
-	if (!t || t->state == EXIT_ZOMBIE)
+	if (!t)
 		return -ESRCH;
 	return kill_one(t, sig, SI_TKILL);
 }
@@ -424,7 +424,7 @@ SYSCALL_DEFINE(sys_tgkill)
 	if (tgid <= 0 || tid <= 0 || sig < 0 || sig > 64)
 		return -EINVAL;
 	struct task_struct *t = find_task_by_pid(tid);
-	if (!t || t->pid != tgid || t->state == EXIT_ZOMBIE)
+	if (!t || t->pid != tgid)
 		return -ESRCH;
 	return kill_one(t, sig, SI_TKILL);
 }

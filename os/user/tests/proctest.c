@@ -100,9 +100,11 @@ static void test_waitid(void)
 	ktap_expect(waitid_(P_PID, pid, &si, WEXITED | WNOWAIT), 0, "waitid(P_PID, WEXITED|WNOWAIT)");
 	ktap_ok(si.si_signo == SIGCHLD && si.si_code == CLD_EXITED && si.si_pid == pid && si.si_status == 7,
 		"its siginfo: SIGCHLD, CLD_EXITED, the pid, status 7 (code %d, status %d)", si.si_code, si.si_status);
+	ktap_expect(sys_kill((int)pid, 0), 0, "kill(zombie, 0) is 0: the process exists until it is reaped");
 	ktap_expect(waitid_(P_ALL, 0, &si, WEXITED), 0, "WNOWAIT left it to be waited for again (P_ALL)");
 	ktap_ok(si.si_pid == pid, "the same child");
 	ktap_expect(waitid_(P_ALL, 0, &si, WEXITED), -ECHILD, "then no child is left: ECHILD");
+	ktap_expect(sys_kill((int)pid, 0), -ESRCH, "kill of the reaped pid is ESRCH");
 
 	pid = sys_fork();
 	if (pid == 0) {
@@ -507,7 +509,7 @@ int main(int argc, char **argv)
 	}
 	on_ringside = running_on_ringside();
 	printf("KTAP version 1\n");
-	ktap_plan(98);
+	ktap_plan(100);
 	test_waitid();
 	test_suspend_timedwait();
 	test_altstack();
