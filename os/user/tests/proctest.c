@@ -74,7 +74,7 @@ static long wait4_3s(long pid, int *status, int options)
 static long waitid_3s(int which, long id, siginfo_t *si, int options)
 {
 	for (int k = 0; k < 300; k++) {
-		memset(si, 0, sizeof(*si));
+		*si = (siginfo_t){ 0 };
 		long r = waitid_(which, id, si, options | WNOHANG);
 		if (r != 0 || si->si_pid)
 			return r;
