@@ -23,22 +23,6 @@ enum {
 	EXIT_NO_SYMBOLS = 4,     /* the kernel ELF could not be read */
 };
 
-/* If ringdb is killed (terminal closed, SIGTERM), the QEMU it started must
- * not be left behind: stop the launcher's process group and go. */
-static volatile pid_t qemu_group;
-static char socket_path[108], console_path[256];
-
-static void on_fatal_signal(int sig)
-{
-	if (qemu_group > 0)
-		kill(-qemu_group, SIGTERM);
-	if (socket_path[0])
-		unlink(socket_path);
-	if (console_path[0])
-		unlink(console_path);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
 
 static void usage(FILE *out)
 {
@@ -234,13 +218,9 @@ int main(int argc, char **argv)
 	} else {
 		rc = session_attach(&s, attach);
 	}
-	qemu_group = s.qemu_pid;
-	snprintf(socket_path, sizeof socket_path, "%s", s.sock_path);
-	snprintf(console_path, sizeof console_path, "%s", s.console_path);
-	signal(SIGHUP, on_fatal_signal);
-	signal(SIGTERM, on_fatal_signal);
-	if (batch_mode)
-		signal(SIGINT, on_fatal_signal);
+	/* However ringdb ends from here on (a signal, SIGKILL, a crash), the
+	 * keeper process stops the QEMU it started and removes its files
+	 * (keeper.h): no handler to run. */
 	if (rc) {
 		session_free(&s);
 		return EXIT_NO_TARGET;

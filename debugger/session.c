@@ -38,19 +38,12 @@ void session_free(struct session *s)
 		else
 			target_close(&s->t);
 	}
-	if (s->qemu_pid > 0) {
-		/* Our own QEMU: stop the launcher's process group, QEMU with it
-		 * (never through the `k` packet). */
-		kill(-s->qemu_pid, SIGTERM);
-		waitpid(s->qemu_pid, NULL, 0);
-		s->qemu_pid = 0;
-	}
-	if (s->sock_path[0])
-		unlink(s->sock_path);
-	/* The console file belonged to the QEMU we started; the console
-	 * panel showed it while it ran. */
-	if (s->console_path[0])
-		unlink(s->console_path);
+	/* Our own QEMU: the keeper stops the launcher's process group, QEMU
+	 * with it (never through the `k` packet), and removes the private
+	 * directory with the socket and the console file. */
+	keeper_stop(&s->keeper);
+	s->qemu_pid = 0;
+	s->sock_path[0] = s->console_path[0] = '\0';
 	symbols_close(s->syms);
 	s->syms = NULL;
 }
@@ -136,59 +129,57 @@ static int after_connect(struct session *s, const char *where);
 int session_start_qemu(struct session *s, const char *launcher, const char *kernel, const char *initrd,
 		       const char *append)
 {
-	snprintf(s->sock_path, sizeof s->sock_path, "/tmp/ringdb-%d.sock", (int)getpid());
-	snprintf(s->console_path, sizeof s->console_path, "/tmp/ringdb-%d.console", (int)getpid());
-	unlink(s->sock_path);
-	char gdb[160];
-	snprintf(gdb, sizeof gdb, "unix:%s", s->sock_path);
-	pid_t pid = fork();
-	if (pid < 0) {
-		session_error(s, "fork: %s", strerror(errno));
+	char err[256];
+	if (keeper_mkdir(&s->keeper, err, sizeof err) < 0) {
+		session_error(s, "%s", err);
 		return -1;
 	}
-	if (pid == 0) {
-		/* The serial console goes to a file: the screen belongs to ringdb. */
-		FILE *con = fopen(s->console_path, "w");
-		if (con) {
-			dup2(fileno(con), 1);
-			dup2(fileno(con), 2);
-		}
-		/* QEMU's stdio console would read our terminal (stealing keys) and
-		 * make it non-blocking: it gets no terminal at all. */
-		int null = open("/dev/null", O_RDONLY);
-		if (null >= 0)
-			dup2(null, 0);
-		setpgid(0, 0);
-		const char *argv[16];
-		int n = 0;
-		argv[n++] = launcher;
-		argv[n++] = "--kernel";
-		argv[n++] = kernel;
-		if (initrd) {
-			argv[n++] = "--initrd";
-			argv[n++] = initrd;
-		}
-		if (append) {
-			argv[n++] = "--append";
-			argv[n++] = append;
-		}
-		argv[n++] = "--gdb";
-		argv[n++] = gdb;
-		argv[n] = NULL;
-		execv(launcher, (char **)argv);
-		fprintf(stderr, "ringdb: cannot run %s: %s\n", launcher, strerror(errno));
-		_exit(127);
+	snprintf(s->sock_path, sizeof s->sock_path, "%s/gdb.sock", s->keeper.dir);
+	snprintf(s->console_path, sizeof s->console_path, "%s/console", s->keeper.dir);
+	char gdb[160];
+	snprintf(gdb, sizeof gdb, "unix:%s", s->sock_path);
+	const char *argv[24];
+	int n = 0;
+	argv[n++] = launcher;
+	argv[n++] = "--kernel";
+	argv[n++] = kernel;
+	if (initrd) {
+		argv[n++] = "--initrd";
+		argv[n++] = initrd;
 	}
+	if (append) {
+		argv[n++] = "--append";
+		argv[n++] = append;
+	}
+	for (int i = 0; i < s->nlauncher_args && n < 22; i++)
+		argv[n++] = s->launcher_args[i];
+	argv[n++] = "--gdb";
+	argv[n++] = gdb;
+	argv[n] = NULL;
+	/* The serial console goes to a file (the screen belongs to ringdb);
+	 * QEMU's stdio console gets no terminal at all, or it would read our
+	 * keys and make the terminal non-blocking. */
+	if (keeper_start(&s->keeper, argv, s->console_path, err, sizeof err) < 0) {
+		session_error(s, "%s", err);
+		return -1;
+	}
+	pid_t pid = s->keeper.launcher;
 	s->qemu_pid = pid;
 	/* Connect as soon as QEMU listens: the socket file appears at bind(),
 	 * a moment before listen(), so a refused connection is retried. */
 	long deadline = now_ms() + 10000;
 	for (;;) {
-		int status;
-		if (waitpid(pid, &status, WNOHANG) == pid) {
+		if (keeper_poll_exit(&s->keeper)) {
 			s->qemu_pid = 0;
-			session_error(s, "QEMU exited at once (status %d); its output is in %s",
-				      WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), s->console_path);
+			char console[1024] = "";
+			FILE *f = fopen(s->console_path, "r");
+			if (f) {
+				size_t got = fread(console, 1, sizeof console - 1, f);
+				console[got] = '\0';
+				fclose(f);
+			}
+			session_error(s, "QEMU exited at once (status %d)%s%s", s->keeper.exit_status,
+				      console[0] ? "; it said:\n" : "", console);
 			return -1;
 		}
 		struct stat st;
@@ -196,8 +187,8 @@ int session_start_qemu(struct session *s, const char *launcher, const char *kern
 			break;
 		target_close(&s->t);
 		if (now_ms() > deadline) {
-			session_error(s, "QEMU did not accept a connection on %s within 10 s (%s); see %s", s->sock_path,
-				      s->t.error[0] ? s->t.error : "no socket", s->console_path);
+			session_error(s, "QEMU did not accept a connection on %s within 10 s (%s)", s->sock_path,
+				      s->t.error[0] ? s->t.error : "no socket");
 			return -1;
 		}
 		usleep(20000);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "keeper.h"
 #include "kmodel.h"
 #include "symbols.h"
 #include "target.h"
@@ -43,6 +44,9 @@ struct session {
 	char kernel_path[512];
 	/* QEMU started by us (0: attached to someone else's). */
 	pid_t qemu_pid;
+	struct keeper keeper;    /* stops QEMU however ringdb ends */
+	const char *launcher_args[8]; /* more launcher options (--icount ...) */
+	int nlauncher_args;
 	char sock_path[108];
 	char console_path[256];
 	/* output */
