@@ -46,6 +46,11 @@ static void usage(FILE *out)
 		"    --attach WHERE     connect to a running gdbstub (HOST:PORT, PORT or unix:PATH)\n"
 		"    --symbols FILE     kernel ELF for symbols with --attach (default: build/kernel.elf)\n"
 		"    --launcher PATH    the QEMU launcher (default: $RINGSIDE_QEMU, else the tree's scripts/ringside-qemu)\n"
+		"    --record FILE      record the run (QEMU record/replay): FILE and FILE.qcow2\n"
+		"    --replay FILE      replay a recording made with the same kernel, initrd and --append:\n"
+		"                       the same execution, interrupts at the same instructions, every time\n"
+		"    --real-time        the guest clock follows the host's (default: it counts instructions, so\n"
+		"                       interrupts land on the same instruction in every run)\n"
 		"    --batch FILE       run the commands in FILE without a screen ('-' = stdin)\n"
 		"    -ex CMD            run CMD without a screen (repeatable; after --batch)\n"
 		"    --init-ex CMD      run CMD on connecting, then open the screen (repeatable;\n"
@@ -122,6 +127,8 @@ int main(int argc, char **argv)
 	const char *batch = NULL, *log_rsp = NULL, *launcher_opt = NULL;
 	const char *ex[64], *init_ex[64];
 	int nex = 0, ninit = 0, width = 100, timeout_s = 30;
+	bool real_time = false;
+	const char *replay = NULL, *record = NULL;
 
 	/* GDB spells it -ex; getopt_long_only would accept that but also
 	 * mangle other short options, so translate it first. */
@@ -135,7 +142,8 @@ int main(int argc, char **argv)
 		{ "ex", required_argument, NULL, 'e' }, { "log-rsp", required_argument, NULL, 'L' },
 		{ "width", required_argument, NULL, 'w' }, { "timeout", required_argument, NULL, 't' },
 		{ "launcher", required_argument, NULL, 'l' }, { "help-markdown", no_argument, NULL, 'M' },
-		{ "init-ex", required_argument, NULL, 'I' },
+		{ "init-ex", required_argument, NULL, 'I' }, { "real-time", no_argument, NULL, 'R' },
+		{ "replay", required_argument, NULL, 'P' }, { "record", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -159,6 +167,9 @@ int main(int argc, char **argv)
 		case 'w': width = atoi(optarg); break;
 		case 't': timeout_s = atoi(optarg); break;
 		case 'l': launcher_opt = optarg; break;
+		case 'R': real_time = true; break;
+		case 'P': replay = optarg; break;
+		case 'C': record = optarg; break;
 		case 'M': commands_print_markdown(stdout); return EXIT_OK;
 		case 'h': usage(stdout); return EXIT_OK;
 		default:
@@ -176,6 +187,18 @@ int main(int argc, char **argv)
 	}
 	if (!kernel && !attach) {
 		fprintf(stderr, "ringdb: nothing to debug: give --kernel build/kernel.elf or --attach HOST:PORT (see --help)\n");
+		return EXIT_USAGE;
+	}
+	if ((replay || record || real_time) && !kernel) {
+		fprintf(stderr, "ringdb: --replay, --record and --real-time start QEMU: they need --kernel\n");
+		return EXIT_USAGE;
+	}
+	if (replay && record) {
+		fprintf(stderr, "ringdb: give --replay FILE or --record FILE, not both\n");
+		return EXIT_USAGE;
+	}
+	if (replay && access(replay, R_OK) != 0) {
+		fprintf(stderr, "ringdb: cannot read the recording %s: %s\n", replay, strerror(errno));
 		return EXIT_USAGE;
 	}
 	if (timeout_s <= 0 || width < 40) {
@@ -214,6 +237,16 @@ int main(int argc, char **argv)
 			find_launcher(launcher, sizeof launcher, kernel);
 		if (!initrd && access("build/initramfs.cpio", R_OK) == 0)
 			initrd = "build/initramfs.cpio";
+		if (real_time)
+			s.launcher_args[s.nlauncher_args++] = "--real-time";
+		if (replay) {
+			s.launcher_args[s.nlauncher_args++] = "--replay";
+			s.launcher_args[s.nlauncher_args++] = replay;
+		}
+		if (record) {
+			s.launcher_args[s.nlauncher_args++] = "--record";
+			s.launcher_args[s.nlauncher_args++] = record;
+		}
 		rc = session_start_qemu(&s, launcher, kernel, initrd, append);
 	} else {
 		rc = session_attach(&s, attach);
