@@ -60,6 +60,14 @@ static int cmd_continue(struct session *s, int argc, char **argv, const char *re
 	return session_run(s, GOAL_BREAK, 0) ? -1 : 0;
 }
 
+static int cmd_ktest(struct session *s, int argc, char **argv, const char *rest)
+{
+	(void)rest;
+	if (need_args(s, argc, 1, "ktest NAME|all [LAB-FILE...]"))
+		return -1;
+	return session_ktest(s, argv[1], argc - 2, argv + 2) ? -1 : 0;
+}
+
 static int cmd_interrupt(struct session *s, int argc, char **argv, const char *rest)
 {
 	(void)argc, (void)argv, (void)rest;
@@ -412,6 +420,8 @@ const struct command commands[] = {
 	{ "interrupt", NULL, "", cmd_interrupt, "stop a running CPU (Ctrl-C on the screen)" },
 	{ "syscall", "y", "[N|NAME]", cmd_syscall, "run to the next syscall entry (SYSCALL or int $0x80); NAME: of that syscall" },
 	{ "sysexit", NULL, "", cmd_sysexit, "run until this syscall returns to user mode" },
+	{ "ktest", NULL, "NAME|all [FILE...]", cmd_ktest,
+	  "run the in-kernel test NAME to its first call into a function FILE defines (a lab's file); log what it set up" },
 	{ "predict", NULL, "jump|fall", cmd_predict, "predict-then-step: guess the next conditional branch, step it, score" },
 	{ "break", "b", "LOCATION", cmd_break, "breakpoint at FUNCTION, FILE:LINE or *ADDRESS" },
 	{ "tbreak", NULL, "LOCATION", cmd_tbreak, "breakpoint that deletes itself when hit" },

@@ -53,7 +53,7 @@ static void usage(FILE *out)
 		"                       interrupts land on the same instruction in every run)\n"
 		"    --batch FILE       run the commands in FILE without a screen ('-' = stdin)\n"
 		"    -ex CMD            run CMD without a screen (repeatable; after --batch)\n"
-		"    --init-ex CMD      run CMD on connecting, then open the screen (repeatable;\n"
+		"    --init-ex CMD      run CMD on connecting, then open the screen or run the batch commands (repeatable;\n"
 		"                       e.g. --init-ex 'syscall' starts at the first syscall)\n"
 		"    --log-rsp FILE     write the RSP transcript to FILE\n"
 		"    --width N          width of panels printed in batch mode (default 100)\n"
@@ -261,6 +261,13 @@ int main(int argc, char **argv)
 	s.batch = batch_mode;
 	int status = EXIT_OK;
 	if (s.batch) {
+		/* --init-ex first, as on the screen (make debug TEST=... starts
+		 * where the test is worth debugging, also in batch mode). */
+		for (int i = 0; i < ninit && !s.quit; i++) {
+			fprintf(s.out, "(ringdb) %s\n", init_ex[i]);
+			fflush(s.out);
+			command_execute(&s, init_ex[i]);
+		}
 		if (batch && run_batch_file(&s, batch) < 0)
 			status = EXIT_USAGE;
 		for (int i = 0; i < nex && !s.quit; i++) {

@@ -452,6 +452,11 @@ static bool goal_reached(struct session *s, enum run_goal goal, uint64_t goal_ad
 		return pc == s->model.stage_addr[STAGE_SYSRET] || pc == s->model.stage_addr[STAGE_IRET];
 	case GOAL_ADDRESS:
 		return pc == goal_addr;
+	case GOAL_ANY_OF:
+		for (int i = 0; i < s->ngoal_set; i++)
+			if (s->goal_set[i] == pc)
+				return true;
+		return false;
 	case GOAL_BREAK:
 		return false;
 	}
@@ -491,7 +496,8 @@ static int run_until(struct session *s, enum run_goal goal, uint64_t goal_addr, 
 		/* TCG re-stops at a breakpoint under the PC without executing:
 		 * step off it first (a single step ignores breakpoints). */
 		bool on_bp = session_bp_at(s, pc) || kmodel_stage_at(&s->model, pc) != STAGE_COUNT ||
-			     pc == s->phase1_bp || (goal == GOAL_ADDRESS && pc == goal_addr);
+			     pc == s->phase1_bp || (goal == GOAL_ADDRESS && pc == goal_addr) ||
+			     (goal == GOAL_ANY_OF && goal_reached(s, goal, goal_addr, pc));
 		if (on_bp) {
 			if ((rc = do_one_step(s)))
 				break;
@@ -576,6 +582,153 @@ static int run_until(struct session *s, enum run_goal goal, uint64_t goal_addr, 
 int session_run(struct session *s, enum run_goal goal, uint64_t goal_addr)
 {
 	return run_until(s, goal, goal_addr, false);
+}
+
+/* Does FILE (a DWARF path) end with the last two components of WANT
+ * (labs/lab1/dispatch.c -> lab1/dispatch.c), so the student's copy and
+ * the reference in solutions/lab1/ both match? */
+static bool same_lab_file(const char *file, const char *want)
+{
+	const char *tail = want + strlen(want);
+	int slashes = 0;
+	while (tail > want && slashes < 2) {
+		tail--;
+		if (*tail == '/' && ++slashes == 2)
+			tail++;
+	}
+	size_t fl = strlen(file), tl = strlen(tail);
+	return fl >= tl && strcmp(file + fl - tl, tail) == 0 && (fl == tl || file[fl - tl - 1] == '/');
+}
+
+static int run_to_any(struct session *s, const char *what)
+{
+	for (int i = 0; i < s->ngoal_set; i++)
+		if (!session_bp_at(s, s->goal_set[i]))
+			target_insert_bp(&s->t, BP_SOFTWARE, s->goal_set[i], 1);
+	bool quiet = s->quiet_stops;
+	s->quiet_stops = true;
+	int rc = run_until(s, GOAL_ANY_OF, 0, true);
+	s->quiet_stops = quiet;
+	uint64_t pc = target_pc(&s->t);
+	bool reached = rc == 0 && s->t.connected && goal_reached(s, GOAL_ANY_OF, 0, pc);
+	for (int i = 0; s->t.connected && i < s->ngoal_set; i++)
+		if (!session_bp_at(s, s->goal_set[i]))
+			target_remove_bp(&s->t, BP_SOFTWARE, s->goal_set[i], 1);
+	s->ngoal_set = 0;
+	if (!reached && rc == 0) {
+		session_error(s, "ktest: stopped before %s (%s)", what, s->stop_reason);
+		return -1;
+	}
+	if (!reached)
+		session_error(s, "ktest: the kernel never reached %s", what);
+	return reached ? 0 : -1;
+}
+
+int session_ktest(struct session *s, const char *name, int nfiles, char **files)
+{
+	if (!s->syms) {
+		session_error(s, "ktest: no kernel symbols");
+		return -1;
+	}
+	/* 1. Into the test function (KTEST(name) defines ktest_fn_name). */
+	s->ngoal_set = 0;
+	bool all = strcmp(name, "all") == 0;
+	char fn[160];
+	snprintf(fn, sizeof fn, "ktest_fn_%s", name);
+	for (size_t i = 0; i < s->syms->nsyms && s->ngoal_set < GOAL_SET_MAX; i++) {
+		const struct symbol *y = &s->syms->syms[i];
+		if (y->is_function && (all ? strncmp(y->name, "ktest_fn_", 9) == 0 : strcmp(y->name, fn) == 0))
+			s->goal_set[s->ngoal_set++] = y->addr;
+	}
+	if (s->ngoal_set == 0) {
+		session_error(s, "ktest: no in-kernel test '%s' in %s (no function %s)", name, s->kernel_path, fn);
+		return -1;
+	}
+	char what[256];
+	snprintf(what, sizeof what, all ? "an in-kernel test" : "the in-kernel test %s", name);
+	if (run_to_any(s, what))
+		return -1;
+	uint64_t off;
+	const struct symbol *test = sym_at(s->syms, target_pc(&s->t), &off);
+	char tname[160];
+	snprintf(tname, sizeof tname, "%s", test ? test->name + 9 : name);
+	char where[256];
+	describe_pc(s, target_pc(&s->t), where, sizeof where);
+	/* 2. To its first call into the lab's functions. */
+	char funcs[512] = "";
+	if (nfiles > 0) {
+		for (size_t i = 0; i < s->syms->nsyms && s->ngoal_set < GOAL_SET_MAX; i++) {
+			const struct symbol *y = &s->syms->syms[i];
+			const char *file;
+			int line;
+			if (!y->is_function || !sym_line_at(s->syms, y->addr, &file, &line))
+				continue;
+			for (int f = 0; f < nfiles; f++)
+				if (same_lab_file(file, files[f])) {
+					s->goal_set[s->ngoal_set++] = y->addr;
+					size_t n = strlen(funcs);
+					snprintf(funcs + n, sizeof funcs - n, "%s%s", n ? ", " : "", y->name);
+					break;
+				}
+		}
+		if (s->ngoal_set == 0) {
+			session_error(s, "ktest: no function of this kernel is defined in %s", files[0]);
+			return -1;
+		}
+		session_printf(s, "ktest %s: in the test at %s; running to its first call into the lab's functions (%s)",
+			       tname, where, funcs);
+		snprintf(what, sizeof what, "a call into the lab's functions (the test %s never calls %s)", tname, funcs);
+		if (run_to_any(s, what))
+			return -1;
+	}
+	/* 3. What the test set up. */
+	uint64_t pc = target_pc(&s->t);
+	const struct symbol *at = sym_at(s->syms, pc, &off);
+	describe_pc(s, pc, where, sizeof where);
+	snprintf(s->stop_reason, sizeof s->stop_reason, "ktest %s", tname);
+	session_printf(s, "ktest %s: stopped at %s: %s", tname, nfiles ? "its first call into the lab's code" : "the test's start",
+		       where);
+	const struct ksnapshot *n = &s->model.now;
+	if (n->valid) {
+		char flags[256] = "";
+		for (int b = 0; b < 32; b++)
+			if (n->tif_valid && (n->tif >> b & 1)) {
+				const char *fname = NULL;
+				for (int k = 0; k < tif_flag_count; k++)
+					if (tif_flags[k].bit == b)
+						fname = tif_flags[k].name;
+				size_t len = strlen(flags);
+				snprintf(flags + len, sizeof flags - len, "%s%s", len ? "|" : "", fname ? fname : "?");
+			}
+		bool fake = n->pid == 4242 && strcmp(n->comm, "labtest") == 0;
+		session_printf(s, "the test set up: current = pid %d (%s)%s, TIF flags %#x%s%s%s", n->pid, n->comm,
+			       fake ? ", the test's fake task (os/tests/lab_fixture.h)" : ", not a fake task", n->tif,
+			       flags[0] ? " (" : " (none)", flags, flags[0] ? ")" : "");
+	}
+	char pname[64];
+	Dwarf_Die ptype;
+	uint64_t rdi = 0;
+	if (at && off == 0 && sym_func_param(s->syms, at->addr, 0, pname, sizeof pname, &ptype) &&
+	    sym_is_pointer_to(&ptype, "pt_regs") && target_reg_value(&s->t, "rdi", &rdi)) {
+		unsigned char raw[512];
+		uint64_t v[PTREGS_MAX];
+		int nr = s->model.nptregs;
+		if (s->model.ptregs_size > 0 && (size_t)s->model.ptregs_size <= sizeof raw &&
+		    target_read_memory(&s->t, rdi, raw, (size_t)s->model.ptregs_size) == TARGET_OK) {
+			kmodel_decode_ptregs(&s->model, raw, v);
+			char line[LOG_WIDTH * 2];
+			int len = snprintf(line, sizeof line, "%s(%s = %#" PRIx64 ", %s):", at->name, pname, rdi,
+					   rdi == n->ptregs_addr ? "the current task's own pt_regs" :
+					   "a pt_regs the test built, not the task's own");
+			static const char *show[] = { "orig_ax", "ax", "di", "si", "dx", "r10", "r8", "r9", "cx", "bx", "bp" };
+			for (size_t k = 0; k < sizeof show / sizeof show[0]; k++)
+				for (int r = 0; r < nr; r++)
+					if (strcmp(s->model.ptregs_names[r], show[k]) == 0 && len < (int)sizeof line)
+						len += snprintf(line + len, sizeof line - (size_t)len, " %s %#" PRIx64, show[k], v[r]);
+			session_printf(s, "%s", line);
+		}
+	}
+	return 0;
 }
 
 int session_interrupt(struct session *s)

@@ -35,7 +35,9 @@ enum run_goal {
 	GOAL_SYSCALL,     /* until the next syscall entry */
 	GOAL_USER,        /* until back in user mode */
 	GOAL_ADDRESS,     /* until goal_addr (finish, next over a call) */
+	GOAL_ANY_OF,      /* until one of goal_set[] (breakpoints the caller set) */
 };
+#define GOAL_SET_MAX 256
 
 struct session {
 	struct target t;
@@ -60,6 +62,8 @@ struct session {
 	int nbps;
 	int next_bp_id;
 	bool tracing;            /* pipeline breakpoints installed */
+	uint64_t goal_set[GOAL_SET_MAX]; /* GOAL_ANY_OF */
+	int ngoal_set;
 	uint64_t phase1_bp;      /* internal breakpoint at phase 1's return */
 	/* register change highlighting: the `g` image at the previous stop */
 	unsigned char prev_g[TARGET_G_MAX];
@@ -100,6 +104,11 @@ int session_step_line(struct session *s, bool over_calls);
 int session_finish(struct session *s);
 int session_run(struct session *s, enum run_goal goal, uint64_t goal_addr);
 int session_interrupt(struct session *s);
+/* Run the in-kernel test NAME ("all": whichever runs first) to its first
+ * call into a function defined in one of FILES (none: stop in the test
+ * itself), and log what the test set up: the task, its TIF flags, the
+ * pt_regs the function was given. */
+int session_ktest(struct session *s, const char *name, int nfiles, char **files);
 
 /* LOCATION: function, file:line, *ADDRESS or 0xADDRESS. */
 bool session_resolve(struct session *s, const char *location, uint64_t *addr, char *desc, size_t cap);

@@ -161,6 +161,61 @@ static bool cu_of(struct symbols *s, uint64_t addr, Dwarf_Die *cu)
 	return false;
 }
 
+static bool find_subprogram(Dwarf_Die *parent, uint64_t addr, Dwarf_Die *out)
+{
+	Dwarf_Die child;
+	if (dwarf_child(parent, &child) != 0)
+		return false;
+	do {
+		if (dwarf_tag(&child) == DW_TAG_subprogram) {
+			Dwarf_Addr low;
+			if (dwarf_lowpc(&child, &low) == 0 && low == addr) {
+				*out = child;
+				return true;
+			}
+		}
+	} while (dwarf_siblingof(&child, &child) == 0);
+	return false;
+}
+
+bool sym_func_param(struct symbols *s, uint64_t func_addr, int n, char *name, size_t cap, Dwarf_Die *type)
+{
+	Dwarf_Die cu, fn, child;
+	if (!cu_of(s, func_addr, &cu) || !find_subprogram(&cu, func_addr, &fn))
+		return false;
+	/* An out-of-line copy of an inline function names its parameters
+	 * through DW_AT_abstract_origin. */
+	if (dwarf_child(&fn, &child) != 0)
+		return false;
+	int i = 0;
+	do {
+		if (dwarf_tag(&child) != DW_TAG_formal_parameter)
+			continue;
+		if (i++ != n)
+			continue;
+		Dwarf_Attribute a;
+		Dwarf_Die origin, *die = &child;
+		if (dwarf_attr(&child, DW_AT_abstract_origin, &a) && dwarf_formref_die(&a, &origin))
+			die = &origin;
+		const char *nm = dwarf_diename(die);
+		snprintf(name, cap, "%s", nm ? nm : "?");
+		return dwarf_attr_integrate(die, DW_AT_type, &a) && dwarf_formref_die(&a, type);
+	} while (dwarf_siblingof(&child, &child) == 0);
+	return false;
+}
+
+bool sym_is_pointer_to(Dwarf_Die *type, const char *struct_name)
+{
+	Dwarf_Die t, pointee;
+	Dwarf_Attribute a;
+	if (!sym_peel(type, &t) || dwarf_tag(&t) != DW_TAG_pointer_type)
+		return false;
+	if (!dwarf_attr(&t, DW_AT_type, &a) || !dwarf_formref_die(&a, &pointee) || !sym_peel(&pointee, &t))
+		return false;
+	const char *nm = dwarf_diename(&t);
+	return dwarf_tag(&t) == DW_TAG_structure_type && nm && strcmp(nm, struct_name) == 0;
+}
+
 bool sym_line_at(struct symbols *s, uint64_t addr, const char **file, int *line)
 {
 	Dwarf_Die cu;
