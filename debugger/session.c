@@ -282,6 +282,38 @@ static void describe_pc(struct session *s, uint64_t pc, char *out, size_t cap)
 	}
 }
 
+/* Track the pt_regs a function was given (see struct session.given). */
+static void track_given_regs(struct session *s, uint64_t pc)
+{
+	uint64_t off = 0, rsp = 0, rdi = 0;
+	target_reg_value(&s->t, "rsp", &rsp);
+	const struct symbol *sym = s->syms ? sym_at(s->syms, pc, &off) : NULL;
+	char pname[32];
+	Dwarf_Die type;
+	if (sym && off == 0 && sym->is_function && target_reg_value(&s->t, "rdi", &rdi) &&
+	    sym_func_param(s->syms, sym->addr, 0, pname, sizeof pname, &type) && sym_is_pointer_to(&type, "pt_regs")) {
+		s->given.active = true;
+		s->given.addr = rdi;
+		s->given.func = sym->addr;
+		s->given.func_end = sym->addr + (sym->size ? sym->size : 1);
+		s->given.entry_sp = rsp;
+		snprintf(s->given.func_name, sizeof s->given.func_name, "%s", sym->name);
+		snprintf(s->given.param, sizeof s->given.param, "%s", pname);
+	} else if (s->given.active && (rsp > s->given.entry_sp || !s->model.in_kernel ||
+				       (rsp == s->given.entry_sp && (pc < s->given.func || pc >= s->given.func_end)))) {
+		s->given.active = false; /* that call returned */
+	}
+	s->given.valid = false;
+	if (s->given.active && s->model.ptregs_size > 0) {
+		unsigned char raw[512];
+		if ((size_t)s->model.ptregs_size <= sizeof raw &&
+		    target_read_memory(&s->t, s->given.addr, raw, (size_t)s->model.ptregs_size) == TARGET_OK) {
+			kmodel_decode_ptregs(&s->model, raw, s->given.vals);
+			s->given.valid = true;
+		}
+	}
+}
+
 void session_after_stop(struct session *s)
 {
 	s->stops++;
@@ -289,6 +321,7 @@ void session_after_stop(struct session *s)
 		return;
 	kmodel_refresh(&s->model);
 	uint64_t pc = target_pc(&s->t);
+	track_given_regs(s, pc);
 	kmodel_on_stop(&s->model, pc);
 	/* Arm or drop the breakpoint that catches phase 1's return value. */
 	if (s->model.phase1_return != s->phase1_bp) {

@@ -62,6 +62,18 @@ struct session {
 	int nbps;
 	int next_bp_id;
 	bool tracing;            /* pipeline breakpoints installed */
+	/* The pt_regs the stopped function was given: a function whose first
+	 * parameter is a `struct pt_regs *`, seen at its entry (rdi then), for
+	 * as long as that call is on the stack. */
+	struct {
+		bool active;
+		uint64_t addr;          /* the regs argument */
+		uint64_t func, func_end;
+		uint64_t entry_sp;      /* rsp at the function's first instruction */
+		char func_name[64], param[32];
+		uint64_t vals[PTREGS_MAX];
+		bool valid;
+	} given;
 	uint64_t goal_set[GOAL_SET_MAX]; /* GOAL_ANY_OF */
 	int ngoal_set;
 	uint64_t phase1_bp;      /* internal breakpoint at phase 1's return */
