@@ -227,11 +227,14 @@ static int cmd_print(struct session *s, int argc, char **argv, const char *rest)
 static int cmd_x(struct session *s, int argc, char **argv, const char *rest)
 {
 	(void)rest;
-	if (need_args(s, argc, 1, "x ADDRESS|SYMBOL [QWORDS]"))
+	if (need_args(s, argc, 1, "x ADDRESS|SYMBOL|EXPRESSION [QWORDS]"))
 		return -1;
 	uint64_t addr;
 	char desc[256];
-	if (!session_resolve(s, argv[1], &addr, desc, sizeof desc)) {
+	/* A local, a register ($rdi) or a pointer expression first; then a
+	 * location as `break` takes it (function, file:line, *address). */
+	if (!session_eval_address(s, argv[1], &addr, desc, sizeof desc) &&
+	    !session_resolve(s, argv[1], &addr, desc, sizeof desc)) {
 		session_error(s, "x: %s", desc);
 		return -1;
 	}
@@ -427,8 +430,8 @@ const struct command commands[] = {
 	{ "tbreak", NULL, "LOCATION", cmd_tbreak, "breakpoint that deletes itself when hit" },
 	{ "delete", "d", "[ID...]", cmd_delete, "delete breakpoints (all without IDs)" },
 	{ "watch", NULL, "tif|GLOBAL|*ADDR [LEN]", cmd_watch, "hardware write watchpoint; `watch tif` records who sets each TIF bit" },
-	{ "print", "p", "EXPRESSION", cmd_print, "a register, a global, struct fields (a.b->c[i]) or ptregs.NAME" },
-	{ "x", NULL, "ADDRESS [N]", cmd_x, "N quadwords of memory" },
+	{ "print", "p", "EXPRESSION", cmd_print, "a parameter or local (DWARF locations), a register, a global, fields (a.b->c[i]), *ptr, ptregs.NAME" },
+	{ "x", NULL, "EXPRESSION [N]", cmd_x, "N quadwords of memory at an address, a pointer's target (x regs) or a register (x $rdi 21)" },
 	{ "set", NULL, "reg|tif|timeout|width|height", cmd_set, "set reg NAME VALUE; set tif FLAG on|off (what-if); set timeout S; panel size" },
 	{ "panel", NULL, "NAME", cmd_panel, "print a panel as text (batch) or show it (screen)" },
 	{ "info", "i", "registers|breakpoints|...", cmd_info, "GDB's names for the panels: info registers is panel regs" },

@@ -1072,12 +1072,191 @@ static void format_value(struct session *s, struct value *v, char *out, size_t c
 	}
 }
 
+/* x86-64 psABI DWARF register numbers, as gdbstub names. */
+static const char *const dwarf_reg_names[17] = {
+	"rax", "rdx", "rcx", "rbx", "rsi", "rdi", "rbp", "rsp",
+	"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "rip",
+};
+
+static bool dwarf_reg(struct session *s, uint64_t n, uint64_t *val, char *err, size_t errlen)
+{
+	if (n >= 17 || !target_reg_value(&s->t, dwarf_reg_names[n], val)) {
+		snprintf(err, errlen, "DWARF register %" PRIu64 " is not one ringdb reads", n);
+		return false;
+	}
+	return true;
+}
+
+/* Evaluate a DWARF location expression at PC (frame 0): the value lands in
+ * V as a register/constant (scalar) or as a memory address. FUNC gives
+ * DW_AT_frame_base for DW_OP_fbreg. */
+static int eval_location(struct session *s, Dwarf_Op *ops, size_t n, Dwarf_Die *func, uint64_t pc, int depth,
+			 struct value *v, char *err, size_t errlen)
+{
+	uint64_t st[32], x;
+	int sp = 0;
+	bool stack_value = false, in_reg = false;
+	uint64_t reg_val = 0;
+#define PUSH(val) do { if (sp >= 32) { snprintf(err, errlen, "DWARF stack overflow"); return -1; } st[sp++] = (val); } while (0)
+#define NEED(k) do { if (sp < (k)) { snprintf(err, errlen, "malformed DWARF location"); return -1; } } while (0)
+	for (size_t i = 0; i < n; i++) {
+		unsigned atom = ops[i].atom;
+		if (atom >= DW_OP_reg0 && atom <= DW_OP_reg31) {
+			if (!dwarf_reg(s, atom - DW_OP_reg0, &reg_val, err, errlen))
+				return -1;
+			in_reg = true;
+		} else if (atom == DW_OP_regx) {
+			if (!dwarf_reg(s, ops[i].number, &reg_val, err, errlen))
+				return -1;
+			in_reg = true;
+		} else if (atom >= DW_OP_breg0 && atom <= DW_OP_breg31) {
+			if (!dwarf_reg(s, atom - DW_OP_breg0, &x, err, errlen))
+				return -1;
+			PUSH(x + (uint64_t)(int64_t)ops[i].number);
+		} else if (atom == DW_OP_bregx) {
+			if (!dwarf_reg(s, ops[i].number, &x, err, errlen))
+				return -1;
+			PUSH(x + (uint64_t)(int64_t)ops[i].number2);
+		} else if (atom == DW_OP_fbreg || atom == DW_OP_call_frame_cfa) {
+			Dwarf_Op *fops;
+			size_t fn;
+			Dwarf_Attribute fb;
+			struct value base;
+			if (depth > 2) {
+				snprintf(err, errlen, "DWARF frame base refers to itself");
+				return -1;
+			}
+			if (atom == DW_OP_call_frame_cfa) {
+				if (!sym_cfa_ops(s->syms, pc, &fops, &fn)) {
+					snprintf(err, errlen, "no call frame information at %#" PRIx64, pc);
+					return -1;
+				}
+			} else if (!func || !dwarf_attr_integrate(func, DW_AT_frame_base, &fb) ||
+				   dwarf_getlocation_addr(&fb, pc, &fops, &fn, 1) != 1) {
+				snprintf(err, errlen, "no frame base for this function at %#" PRIx64, pc);
+				return -1;
+			}
+			if (eval_location(s, fops, fn, func, pc, depth + 1, &base, err, errlen) < 0)
+				return -1;
+			/* A frame base named by a register is that register's value. */
+			x = base.in_memory ? base.addr : base.scalar;
+			PUSH(atom == DW_OP_fbreg ? x + (uint64_t)(int64_t)ops[i].number : x);
+		} else if (atom >= DW_OP_lit0 && atom <= DW_OP_lit31) {
+			PUSH(atom - DW_OP_lit0);
+		} else if (atom == DW_OP_addr || atom == DW_OP_const1u || atom == DW_OP_const2u || atom == DW_OP_const4u ||
+			   atom == DW_OP_const8u || atom == DW_OP_constu || atom == DW_OP_const1s || atom == DW_OP_const2s ||
+			   atom == DW_OP_const4s || atom == DW_OP_const8s || atom == DW_OP_consts) {
+			PUSH(ops[i].number);
+		} else if (atom == DW_OP_plus_uconst) {
+			NEED(1);
+			st[sp - 1] += ops[i].number;
+		} else if (atom == DW_OP_plus || atom == DW_OP_minus || atom == DW_OP_and || atom == DW_OP_or) {
+			NEED(2);
+			uint64_t b = st[--sp];
+			st[sp - 1] = atom == DW_OP_plus ? st[sp - 1] + b : atom == DW_OP_minus ? st[sp - 1] - b :
+				     atom == DW_OP_and ? (st[sp - 1] & b) : (st[sp - 1] | b);
+		} else if (atom == DW_OP_deref) {
+			NEED(1);
+			if (target_read_memory(&s->t, st[sp - 1], &x, 8) != TARGET_OK) {
+				snprintf(err, errlen, "cannot read %#" PRIx64 " (DW_OP_deref)", st[sp - 1]);
+				return -1;
+			}
+			st[sp - 1] = x;
+		} else if (atom == DW_OP_stack_value) {
+			stack_value = true;
+		} else if (atom == DW_OP_entry_value || atom == DW_OP_GNU_entry_value) {
+			snprintf(err, errlen, "<optimised out>: the compiler kept only its value at the function's entry");
+			return -1;
+		} else if (atom == DW_OP_piece || atom == DW_OP_bit_piece) {
+			snprintf(err, errlen, "held in pieces across registers/memory (not shown)");
+			return -1;
+		} else {
+			snprintf(err, errlen, "DWARF location operation %#x not supported", atom);
+			return -1;
+		}
+	}
+#undef PUSH
+#undef NEED
+	memset(v, 0, sizeof *v);
+	if (in_reg) {
+		v->scalar = reg_val;
+	} else if (sp == 0) {
+		snprintf(err, errlen, "<optimised out>");
+		return -1;
+	} else if (stack_value) {
+		v->scalar = st[sp - 1];
+	} else {
+		v->in_memory = true;
+		v->addr = st[sp - 1];
+	}
+	return 0;
+}
+
+/* 1: NAME is a parameter or local of the function at the PC (value in V);
+ * 0: it is not; -1: it is, but its value is unavailable (ERR says why). */
+static int local_value(struct session *s, const char *name, struct value *v, char *err, size_t errlen)
+{
+	Dwarf_Die var, func;
+	uint64_t pc = target_pc(&s->t);
+	if (!s->syms || !s->syms->dwarf || !s->t.connected || !sym_local(s->syms, pc, name, &var, &func))
+		return 0;
+	Dwarf_Attribute loc;
+	Dwarf_Op *ops;
+	size_t n;
+	if (!dwarf_attr_integrate(&var, DW_AT_location, &loc)) {
+		/* A constant folded away: DW_AT_const_value. */
+		Dwarf_Attribute cv;
+		Dwarf_Word w;
+		if (dwarf_attr_integrate(&var, DW_AT_const_value, &cv) && dwarf_formudata(&cv, &w) == 0) {
+			memset(v, 0, sizeof *v);
+			v->scalar = w;
+		} else {
+			snprintf(err, errlen, "%s: <optimised out>", name);
+			return -1;
+		}
+	} else if (dwarf_getlocation_addr(&loc, pc, &ops, &n, 1) != 1) {
+		snprintf(err, errlen, "%s: <optimised out> at this pc (%#" PRIx64 ")", name, pc);
+		return -1;
+	} else {
+		char why[200];
+		if (eval_location(s, ops, n, &func, pc, 0, v, why, sizeof why) < 0) {
+			snprintf(err, errlen, "%s: %s", name, why);
+			return -1;
+		}
+	}
+	Dwarf_Attribute ta;
+	if (dwarf_attr_integrate(&var, DW_AT_type, &ta) && dwarf_formref_die(&ta, &v->type))
+		v->has_type = true;
+	return 1;
+}
+
 static int eval(struct session *s, const char *expr, struct value *v, char *err, size_t errlen)
 {
 	memset(v, 0, sizeof *v);
 	const char *p = expr;
 	while (*p == ' ')
 		p++;
+	if (*p == '*') {
+		/* *POINTER: the object it points to. */
+		if (eval(s, p + 1, v, err, errlen) < 0)
+			return -1;
+		Dwarf_Die t;
+		Dwarf_Attribute at;
+		uint64_t ptr;
+		if (!v->has_type || !sym_peel(&v->type, &t) || dwarf_tag(&t) != DW_TAG_pointer_type ||
+		    !dwarf_attr_integrate(&t, DW_AT_type, &at) || !dwarf_formref_die(&at, &t)) {
+			snprintf(err, errlen, "'%s' is not a typed pointer", p + 1);
+			return -1;
+		}
+		if (!read_scalar(s, v, 8, &ptr)) {
+			snprintf(err, errlen, "cannot read the pointer '%s'", p + 1);
+			return -1;
+		}
+		v->in_memory = true;
+		v->addr = ptr;
+		v->type = t;
+		return 0;
+	}
 	if (*p == '$')
 		p++;
 	const char *end = skip_ident(p);
@@ -1089,6 +1268,7 @@ static int eval(struct session *s, const char *expr, struct value *v, char *err,
 	snprintf(name, sizeof name, "%.*s", (int)(end - p), p);
 	uint64_t n;
 	char *numend;
+	int lr;
 	if (name[0] >= '0' && name[0] <= '9') {
 		n = strtoull(name, &numend, 0);
 		if (*numend) {
@@ -1096,6 +1276,9 @@ static int eval(struct session *s, const char *expr, struct value *v, char *err,
 			return -1;
 		}
 		v->scalar = n;
+	} else if (expr[0] != '$' && (lr = local_value(s, name, v, err, errlen)) != 0) {
+		if (lr < 0)
+			return -1;
 	} else if ((!s->syms || !sym_lookup(s->syms, name) || expr[0] == '$') && target_find_reg(&s->t, name)) {
 		if (!target_reg_value(&s->t, name, &v->scalar)) {
 			snprintf(err, errlen, "registers unavailable (not connected?)");
@@ -1201,10 +1384,30 @@ static int eval(struct session *s, const char *expr, struct value *v, char *err,
 	return 0;
 }
 
+bool session_eval_address(struct session *s, const char *expr, uint64_t *addr, char *err, size_t errlen)
+{
+	struct value v;
+	if (eval(s, expr, &v, err, errlen) < 0)
+		return false;
+	Dwarf_Die t;
+	if (!v.in_memory) {
+		*addr = v.scalar;
+		return true;
+	}
+	/* A pointer variable: where it points. Anything else: where it is. */
+	if (v.has_type && sym_peel(&v.type, &t) && dwarf_tag(&t) == DW_TAG_pointer_type)
+		return read_scalar(s, &v, 8, addr) || (snprintf(err, errlen, "cannot read '%s'", expr), false);
+	*addr = v.addr;
+	return true;
+}
+
 int session_print(struct session *s, const char *expr)
 {
 	/* pt_regs members of the current task: `print ptregs.orig_ax`. */
-	if (strncmp(expr, "ptregs.", 7) == 0 || strncmp(expr, "regs->", 6) == 0) {
+	struct value lv;
+	char lerr[256];
+	bool regs_local = strncmp(expr, "regs->", 6) == 0 && local_value(s, "regs", &lv, lerr, sizeof lerr) != 0;
+	if (strncmp(expr, "ptregs.", 7) == 0 || (strncmp(expr, "regs->", 6) == 0 && !regs_local)) {
 		const char *m = expr + (expr[0] == 'p' ? 7 : 6);
 		uint64_t v;
 		if (!kmodel_ptreg(&s->model, m, &v)) {

@@ -132,6 +132,9 @@ const struct breakpoint *session_bp_at(const struct session *s, uint64_t addr);
 /* print: registers, globals and their fields via DWARF, numbers. */
 int session_print(struct session *s, const char *expr);
 int session_set_reg(struct session *s, const char *name, const char *value);
+/* An expression as an address: a pointer's target, a number or register's
+ * value, else where the object is (x regs, x $rdi). */
+bool session_eval_address(struct session *s, const char *expr, uint64_t *addr, char *err, size_t errlen);
 int session_set_tif(struct session *s, const char *flag, const char *onoff);
 /* Did register NAME change since the previous stop? */
 bool session_reg_changed(const struct session *s, const char *name);

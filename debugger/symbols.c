@@ -204,6 +204,64 @@ bool sym_func_param(struct symbols *s, uint64_t func_addr, int n, char *name, si
 	return false;
 }
 
+bool sym_local(struct symbols *s, uint64_t pc, const char *name, Dwarf_Die *var, Dwarf_Die *func)
+{
+	Dwarf_Die cu, *scopes = NULL;
+	if (!cu_of(s, pc, &cu))
+		return false;
+	int n = dwarf_getscopes(&cu, pc, &scopes);
+	bool found = false;
+	for (int i = 0; i < n && !found; i++) {
+		Dwarf_Die child;
+		if (dwarf_child(&scopes[i], &child) != 0)
+			continue;
+		do {
+			int tag = dwarf_tag(&child);
+			if (tag != DW_TAG_formal_parameter && tag != DW_TAG_variable)
+				continue;
+			Dwarf_Attribute a;
+			const char *nm = dwarf_formstring(dwarf_attr_integrate(&child, DW_AT_name, &a));
+			if (nm && strcmp(nm, name) == 0) {
+				*var = child;
+				found = true;
+				/* The frame: the nearest enclosing subprogram that is
+				 * not inlined into another. */
+				*func = scopes[n - 1];
+				for (int j = i; j < n; j++)
+					if (dwarf_tag(&scopes[j]) == DW_TAG_subprogram) {
+						*func = scopes[j];
+						break;
+					}
+				break;
+			}
+		} while (dwarf_siblingof(&child, &child) == 0);
+	}
+	free(scopes);
+	return found;
+}
+
+bool sym_cfa_ops(struct symbols *s, uint64_t pc, Dwarf_Op **ops, size_t *nops)
+{
+	Dwarf_CFI *cfi = s->dwarf ? dwarf_getcfi(s->dwarf) : NULL;
+	if (!cfi && s->elf)
+		cfi = dwarf_getcfi_elf(s->elf);
+	Dwarf_Frame *frame = NULL;
+	if (!cfi || dwarf_cfi_addrframe(cfi, pc, &frame) != 0)
+		return false;
+	/* The ops live in the frame, which libdw wants freed: copy them. */
+	Dwarf_Op *o = NULL;
+	size_t n = 0;
+	bool ok = dwarf_frame_cfa(frame, &o, &n) == 0 && n > 0 && n <= 8;
+	static Dwarf_Op copy[8];
+	if (ok) {
+		memcpy(copy, o, n * sizeof *o);
+		*ops = copy;
+		*nops = n;
+	}
+	free(frame);
+	return ok;
+}
+
 bool sym_is_pointer_to(Dwarf_Die *type, const char *struct_name)
 {
 	Dwarf_Die t, pointee;

@@ -53,6 +53,13 @@ bool sym_func_param(struct symbols *s, uint64_t func_addr, int n, char *name, si
 /* Is TYPE a pointer to struct STRUCT_NAME (typedefs and qualifiers peeled)? */
 bool sym_is_pointer_to(Dwarf_Die *type, const char *struct_name);
 
+/* A parameter or local variable NAME visible at PC (innermost scope
+ * first, inlined scopes included): its DIE, and the DIE of the function
+ * whose frame it lives in (for DW_AT_frame_base). */
+bool sym_local(struct symbols *s, uint64_t pc, const char *name, Dwarf_Die *var, Dwarf_Die *func);
+/* The CFA rule at PC from .debug_frame (or .eh_frame): DWARF ops. */
+bool sym_cfa_ops(struct symbols *s, uint64_t pc, Dwarf_Op **ops, size_t *nops);
+
 /* DWARF types. */
 bool sym_find_struct(struct symbols *s, const char *name, Dwarf_Die *out);
 /* Offset and byte size of MEMBER in struct NAME. */
