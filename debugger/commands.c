@@ -60,6 +60,23 @@ static int cmd_continue(struct session *s, int argc, char **argv, const char *re
 	return session_run(s, GOAL_BREAK, 0) ? -1 : 0;
 }
 
+static int cmd_reverse_stepi(struct session *s, int argc, char **argv, const char *rest)
+{
+	(void)rest;
+	int n = argc > 1 ? atoi(argv[1]) : 1;
+	if (n < 1) {
+		session_error(s, "reverse-stepi: N must be a positive count, not '%s'", argv[1]);
+		return -1;
+	}
+	return session_reverse(s, true, n) ? -1 : 0;
+}
+
+static int cmd_reverse_continue(struct session *s, int argc, char **argv, const char *rest)
+{
+	(void)argc, (void)argv, (void)rest;
+	return session_reverse(s, false, 1) ? -1 : 0;
+}
+
 static int cmd_ktest(struct session *s, int argc, char **argv, const char *rest)
 {
 	(void)rest;
@@ -423,6 +440,8 @@ const struct command commands[] = {
 	{ "interrupt", NULL, "", cmd_interrupt, "stop a running CPU (Ctrl-C on the screen)" },
 	{ "syscall", "y", "[N|NAME]", cmd_syscall, "run to the next syscall entry (SYSCALL or int $0x80); NAME: of that syscall" },
 	{ "sysexit", NULL, "", cmd_sysexit, "run until this syscall returns to user mode" },
+	{ "reverse-stepi", "rsi", "[N]", cmd_reverse_stepi, "in a replay (--replay): N instructions backwards" },
+	{ "reverse-continue", "rc", "", cmd_reverse_continue, "in a replay: back to the previous breakpoint or watchpoint hit" },
 	{ "ktest", NULL, "NAME|all [FILE...]", cmd_ktest,
 	  "run the in-kernel test NAME to its first call into a function FILE defines (a lab's file); log what it set up" },
 	{ "predict", NULL, "jump|fall", cmd_predict, "predict-then-step: guess the next conditional branch, step it, score" },

@@ -764,6 +764,64 @@ int session_ktest(struct session *s, const char *name, int nfiles, char **files)
 	return 0;
 }
 
+int session_reverse(struct session *s, bool step, int count)
+{
+	if (!s->t.connected)
+		return target_failed(s, TARGET_DEAD);
+	remember_registers(s);
+	for (int i = 0; i < (step ? count : 1); i++) {
+		for (int hops = 0; hops < 10000; hops++) {
+			int rc = target_reverse(&s->t, step);
+			if (rc)
+				return target_failed(s, rc);
+			bool interrupted = false;
+			/* QEMU 7.2 goes back by loading the recording's start
+			 * snapshot and replaying forward; when that does not come
+			 * back (reverse-continue here, docs/ringdb.md), say so
+			 * after a bounded wait instead of hanging. */
+			rc = target_wait(&s->t, NULL, step ? s->t.timeout_ms : 15000);
+			if (rc == TARGET_RUNNING) {
+				if (target_interrupt(&s->t, NULL) != TARGET_OK) {
+					target_close(&s->t);
+					s->t.connected = false;
+				}
+				session_error(s, "QEMU's %s did not come back within %d s: this QEMU cannot go back that way "
+					      "in this recording%s. Use reverse-stepi, or start the replay again and run "
+					      "forward: it is the same execution every time.",
+					      step ? "reverse step" : "reverse-continue", step ? s->t.timeout_ms / 1000 : 15,
+					      s->t.connected ? "" : " (and did not answer an interrupt: the session is over)");
+				return -1;
+			}
+			if (rc)
+				return target_failed(s, rc);
+			/* The model only re-reads state going backwards: the
+			 * pipeline and history record forward execution. */
+			kmodel_refresh(&s->model);
+			track_given_regs(s, target_pc(&s->t));
+			uint64_t pc = target_pc(&s->t);
+			if (step || interrupted || session_bp_at(s, pc) || s->t.last_stop.kind == STOP_WATCH)
+				break;
+			/* A pipeline breakpoint: not the user's, keep going back. */
+			if (kmodel_stage_at(&s->model, pc) == STAGE_COUNT && pc != s->phase1_bp)
+				break;
+		}
+	}
+	uint64_t pc = target_pc(&s->t);
+	const struct breakpoint *b = session_bp_at(s, pc);
+	char why[64];
+	if (step)
+		snprintf(why, sizeof why, "reverse-stepped");
+	else if (s->t.last_stop.kind == STOP_WATCH)
+		snprintf(why, sizeof why, "watchpoint (%s %#" PRIx64 ", going backwards)", s->t.last_stop.watch_type,
+			 s->t.last_stop.watch_addr);
+	else if (b)
+		snprintf(why, sizeof why, "breakpoint %d (going backwards)", b->id);
+	else
+		snprintf(why, sizeof why, "reverse-continued to the start of the recording");
+	report_stop(s, why);
+	return 0;
+}
+
 int session_interrupt(struct session *s)
 {
 	int rc = target_interrupt(&s->t, NULL);

@@ -116,6 +116,9 @@ int session_step_line(struct session *s, bool over_calls);
 int session_finish(struct session *s);
 int session_run(struct session *s, enum run_goal goal, uint64_t goal_addr);
 int session_interrupt(struct session *s);
+/* Backwards, in a replay (ringdb --replay): COUNT instructions (STEP), or
+ * to the previous breakpoint or watchpoint hit. */
+int session_reverse(struct session *s, bool step, int count);
 /* Run the in-kernel test NAME ("all": whichever runs first) to its first
  * call into a function defined in one of FILES (none: stop in the test
  * itself), and log what the test set up: the task, its TIF flags, the
