@@ -213,6 +213,11 @@ bool sym_local(struct symbols *s, uint64_t pc, const char *name, Dwarf_Die *var,
 	bool found = false;
 	for (int i = 0; i < n && !found; i++) {
 		Dwarf_Die child;
+		/* Function and block scopes only: the CU's own variables are
+		 * globals (sym_variable), often declarations without a place. */
+		int stag = dwarf_tag(&scopes[i]);
+		if (stag == DW_TAG_compile_unit || stag == DW_TAG_partial_unit)
+			break;
 		if (dwarf_child(&scopes[i], &child) != 0)
 			continue;
 		do {
@@ -221,7 +226,7 @@ bool sym_local(struct symbols *s, uint64_t pc, const char *name, Dwarf_Die *var,
 				continue;
 			Dwarf_Attribute a;
 			const char *nm = dwarf_formstring(dwarf_attr_integrate(&child, DW_AT_name, &a));
-			if (nm && strcmp(nm, name) == 0) {
+			if (nm && strcmp(nm, name) == 0 && !dwarf_hasattr(&child, DW_AT_declaration)) {
 				*var = child;
 				found = true;
 				/* The frame: the nearest enclosing subprogram that is
