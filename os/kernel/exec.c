@@ -241,6 +241,7 @@ int exec_into(struct task_struct *t, const char *path, struct arg_list *args, in
 	task_thread_info(t)->status &= ~TS_COMPAT;
 	flush_signal_handlers(t);
 	t->fs_base = 0;
+	fpu__clear(t);                       /* Linux's initial x87/SSE state */
 	/* A traced program stops right after exec, so that its tracer can set
 	 * things up before the first instruction (strace relies on it). */
 	if (t == current && t->ptrace && !(t->ptrace & PT_SEIZED))

@@ -38,6 +38,7 @@ long do_fork(struct pt_regs *regs)
 	memcpy(child->sighand, parent->sighand, sizeof(child->sighand));
 	child->blocked = parent->blocked;
 	child->fs_base = parent->fs_base;
+	fpu__copy(child, parent);
 	seccomp_fork(child, parent);
 	child->parent = parent;
 	unsigned long flags = local_irq_save();

@@ -18,9 +18,9 @@ USER_BINARIES := $(addprefix $(USER_OUT)/bin/,$(USER_PROGRAMS))
 INITRAMFS     := $(BUILD)/initramfs.cpio
 
 USER_AR := $(TOOLPREFIX)ar
-# -mgeneral-regs-only: user code never touches SSE/x87 registers, so the
-# kernel owes us no FPU save and restore on a context switch.
-USER_CFLAGS  := $(FREESTANDING) -mgeneral-regs-only \
+# Default code generation, SSE included, as any x86-64 program: the kernel
+# saves and restores every task's x87/SSE registers (os/kernel/fpu.c).
+USER_CFLAGS  := $(FREESTANDING) \
                 -I os/user/include -I $(GEN) -I os/include/uapi -MMD -MP
 USER_LDFLAGS := -nostdlib -static -T os/user/user.ld -z max-page-size=0x1000 -z noexecstack
 

@@ -7,6 +7,7 @@
 #include <ringside/kernel.h>
 #include <asm/ptrace.h>
 #include <asm/thread_info.h>
+#include <asm/fpu.h>
 
 #define TASK_RUNNING        0
 #define TASK_INTERRUPTIBLE  1
@@ -92,6 +93,9 @@ struct task_struct {
 	unsigned long fs_base;            /* arch_prctl(ARCH_SET_FS) */
 	unsigned long uprobe_addr;        /* uprobe being single-stepped over, or 0 */
 	bool uprobe_hit;
+
+	/* The x87/SSE registers while the task is not running (kernel/fpu.c). */
+	struct fpu fpu;
 };
 
 static inline struct thread_info *task_thread_info(struct task_struct *t)
