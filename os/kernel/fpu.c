@@ -14,6 +14,7 @@
 #include <ringside/kernel.h>
 #include <ringside/sched.h>
 #include <ringside/signal.h>
+#include <ringside/sigframe.h>
 #include <asm/fpu.h>
 #include <asm/x86.h>
 
@@ -106,20 +107,28 @@ void fpu__clear(struct task_struct *t)
 		fxrstor(&t->fpu.state);
 }
 
-void fpu__copy_to_sigframe(struct fxregs_state *fx)
+/* The frame's image is FXSAVE's, byte for byte. */
+BUILD_BUG_ON(sizeof(struct _fpstate_64) != sizeof(struct fxregs_state));
+BUILD_BUG_ON(offsetof(struct _fpstate_64, xmm_space) != offsetof(struct fxregs_state, xmm_space));
+BUILD_BUG_ON(offsetof(struct _fpstate_64, reserved3) != offsetof(struct fxregs_state, sw_reserved));
+
+void fpu__copy_to_sigframe(struct _fpstate_64 *fp)
 {
+	struct fxregs_state *fx = &current->fpu.state;
 	fxsave(fx);
-	/* Bytes 464-511 are not written by FXSAVE; without XSAVE Linux leaves
-	 * no magic there. Zero, so no kernel stack bytes reach user space. */
-	memset(fx->padding, 0, sizeof(fx->padding));
-	memset(fx->sw_reserved, 0, sizeof(fx->sw_reserved));
+	memcpy(fp, fx, sizeof(*fp));
+	/* FXSAVE does not write bytes 464-511; without XSAVE Linux puts no
+	 * magic there. Zero them rather than pass on old bytes. */
+	memset(fp->reserved2, 0, sizeof(fp->reserved2));
+	memset(fp->reserved3, 0, sizeof(fp->reserved3));
 }
 
-void fpu__restore_from_sigframe(const struct fxregs_state *fx)
+void fpu__restore_from_sigframe(const struct _fpstate_64 *fp)
 {
-	current->fpu.state = *fx;
-	current->fpu.state.mxcsr &= mxcsr_feature_mask;   /* FXRSTOR would #GP */
-	fxrstor(&current->fpu.state);
+	struct fxregs_state *fx = &current->fpu.state;
+	memcpy(fx, fp, sizeof(*fx));
+	fx->mxcsr &= mxcsr_feature_mask;   /* never a #GP in the kernel */
+	fxrstor(fx);
 }
 
 /* Which exception an #MF or #XM reports (Linux's fpu__exception_code): the

@@ -56,10 +56,6 @@ void fpu__copy(struct task_struct *child, struct task_struct *parent);  /* fork 
 void fpu__clear(struct task_struct *t);                 /* execve, signal handler */
 void fpu__save(struct task_struct *t);                  /* t == current: CPU -> t's area */
 void fpu__restore(struct task_struct *t);               /* t == current: t's area -> CPU */
-/* The signal frame's half (lab 7): current's registers into fx, and fx (already
- * checked) back into current's registers. */
-void fpu__copy_to_sigframe(struct fxregs_state *fx);
-void fpu__restore_from_sigframe(const struct fxregs_state *fx);
 /* #MF (16) and #XM (19) in user mode: SIGFPE with Linux's si_code. */
 void fpu__math_error(struct pt_regs *regs, unsigned vector);
 int fpu__exception_code(const struct fxregs_state *fx, unsigned vector);
