@@ -18,22 +18,7 @@
 #include <asm/fpu.h>
 #include <asm/x86.h>
 
-#define X86_CR0_MP (1UL << 1)   /* WAIT/FWAIT honour TS */
-#define X86_CR0_EM (1UL << 2)   /* emulate the FPU: every x87/SSE insn is #UD/#NM */
-#define X86_CR0_TS (1UL << 3)   /* task switched: the next FPU insn raises #NM */
-#define X86_CR0_NE (1UL << 5)   /* x87 errors as #MF, not the old IRQ 13 */
-#define X86_CR4_OSFXSR     (1UL << 9)    /* FXSAVE/FXRSTOR and SSE enabled */
-#define X86_CR4_OSXMMEXCPT (1UL << 10)   /* unmasked SSE errors are #XM, not #UD */
-
 u32 mxcsr_feature_mask = 0xffbf;
-
-static inline unsigned long read_cr0(void)
-{
-	unsigned long v;
-	__asm__ volatile("mov %%cr0, %0" : "=r"(v));
-	return v;
-}
-static inline void write_cr0(unsigned long v) { __asm__ volatile("mov %0, %%cr0" :: "r"(v) : "memory"); }
 
 /* The 64-bit forms: they save the full 64-bit x87 instruction and data
  * pointers (Linux uses fxsaveq/fxrstorq on x86-64). */

@@ -343,6 +343,14 @@ SYSCALL_DEFINE(sys_rt_sigreturn)
 	}
 	current->blocked = mask & ~SIG_KERNEL_ONLY_MASK;
 	recalc_sigpending(current);
+	/* A non-canonical rip cannot be returned to: IRET would fault in the
+	 * kernel (and SYSRET worse). Linux lets IRET fault and turns that into
+	 * a user #GP at the restored registers; the same, without the fault:
+	 * SIGSEGV (SI_KERNEL, as a #GP) with rip the frame's. */
+	if ((unsigned long)((long)(regs->ip << 16) >> 16) != regs->ip) {
+		struct ksiginfo info = { .signo = SIGSEGV, .code = SI_KERNEL };
+		force_sig_info(SIGSEGV, &info);
+	}
 	/* The "result" of rt_sigreturn is the interrupted code's rax, which
 	 * may be anything, -EFAULT included. */
 	return regs->ax;

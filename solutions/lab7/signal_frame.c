@@ -111,10 +111,6 @@ int restore_rt_frame(struct pt_regs *regs, u64 *mask)
 	if (copy_from_user(&frame, (const void *)(regs->sp - 8), sizeof(frame)))
 		return -EFAULT;
 	const struct sigcontext_64 *sc = &frame.uc.uc_mcontext;
-	/* A return address outside user space would make the return to user
-	 * mode fault in the kernel: refuse the frame. */
-	if (sc->ip >= TASK_SIZE_MAX)
-		return -EFAULT;
 	/* The FPU image, if any, with what FXRSTOR would #GP on (Linux 4.3
 	 * runs FXRSTOR on the user copy and turns its fault into SIGSEGV): it
 	 * must be 16-byte aligned and set no MXCSR bit the CPU lacks. */
