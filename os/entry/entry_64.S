@@ -170,7 +170,7 @@ syscall_return:
 	cmpq %r11, EFLAGS(%rsp)                    /* SYSRET sets rflags = r11 */
 	jne opportunistic_sysret_failed
 	testq $0x10100, %r11                       /* RF or TF: IRET handles them */
-	jnz opportunistic_sysret_failed
+	jnz syscall_return_tf_or_rf
 	cmpq $__USER_DS, SS(%rsp)                  /* SYSRET forces this SS */
 	jne opportunistic_sysret_failed
 
@@ -184,6 +184,22 @@ syscall_return_via_sysret:
 	movq 32(%rsp), %rsp                        /* user rsp */
 	swapgs
 	sysretq
+
+/*
+ * TF set by the program itself across a syscall: the trap that ends the step
+ * over the syscall instruction is owed now. SYSRET would raise it (too
+ * early for Linux's liking), IRET only after one more instruction: so
+ * syscall_exit_user_step() queues it as a SIGTRAP, it is delivered here,
+ * and the way out is IRET. (IRQs are off, as prepare_exit_to_usermode
+ * wants them.)
+ */
+syscall_return_tf_or_rf:
+	movq %rsp, %rdi
+	call syscall_exit_user_step                /* true: a SIGTRAP is queued */
+	testb %al, %al
+	jz opportunistic_sysret_failed
+	movq %rsp, %rdi
+	call prepare_exit_to_usermode              /* deliver it; IRQs stay off */
 
 opportunistic_sysret_failed:
 	.globl restore_regs_and_iret
