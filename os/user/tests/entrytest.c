@@ -352,13 +352,14 @@ int main(int argc, char **argv)
 	test_exec(argv[0]);
 	test_nt();
 	/* Linux 4.3 left the fast path by SYSRET even with TF set, and SYSRET's
-	 * trap comes right after the syscall; later Linux takes IRET, whose
-	 * trap comes one instruction late. Ringside gives 4.3's answer without
-	 * SYSRET, so this check is Ringside's own. */
+	 * trap comes right after the syscall; later Linux (no fast path: every
+	 * return passes the SYSRET checks) takes IRET, whose trap comes one
+	 * instruction late. Ringside gives 4.3's answer without SYSRET, so this
+	 * check is Ringside's own. */
 	if (running_on_ringside())
 		test_tf();
 	else
-		ktap_skip("Linux since 4.6 traps one instruction late", "tf_syscall");
+		ktap_skip("recent Linux traps one instruction late (IRET)", "tf_syscall");
 	test_int80();
 	return ktap_finish();
 }
