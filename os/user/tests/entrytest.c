@@ -10,7 +10,7 @@
  *                    timer interrupts and context switches too
  *   tf_syscall       a program single-stepping itself (TF) over `syscall`
  *                    gets one SIGTRAP right after it: not none, not two,
- *                    not one instruction late
+ *                    not one instruction late; and no SYSRET with TF set
  *   int80_registers  int $0x80 from a 64-bit task preserves rbx, rcx, rdx,
  *                    rsi, rdi, rbp and r8-r15 (r8-r11 since Linux 4.17;
  *                    4.3 returned them zeroed)
@@ -22,6 +22,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ringside.h>
 #include <sys/sigaction.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -232,6 +233,8 @@ static void test_tf(void)
 	struct sigaction act = { .sa_sigaction = sigtrap_handler, .sa_flags = SA_SIGINFO };
 	sigaction(SIGTRAP, &act, NULL);
 	traps = 0;
+	struct ringside_entry_stats before, after;
+	sys_ringside_stats(&before);
 	__asm__ volatile("pushfq\n\t"
 			 "orq $0x100, (%%rsp)\n\t"
 			 "popfq\n\t"                      /* traps after the next insn */
@@ -248,6 +251,12 @@ static void test_tf(void)
 			 "andq $~0x100, (%%rsp)\n\t"
 			 "popfq"
 			 : : [getpid] "i"(__NR_getpid) : "rax", "rcx", "r11", "memory", "cc");
+	sys_ringside_stats(&after);
+	/* The first counting call leaves by SYSRET after it counted; nothing
+	 * else in between may: not the stepped syscall, not the handlers'
+	 * rt_sigreturn back into a TF-set context. */
+	unsigned long sysrets = after.sysret_exits - before.sysret_exits - 1;
+	ktap_diag("SYSRET exits while TF was set: %lu (want 0)", sysrets);
 	int at_syscall = 0, after_syscall = 0, after_nop = 0, order_ok = 1;
 	for (int i = 0; i < traps && i < MAX_TRAPS; i++) {
 		unsigned long ip = trap_ip[i];
@@ -262,7 +271,7 @@ static void test_tf(void)
 		    ip != (unsigned long)step_after_syscall)
 			order_ok = 0;
 	}
-	ktap_ok(at_syscall == 1 && after_syscall == 1 && after_nop == 1 && order_ok, "tf_syscall");
+	ktap_ok(at_syscall == 1 && after_syscall == 1 && after_nop == 1 && order_ok && sysrets == 0, "tf_syscall");
 	act.sa_sigaction = NULL;
 	act.sa_flags = 0;
 	sigaction(SIGTRAP, &act, NULL);
