@@ -61,7 +61,7 @@ static void struct_layouts_come_from_dwarf(void **state)
 {
 	(void)state;
 	long off, size;
-	/* Linux v4.2's x86-64 pt_regs: 21 slots, orig_ax at 15*8. */
+	/* Linux 4.3's x86-64 pt_regs: 21 slots, orig_ax at 15*8. */
 	assert_int_equal(sym_struct_size(syms, "pt_regs"), 168);
 	assert_true(sym_member(syms, "pt_regs", "orig_ax", &off, &size));
 	assert_int_equal(off, 120);
