@@ -7,7 +7,10 @@
 #  - guest cycles per call measured by /bin/nullsys over many calls with
 #    rdtsc, run twice: as QEMU's TSC (host time, noisy) and under -icount,
 #    where the TSC advances once per instruction (so "cycles" = instructions,
-#    loop overhead subtracted).
+#    loop overhead subtracted);
+#  - guest instructions of one context switch between two user tasks
+#    (bench/count-switch.gdb: switch_to through __switch_to_asm, the FPU
+#    save and load included), for the cost of the eager x87/SSE switch.
 # Figures only: nothing here can fail on timing.
 set -eu
 cd "$(dirname "$0")/.."
