@@ -39,6 +39,13 @@ test-docs:
 	echo "$$pass passed, $$fail failed"; [ $$fail = 0 ]
 .PHONY: test-docs
 
+# scripts/gen-syscalls: the /ptregs rows (the calls the SYSCALL entry must
+# save the whole pt_regs for) and its refusals of malformed rows.
+TEST_SUITES += syscall-lists
+test-syscall-lists:
+	@scripts/test-gen-syscalls
+.PHONY: test-syscall-lists
+
 # The user-space tools, checked by their console output in QEMU.
 TEST_SUITES += tools
 test-tools: deps-qemu $(KERNEL) $(INITRAMFS)
