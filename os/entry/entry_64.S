@@ -156,6 +156,12 @@ entry_SYSCALL_64_fastpath:
 	cli
 	testl $_TIF_ALLWORK_MASK, TI_FLAGS_FROM_PT_REGS(%rsp)
 	jnz fast_exit_work
+	/* A program single-stepping itself (TF) is owed a trap right after the
+	 * syscall; SYSRET is never used with TF set: the slow exit raises it
+	 * and leaves by IRET (syscall_return_tf_or_rf). Linux 4.3 had no such
+	 * test and SYSRETed with TF. */
+	testl $0x100, EFLAGS(%rsp)                 /* TF */
+	jnz fast_exit_work
 
 	/* Nothing can have changed the frame since the entry built it: no
 	 * tracer stopped us, no signal was delivered, so rip, rflags, cs and
