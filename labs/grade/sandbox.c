@@ -196,12 +196,16 @@ static void add(struct args *a, const char *s)
 	a->v[a->n] = NULL;
 }
 
-static void add3(struct args *a, const char *x, const char *y, const char *z)
+static void add2(struct args *a, const char *x, const char *y)
 {
 	add(a, x);
 	add(a, y);
-	if (z)
-		add(a, z);
+}
+
+static void add3(struct args *a, const char *x, const char *y, const char *z)
+{
+	add2(a, x, y);
+	add(a, z);
 }
 
 /* What the system offers every sandbox, read-only: /usr, the top-level
@@ -257,10 +261,11 @@ char **sandbox_wrap(char *const *argv, const char *cwd, long long *memory, long 
 	 * of the pid namespace). */
 	add(&a, "--unshare-all");
 	add(&a, "--die-with-parent");
-	add3(&a, "--hostname", "sandbox", NULL);
+	add2(&a, "--hostname", "sandbox");
 	add_system(&a);
-	/* /dev/null only: no /dev/zero or /dev/urandom to #include. */
-	add3(&a, "--dir", "/dev", NULL);
+	/* /dev/null only, so a build has no /dev/zero or /dev/urandom to
+	 * #include; git (sandbox_register_tool) also gets /dev/urandom. */
+	add2(&a, "--dir", "/dev");
 	add3(&a, "--dev-bind", "/dev/null", "/dev/null");
 	if (urandom)
 		add3(&a, "--dev-bind", "/dev/urandom", "/dev/urandom");
@@ -268,14 +273,11 @@ char **sandbox_wrap(char *const *argv, const char *cwd, long long *memory, long 
 	 * against the disk and the file-size limit, not memory. */
 	add3(&a, "--bind", tmp, "/tmp");
 	add3(&a, "--bind", tree, tree);
-	add3(&a, "--chdir", real_cwd ? real_cwd : tree, NULL);
+	add2(&a, "--chdir", real_cwd ? real_cwd : tree);
 	add(&a, "--clearenv");
-	add(&a, "--setenv");
-	add3(&a, "PATH", "/usr/local/bin:/usr/bin:/bin", NULL);
-	add(&a, "--setenv");
-	add3(&a, "HOME", "/tmp", NULL);
-	add(&a, "--setenv");
-	add3(&a, "TMPDIR", "/tmp", NULL);
+	add3(&a, "--setenv", "PATH", "/usr/local/bin:/usr/bin:/bin");
+	add3(&a, "--setenv", "HOME", "/tmp");
+	add3(&a, "--setenv", "TMPDIR", "/tmp");
 	for (size_t i = 0; i < sizeof(keep_env) / sizeof(keep_env[0]); i++) {
 		const char *v = getenv(keep_env[i]);
 		if (v)
