@@ -33,7 +33,7 @@ LAB_SRCS     := $(foreach k,$(LABS),$(call lab_source,$(k)))
 LAB_PREBUILT := $(foreach k,$(LABS),$(if $(call lab_source,$(k)),,$(wildcard labs/prebuilt/lab$(k).o)))
 
 KERNEL_SRCS := $(sort $(wildcard os/boot/*.S os/arch/*.S os/arch/*.c os/kernel/*.c \
-                 os/mm/*.c os/entry/*.S os/entry/*.c os/lib/*.c os/tests/*.c) $(LAB_SRCS))
+                 os/mm/*.c os/fs/*.c os/entry/*.S os/entry/*.c os/lib/*.c os/tests/*.c) $(LAB_SRCS))
 KERNEL_SRCS := $(filter-out os/arch/asm-offsets.c,$(KERNEL_SRCS))
 KERNEL_OBJS := $(patsubst %,$(KOBJDIR)/%.o,$(KERNEL_SRCS)) $(LAB_PREBUILT)
 
