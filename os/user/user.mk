@@ -102,3 +102,21 @@ test-user-host: $(USER_BINARIES)
 .PHONY: initramfs user test-user-host
 -include $(USER_LIB_OBJS:.o=.d) $(addprefix $(USER_OUT)/obj/,$(USER_PROGRAMS:=.d))
 .SECONDARY: $(addprefix $(USER_OUT)/obj/,$(USER_PROGRAMS:=.o))
+
+# Two ordinary static programs built by Debian's compilers with their
+# default flags, booted as init and compared with the host: musl-gcc -static
+# (musl-tools) and gcc -static (libc6-dev). Their printf runs SSE code.
+STATIC_HELLO := $(USER_OUT)/static/hello-musl $(USER_OUT)/static/hello-glibc
+$(USER_OUT)/static/hello-musl: os/user/static/hello.c
+	@command -v musl-gcc >/dev/null || { echo "musl-gcc not found: run scripts/deps test (Debian package musl-tools)" >&2; exit 1; }
+	@mkdir -p $(dir $@)
+	musl-gcc -static -o $@ $<
+$(USER_OUT)/static/hello-glibc: os/user/static/hello.c
+	@mkdir -p $(dir $@)
+	gcc -static -o $@ $< || { echo "gcc -static failed: run scripts/deps test (Debian package libc6-dev)" >&2; exit 1; }
+
+TEST_SUITES += static-hello
+## test-static-hello  boot a musl-gcc -static and a gcc -static hello as init
+test-static-hello: $(KERNEL) $(INITRAMFS) $(STATIC_HELLO)
+	@os/user/static/run-static-hello $(INITRAMFS) $(STATIC_HELLO)
+.PHONY: test-static-hello
