@@ -18,6 +18,7 @@ struct registered {
 	char *tree;
 	long long memory;
 	int urandom;       /* /dev/urandom too (git needs it; a build does not) */
+	char *readonly;    /* a folder also shown, read-only, at its own path (reuse.h), or NULL */
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -89,7 +90,7 @@ static int give_to_sandbox(const char *path, const struct stat *st, int flag, st
 	return lchown(path, SANDBOX_UID, SANDBOX_GID) < 0 ? -1 : 0;
 }
 
-static int do_register(const char *tree, long long memory, int urandom)
+static int do_register(const char *tree, long long memory, int urandom, const char *readonly)
 {
 	char *real = realpath(tree, NULL), *tmp;
 	struct registered *r;
@@ -130,18 +131,24 @@ static int do_register(const char *tree, long long memory, int urandom)
 	r->tree = real;
 	r->memory = memory > SANDBOX_MEMORY_MIN ? memory : SANDBOX_MEMORY_MIN;
 	r->urandom = urandom;
+	r->readonly = readonly ? xstrdup(readonly) : NULL;
 	pthread_mutex_unlock(&lock);
 	return 0;
 }
 
 int sandbox_register(const char *tree, long long memory)
 {
-	return do_register(tree, memory, 0);
+	return do_register(tree, memory, 0, NULL);
+}
+
+int sandbox_register_reading(const char *tree, long long memory, const char *readonly)
+{
+	return do_register(tree, memory, 0, readonly);
 }
 
 int sandbox_register_tool(const char *tree)
 {
-	return do_register(tree, 0, 1);
+	return do_register(tree, 0, 1, NULL);
 }
 
 void sandbox_unregister(const char *tree)
@@ -152,6 +159,7 @@ void sandbox_unregister(const char *tree)
 	for (size_t i = 0; i < ntrees; i++) {
 		if (!strcmp(trees[i].tree, real ? real : tree)) {
 			free(trees[i].tree);
+			free(trees[i].readonly);
 			trees[i] = trees[--ntrees];
 			break;
 		}
@@ -161,7 +169,7 @@ void sandbox_unregister(const char *tree)
 }
 
 /* The registered tree holding path, as a copy; NULL when none. */
-static char *tree_of(const char *path, long long *memory, int *urandom)
+static char *tree_of(const char *path, long long *memory, int *urandom, char **readonly)
 {
 	char *real, *found = NULL;
 
@@ -174,6 +182,7 @@ static char *tree_of(const char *path, long long *memory, int *urandom)
 			found = xstrdup(trees[i].tree);
 			*memory = trees[i].memory;
 			*urandom = trees[i].urandom;
+			*readonly = trees[i].readonly ? xstrdup(trees[i].readonly) : NULL;
 		}
 	}
 	pthread_mutex_unlock(&lock);
@@ -245,12 +254,12 @@ char **sandbox_wrap(char *const *argv, const char *cwd, long long *memory, long 
 {
 	static const char *const keep_env[] = { "LANG", "LC_ALL", "LC_CTYPE", "LC_MESSAGES" };
 	struct args a = { 0 };
-	char *tree, *tmp, *real_cwd;
+	char *tree, *tmp, *real_cwd, *readonly = NULL;
 	int urandom = 0;
 
 	if (!enabled)
 		return NULL;
-	tree = tree_of(cwd, memory, &urandom);
+	tree = tree_of(cwd, memory, &urandom, &readonly);
 	if (!tree)
 		return NULL;
 	real_cwd = realpath(cwd, NULL);
@@ -273,6 +282,9 @@ char **sandbox_wrap(char *const *argv, const char *cwd, long long *memory, long 
 	 * against the disk and the file-size limit, not memory. */
 	add3(&a, "--bind", tmp, "/tmp");
 	add3(&a, "--bind", tree, tree);
+	/* A thin tree's links lead into the built base it reuses. */
+	if (readonly)
+		add3(&a, "--ro-bind", readonly, readonly);
 	add2(&a, "--chdir", real_cwd ? real_cwd : tree);
 	add(&a, "--clearenv");
 	add3(&a, "--setenv", "PATH", "/usr/local/bin:/usr/bin:/bin");
@@ -291,6 +303,7 @@ char **sandbox_wrap(char *const *argv, const char *cwd, long long *memory, long 
 	free(real_cwd);
 	free(tmp);
 	free(tree);
+	free(readonly);
 	return a.v;
 }
 

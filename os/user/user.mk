@@ -74,7 +74,13 @@ $(INITRAMFS): $(USER_BINARIES) os/user/user.mk
 	mv $@.tmp $@
 
 ## initramfs       build build/initramfs.cpio (every user program under bin/)
+ifeq ($(REUSE),)
 initramfs: $(INITRAMFS)
+else
+# Relinking over a built tree (REUSE=DIR, os/os.mk): DIR's initramfs, read only.
+initramfs:
+	@mkdir -p $(dir $(INITRAMFS)) && ln -sfn $(REUSE)/$(INITRAMFS) $(INITRAMFS)
+endif
 
 ## user            build the user programs into build/user/bin/
 user: $(USER_BINARIES)
