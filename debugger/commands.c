@@ -1,5 +1,6 @@
 /* commands: the command table and its handlers. */
 #include "commands.h"
+#include "fpu.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -451,6 +452,7 @@ const struct command commands[] = {
 	{ "watch", NULL, "tif|GLOBAL|*ADDR [LEN]", cmd_watch, "hardware write watchpoint; `watch tif` records who sets each TIF bit" },
 	{ "print", "p", "EXPRESSION", cmd_print, "a parameter or local (DWARF locations), a register, a global, fields (a.b->c[i]), *ptr, ptregs.NAME" },
 	{ "x", NULL, "EXPRESSION [N]", cmd_x, "N quadwords of memory at an address, a pointer's target (x regs) or a register (x $rdi 21)" },
+	{ "sigframe", NULL, "[ADDRESS]", cmd_sigframe, "decode a signal frame (default at rsp): registers, mask, siginfo, fpstate" },
 	{ "set", NULL, "reg|tif|timeout|width|height", cmd_set, "set reg NAME VALUE; set tif FLAG on|off (what-if); set timeout S; panel size" },
 	{ "panel", NULL, "NAME", cmd_panel, "print a panel as text (batch) or show it (screen)" },
 	{ "info", "i", "registers|breakpoints|...", cmd_info, "GDB's names for the panels: info registers is panel regs" },

@@ -8,6 +8,7 @@
 
 #include "asm/segment.h"
 #include "disasm.h"
+#include "fpu.h"
 #include "oracle.h"
 #include "syscalls.h"
 
@@ -641,6 +642,7 @@ const struct panel_type panel_types[] = {
 	{ "breakpoints", "Breakpoints", "breakpoints and watchpoints", draw_breakpoints, NULL },
 	{ "log", "Log", "command output and messages", draw_log, NULL },
 	{ "console", "Console", "the kernel's serial console (QEMU started by ringdb)", draw_console, NULL },
+	{ "fpu", "FPU", "x87/SSE: the current task's saved FXSAVE area and the live registers", draw_fpu, NULL },
 };
 const int panel_type_count = sizeof panel_types / sizeof *panel_types;
 
