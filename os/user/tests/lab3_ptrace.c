@@ -13,10 +13,13 @@
 #include <errno.h>
 #include <ktap.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/ringside.h>
+#include <sys/seccomp.h>
 #include <sys/sigaction.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -144,9 +147,11 @@ static void changed_number_child(void)
 	_exit(code);
 }
 
+static void more_entry_tests(void);
+
 static void entry_tests(void)
 {
-	ktap_plan(3);
+	ktap_plan(8);
 	pid_t pid = fork();
 	if (pid == 0)
 		changed_number_child();
@@ -179,6 +184,191 @@ static void entry_tests(void)
 	ktap_ok(code & RESULT_WAS_PPID, "changed_number_runs");
 	ktap_ok(code & TRACEPOINT_SAW_NEW, "tracepoint_after_tracer");
 	ktap_ok(code & AUDIT_SAW_NEW, "audit_after_tracer");
+	more_entry_tests();
+}
+
+/* Run fn in a child; its exit code, or -1 if it did not exit in time. */
+static int child_code(void (*fn)(void))
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		fn();
+		_exit(0);
+	}
+	int status = wait_status(pid);
+	if (status >= 0 && WIFEXITED(status))
+		return WEXITSTATUS(status);
+	ktap_diag("the child did not exit (status %#x)", status);
+	finish_child(pid);
+	return -1;
+}
+
+static int count_mine(long n, unsigned type, long nr, unsigned arch, int pid, bool audit)
+{
+	int c = 0;
+	for (long i = 0; i < n; i++) {
+		if (audit && records[i].type == type && records[i].pid == pid && records[i].nr == nr &&
+		    records[i].arch == arch)
+			c++;
+		if (!audit && events[i].type == type && events[i].pid == pid && events[i].nr == nr)
+			c++;
+	}
+	return c;
+}
+
+/* Audited int $0x80 getpid: phase 1 writes the only entry record, so
+ * syscall_trace_enter must not go on to phase 2. */
+static void int80_audit_child(void)
+{
+	int me = (int)syscall0(__NR_getpid);
+	ringside_audit(RINGSIDE_AUDIT_ENABLE, 0, NULL, 0);
+	ringside_audit(RINGSIDE_AUDIT_READ, 0, records, RINGSIDE_AUDIT_RING);
+	syscall32_0(20);
+	long n = ringside_audit(RINGSIDE_AUDIT_READ, 0, records, RINGSIDE_AUDIT_RING);
+	_exit(count_mine(n, RINGSIDE_AUDIT_ENTRY, 20, AUDIT_ARCH_I386, me, true));
+}
+
+/* Bits of refused_child's exit code. */
+#define NOT_AUDITED 1          /* tracepoint on, audit off: no audit record */
+#define REFUSED_ENOSYS 2       /* TRACE with no tracer: ENOSYS */
+#define REFUSED_SILENT 4       /* ... and neither a sys_enter event nor an audit record */
+
+static void refused_child(void)
+{
+	int me = (int)syscall0(__NR_getpid), code = 0;
+	ringside_trace(RINGSIDE_TRACE_ENABLE, 0, NULL, 0);
+	ringside_audit(RINGSIDE_AUDIT_READ, 0, records, RINGSIDE_AUDIT_RING);
+	ringside_trace(RINGSIDE_TRACE_READ, 0, events, RINGSIDE_TRACE_RING);
+	syscall0(__NR_gettid);
+	long n = ringside_audit(RINGSIDE_AUDIT_READ, 0, records, RINGSIDE_AUDIT_RING);
+	if (count_mine(n, RINGSIDE_AUDIT_ENTRY, __NR_gettid, AUDIT_ARCH_X86_64, me, true) == 0)
+		code |= NOT_AUDITED;
+	static struct sock_filter trace_getppid[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_getppid, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE | 7),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = 4, .filter = trace_getppid };
+	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, (unsigned long)&prog, 0, 0) != 0)
+		_exit(code);
+	ringside_audit(RINGSIDE_AUDIT_ENABLE, 0, NULL, 0);
+	ringside_audit(RINGSIDE_AUDIT_READ, 0, records, RINGSIDE_AUDIT_RING);
+	ringside_trace(RINGSIDE_TRACE_READ, 0, events, RINGSIDE_TRACE_RING);
+	long r = syscall0(__NR_getppid);
+	n = ringside_audit(RINGSIDE_AUDIT_READ, 0, records, RINGSIDE_AUDIT_RING);
+	long nev = ringside_trace(RINGSIDE_TRACE_READ, 0, events, RINGSIDE_TRACE_RING);
+	if (r == -ENOSYS)
+		code |= REFUSED_ENOSYS;
+	if (count_mine(n, RINGSIDE_AUDIT_ENTRY, __NR_getppid, AUDIT_ARCH_X86_64, me, true) == 0 &&
+	    count_mine(nev, RINGSIDE_TRACE_SYS_ENTER, __NR_getppid, 0, me, false) == 0)
+		code |= REFUSED_SILENT;
+	_exit(code);
+}
+
+/* A traced child makes a call whose number is not a number of the table
+ * once all 64 bits count; the tracer only watches. */
+#define WIDE_NR 0x100000027L      /* getpid's 39 plus bit 32 */
+
+static void wide_child(void)
+{
+	ptrace(PTRACE_TRACEME, 0, NULL, NULL);
+	syscall2(__NR_kill, syscall0(__NR_getpid), SIGSTOP);
+	long r = syscall0(WIDE_NR);
+	_exit(r == -ENOSYS ? 0 : r > 0 ? 1 : 2);
+}
+
+/* The tracer's view of a seccomp TRACE answer resumed with PTRACE_SYSCALL. */
+static void seccomp_stop_child(void)
+{
+	static struct sock_filter trace_getppid[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_getppid, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE | 7),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = 4, .filter = trace_getppid };
+	ptrace(PTRACE_TRACEME, 0, NULL, NULL);
+	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, (unsigned long)&prog, 0, 0) != 0)
+		_exit(3);
+	syscall2(__NR_kill, syscall0(__NR_getpid), SIGSTOP);
+	syscall0(__NR_getppid);
+	_exit(0);
+}
+
+/* Resume pid with request and wait for its next stop; its registers then. */
+static int resume_and_stop(pid_t pid, int request, struct user_regs_struct *regs)
+{
+	if (ptrace(request, pid, NULL, NULL) < 0)
+		return -1;
+	int status = wait_status(pid);
+	if (status < 0 || !WIFSTOPPED(status) || ptrace(PTRACE_GETREGS, pid, NULL, regs) < 0)
+		return -1;
+	return status;
+}
+
+static void more_entry_tests(void)
+{
+	/* Untraced, syscall(0x100000027) is ENOSYS (do_syscall_64's bound is
+	 * 64 bits wide); traced, the number phase 2 returns must be the same. */
+	pid_t pid = fork();
+	if (pid == 0)
+		wide_child();
+	int status = wait_status(pid), code = -1;
+	struct user_regs_struct regs;
+	if (status >= 0 && WIFSTOPPED(status) && resume_and_stop(pid, PTRACE_SYSCALL, &regs) >= 0) {
+		ktap_diag("entry stop for syscall(%#lx): orig_rax %#lx", WIDE_NR, (unsigned long)regs.orig_rax);
+		if (resume_and_stop(pid, PTRACE_SYSCALL, &regs) >= 0)
+			ptrace(PTRACE_DETACH, pid, NULL, NULL);
+		status = wait_status(pid);
+		if (status >= 0 && WIFEXITED(status))
+			code = WEXITSTATUS(status);
+	}
+	if (code < 0)
+		finish_child(pid);
+	ktap_diag("traced syscall(%#lx): %s", WIDE_NR, code == 0 ? "ENOSYS, as untraced" :
+		  code == 1 ? "ran a syscall (a number cut to 32 bits?)" : "did not finish as expected");
+	ktap_ok(code == 0, "wide_number_traced");
+
+	/* seccomp's TRACE answer stops the child (PTRACE_EVENT_SECCOMP); the
+	 * tracer resumes it with PTRACE_SYSCALL, which sets TIF_SYSCALL_TRACE:
+	 * the same call then makes its syscall-entry stop (rax -ENOSYS). */
+	pid = fork();
+	if (pid == 0)
+		seccomp_stop_child();
+	status = wait_status(pid);
+	int ok = 0;
+	if (status >= 0 && WIFSTOPPED(status) &&
+	    ptrace(PTRACE_SETOPTIONS, pid, NULL, (void *)(long)PTRACE_O_TRACESECCOMP) == 0) {
+		status = resume_and_stop(pid, PTRACE_CONT, &regs);
+		if (status >= 0 && (status >> 8) == (SIGTRAP | (PTRACE_EVENT_SECCOMP << 8))) {
+			status = resume_and_stop(pid, PTRACE_SYSCALL, &regs);
+			ktap_diag("after the seccomp stop, resumed with PTRACE_SYSCALL: next stop status %#x, "
+				  "orig_rax %ld, rax %ld (an entry stop has rax -ENOSYS)", status,
+				  (long)regs.orig_rax, (long)regs.rax);
+			ok = status >= 0 && WSTOPSIG(status) == SIGTRAP && (long)regs.orig_rax == __NR_getppid &&
+			     (long)regs.rax == -ENOSYS;
+		} else {
+			ktap_diag("no seccomp stop (status %#x)", status);
+		}
+	}
+	finish_child(pid);
+	ktap_ok(ok, "seccomp_stop_then_entry_stop");
+
+	code = child_code(refused_child);
+	ktap_diag("tracepoint on, audit off: %s; getppid sent by seccomp to an absent tracer: %s, %s",
+		  code >= 0 && (code & NOT_AUDITED) ? "no audit record" : "audited",
+		  code >= 0 && (code & REFUSED_ENOSYS) ? "ENOSYS" : "not ENOSYS",
+		  code >= 0 && (code & REFUSED_SILENT) ? "no event or record" :
+		  "a sys_enter event or audit record for it");
+	ktap_ok(code >= 0 && (code & NOT_AUDITED), "audit_needs_flag");
+	ktap_ok(code >= 0 && (code & REFUSED_ENOSYS) && (code & REFUSED_SILENT), "refused_call_not_traced");
+
+	code = child_code(int80_audit_child);
+	ktap_diag("audited int $0x80 getpid: %d entry records", code);
+	ktap_ok(code == 1, "int80_audited_once");
 }
 
 /* ---- lab 5 ---- */
