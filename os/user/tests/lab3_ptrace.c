@@ -445,12 +445,89 @@ static void sysemu_step_test(void)
 		rip2 == (unsigned long)lab3_stub_nop + 1, "sysemu_step_not_reported");
 }
 
+/* Bits of records_child's exit code. */
+#define SAW_TRACER_VALUE 1      /* the program got the value the tracer wrote */
+#define AUDIT_SAW_RESULT 2      /* the audit exit record has the call's own result */
+#define TRACEPOINT_SAW_RESULT 4 /* and so does the sys_exit event */
+
+static void records_child(void)
+{
+	int me = (int)syscall0(__NR_getpid), code = 0;
+	ptrace(PTRACE_TRACEME, 0, NULL, NULL);
+	ringside_audit(RINGSIDE_AUDIT_ENABLE, 0, NULL, 0);
+	ringside_trace(RINGSIDE_TRACE_ENABLE, 0, NULL, 0);
+	ringside_audit(RINGSIDE_AUDIT_READ, 0, records, RINGSIDE_AUDIT_RING);
+	ringside_trace(RINGSIDE_TRACE_READ, 0, events, RINGSIDE_TRACE_RING);
+	syscall2(__NR_kill, me, SIGSTOP);
+	long r = syscall0(__NR_getppid);        /* the tracer rewrites the result */
+	long ppid = syscall0(__NR_getppid);
+	long nrec = ringside_audit(RINGSIDE_AUDIT_READ, 0, records, RINGSIDE_AUDIT_RING);
+	long nev = ringside_trace(RINGSIDE_TRACE_READ, 0, events, RINGSIDE_TRACE_RING);
+	if (r == 777)
+		code |= SAW_TRACER_VALUE;
+	int audit_real = 0, audit_777 = 0, trace_real = 0, trace_777 = 0;
+	for (long i = 0; i < nrec; i++) {
+		if (records[i].type != RINGSIDE_AUDIT_EXIT || records[i].pid != me ||
+		    records[i].nr != __NR_getppid)
+			continue;
+		audit_real += records[i].result == ppid;
+		audit_777 += records[i].result == 777;
+	}
+	for (long i = 0; i < nev; i++) {
+		if (events[i].type != RINGSIDE_TRACE_SYS_EXIT || events[i].pid != me ||
+		    events[i].nr != __NR_getppid)
+			continue;
+		trace_real += events[i].ret == ppid;
+		trace_777 += events[i].ret == 777;
+	}
+	if (audit_real == 2 && audit_777 == 0)
+		code |= AUDIT_SAW_RESULT;
+	if (trace_real == 2 && trace_777 == 0)
+		code |= TRACEPOINT_SAW_RESULT;
+	_exit(code);
+}
+
+/* The audit exit record and the sys_exit event describe what the call
+ * returned; the tracer's exit stop comes after them and may rewrite rax. */
+static void exit_records_test(void)
+{
+	pid_t pid = fork();
+	if (pid == 0)
+		records_child();
+	int status = wait_status(pid), code = -1;
+	struct user_regs_struct regs;
+	if (status >= 0 && WIFSTOPPED(status) && ptrace(PTRACE_SYSCALL, pid, NULL, NULL) == 0 &&
+	    (status = wait_status(pid)) >= 0 && WIFSTOPPED(status) &&          /* entry */
+	    ptrace(PTRACE_SYSCALL, pid, NULL, NULL) == 0 &&
+	    (status = wait_status(pid)) >= 0 && WIFSTOPPED(status) &&          /* exit */
+	    ptrace(PTRACE_GETREGS, pid, NULL, &regs) == 0) {
+		regs.rax = 777;
+		ptrace(PTRACE_SETREGS, pid, NULL, &regs);
+		ptrace(PTRACE_DETACH, pid, NULL, NULL);
+		status = wait_status(pid);
+		if (status >= 0 && WIFEXITED(status))
+			code = WEXITSTATUS(status);
+	}
+	if (code < 0) {
+		ktap_diag("the traced child did not finish (status %#x)", status);
+		finish_child(pid);
+		code = 0;
+	}
+	ktap_diag("tracer wrote rax = 777 at getppid's exit stop: the program %s it; the audit exit "
+		  "record %s, the sys_exit event %s", (code & SAW_TRACER_VALUE) ? "saw" : "did not see",
+		  (code & AUDIT_SAW_RESULT) ? "has the real result" : "does not have the real result",
+		  (code & TRACEPOINT_SAW_RESULT) ? "has the real result" : "does not have the real result");
+	ktap_ok(code == (SAW_TRACER_VALUE | AUDIT_SAW_RESULT | TRACEPOINT_SAW_RESULT),
+		"records_before_exit_stop");
+}
+
 static void exit_tests(void)
 {
-	ktap_plan(3);
+	ktap_plan(4);
 	exit_stop_test();
 	step_test();
 	sysemu_step_test();
+	exit_records_test();
 }
 
 int main(int argc, char **argv)
