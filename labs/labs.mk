@@ -3,7 +3,8 @@
 # mutant, zero for the starter code in a handout. Included by the top-level
 # Makefile.
 #
-## make handout OUT=DIR            the student tree: no solutions, prebuilt reference objects
+## make handout OUT=DIR [LEVEL=challenge]  the student tree: no solutions, prebuilt reference objects;
+##                                  LEVEL=challenge: handouts with the contract and no step list
 ## make handout-tarball            build/ringside-handout.tar.gz
 ## make test-mutants-all           grade every mutant of every lab (make test runs a subset)
 
@@ -28,11 +29,11 @@ HANDOUT_TMP := $(BUILD)/handout-tree
 
 handout: $(PREBUILT_OBJS)
 	@test -n "$(OUT)" || { echo "make handout: say where, e.g. make handout OUT=../ringside-student" >&2; exit 2; }
-	@labs/make-handout "$(OUT)" $(PREBUILT_DIR)
+	@labs/make-handout "$(OUT)" $(PREBUILT_DIR) $(or $(LEVEL),guided)
 
 handout-tarball: $(PREBUILT_OBJS)
 	rm -rf $(HANDOUT_TMP) && mkdir -p $(HANDOUT_TMP)
-	labs/make-handout $(HANDOUT_TMP)/ringside $(PREBUILT_DIR)
+	labs/make-handout $(HANDOUT_TMP)/ringside $(PREBUILT_DIR) $(or $(LEVEL),guided)
 	tar -C $(HANDOUT_TMP) -czf $(BUILD)/ringside-handout.tar.gz ringside
 	rm -rf $(HANDOUT_TMP)
 	@echo "$(BUILD)/ringside-handout.tar.gz"
@@ -80,6 +81,8 @@ test-mutants-all: $(RINGGRADE)
 test-labs-handout: $(PREBUILT_OBJS)
 	@dir=$$(mktemp -d $${TMPDIR:-/tmp}/ringside-handout.XXXXXX); \
 	labs/make-handout $$dir/ringside $(PREBUILT_DIR) > /dev/null && \
+	labs/make-handout $$dir/challenge $(PREBUILT_DIR) challenge > /dev/null && \
+	labs/test-handout-levels $$dir/ringside $$dir/challenge $(PREBUILT_DIR) && \
 	labs/test-handout $$dir/ringside $(LABS_ALL); status=$$?; rm -rf $$dir; exit $$status
 endif
 
