@@ -7,6 +7,7 @@
 #include <ringside/ktest.h>
 #include <ringside/task_work.h>
 #include "lab_fixture.h"
+#include <ringside/signal.h>
 
 static char events[16];
 static int nevents;
@@ -191,5 +192,49 @@ KTEST(lab4_only_loop_flags)
 	KEXPECT(off, "return with IRQs off");
 	KEXPECT((f.ti->flags & other) == other, "the loop must leave the other flags alone: %#x",
 		f.ti->flags);
+	fake_task_end(&f);
+}
+
+/* The test that finds no work left must be made with IRQs off: otherwise an
+ * interrupt between that test and the return (a reschedule, a signal) sets
+ * a flag nobody looks at until the next kernel entry. A data watchpoint on
+ * the thread_info's flags (DR0, read or write) records, for each access,
+ * whether IRQs were on; the last access before the return is that test. */
+static void watch_flags(u32 *flags)
+{
+	unsigned long dr7 = 1UL | (3UL << 16) | (3UL << 18);   /* L0, read/write, 4 bytes */
+	__asm__ volatile("mov %0, %%db0" :: "r"(flags));
+	__asm__ volatile("mov %0, %%db7" :: "r"(dr7));
+}
+
+static void unwatch(void)
+{
+	__asm__ volatile("mov %0, %%db7" :: "r"(0UL));
+}
+
+KTEST(lab4_last_check_irqs_off)
+{
+	struct fake_task f;
+	if (!fake_task_begin(&f, 0)) { KEXPECT(0, "no memory"); return; }
+	reset_events();
+	urn_plain.on_user_return = fire_plain;
+	user_return_notifier_register(&urn_plain);
+	work_a.func = run_a;
+	task_work_add(&f.task, &work_a);
+	memset(&kernel_watch, 0, sizeof(kernel_watch));
+	local_irq_disable();
+	watch_flags(&f.ti->flags);
+	prepare_exit_to_usermode(f.regs);
+	unwatch();                         /* IRQs are still off: nothing came in between */
+	bool off = irqs_disabled();
+	struct kernel_watch w = kernel_watch;
+	local_irq_enable();
+	KEXPECT(!strcmp(events, "au"), "the work must run: ran \"%s\"", events);
+	KEXPECT(w.hits > 0, "the watchpoint on the thread_info's flags never fired (read them with "
+		"READ_ONCE(pt_regs_to_thread_info(regs)->flags))");
+	KEXPECT(w.hits == 0 || !(w.last_flags & X86_EFLAGS_IF), "the last look at the flags before "
+		"returning found no work, but IRQs were on then: an interrupt after it could raise work "
+		"that waits until the next kernel entry (last access at %#lx)", w.last_ip);
+	KEXPECT(off, "return with IRQs off");
 	fake_task_end(&f);
 }
