@@ -118,6 +118,8 @@ void do_debug(struct pt_regs *regs)
 	__asm__ volatile("mov %%db6, %0" : "=r"(dr6));
 	__asm__ volatile("mov %0, %%db6" :: "r"(0UL));
 	if (!user_mode(regs) && (dr6 & 0xf)) {
+		if (!kernel_watch.hits)
+			kernel_watch.first_flags = regs->flags;
 		kernel_watch.hits++;
 		kernel_watch.last_flags = regs->flags;
 		kernel_watch.last_ip = regs->ip;

@@ -25,8 +25,8 @@ void force_sig_fault(int sig, unsigned vector, unsigned long address, struct pt_
 void recalc_sigpending(struct task_struct *t);
 void do_debug(struct pt_regs *regs);
 /* Kernel-mode hits of a data watchpoint (DR0-DR3), for in-kernel tests: how
- * many, and the rflags and rip of the last access. */
-struct kernel_watch { unsigned long hits, last_flags, last_ip; };
+ * many, the rflags of the first access, the rflags and rip of the last. */
+struct kernel_watch { unsigned long hits, first_flags, last_flags, last_ip; };
 extern struct kernel_watch kernel_watch;
 /* Called on the way to user mode with TIF_SIGPENDING: deliver one signal. */
 void do_signal(struct pt_regs *regs);
