@@ -60,7 +60,10 @@ test-labs-reference: $(RINGGRADE)
 	echo "$$pass passed, $$fail failed"; [ $$fail = 0 ]
 
 # make test grades a fixed, representative subset of the mutants (three per
-# lab: one per kind of test - in-kernel, user program, end to end);
+# lab: one per kind of test - in-kernel, user program, end to end - plus
+# four kinds of bug the first tests missed: a skipped call's result
+# overwritten, a 64-bit number cut to an int, the last exit-loop check with
+# IRQs on, rt_sigreturn leaving the call restartable);
 # test-mutants-all grades every one.
 MUTANTS_QUICK := lab1/rcx_for_r10 lab1/bound_off_by_one lab1/int80_not_truncated \
                  lab2/skip_keeps_orig_ax lab2/audit_twice lab2/nr_from_ax \
@@ -68,7 +71,9 @@ MUTANTS_QUICK := lab1/rcx_for_r10 lab1/bound_off_by_one lab1/int80_not_truncated
                  lab4/flags_read_once lab4/irqs_left_on lab4/no_user_enter \
                  lab5/ts_compat_kept lab5/step_under_sysemu lab5/tracepoint_gets_number \
                  lab6/jset_as_jeq lab6/load_offset_64_accepted lab6/uninitialised_scratch_accepted \
-                 lab7/no_red_zone lab7/trusts_frame_flags lab7/sa_restart_ignored
+                 lab7/no_red_zone lab7/trusts_frame_flags lab7/sa_restart_ignored \
+                 lab1/enosys_overwrites_skip lab3/phase2_number_in_int lab4/irqs_off_after_loop \
+                 lab7/sigreturn_keeps_orig_ax
 
 test-labs-mutants: $(RINGGRADE)
 	@labs/test-mutants $(RINGGRADE) $(LABS_JOBS) $(MUTANTS_QUICK)
