@@ -13,18 +13,20 @@ gdb.execute("hbreak %s if $rax == %d" % (entry, nr), to_string=True)
 gdb.execute("continue", to_string=True)
 gdb.execute("delete", to_string=True)
 n = 0
-path = set()
+per_function = {}
 while True:
+    f = gdb.selected_frame().name() or "?"
+    per_function[f] = per_function.get(f, 0) + 1
     gdb.execute("stepi", to_string=True)
     n += 1
     pc = int(gdb.parse_and_eval("$pc")) & 0xffffffffffffffff
     if pc < 0x800000000000:
         break
-    f = gdb.selected_frame().name()
-    if f:
-        path.add(f)
 print("RESULT instructions=%d" % n)
-print("RESULT functions=%s" % ",".join(sorted(path)))
+print("RESULT functions=%s" % ",".join(sorted(per_function)))
+# Instructions executed in each function (the pc before each step),
+# e.g. "do_syscall_64:21,sys_getpid:3,entry_SYSCALL_64:..."
+print("RESULT per_function=%s" % ",".join("%s:%d" % kv for kv in sorted(per_function.items())))
 end
 kill
 quit

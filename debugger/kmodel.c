@@ -43,6 +43,9 @@ const struct stage_info stages[STAGE_COUNT] = {
 	[STAGE_PHASE1] = { "syscall_trace_enter_phase1", "phase 1 (nohz, seccomp, audit)" },
 	[STAGE_PHASE2] = { "syscall_trace_enter_phase2", "phase 2 (ptrace, tracepoint, audit)" },
 	[STAGE_TRACE_ENTER] = { "syscall_trace_enter", "syscall_trace_enter" },
+	[STAGE_SAVE_FOR_PHASE2] = { "tracesys_phase2", "SAVE_EXTRA_REGS (for phase 2)" },
+	[STAGE_SAVE_FOR_STUB] = { "stub_full_frame", "SAVE_EXTRA_REGS (fork, execve, rt_sigreturn)" },
+	[STAGE_SAVE_FOR_EXIT] = { "int_ret_from_sys_call", "SAVE_EXTRA_REGS (for the slow exit)" },
 	[STAGE_DO_SYSCALL] = { "do_syscall_64", "dispatch (sys_call_table)" },
 	[STAGE_DO_INT80] = { "do_int80_syscall_32", "dispatch (ia32_sys_call_table)" },
 	[STAGE_RETURN_SLOWPATH] = { "syscall_return_slowpath", "return slow path (exit work)" },
@@ -443,6 +446,11 @@ void kmodel_on_stop(struct kmodel *m, uint64_t pc)
 			r->skipped = true;
 		break;
 	}
+	case STAGE_SAVE_FOR_PHASE2:
+	case STAGE_SAVE_FOR_STUB:
+	case STAGE_SAVE_FOR_EXIT:
+		r->extra_saved = true;
+		break;
 	case STAGE_RETURN_SLOWPATH:
 		r->slow_exit = true;
 		break;
@@ -467,6 +475,17 @@ void kmodel_on_stop(struct kmodel *m, uint64_t pc)
 	default:
 		break;
 	}
+}
+
+bool kmodel_frame_partial(const struct kmodel *m)
+{
+	/* Only a SYSCALL entry builds a partial frame; int $0x80, interrupts
+	 * and exceptions push every register. The frame stays partial up to
+	 * the fast path's SYSRET, after the record of the call has ended. */
+	const struct syscall_record *c = m->in_syscall ? &m->cur : m->nhistory ? &m->history[m->nhistory - 1] : NULL;
+	if (!m->in_kernel || !c || c->extra_saved || !(c->visited >> STAGE_ENTRY & 1))
+		return false;
+	return m->in_syscall || (c->exit == EXIT_SYSRET && m->where == STAGE_SYSRET);
 }
 
 int kmodel_set_tif(struct kmodel *m, int bit, bool on)

@@ -46,6 +46,11 @@ enum stage {
 	STAGE_PHASE1,
 	STAGE_PHASE2,
 	STAGE_TRACE_ENTER,
+	/* SAVE_EXTRA_REGS: the SYSCALL entry left bx, bp, r12-r15 unsaved
+	 * (Linux 4.3's partial pt_regs); these three places complete it. */
+	STAGE_SAVE_FOR_PHASE2,
+	STAGE_SAVE_FOR_STUB,
+	STAGE_SAVE_FOR_EXIT,
 	STAGE_DO_SYSCALL,
 	STAGE_DO_INT80,
 	STAGE_RETURN_SLOWPATH,
@@ -81,6 +86,7 @@ struct syscall_record {
 	bool skipped;                /* orig_ax = -1 after phase 1/2: the call is not run */
 	bool dispatched;
 	bool slow_exit;
+	bool extra_saved;            /* SAVE_EXTRA_REGS ran: pt_regs is complete */
 	int exit_prepares;           /* prepare_exit_to_usermode calls */
 	uint32_t exit_work;          /* TIF flags when prepare_exit_to_usermode began */
 	int exit_loops;              /* exit_to_usermode_loop iterations */
@@ -187,6 +193,10 @@ uint64_t kmodel_flags_addr(const struct kmodel *m);
 int kmodel_set_tif(struct kmodel *m, int bit, bool on);
 /* Record a TIF change seen by the write watchpoint at PC. */
 void kmodel_note_tif_write(struct kmodel *m, uint64_t pc, uint32_t before, uint32_t after);
+/* Whether the current task's pt_regs lacks bx, bp and r12-r15 (they are
+ * live in the CPU): a SYSCALL in flight on the fast path or in phase 1,
+ * before any SAVE_EXTRA_REGS. */
+bool kmodel_frame_partial(const struct kmodel *m);
 /* "-" on a register means the CPU is in 32-bit mode: bits 32 or 64. */
 int kmodel_cpu_bits(const struct target *t);
 

@@ -83,6 +83,16 @@ static const char *live_reg_for(const char *slot)
 	return NULL;
 }
 
+/* The six slots a SYSCALL entry leaves empty (SAVE_EXTRA_REGS fills them). */
+static bool extra_reg_slot(const char *slot)
+{
+	static const char *const extra[] = { "bx", "bp", "r12", "r13", "r14", "r15" };
+	for (size_t i = 0; i < sizeof extra / sizeof *extra; i++)
+		if (strcmp(extra[i], slot) == 0)
+			return true;
+	return false;
+}
+
 static void draw_syscall_line(struct session *s, struct region *r)
 {
 	struct kmodel *m = &s->model;
@@ -157,6 +167,18 @@ static void draw_ptregs(struct session *s, struct region *r)
 	} else {
 		draw_syscall_line(s, r);
 	}
+	/* Linux 4.3's partial frame: on the fast path and in phase 1 the
+	 * callee-saved registers are not in pt_regs but in the CPU. */
+	bool partial = !stale && kmodel_frame_partial(m);
+	if (partial && rg_rows_left(r) > 2) {
+		rg_line(r, ATTR_TITLE, "partial pt_regs: bx bp r12-r15 not saved, live in the CPU");
+		rg_line(r, ATTR_DIM, "%s", m->where == STAGE_PHASE1 || m->where == STAGE_ENTER_FROM_USER
+			? " phase 1 runs on it: only orig_ax, ax and the arguments are real (the seed's NB)"
+			: " C code keeps them; SAVE_EXTRA_REGS fills them for phase 2 or the slow exit");
+	} else if (!stale && m->in_kernel && m->in_syscall && m->cur.abi == ABI_64 && m->cur.extra_saved &&
+		   rg_rows_left(r) > 1) {
+		rg_line(r, ATTR_DIM, "full pt_regs: SAVE_EXTRA_REGS filled bx bp r12-r15 (a tracer may rewrite any slot)");
+	}
 	rg_line(r, ATTR_DIM, "%-6s %-8s %18s  %s", "off", "slot", "saved", building ? "live CPU (building)" : "");
 	for (int i = 0; i < m->nptregs && rg_rows_left(r) > 0; i++) {
 		const char *name = m->ptregs_names[i];
@@ -166,6 +188,12 @@ static void draw_ptregs(struct session *s, struct region *r)
 		bool pending = building && slot < rsp;
 		rg_add(r, ATTR_DIM, "+%#-5lx ", m->ptregs_offsets[i]);
 		rg_add(r, ATTR_NORMAL, "%-8s ", name);
+		if (partial && extra_reg_slot(name)) {
+			const char *cpu = live_reg_for(name);
+			rg_add(r, ATTR_DIM, "not saved: live in %s=%#" PRIx64, cpu, reg(s, cpu));
+			rg_newline(r);
+			continue;
+		}
 		if (pending)
 			rg_add(r, ATTR_DIM, "%18s ", "(not pushed yet)");
 		else
@@ -299,8 +327,8 @@ static void draw_pipeline(struct session *s, struct region *r)
 	}
 	static const enum stage order[] = {
 		STAGE_ENTRY, STAGE_INT80, STAGE_FASTPATH, STAGE_SLOWPATH, STAGE_ENTER_FROM_USER, STAGE_PHASE1,
-		STAGE_PHASE2, STAGE_DO_SYSCALL, STAGE_DO_INT80, STAGE_RETURN_SLOWPATH, STAGE_PREPARE_EXIT,
-		STAGE_EXIT_LOOP, STAGE_SYSRET, STAGE_IRET,
+		STAGE_SAVE_FOR_PHASE2, STAGE_PHASE2, STAGE_SAVE_FOR_STUB, STAGE_DO_SYSCALL, STAGE_DO_INT80,
+		STAGE_SAVE_FOR_EXIT, STAGE_RETURN_SLOWPATH, STAGE_PREPARE_EXIT, STAGE_EXIT_LOOP, STAGE_SYSRET, STAGE_IRET,
 	};
 	for (size_t i = 0; i < sizeof order / sizeof *order && rg_rows_left(r) > 0; i++) {
 		enum stage st = order[i];
@@ -308,6 +336,11 @@ static void draw_pipeline(struct session *s, struct region *r)
 			continue;
 		bool here = m->in_kernel && m->where == st;
 		bool seen = c && (c->visited >> st & 1);
+		/* SAVE_EXTRA_REGS is a stage only when it runs: the fast path
+		 * never completes pt_regs. */
+		bool save_stage = st == STAGE_SAVE_FOR_PHASE2 || st == STAGE_SAVE_FOR_STUB || st == STAGE_SAVE_FOR_EXIT;
+		if (save_stage && !here && !seen)
+			continue;
 		rg_line(r, here ? ATTR_CURRENT : seen ? ATTR_NORMAL : ATTR_DIM, "%s %s", here ? "=>" : seen ? " *" : "  ",
 			stages[st].label);
 	}
@@ -374,8 +407,12 @@ static void draw_pipeline(struct session *s, struct region *r)
 	}
 	if (s->t.connected && s->t.g_valid && m->in_kernel && rg_rows_left(r) > 0)
 		branch_oracle(s, r);
-	if (m->in_syscall && m->cur.dispatched && rg_rows_left(r) > 2)
-		sysret_checklist(s, r);
+	if (m->in_syscall && m->cur.dispatched && rg_rows_left(r) > 2) {
+		if (m->cur.slow_exit || m->cur.abi == ABI_32)
+			sysret_checklist(s, r);
+		else
+			rg_line(r, ATTR_DIM, "SYSRET checks: none if it leaves by the fast exit (the frame is as SYSCALL built it)");
+	}
 }
 
 /* --- history ---------------------------------------------------------------- */

@@ -7,11 +7,19 @@
 ##                                  LEVEL=challenge: handouts with the contract and no step list
 ## make handout-tarball            build/ringside-handout.tar.gz
 ## make test-mutants-all           grade every mutant of every lab (make test runs a subset)
+## make student-tree OUT=DIR       the tree ringgrade grades submissions in (the handout, from the working tree)
 
 LABS_ALL      := 1 2 3 4 5 6 7
 PREBUILT_DIR  := $(BUILD)/prebuilt
 PREBUILT_OBJS := $(LABS_ALL:%=$(PREBUILT_DIR)/lab%.o)
 LABS_JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
+
+# The sealed grading tree (labs/grade/seal.h): the handout made from the
+# working tree, plus the build objects that come from public sources only
+# (os/, the user programs, generated headers), so that grading a submission
+# compiles little. Never build/kernel/solutions, kernel.elf or anything
+# else linked with the reference.
+STUDENT_TREE_BUILD := gen kernel/gen kernel/os user initramfs.cpio
 
 ifneq ($(wildcard solutions/lab1),)
 # labs/prebuilt/labN.o of a handout: the reference objects of lab N, built
@@ -31,6 +39,12 @@ handout: $(PREBUILT_OBJS)
 	@test -n "$(OUT)" || { echo "make handout: say where, e.g. make handout OUT=../ringside-student" >&2; exit 2; }
 	@labs/make-handout "$(OUT)" $(PREBUILT_DIR) $(or $(LEVEL),guided)
 
+student-tree: $(PREBUILT_OBJS)
+	@test -n "$(OUT)" || { echo "make student-tree: say where, e.g. make student-tree OUT=/tmp/grading" >&2; exit 2; }
+	@labs/make-handout --worktree "$(OUT)" $(PREBUILT_DIR) > /dev/null
+	@out=$$(cd "$(OUT)" && pwd); mkdir -p "$$out/build" && cd $(BUILD) && \
+	  for d in $(STUDENT_TREE_BUILD); do [ ! -e $$d ] || cp -a --parents $$d "$$out/build/"; done
+
 handout-tarball: $(PREBUILT_OBJS)
 	rm -rf $(HANDOUT_TMP) && mkdir -p $(HANDOUT_TMP)
 	labs/make-handout $(HANDOUT_TMP)/ringside $(PREBUILT_DIR) $(or $(LEVEL),guided)
@@ -40,6 +54,14 @@ handout-tarball: $(PREBUILT_OBJS)
 else
 handout handout-tarball test-mutants-all:
 	@echo "make $@: this is a student tree (no solutions/): only the instructor's tree makes handouts" >&2; exit 2
+
+# A student tree (a handout, or a Gradescope bundle's tree) is its own
+# student tree: copied as it is, prebuilt objects and all.
+student-tree:
+	@test -n "$(OUT)" || { echo "make student-tree: say where, e.g. make student-tree OUT=/tmp/grading" >&2; exit 2; }
+	@labs/make-handout --worktree "$(OUT)" labs/prebuilt > /dev/null
+	@out=$$(cd "$(OUT)" && pwd); mkdir -p "$$out/build" && cd $(BUILD) 2>/dev/null && \
+	  for d in $(STUDENT_TREE_BUILD); do [ ! -e $$d ] || cp -a --parents $$d "$$out/build/"; done; true
 endif
 
 # --- tests ----------------------------------------------------------------------
@@ -90,4 +112,4 @@ test-labs-handout: $(PREBUILT_OBJS)
 	labs/test-handout $$dir/ringside $(LABS_ALL); status=$$?; rm -rf $$dir; exit $$status
 endif
 
-.PHONY: handout handout-tarball test-labs-reference test-labs-mutants test-mutants-all test-labs-handout
+.PHONY: student-tree handout handout-tarball test-labs-reference test-labs-mutants test-mutants-all test-labs-handout

@@ -60,7 +60,7 @@ static void struct_layouts_come_from_dwarf(void **state)
 {
 	(void)state;
 	long off, size;
-	/* Linux v4.2's x86-64 pt_regs: 21 slots, orig_ax at 15*8. */
+	/* Linux 4.3's x86-64 pt_regs: 21 slots, orig_ax at 15*8. */
 	assert_int_equal(sym_struct_size(syms, "pt_regs"), 168);
 	assert_true(sym_member(syms, "pt_regs", "orig_ax", &off, &size));
 	assert_int_equal(off, 120);
@@ -284,6 +284,55 @@ static void slow_path_syscall_is_recorded(void **state)
 	assert_int_equal(r->exit, EXIT_IRET);
 }
 
+/* Linux 4.3's partial pt_regs: a SYSCALL's frame lacks bx, bp, r12-r15 on
+ * the fast path and in phase 1, until a SAVE_EXTRA_REGS stage runs; an
+ * int $0x80 frame is always complete. */
+static void frame_is_partial_until_save_extra_regs(void **state)
+{
+	(void)state;
+	load_layout();
+	set_reg("rax", 39);
+	stop_at(STAGE_ENTRY);
+	assert_true(kmodel_frame_partial(&pm));
+	stop_at(STAGE_FASTPATH);
+	stop_at(STAGE_DO_SYSCALL);
+	assert_true(kmodel_frame_partial(&pm));
+	stop_at(STAGE_SYSRET);
+	assert_true(kmodel_frame_partial(&pm));    /* still in the kernel, at SYSRET */
+	assert_false(pm.history[pm.nhistory - 1].extra_saved);
+
+	set_reg("rax", 1);
+	stop_at(STAGE_ENTRY);
+	stop_at(STAGE_SLOWPATH);
+	stop_at(STAGE_PHASE1);
+	assert_true(kmodel_frame_partial(&pm));
+	stop_at(STAGE_SAVE_FOR_PHASE2);
+	assert_false(kmodel_frame_partial(&pm));
+	stop_at(STAGE_PHASE2);
+	stop_at(STAGE_DO_SYSCALL);
+	stop_at(STAGE_RETURN_SLOWPATH);
+	stop_at(STAGE_SYSRET);
+	assert_false(kmodel_frame_partial(&pm));
+	assert_true(pm.history[pm.nhistory - 1].extra_saved);
+
+	/* Fast in, slow out: the slow exit completes the frame. */
+	set_reg("rax", 62);
+	stop_at(STAGE_ENTRY);
+	stop_at(STAGE_FASTPATH);
+	stop_at(STAGE_DO_SYSCALL);
+	assert_true(kmodel_frame_partial(&pm));
+	stop_at(STAGE_SAVE_FOR_EXIT);
+	assert_false(kmodel_frame_partial(&pm));
+
+	set_reg("rax", 20);
+	stop_at(STAGE_INT80);
+	assert_false(kmodel_frame_partial(&pm));
+
+	set_reg("cs", 0x33);
+	kmodel_on_stop(&pm, 0x401000);
+	assert_false(kmodel_frame_partial(&pm));   /* user mode: no frame in use */
+}
+
 static void blocked_syscall_is_resumed_with_its_task(void **state)
 {
 	(void)state;
@@ -375,6 +424,7 @@ int main(void)
 		cmocka_unit_test(results_get_errno_names),
 		cmocka_unit_test(fast_path_syscall_is_recorded),
 		cmocka_unit_test(slow_path_syscall_is_recorded),
+		cmocka_unit_test(frame_is_partial_until_save_extra_regs),
 		cmocka_unit_test(blocked_syscall_is_resumed_with_its_task),
 		cmocka_unit_test(user_mode_stop_is_not_kernel),
 		cmocka_unit_test(history_panel_renders_records),

@@ -14,6 +14,7 @@
 #define DEFAULT_VM_LIMIT_MB  1024
 #define DEFAULT_OUTPUT_LIMIT (1024 * 1024)
 #define DEFAULT_FILE_LIMIT   (256 * 1024)
+#define DEFAULT_BUILD_TIMEOUT 900
 #define DEFAULT_BUILD        "make -s -C {tree} {lab} {student} kernel initramfs"
 #define MAX_TIMEOUT          3600
 
@@ -288,9 +289,13 @@ static int lab_key(struct parser *p, const char *key, const char *value)
 		if (parse_int(p, key, value, 1, 1L << 30, &v) < 0)
 			return -1;
 		d->file_limit = (size_t)v;
+	} else if (!strcmp(key, "build_timeout")) {
+		if (parse_int(p, key, value, 1, MAX_TIMEOUT, &v) < 0)
+			return -1;
+		d->build_timeout = (int)v;
 	} else {
 		return parse_error(p, "unknown key '%s' in [lab] (expected number, title, files, tree, build, "
-				   "launcher, kernel, initrd, vm_limit, output_limit or file_limit)", key);
+				   "launcher, kernel, initrd, vm_limit, output_limit, file_limit or build_timeout)", key);
 	}
 	return 0;
 }
@@ -432,6 +437,8 @@ static void apply_defaults(struct lab_def *d)
 		d->output_limit = DEFAULT_OUTPUT_LIMIT;
 	if (!d->file_limit)
 		d->file_limit = DEFAULT_FILE_LIMIT;
+	if (!d->build_timeout)
+		d->build_timeout = DEFAULT_BUILD_TIMEOUT;
 }
 
 int def_parse(const char *text, const char *name, struct lab_def *out, char *err, size_t errlen)

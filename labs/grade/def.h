@@ -61,6 +61,7 @@ struct lab_def {
 	int vm_limit_mb;
 	size_t output_limit;
 	size_t file_limit;
+	int build_timeout; /* seconds for the build command */
 	struct test_def *tests;
 	size_t ntests;
 };

@@ -1,6 +1,7 @@
 /* One tree or one submission, from build to report (see grade.h). */
 #include "grade.h"
 #include "run.h"
+#include "sandbox.h"
 #include "spawn.h"
 #include "submit.h"
 
@@ -97,12 +98,21 @@ int grade_submission(const struct grade_options *o, const char *base, const char
 		submission_apply(o->def, root, tree, intake);
 	else
 		strbuf_adds(intake, "nothing could be read from the submission: the starter files are graded\n");
+	/* Every build and test run in this tree goes through the sandbox
+	 * (sandbox.h): spawn_run wraps children whose working folder is in it. */
+	if (sandbox_enabled() && sandbox_register(tree, ((long long)o->def->vm_limit_mb + 1024) << 20) < 0) {
+		strbuf_addf(intake, "cannot prepare the sandbox for %s: %s\n", tree, strerror(errno));
+		rc = -1;
+		goto out;
+	}
 	{
 		struct grade_options fresh = *o;
 		/* A submission is always built: its files are new. */
 		fresh.no_build = 0;
 		build_and_run(&fresh, tree, 1, tests, n, report);
 	}
+	if (sandbox_enabled())
+		sandbox_unregister(tree);
 out:
 	if (rc < 0)
 		fail_all_build((const struct test_def *const *)tests, n, intake->data, report->results);

@@ -3,6 +3,7 @@
 #
 ## make grade LAB=n [TEST="name ..."]  grade lab n in this tree (per-test points, hints)
 ## make gradescope LAB=n               build/gradescope-labN.zip, a Gradescope autograder
+##                                     (NO_SANDBOX=1: its run_autograder passes --no-sandbox)
 ## make bench-grade                    seconds per graded lab, submissions per minute
 
 GRADE_DIR  := labs/grade
@@ -10,7 +11,7 @@ GRADE_OUT  := $(HOST_OUT)/grade
 RINGGRADE  := $(BIN)/ringgrade
 
 # The engine's modules; main.c alone is the command line.
-GRADE_CORE := util def ktap spawn run submit report grade batch
+GRADE_CORE := util def ktap spawn sandbox unpack seal run submit report grade batch
 GRADE_CORE_OBJS := $(GRADE_CORE:%=$(GRADE_OUT)/%.o)
 
 HOST_TOOLS += $(RINGGRADE)
@@ -19,23 +20,29 @@ $(GRADE_OUT)/%.o: $(GRADE_DIR)/%.c $(wildcard $(GRADE_DIR)/*.h)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -c $< -o $@
 
+# unpack.c needs libarchive-dev: scripts/deps installs it (root) or prints
+# the apt-get line to run, before the compiler fails on <archive.h>.
+$(GRADE_OUT)/unpack.o: | deps-grade
+deps-grade:
+	@test -f /usr/include/archive.h || scripts/deps host
+
 $(RINGGRADE): $(GRADE_CORE_OBJS) $(GRADE_OUT)/main.o
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_LDFLAGS) $^ -pthread -o $@
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -larchive -pthread -o $@
 
 ringgrade: $(RINGGRADE)
 
 # --- unit tests (cmocka) -----------------------------------------------------
 GRADE_UNIT      := $(GRADE_OUT)/tests/unit
 GRADE_JSONCHECK := $(GRADE_OUT)/tests/jsoncheck
-GRADE_UNIT_SRCS := unit_main test_def test_ktap test_judge test_paths test_report test_spawn json_check
+GRADE_UNIT_SRCS := unit_main test_def test_ktap test_judge test_paths test_report test_spawn test_sandbox json_check
 
 $(GRADE_OUT)/tests/%.o: $(GRADE_DIR)/tests/%.c $(wildcard $(GRADE_DIR)/*.h $(GRADE_DIR)/tests/*.h)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -I$(GRADE_DIR) -c $< -o $@
 
 $(GRADE_UNIT): $(GRADE_UNIT_SRCS:%=$(GRADE_OUT)/tests/%.o) $(GRADE_CORE_OBJS)
-	$(HOST_CC) $(HOST_LDFLAGS) $^ -lcmocka -pthread -o $@
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -lcmocka -larchive -pthread -o $@
 
 $(GRADE_JSONCHECK): $(GRADE_OUT)/tests/jsoncheck_main.o $(GRADE_OUT)/tests/json_check.o $(GRADE_OUT)/util.o
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@
@@ -43,7 +50,7 @@ $(GRADE_JSONCHECK): $(GRADE_OUT)/tests/jsoncheck_main.o $(GRADE_OUT)/tests/json_
 # --- fuzzing the parsers (clang + libFuzzer, ASan/UBSan) ------------------------
 GRADE_FUZZER := $(BUILD)/fuzz/fuzz_grade
 GRADE_FUZZ_SRC := $(GRADE_DIR)/tests/fuzz_parsers.c $(GRADE_DIR)/def.c $(GRADE_DIR)/ktap.c $(GRADE_DIR)/run.c \
-                  $(GRADE_DIR)/spawn.c $(GRADE_DIR)/util.c
+                  $(GRADE_DIR)/spawn.c $(GRADE_DIR)/sandbox.c $(GRADE_DIR)/util.c
 GRADE_FUZZ_RUNS ?= 200000
 
 $(GRADE_FUZZER): $(GRADE_FUZZ_SRC) $(wildcard $(GRADE_DIR)/*.h)
@@ -59,7 +66,7 @@ test-grade-fuzz: $(GRADE_FUZZER)
 	  tail -n 1 $(BUILD)/fuzz/grade.log; echo "1 passed, 0 failed"; \
 	else tail -n 40 $(BUILD)/fuzz/grade.log; echo "0 passed, 1 failed"; exit 1; fi
 
-TEST_SUITES      += grade-unit grade-fuzz grade-integration kernel
+TEST_SUITES      += grade-unit grade-fuzz grade-integration grade-gradescope kernel
 HOST_TEST_SUITES += grade-unit
 
 test-grade-unit: $(GRADE_UNIT)
@@ -68,6 +75,11 @@ test-grade-unit: $(GRADE_UNIT)
 # The hostile-submission corpus, graded in batch against the self-test lab.
 test-grade-integration: $(RINGGRADE) $(GRADE_JSONCHECK)
 	@$(GRADE_DIR)/tests/integration $(RINGGRADE) $(GRADE_JSONCHECK)
+
+# make gradescope LAB=1, unpacked into a local /autograder and run as
+# Gradescope runs it, on the reference and on a broken submission.
+test-grade-gradescope: $(RINGGRADE) $(GRADE_JSONCHECK)
+	@$(GRADE_DIR)/tests/gradescope $(GRADE_JSONCHECK) 1
 
 # The kernel's own test groups, each in its own QEMU; ringgrade builds the
 # kernel and initramfs first (a failed build is reported, not hidden).
@@ -87,7 +99,7 @@ gradescope: $(RINGGRADE)
 	@test -n "$(LAB)" || { echo "make gradescope: say which lab, e.g. make gradescope LAB=1" >&2; exit 2; }
 	@scripts/deps host
 	@$(RINGGRADE) --lab $(LAB) --list > /dev/null
-	@$(GRADE_DIR)/gradescope/make-bundle $(LAB) $(BUILD)/gradescope-lab$(LAB).zip
+	@NO_SANDBOX="$(NO_SANDBOX)" $(GRADE_DIR)/gradescope/make-bundle labs/lab$(LAB)/lab.def $(BUILD)/gradescope-lab$(LAB).zip
 
 BENCH_SCRIPTS += bench/grade.sh
 bench-grade: $(RINGGRADE)
@@ -98,4 +110,4 @@ clean: clean-grade
 clean-grade:
 	rm -rf $(GRADE_DIR)/tests/probe/build $(GRADE_DIR)/tests/machine/build
 
-.PHONY: ringgrade test-grade-unit test-grade-fuzz test-grade-integration test-kernel grade gradescope bench-grade clean-grade
+.PHONY: ringgrade deps-grade test-grade-unit test-grade-fuzz test-grade-integration test-grade-gradescope test-kernel grade gradescope bench-grade clean-grade

@@ -6,6 +6,8 @@
 #include "grade.h"
 #include "report.h"
 #include "run.h"
+#include "sandbox.h"
+#include "seal.h"
 #include "spawn.h"
 #include "util.h"
 
@@ -22,7 +24,7 @@
 
 enum option_id {
 	OPT_LAB = 256, OPT_DEF, OPT_TREE, OPT_TEST, OPT_JOBS, OPT_SUBMISSION, OPT_SUBMISSIONS, OPT_OUT,
-	OPT_JSON, OPT_JUNIT, OPT_QUIET, OPT_LIST, OPT_NO_BUILD, OPT_KEEP, OPT_HELP,
+	OPT_JSON, OPT_JUNIT, OPT_QUIET, OPT_LIST, OPT_NO_BUILD, OPT_KEEP, OPT_HELP, OPT_NO_SANDBOX,
 };
 
 struct option_row {
@@ -41,7 +43,7 @@ static const struct option_row option_table[] = {
 	{ "test", 't', "NAME", OPT_TEST, "run only this test (repeatable)" },
 	{ "jobs", 'j', "N", OPT_JOBS, "tests run in parallel, each in its own QEMU (1-256; default: CPU count)" },
 	{ "submission", 0, "PATH", OPT_SUBMISSION, "grade one student's submission (folder, .tar.gz/.tgz/.tar/.tar.xz/.tar.bz2, "
-						   ".zip, or a git repository at HEAD) in a pristine copy of the tree" },
+						   ".zip, or a git repository at HEAD) in a sealed copy of the tree, under bubblewrap" },
 	{ "submissions", 0, "DIR", OPT_SUBMISSIONS, "batch: every entry of DIR is one student (needs --out)" },
 	{ "out", 'o', "DIR", OPT_OUT, "batch: per-student results.json, log.txt and scores.tsv, and grades.csv" },
 	{ "json", 0, "FILE", OPT_JSON, "write Gradescope results.json" },
@@ -50,6 +52,8 @@ static const struct option_row option_table[] = {
 	{ "list", 0, NULL, OPT_LIST, "list the tests, their points and command lines; run nothing" },
 	{ "no-build", 0, NULL, OPT_NO_BUILD, "use the tree's existing build (not for submissions)" },
 	{ "keep", 0, NULL, OPT_KEEP, "keep the scratch folders of submissions (to debug the grader)" },
+	{ "no-sandbox", 0, NULL, OPT_NO_SANDBOX, "build and test submissions without bubblewrap (only where it cannot "
+						 "run; see docs/ringgrade.md, SANDBOX)" },
 	{ "help", 'h', NULL, OPT_HELP, "this text" },
 };
 
@@ -66,16 +70,21 @@ static void usage(FILE *out)
 	      "    ringgrade (--lab N | --def FILE) [--tree DIR] [-t NAME]... [-j N]\n"
 	      "              [--json FILE] [--junit FILE] [-q] [--no-build]\n"
 	      "    ringgrade (--lab N | --def FILE) --submission PATH [--json FILE] [--junit FILE]\n"
-	      "    ringgrade (--lab N | --def FILE) --submissions DIR -o DIR [-j N]\n"
+	      "              [--no-sandbox]\n"
+	      "    ringgrade (--lab N | --def FILE) --submissions DIR -o DIR [-j N] [--no-sandbox]\n"
 	      "    ringgrade (--lab N | --def FILE) --list\n"
 	      "    make grade LAB=N [TEST=name]      make gradescope LAB=N\n\n"
 	      "DESCRIPTION\n"
 	      "    Builds the tree (make kernel initramfs, with LAB=N for a lab and STUDENT=1\n"
 	      "    for a submission), boots every test through scripts/ringside-qemu with a\n"
 	      "    per-run nonce, and scores the KTAP result lines that carry it. Submissions\n"
-	      "    (a folder, a tar archive, .zip, or a git repository at HEAD) are\n"
-	      "    copied into a pristine copy of the tree; only the lab's allowed files are\n"
-	      "    taken.\n\n"
+	      "    (a folder, a tar archive, .zip, or a git repository at HEAD) are put\n"
+	      "    into a copy of the sealed tree (make student-tree: no solutions, mutants\n"
+	      "    or hidden tests); only the lab's allowed files are taken, and every build\n"
+	      "    and test of a submission runs under bubblewrap (no network, only its own\n"
+	      "    tree visible, uid 65534 when run as root, limits on memory, processes,\n"
+	      "    file size, time and output). Without a working bwrap, ringgrade refuses\n"
+	      "    to grade submissions unless given --no-sandbox.\n\n"
 	      "OPTIONS\n", out);
 	for (size_t i = 0; i < NOPTIONS; i++) {
 		const struct option_row *o = &option_table[i];
@@ -96,7 +105,7 @@ static void usage(FILE *out)
 	      "       (batch), or interrupted\n"
 	      "    The last line printed is always \"N passed, N failed\".\n\n"
 	      "SEE ALSO\n"
-	      "    docs/ringgrade.md (definition format, verdicts, integrity rules),\n"
+	      "    docs/ringgrade.md (definition format, verdicts, integrity rules, SANDBOX),\n"
 	      "    docs/instructor.md, scripts/ringside-qemu --help\n", out);
 }
 
@@ -202,6 +211,8 @@ int main(int argc, char **argv)
 	char **only = NULL;
 	size_t nonly = 0;
 	int jobs = (int)sysconf(_SC_NPROCESSORS_ONLN), quiet = 0, list = 0, no_build = 0, keep = 0, c;
+	int no_sandbox = 0;
+	char *sealed_scratch = NULL, *sealed_tree = NULL;
 	char *def_file = NULL, *tree_dir = NULL, err[512];
 	struct lab_def def;
 	struct grade_options o = { 0 };
@@ -254,6 +265,7 @@ int main(int argc, char **argv)
 		case OPT_LIST: list = 1; break;
 		case OPT_NO_BUILD: no_build = 1; break;
 		case OPT_KEEP: keep = 1; break;
+		case OPT_NO_SANDBOX: no_sandbox = 1; break;
 		case OPT_HELP: usage(stdout); return 0;
 		case ':':
 			return usage_error("option '%s' needs a value", argv[optind - 1]);
@@ -279,6 +291,8 @@ int main(int argc, char **argv)
 		return usage_error("--submission %s: no such file or folder", submission);
 	if (tree && !is_dir(tree))
 		return usage_error("--tree %s: not a folder", tree);
+	if (no_sandbox && !submission && !submissions)
+		return usage_error("--no-sandbox is for grading submissions (--submission or --submissions)");
 	if (jobs < 1)
 		jobs = 1;
 
@@ -366,6 +380,36 @@ int main(int argc, char **argv)
 	signal(SIGHUP, on_signal);
 	signal(SIGPIPE, SIG_IGN);
 
+	/* Submissions are graded sealed: in a copy of the student tree (no
+	 * solutions, mutants or hidden tests; seal.h), every build and test
+	 * under bubblewrap (sandbox.h). No sandbox, no grading, unless the
+	 * instructor said --no-sandbox. */
+	if (submission || submissions) {
+		struct strbuf why;
+
+		strbuf_init(&why);
+		sandbox_set_enabled(!no_sandbox);
+		if (no_sandbox) {
+			fprintf(stderr, "ringgrade: warning: --no-sandbox: submissions are built and run without "
+				"bubblewrap, with this user's rights and view of the machine\n");
+		} else if (sandbox_check(&why) < 0) {
+			fprintf(stderr, "ringgrade: refusing to grade submissions: %s", why.data);
+			strbuf_free(&why);
+			rc = 2;
+			goto done;
+		}
+		sealed_scratch = seal_tree(tree_dir, &why);
+		if (!sealed_scratch) {
+			fprintf(stderr, "ringgrade: %s", why.data);
+			strbuf_free(&why);
+			rc = 2;
+			goto done;
+		}
+		strbuf_free(&why);
+		sealed_tree = path_join(sealed_scratch, "tree");
+		o.tree = sealed_tree;
+	}
+
 	if (submissions) {
 		rc = grade_batch(&o, submissions, out_dir);
 	} else {
@@ -375,7 +419,7 @@ int main(int argc, char **argv)
 
 		strbuf_init(&intake);
 		if (submission)
-			rc = grade_submission(&o, tree_dir, submission, &report, &intake);
+			rc = grade_submission(&o, o.tree, submission, &report, &intake);
 		else
 			rc = grade_tree(&o, tree_dir, &report);
 		report.preamble = intake.data;
@@ -408,6 +452,14 @@ int main(int argc, char **argv)
 		strbuf_free(&intake);
 	}
 done:
+	if (sealed_scratch) {
+		if (keep)
+			fprintf(stderr, "ringgrade: kept the sealed tree %s\n", sealed_tree);
+		else
+			remove_tree(sealed_scratch);
+	}
+	free(sealed_tree);
+	free(sealed_scratch);
 	def_free(&def);
 	free(def_file);
 	free(tree_dir);

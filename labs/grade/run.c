@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #define BUILD_LOG_LIMIT   (512 * 1024)
-#define BUILD_TIMEOUT     900
 #define DIGEST_MAX_LINES  30
 #define CONSOLE_TAIL      15
 /* Extra seconds we give the launcher beyond the test's own timeout before we
@@ -277,7 +276,7 @@ char **build_argv(const struct lab_def *def, const char *tree, int student)
 int build_tree(const struct lab_def *def, const char *tree, int student, char **log)
 {
 	char **argv = build_argv(def, tree, student);
-	struct spawn_options opts = { .cwd = tree, .output_limit = BUILD_LOG_LIMIT, .timeout = BUILD_TIMEOUT };
+	struct spawn_options opts = { .cwd = tree, .output_limit = BUILD_LOG_LIMIT, .timeout = def->build_timeout };
 	struct spawn_result res;
 	int rc;
 
@@ -289,7 +288,7 @@ int build_tree(const struct lab_def *def, const char *tree, int student, char **
 	}
 	argv_free(argv);
 	if (res.timed_out) {
-		*log = xasprintf("%s\nthe build ran longer than %d s and was stopped\n", res.output, BUILD_TIMEOUT);
+		*log = xasprintf("%s\nthe build ran longer than %d s and was stopped\n", res.output, def->build_timeout);
 		spawn_result_free(&res);
 		return 1;
 	}

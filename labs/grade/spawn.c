@@ -2,7 +2,11 @@
  * posix_spawn because the child needs setsid and a file-size rlimit; the
  * child runs only async-signal-safe calls, as ringgrade has threads. */
 #include "spawn.h"
+#include "def.h"
+#include "sandbox.h"
 #include "util.h"
+
+#include <grp.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -53,9 +57,17 @@ static int session_of(const char *pid)
 	close_paren = strrchr(buf, ')');
 	if (!close_paren)
 		return -1;
-	/* ") S ppid pgrp session" */
-	if (sscanf(close_paren + 1, " %*c %*d %*d %d", &sid) != 1)
-		return -1;
+	/* ") S ppid pgrp session". A zombie is already dead: it waits for
+	 * its parent (for a sandbox's inner init, whatever reaps orphans -
+	 * which in a container may be slow or never), and killing it again
+	 * would change nothing. */
+	{
+		char state = '?';
+		if (sscanf(close_paren + 1, " %c %*d %*d %d", &state, &sid) != 2)
+			return -1;
+		if (state == 'Z' || state == 'X')
+			return -1;
+	}
 	return sid;
 }
 
@@ -119,7 +131,13 @@ static void child_fail(int status_fd)
 int spawn_run(const struct spawn_options *opts, struct spawn_result *res)
 {
 	int out_pipe[2], status_pipe[2];
-	char *program = find_program(opts->argv[0]);
+	/* A child whose working folder is a registered submission tree runs
+	 * under bwrap (sandbox.h), with its limits set before exec. */
+	long long sb_memory = 0, sb_fsize = 0;
+	long sb_procs = 0;
+	char **wrapped = sandbox_wrap(opts->argv, opts->cwd, &sb_memory, &sb_procs, &sb_fsize);
+	char *const *child_argv = wrapped ? wrapped : opts->argv;
+	char *program = find_program(child_argv[0]);
 	struct strbuf out;
 	pid_t pid;
 	int status = 0, exited = 0, exec_errno = 0;
@@ -127,17 +145,23 @@ int spawn_run(const struct spawn_options *opts, struct spawn_result *res)
 
 	memset(res, 0, sizeof(*res));
 	if (!program) {
+		if (wrapped)
+			argv_free(wrapped);
 		errno = ENOENT;
 		return -1;
 	}
 	if (pipe2(out_pipe, O_CLOEXEC) < 0) {
 		free(program);
+		if (wrapped)
+			argv_free(wrapped);
 		return -1;
 	}
 	if (pipe2(status_pipe, O_CLOEXEC) < 0) {
 		close(out_pipe[0]);
 		close(out_pipe[1]);
 		free(program);
+		if (wrapped)
+			argv_free(wrapped);
 		return -1;
 	}
 	pid = fork();
@@ -148,6 +172,8 @@ int spawn_run(const struct spawn_options *opts, struct spawn_result *res)
 		close(status_pipe[0]);
 		close(status_pipe[1]);
 		free(program);
+		if (wrapped)
+			argv_free(wrapped);
 		errno = saved;
 		return -1;
 	}
@@ -161,17 +187,34 @@ int spawn_run(const struct spawn_options *opts, struct spawn_result *res)
 		null_fd = open("/dev/null", O_RDONLY);
 		if (null_fd < 0 || dup2(null_fd, 0) < 0 || dup2(out_pipe[1], 1) < 0 || dup2(out_pipe[1], 2) < 0)
 			child_fail(status_pipe[1]);
-		if (opts->cwd && chdir(opts->cwd) < 0)
+		if (opts->cwd && chdir(wrapped ? "/" : opts->cwd) < 0)
 			child_fail(status_pipe[1]);
-		if (opts->file_size_limit > 0) {
-			struct rlimit rl = { (rlim_t)opts->file_size_limit, (rlim_t)opts->file_size_limit };
+		if (opts->file_size_limit > 0 || sb_fsize > 0) {
+			long long limit = opts->file_size_limit > 0 && (sb_fsize == 0 || opts->file_size_limit < sb_fsize)
+					  ? opts->file_size_limit : sb_fsize;
+			struct rlimit rl = { (rlim_t)limit, (rlim_t)limit };
 			if (setrlimit(RLIMIT_FSIZE, &rl) < 0)
 				child_fail(status_pipe[1]);
 		}
-		execve(program, opts->argv, environ);
+		if (wrapped) {
+			struct rlimit mem = { (rlim_t)sb_memory, (rlim_t)sb_memory };
+			struct rlimit procs = { (rlim_t)sb_procs, (rlim_t)sb_procs };
+			struct rlimit core = { 0, 0 };
+			if (setrlimit(RLIMIT_AS, &mem) < 0 || setrlimit(RLIMIT_NPROC, &procs) < 0 ||
+			    setrlimit(RLIMIT_CORE, &core) < 0)
+				child_fail(status_pipe[1]);
+			/* As root, the sandbox is started as an unprivileged
+			 * host user: root would be exempt from RLIMIT_NPROC. */
+			if (geteuid() == 0 && (setgroups(0, NULL) < 0 || setresgid(SANDBOX_GID, SANDBOX_GID, SANDBOX_GID) < 0 ||
+					       setresuid(SANDBOX_UID, SANDBOX_UID, SANDBOX_UID) < 0))
+				child_fail(status_pipe[1]);
+		}
+		execve(program, child_argv, environ);
 		child_fail(status_pipe[1]);
 	}
 	free(program);
+	if (wrapped)
+		argv_free(wrapped);
 	close(out_pipe[1]);
 	close(status_pipe[1]);
 	if (read(status_pipe[0], &exec_errno, sizeof(exec_errno)) == (ssize_t)sizeof(exec_errno)) {

@@ -1,6 +1,8 @@
 /* Submission intake and the path rules (see submit.h). */
 #include "submit.h"
+#include "sandbox.h"
 #include "spawn.h"
+#include "unpack.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -85,132 +87,16 @@ static int run_tool(char **argv, const char *cwd, long long fsize, char **output
 	return res.exit_code == 0 ? 0 : -1;
 }
 
-/* Check an archive's member list (one name per line) before unpacking it. */
-static int check_listing(const char *listing, struct strbuf *messages)
-{
-	size_t count = 0, bad = 0;
-
-	for (const char *p = listing; *p; ) {
-		const char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		if (n) {
-			char *name = xstrndup(p, n);
-			count++;
-			if (!archive_member_is_safe(name)) {
-				if (bad++ < 10)
-					strbuf_addf(messages, "rejected archive member '%.200s': absolute path or '..' "
-						    "would escape the submission folder\n", name);
-			}
-			free(name);
-		}
-		p += n + (nl ? 1 : 0);
-	}
-	if (count > SUBMISSION_MAX_ENTRIES) {
-		strbuf_addf(messages, "rejected archive: %zu members, more than %d\n", count, SUBMISSION_MAX_ENTRIES);
-		return -1;
-	}
-	if (bad) {
-		strbuf_adds(messages, "the archive was not unpacked: resubmit it without those paths\n");
-		return -1;
-	}
-	return 0;
-}
-
-/* Check a verbose listing (tar -tv, or zipinfo's) for members that are
- * neither plain files nor folders, before anything is written. Devices and
- * fifos are always refused (as root, tar would create device nodes). Links
- * are allowed in tar archives only: GNU tar never writes through a link it
- * unpacked (a member under it fails with "Not a directory"), and the scan
- * that follows rejects each link by name. unzip gives no such promise. */
-static int check_member_types(const char *listing, int zipinfo, struct strbuf *messages)
-{
-	size_t bad = 0;
-	long long total = 0;
-
-	for (const char *p = listing; *p; ) {
-		const char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		/* zipinfo adds header and trailer lines; its member lines start
-		 * with a ten-letter mode like tar's */
-		int member = n > 10 && (!zipinfo || ((p[1] == 'r' || p[1] == '-') && (p[2] == 'w' || p[2] == '-')));
-		int allowed = p[0] == '-' || p[0] == 'd' || (!zipinfo && (p[0] == 'l' || p[0] == 'h'));
-		long long size = 0;
-
-		/* the size column: third in tar -tv, fourth in zipinfo */
-		if (member && sscanf(p, zipinfo ? "%*s %*s %*s %lld" : "%*s %*s %lld", &size) == 1 && size > 0)
-			total += size;
-		if (member && !allowed) {
-			if (bad++ < 10)
-				strbuf_addf(messages, "rejected archive member '%.*s': %s\n", (int)(n > 200 ? 200 : n), p,
-					    p[0] == 'l' ? "a symbolic link" : p[0] == 'h' ? "a hard link"
-					    : "not a plain file or folder");
-		}
-		p += n + (nl ? 1 : 0);
-	}
-	if (total > SUBMISSION_MAX_UNPACKED) {
-		strbuf_addf(messages, "rejected archive: it unpacks to %lld bytes, over %lld MiB\n", total,
-			    SUBMISSION_MAX_UNPACKED >> 20);
-		return -1;
-	}
-	if (bad) {
-		strbuf_adds(messages, "the archive was not unpacked: resubmit it with plain files only "
-			    "(zip -r follows links; tar keeps them)\n");
-		return -1;
-	}
-	return 0;
-}
-
-/* The three steps every archive goes through: list the names and check
- * them, list the member types and check them, then extract with a cap on
- * the bytes written. `kind` names the archive in messages; `zip_listing`
- * says which listing format check_member_types reads. */
-static int unpack_checked(char **list_argv, char **types_argv, char **extract_argv, int zip_listing,
-			  const char *kind, struct strbuf *messages)
-{
-	char *out;
-
-	if (run_tool(list_argv, NULL, 0, &out) < 0) {
-		strbuf_addf(messages, "not a readable %s archive: %.300s\n", kind, out);
-		free(out);
-		return -1;
-	}
-	if (check_listing(out, messages) < 0) {
-		free(out);
-		return -1;
-	}
-	free(out);
-	if (run_tool(types_argv, NULL, 0, &out) < 0 || check_member_types(out, zip_listing, messages) < 0) {
-		free(out);
-		return -1;
-	}
-	free(out);
-	if (run_tool(extract_argv, NULL, SUBMISSION_MAX_UNPACKED, &out) < 0) {
-		strbuf_addf(messages, "the %s archive could not be unpacked (over %lld MiB or damaged): %.300s\n",
-			    kind, SUBMISSION_MAX_UNPACKED >> 20, out);
-		free(out);
-		return -1;
-	}
-	free(out);
-	return 0;
-}
-
+/* Archives go through libarchive (unpack.c): headers checked first,
+ * then extracted with its secure flags. */
 static int unpack_tar(const char *archive, const char *dest, struct strbuf *messages)
 {
-	char *list_argv[] = { "tar", "-tf", (char *)archive, NULL };
-	char *types_argv[] = { "tar", "-tvf", (char *)archive, NULL };
-	char *extract_argv[] = { "tar", "-xf", (char *)archive, "-C", (char *)dest, "--no-same-owner",
-				 "--no-same-permissions", "--delay-directory-restore", NULL };
-
-	return unpack_checked(list_argv, types_argv, extract_argv, 0, "tar", messages);
+	return archive_unpack(archive, dest, "tar", messages);
 }
 
 static int unpack_zip(const char *archive, const char *dest, struct strbuf *messages)
 {
-	char *list_argv[] = { "unzip", "-Z1", (char *)archive, NULL };
-	char *types_argv[] = { "unzip", "-Z", (char *)archive, NULL };
-	char *extract_argv[] = { "unzip", "-qq", "-o", (char *)archive, "-d", (char *)dest, NULL };
-
-	return unpack_checked(list_argv, types_argv, extract_argv, 1, "zip", messages);
+	return archive_unpack(archive, dest, "zip", messages);
 }
 
 int submission_unpack(const char *src, const char *workdir, char **root, struct strbuf *messages)
@@ -251,19 +137,41 @@ int submission_unpack(const char *src, const char *workdir, char **root, struct 
 			 * whose configuration is ours: a student's .git/config
 			 * could otherwise name filter commands that git
 			 * archive would run. */
-			char *clone = path_join(workdir, "clone.git"), *tar = path_join(workdir, "head.tar"), *out;
+			/* git reads the hostile repository in the sandbox
+			 * (sandbox.h), on a copy of its .git in a scratch
+			 * folder of its own. */
+			char *gitwork = path_join(workdir, "git"), *copy = path_join(gitwork, "src.git");
+			char *clone = path_join(gitwork, "clone.git"), *tar = path_join(gitwork, "head.tar"), *out = NULL;
 			char *tar_opt = xasprintf("--output=%s", tar), *git_dir = xasprintf("--git-dir=%s", clone);
+			char *dotgit = path_join(src, ".git");
+			char *copy_argv[] = { "cp", "-a", "--", dotgit, copy, NULL };
 			char *clone_argv[] = { "git", "-c", "core.fsmonitor=false", "clone", "-q", "--bare",
-					       "--no-local", "--", (char *)src, clone, NULL };
+					       "--no-local", "--", copy, clone, NULL };
 			char *archive_argv[] = { "git", git_dir, "archive", "--format=tar", tar_opt, "HEAD", NULL };
-			int rc = run_tool(clone_argv, NULL, SUBMISSION_MAX_UNPACKED, &out);
+			int rc = mkdir(gitwork, 0700) == 0 ? run_tool(copy_argv, NULL, 0, &out) : -1;
+			int boxed = 0;
+			if (rc == 0 && sandbox_enabled()) {
+				rc = sandbox_register_tool(gitwork);
+				boxed = rc == 0;
+			}
 			if (rc == 0) {
 				free(out);
-				rc = run_tool(archive_argv, NULL, SUBMISSION_MAX_UNPACKED, &out);
+				rc = run_tool(clone_argv, gitwork, SUBMISSION_MAX_UNPACKED, &out);
 			}
+			if (rc == 0) {
+				free(out);
+				rc = run_tool(archive_argv, gitwork, SUBMISSION_MAX_UNPACKED, &out);
+			}
+			if (boxed)
+				sandbox_unregister(gitwork);
+			if (!out)
+				out = xasprintf("cannot copy %s: %s", dotgit, strerror(errno));
 			free(tar_opt);
 			free(git_dir);
 			free(clone);
+			free(copy);
+			free(dotgit);
+			free(gitwork);
 			if (rc < 0) {
 				strbuf_addf(messages, "cannot read the git repository's HEAD (no commits?): %.300s\n", out);
 				free(out);

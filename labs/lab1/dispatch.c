@@ -1,8 +1,10 @@
 /* Lab 1: syscall dispatch - your code.
  *
  * Both functions run with IRQs on, on the kernel stack of the calling task,
- * after the entry assembly (os/entry/entry_64.S) has saved every user
- * register into the struct pt_regs at the top of that stack. The number of
+ * after the entry assembly (os/entry/entry_64.S) has saved the user
+ * registers into the struct pt_regs at the top of that stack (on the
+ * SYSCALL fast path all but bx, bp and r12-r15, which stay live in the
+ * CPU, as in Linux 4.3; the arguments are all there). The number of
  * the call is in regs->orig_ax; regs->ax already holds -ENOSYS, and whatever
  * regs->ax holds when you return is what user space finds in rax.
  *

@@ -4,6 +4,7 @@
 #include <ringside/sched.h>
 #include <asm/ptrace.h>
 #include <asm/thread_info.h>
+#include <ringside/syscalls.h>
 
 #define DEFINE(sym, val) __asm__ volatile("\n->" #sym " %0" :: "i"(val))
 #define OFFSET(sym, str, mem) DEFINE(sym, offsetof(struct str, mem))
@@ -33,6 +34,7 @@ void asm_offsets(void)
 	OFFSET(RSP, pt_regs, sp);
 	OFFSET(SS, pt_regs, ss);
 	DEFINE(SIZEOF_PTREGS, sizeof(struct pt_regs));
+	DEFINE(NR_SYSCALLS_64, NR_syscalls);
 
 	OFFSET(TI_flags, thread_info, flags);
 	OFFSET(TI_status, thread_info, status);

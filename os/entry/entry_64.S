@@ -1,8 +1,10 @@
 /* entry_64.S: every way into the kernel from user mode, and every way back.
  *
- *  SYSCALL          entry_SYSCALL_64 -> fast path (do_syscall_64, SYSRET)
- *                                    -> slow path (phase 1, phase 2, dispatch,
- *                                       syscall_return_slowpath, SYSRET or IRET)
+ *  SYSCALL          entry_SYSCALL_64 (partial pt_regs: bx, bp, r12-r15 live)
+ *                     -> fast path (do_syscall_64, SYSRET without checks)
+ *                     -> full-frame syscalls (stub_full_frame: SAVE_EXTRA_REGS)
+ *                     -> slow path (phase 1 on the partial frame; SAVE_EXTRA_REGS,
+ *                        phase 2, dispatch; syscall_return_slowpath, SYSRET or IRET)
  *  int $0x80        entry_INT80_compat -> do_int80_syscall_32 -> same exit
  *  exceptions, IRQs idtentry stubs -> common_entry -> do_trap / do_irq
  *                   -> prepare_exit_to_usermode when going back to user mode
@@ -16,15 +18,16 @@
 
 #define AUDIT_ARCH_X86_64 0xc000003e
 
-/* thread_info sits at the base of the THREAD_SIZE-aligned kernel stack. */
-.macro GET_THREAD_INFO reg
-	movq %rsp, \reg
-	andq $~(THREAD_SIZE - 1), \reg
-.endm
+/* thread_info sits at the base of the THREAD_SIZE-aligned kernel stack and
+ * pt_regs at its top, so thread_info->flags is a fixed distance from pt_regs:
+ * while %rsp points at pt_regs, TI_FLAGS_FROM_PT_REGS(%rsp) is the word
+ * (Linux 4.3's ASM_THREAD_INFO(TI_flags, %rsp, SIZEOF_PTREGS)). */
+#define TI_FLAGS_FROM_PT_REGS (TI_flags + SIZEOF_PTREGS - THREAD_SIZE)
 
-/* Push pt_regs->di down to pt_regs->r15; ax gets \ax (the syscall result
- * slot starts as -ENOSYS so that a skipped syscall returns that). */
-.macro PUSH_GPRS_FROM_DI ax
+/* Push pt_regs->di down to pt_regs->r11: the registers C code may clobber.
+ * ax gets \ax (the syscall result slot starts as -ENOSYS so that a skipped
+ * syscall returns that). */
+.macro PUSH_C_REGS ax
 	pushq %rdi                    /* pt_regs->di */
 	pushq %rsi                    /* pt_regs->si */
 	pushq %rdx                    /* pt_regs->dx */
@@ -34,12 +37,50 @@
 	pushq %r9                     /* pt_regs->r9 */
 	pushq %r10                    /* pt_regs->r10 */
 	pushq %r11                    /* pt_regs->r11 */
+.endm
+
+/* The rest of a full frame: the callee-saved registers, which C code keeps
+ * intact, so the SYSCALL path can leave them live in the CPU. */
+.macro PUSH_EXTRA_REGS
 	pushq %rbx                    /* pt_regs->bx */
 	pushq %rbp                    /* pt_regs->bp */
 	pushq %r12                    /* pt_regs->r12 */
 	pushq %r13                    /* pt_regs->r13 */
 	pushq %r14                    /* pt_regs->r14 */
 	pushq %r15                    /* pt_regs->r15 */
+.endm
+
+/* Fill the six slots a partial frame left empty (as Linux 4.3's macro of
+ * the same name): from here on pt_regs is complete. */
+.macro SAVE_EXTRA_REGS
+	movq %r15, R15(%rsp)
+	movq %r14, R14(%rsp)
+	movq %r13, R13(%rsp)
+	movq %r12, R12(%rsp)
+	movq %rbp, RBP(%rsp)
+	movq %rbx, RBX(%rsp)
+.endm
+
+/* Load them back: someone (a tracer, rt_sigreturn, execve, fork's copy)
+ * may have written new values into the frame. */
+.macro RESTORE_EXTRA_REGS
+	movq R15(%rsp), %r15
+	movq R14(%rsp), %r14
+	movq R13(%rsp), %r13
+	movq R12(%rsp), %r12
+	movq RBP(%rsp), %rbp
+	movq RBX(%rsp), %rbx
+.endm
+
+/* The C registers but rcx and r11, which SYSRET takes rip and rflags from. */
+.macro RESTORE_C_REGS_EXCEPT_RCX_R11
+	movq RAX(%rsp), %rax
+	movq RDX(%rsp), %rdx
+	movq RSI(%rsp), %rsi
+	movq RDI(%rsp), %rdi
+	movq R8(%rsp), %r8
+	movq R9(%rsp), %r9
+	movq R10(%rsp), %r10
 .endm
 
 .macro POP_GPRS
@@ -67,6 +108,13 @@
  * rflags in r11, masked rflags with MSR_SYSCALL_MASK (IF, TF, DF, AC off) and
  * loaded the kernel CS/SS; rsp is still the user's and GS still the user's.
  * Registers: rax = number, rdi rsi rdx r10 r8 r9 = arguments.
+ *
+ * As in Linux 4.3, the frame built here is partial: only the registers C
+ * code may clobber are saved. bx, bp and r12-r15 get slots but no values;
+ * they stay live in the CPU, and every C function on the way preserves them
+ * for us. Whoever needs them in pt_regs (phase 2 and a tracer, the slow
+ * exit and signal delivery, fork, execve, rt_sigreturn) runs after a
+ * SAVE_EXTRA_REGS.
  */
 	.globl entry_SYSCALL_64
 entry_SYSCALL_64:
@@ -83,48 +131,95 @@ entry_SYSCALL_64_after_swapgs:
 	pushq $__USER_CS                           /* pt_regs->cs */
 	pushq %rcx                                 /* pt_regs->ip */
 	pushq %rax                                 /* pt_regs->orig_ax: the number */
-	PUSH_GPRS_FROM_DI $-ENOSYS
+	PUSH_C_REGS $-ENOSYS
+	subq $6*8, %rsp                            /* pt_regs->bx, bp, r12-r15: not saved */
 
 	/* Any entry work (trace, emu, audit, seccomp, single-step, tracepoint,
 	 * nohz) sends this syscall down the slow path. */
-	GET_THREAD_INFO %r11
-	testl $_TIF_WORK_SYSCALL_ENTRY, TI_flags(%r11)
+	testl $_TIF_WORK_SYSCALL_ENTRY, TI_FLAGS_FROM_PT_REGS(%rsp)
 	jnz entry_SYSCALL_64_slowpath
 	incq %gs:PERCPU_fast_syscalls
 
+	/* rax = the number (phase 1 comes back here with it reloaded). */
 	.globl entry_SYSCALL_64_fastpath
 entry_SYSCALL_64_fastpath:
 	sti
-	movq %rsp, %rdi
+	cmpq $NR_SYSCALLS_64, %rax
+	jae 1f                                     /* do_syscall_64 answers -ENOSYS */
+	cmpb $0, sys_call_needs_full_frame(%rax)
+	jne stub_full_frame                        /* fork, execve, rt_sigreturn */
+1:	movq %rsp, %rdi
 	call do_syscall_64                         /* pt_regs->ax = the result */
 
 	/* Exit work (a signal, a reschedule that arrived during the syscall)
 	 * is checked with IRQs off, so nothing new can slip in before SYSRET. */
 	cli
-	GET_THREAD_INFO %r11
-	testl $_TIF_ALLWORK_MASK, TI_flags(%r11)
-	jnz 1f
-	jmp syscall_return
-1:	incq %gs:PERCPU_slow_exits
+	testl $_TIF_ALLWORK_MASK, TI_FLAGS_FROM_PT_REGS(%rsp)
+	jnz fast_exit_work
+
+	/* Nothing can have changed the frame since the entry built it: no
+	 * tracer stopped us, no signal was delivered, so rip, rflags, cs and
+	 * ss are what SYSCALL gave and SYSRET needs no checks (Linux 4.3).
+	 * bx, bp, r12-r15 were never saved: they are still the user's. The
+	 * slow exit joins here once its checks have passed. */
+	.globl syscall_return_via_sysret
+syscall_return_via_sysret:
+	incq %gs:PERCPU_sysret_exits
+	RESTORE_C_REGS_EXCEPT_RCX_R11
+	movq RIP(%rsp), %rcx                       /* SYSRET: rip = rcx */
+	movq EFLAGS(%rsp), %r11                    /* rflags = r11 */
+	movq RSP(%rsp), %rsp                       /* user rsp */
+	swapgs
+	sysretq
+
+fast_exit_work:
+	incq %gs:PERCPU_slow_exits
 	jmp int_ret_from_sys_call_irqs_off
 
 /*
- * The slow path: phase 1 (fast checks: seccomp, audit entry), then phase 2
- * only if phase 1 asks for it (ptrace stops, seccomp TRACE, tracepoints).
+ * The syscalls whose handler needs the whole frame (ENTRY/ptregs in the
+ * syscall list): rt_sigreturn rewrites every register, execve clears them,
+ * fork copies them to the child. Linux 4.3 reaches them through stub_*
+ * entries in its table, which SAVE_EXTRA_REGS and jump to the C handler;
+ * Ringside dispatches in C (do_syscall_64), where the compiler may already
+ * have reused bx or bp, so it saves before the call instead. The handler
+ * may have rewritten the frame: leave by the slow exit, which loads bx..r15
+ * back from it and checks the frame before any SYSRET.
+ */
+	.globl stub_full_frame
+stub_full_frame:
+	SAVE_EXTRA_REGS
+	movq %rsp, %rdi
+	call do_syscall_64
+	jmp int_ret_from_sys_call_full_frame
+
+/*
+ * The slow path: phase 1 (fast checks: context tracking, seccomp, audit
+ * entry) on the partial frame, then phase 2 only if phase 1 asks for it
+ * (ptrace stops, seccomp TRACE, tracepoints) on a full one.
  */
 	.globl entry_SYSCALL_64_slowpath
 entry_SYSCALL_64_slowpath:
 	incq %gs:PERCPU_slow_syscalls
 	sti
+	/* Phase 1 may read only what the entry saved: orig_ax, ax and the
+	 * argument registers, never bx, bp, r12-r15. */
 	movq %rsp, %rdi
 	movl $AUDIT_ARCH_X86_64, %esi
 	call syscall_trace_enter_phase1
 	testq %rax, %rax
 	jnz tracesys_phase2
-	/* Phase 1 says resume: dispatch as the fast path would. The exit
-	 * still sees the work flags and takes the slow exit. */
+	/* Phase 1 says resume: dispatch as the fast path would (seccomp may
+	 * have set orig_ax to -1: skip). The exit still sees the work flags
+	 * and takes the slow exit, except for seccomp alone. */
+	movq ORIG_RAX(%rsp), %rax
 	jmp entry_SYSCALL_64_fastpath
+
+	/* Phase 2 may stop for a tracer, which reads and writes every
+	 * register: complete the frame first. */
+	.globl tracesys_phase2
 tracesys_phase2:
+	SAVE_EXTRA_REGS
 	movq %rsp, %rdi
 	movl $AUDIT_ARCH_X86_64, %esi
 	movq %rax, %rdx
@@ -132,27 +227,35 @@ tracesys_phase2:
 	movq %rax, ORIG_RAX(%rsp)
 	movq %rsp, %rdi
 	call do_syscall_64                         /* out of range (-1): skipped */
-	/* A tracer may have changed any register: leave by IRET unless the
-	 * SYSRET checks pass. */
-	jmp int_ret_from_sys_call
+	/* A tracer may have changed any register, in the frame: leave by the
+	 * slow exit without saving over them. */
+	jmp int_ret_from_sys_call_full_frame
 
 /*
- * The slow exit: syscall_return_slowpath() runs with IRQs on and returns with
- * them off, after prepare_exit_to_usermode().
+ * The slow exit (Linux 4.3's int_ret_from_sys_call). syscall_return_slowpath()
+ * runs with IRQs on and returns with them off, after prepare_exit_to_usermode();
+ * it may stop for a tracer or deliver a signal, so it needs the full frame:
+ * from a partial frame, SAVE_EXTRA_REGS first; callers whose frame is
+ * already full (and perhaps rewritten) enter at ..._full_frame. Afterwards
+ * RESTORE_EXTRA_REGS loads whatever the frame now says.
  */
-	.globl int_ret_from_sys_call
-int_ret_from_sys_call:
-	cli
 	.globl int_ret_from_sys_call_irqs_off
 int_ret_from_sys_call_irqs_off:
 	sti
+	.globl int_ret_from_sys_call
+int_ret_from_sys_call:
+	SAVE_EXTRA_REGS
+	.globl int_ret_from_sys_call_full_frame
+int_ret_from_sys_call_full_frame:
 	movq %rsp, %rdi
 	call syscall_return_slowpath               /* returns with IRQs off */
+	RESTORE_EXTRA_REGS
 
 /*
  * SYSRET is cheaper than IRET but can only restore what SYSCALL saved: it
  * takes rip from rcx and rflags from r11 and forces the flat user segments.
- * Use it only when the saved frame is exactly what it would produce.
+ * On the slow exit a tracer, a signal or sigreturn may have changed the
+ * frame: use SYSRET only when it is exactly what SYSRET would produce.
  */
 	.globl syscall_return
 syscall_return:
@@ -172,18 +275,7 @@ syscall_return:
 	testq $0x10100, %r11                       /* RF or TF: IRET handles them */
 	jnz opportunistic_sysret_failed
 	cmpq $__USER_DS, SS(%rsp)                  /* SYSRET forces this SS */
-	jne opportunistic_sysret_failed
-
-	.globl syscall_return_via_sysret
-syscall_return_via_sysret:
-	incq %gs:PERCPU_sysret_exits
-	POP_GPRS
-	/* Left on the stack: orig_ax, ip, cs, flags, sp, ss. */
-	movq 8(%rsp), %rcx                         /* user rip */
-	movq 24(%rsp), %r11                        /* user rflags */
-	movq 32(%rsp), %rsp                        /* user rsp */
-	swapgs
-	sysretq
+	je syscall_return_via_sysret               /* all hold: the fast path's SYSRET */
 
 opportunistic_sysret_failed:
 	.globl restore_regs_and_iret
@@ -204,12 +296,13 @@ entry_INT80_compat:
 	swapgs
 	movl %eax, %eax                            /* the number is 32 bits */
 	pushq %rax                                 /* pt_regs->orig_ax */
-	PUSH_GPRS_FROM_DI $-ENOSYS
+	PUSH_C_REGS $-ENOSYS
+	PUSH_EXTRA_REGS                            /* ebx and ebp are arguments */
 	incq %gs:PERCPU_int80_syscalls
 	sti
 	movq %rsp, %rdi
 	call do_int80_syscall_32
-	jmp int_ret_from_sys_call
+	jmp int_ret_from_sys_call_full_frame
 
 /*
  * Exceptions and interrupts. Each vector's stub makes the frame uniform
@@ -245,16 +338,11 @@ common_entry:
 	pushq %rdx                                 /* pt_regs->dx */
 	pushq %rcx                                 /* pt_regs->cx */
 	pushq %rax                                 /* pt_regs->ax */
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %rbx
-	pushq %rbp
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	pushq %r8                                  /* pt_regs->r8 */
+	pushq %r9                                  /* pt_regs->r9 */
+	pushq %r10                                 /* pt_regs->r10 */
+	pushq %r11                                 /* pt_regs->r11 */
+	PUSH_EXTRA_REGS                            /* interrupts save everything */
 	cld
 	testb $3, CS(%rsp)                         /* from user mode? */
 	jz 1f
@@ -276,14 +364,16 @@ retint_kernel:
 
 /*
  * A new task starts here the first time switch_to() picks it: r12 holds a
- * kernel thread's function (0 for a user task), r13 its argument.
+ * kernel thread's function (0 for a user task), r13 its argument. A user
+ * task's pt_regs is complete (fork copied its parent's full frame, or exec
+ * wrote a new one): the slow exit must not save this CPU's bx..r15 over it.
  */
 	.globl ret_from_fork
 ret_from_fork:
 	call schedule_tail
 	testq %r12, %r12
 	jnz 1f
-	jmp int_ret_from_sys_call                  /* a forked user task */
+	jmp int_ret_from_sys_call_full_frame       /* a forked user task */
 1:	movq %r13, %rdi
 	call *%r12
 	movl $0, %edi

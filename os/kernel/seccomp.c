@@ -2,7 +2,7 @@
  * Strict mode allows read, write, exit and rt_sigreturn; filter mode runs a
  * stack of classic-BPF filters (lab 6) over struct seccomp_data and acts on
  * the most restrictive answer. Filters are inherited across fork and exec,
- * can be added but never removed. In v4.2's two-phase entry, phase 1 decides
+ * can be added but never removed. In Linux 4.3's two-phase entry, phase 1 decides
  * everything but SECCOMP_RET_TRACE, which needs the tracer (phase 2). */
 #include <ringside/kernel.h>
 #include <ringside/sched.h>

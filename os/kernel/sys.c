@@ -77,7 +77,7 @@ SYSCALL_DEFINE(sys_uname)
 	static const struct new_utsname uts = {
 		.sysname = "Ringside",
 		.nodename = "ringside",
-		.release = "4.2.0-ringside",
+		.release = "4.3.0-ringside",
 		.version = "#1 Ringside teaching kernel",
 		.machine = "x86_64",
 		.domainname = "(none)",

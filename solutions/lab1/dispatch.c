@@ -1,7 +1,8 @@
 /* Lab 1: syscall dispatch.
  *
  * do_syscall_64() is the C half of the fast path: entry_SYSCALL_64 has
- * saved every user register into pt_regs; the number is in orig_ax and the
+ * saved the registers C code may clobber into pt_regs (bx, bp, r12-r15
+ * stay live in the CPU, as in Linux 4.3); the number is in orig_ax and the
  * arguments in di, si, dx, r10, r8, r9 (r10, not cx: SYSCALL overwrote rcx
  * with the return address). The result goes into pt_regs->ax, which the
  * exit path loads into rax. A number outside the table, or one with no

@@ -7,9 +7,10 @@
  * arch's ABI (x86-64: di si dx r10; i386 through int $0x80: bx cx dx si).
  *
  * syscall_trace_enter_phase1() does the entry work that is cheap and needs
- * no full register state (in Linux v4.2 the callee-saved registers were not
- * saved yet here), in this order: context tracking first (nothing may run
- * before user_exit()), then seccomp (it should expose as little kernel code
+ * no full register state (as in Linux 4.3, the entry code has not saved bx,
+ * bp and r12-r15 yet here: only orig_ax, ax and the arguments are real), in
+ * this order: context tracking first (nothing may run before user_exit()),
+ * then seccomp (it should expose as little kernel code
  * as possible to a filtered task), then audit if audit is the only work
  * left. Its return value:
  *   0      resume: dispatch the syscall now (regs->orig_ax may be -1 for

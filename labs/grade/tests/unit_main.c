@@ -14,6 +14,7 @@ int main(void)
 	failed += path_tests(&total);
 	failed += report_tests(&total);
 	failed += spawn_tests(&total);
+	failed += sandbox_tests(&total);
 	printf("%d passed, %d failed\n", total - failed, failed);
 	return failed ? 1 : 0;
 }

@@ -1,6 +1,6 @@
 /* struct pt_regs: the user registers saved on kernel entry.
  *
- * Same field order as Linux v4.2 (arch/x86/include/asm/ptrace.h): the entry
+ * Same field order as Linux 4.3 (arch/x86/include/asm/ptrace.h): the entry
  * assembly builds it by pushing from ss down to r15, so the last field is
  * pushed first. The offsets used by assembly come from asm-offsets.c. */
 #ifndef ASM_PTRACE_H

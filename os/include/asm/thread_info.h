@@ -1,4 +1,4 @@
-/* struct thread_info and the TIF work flags, numbered as in Linux v4.2
+/* struct thread_info and the TIF work flags, numbered as in Linux 4.3
  * (arch/x86/include/asm/thread_info.h) so that a student can read both. */
 #ifndef ASM_THREAD_INFO_H
 #define ASM_THREAD_INFO_H

@@ -1,5 +1,5 @@
-/* The C half of the syscall entry/exit pipeline (Linux v4.2's
- * arch/x86/entry/common.c). The bodies are the labs' functions and live
+/* The C half of the syscall entry/exit pipeline (Linux 4.3's
+ * arch/x86/entry/common.c, where it first appeared). The bodies are the labs' functions and live
  * under solutions/ (or the student's starter files). */
 #ifndef RINGSIDE_ENTRY_H
 #define RINGSIDE_ENTRY_H

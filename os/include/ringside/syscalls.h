@@ -16,6 +16,7 @@ typedef long (*sys_call_ptr_t)(unsigned long, unsigned long, unsigned long,
 extern const sys_call_ptr_t sys_call_table[NR_syscalls];
 extern const sys_call_ptr_t ia32_sys_call_table[IA32_NR_syscalls];
 extern const char *const syscall_names_64[NR_syscalls];
+extern const u8 sys_call_needs_full_frame[NR_syscalls];
 
 #define SYSCALL(nr, name, entry, nargs, ...) \
 	long entry(unsigned long, unsigned long, unsigned long, unsigned long, unsigned long, unsigned long);
