@@ -3,6 +3,11 @@
  *   lab3_ptrace entry   lab 3: a number changed at the syscall-entry stop is
  *                       the one the call, the sys_enter tracepoint and the
  *                       audit entry record all see
+ *   lab3_ptrace wide    lab 3: a traced syscall(0x100000027) is ENOSYS
+ *   lab3_ptrace seccomp lab 3: the entry stop after a seccomp stop resumed
+ *                       with PTRACE_SYSCALL; a refused call leaves no trace
+ *   lab3_ptrace audit   lab 3: phase 2 audits only audited tasks; an audited
+ *                       int $0x80 call has one entry record
  *   lab3_ptrace exit    lab 5: the syscall-exit stop, and the single-step
  *                       over a syscall instruction reported at the right
  *                       place - and not at all under PTRACE_SYSEMU
@@ -147,11 +152,9 @@ static void changed_number_child(void)
 	_exit(code);
 }
 
-static void more_entry_tests(void);
-
 static void entry_tests(void)
 {
-	ktap_plan(8);
+	ktap_plan(3);
 	pid_t pid = fork();
 	if (pid == 0)
 		changed_number_child();
@@ -184,7 +187,6 @@ static void entry_tests(void)
 	ktap_ok(code & RESULT_WAS_PPID, "changed_number_runs");
 	ktap_ok(code & TRACEPOINT_SAW_NEW, "tracepoint_after_tracer");
 	ktap_ok(code & AUDIT_SAW_NEW, "audit_after_tracer");
-	more_entry_tests();
 }
 
 /* Run fn in a child; its exit code, or -1 if it did not exit in time. */
@@ -315,8 +317,9 @@ static int resume_and_stop(pid_t pid, int request, struct user_regs_struct *regs
 	return status;
 }
 
-static void more_entry_tests(void)
+static void wide_tests(void)
 {
+	ktap_plan(1);
 	/* Untraced, syscall(0x100000027) is ENOSYS (do_syscall_64's bound is
 	 * 64 bits wide); traced, the number phase 2 returns must be the same. */
 	pid_t pid = fork();
@@ -341,14 +344,19 @@ static void more_entry_tests(void)
 		  code == 3 ? "no syscall-entry stop for it" :
 		  code == 1 ? "ran some syscall instead of failing" : "did not finish as expected");
 	ktap_ok(code == 0, "wide_number_traced");
+}
 
+static void seccomp_tests(void)
+{
+	ktap_plan(2);
+	struct user_regs_struct regs;
 	/* seccomp's TRACE answer stops the child (PTRACE_EVENT_SECCOMP); the
 	 * tracer resumes it with PTRACE_SYSCALL, which sets TIF_SYSCALL_TRACE:
 	 * the same call then makes its syscall-entry stop (rax -ENOSYS). */
-	pid = fork();
+	pid_t pid = fork();
 	if (pid == 0)
 		seccomp_stop_child();
-	status = wait_status(pid);
+	int status = wait_status(pid), code;
 	int ok = 0;
 	if (status >= 0 && WIFSTOPPED(status) &&
 	    ptrace(PTRACE_SETOPTIONS, pid, NULL, (void *)(long)PTRACE_O_TRACESECCOMP) == 0) {
@@ -368,14 +376,20 @@ static void more_entry_tests(void)
 	ktap_ok(ok, "seccomp_stop_then_entry_stop");
 
 	code = child_code(refused_child);
-	ktap_diag("tracepoint on, audit off: gettid %s; getppid sent by seccomp to an absent tracer: %s, %s",
-		  code >= 0 && (code & NOT_AUDITED) ? "ran, traced, not audited" :
-		  "did not run, was not traced, or was audited",
+	ktap_diag("getppid sent by seccomp to an absent tracer: %s, %s",
 		  code >= 0 && (code & REFUSED_ENOSYS) ? "ENOSYS" : "not ENOSYS",
 		  code >= 0 && (code & REFUSED_SILENT) ? "no event or record (an allowed gettid had both)" :
 		  "an event or record for it, or none for an allowed gettid after it");
-	ktap_ok(code >= 0 && (code & NOT_AUDITED), "audit_needs_flag");
 	ktap_ok(code >= 0 && (code & REFUSED_ENOSYS) && (code & REFUSED_SILENT), "refused_call_not_traced");
+}
+
+static void audit_tests(void)
+{
+	ktap_plan(2);
+	int code = child_code(refused_child);
+	ktap_diag("tracepoint on, audit off: gettid %s", code >= 0 && (code & NOT_AUDITED) ?
+		  "ran, traced, not audited" : "did not run, was not traced, or was audited");
+	ktap_ok(code >= 0 && (code & NOT_AUDITED), "audit_needs_flag");
 
 	code = child_code(int80_audit_child);
 	ktap_diag("audited int $0x80 getpid: %d entry records", code);
@@ -549,7 +563,7 @@ static void exit_tests(void)
 int main(int argc, char **argv)
 {
 	if (argc == 2 && !strcmp(argv[1], "--help")) {
-		printf("usage: lab3_ptrace entry|exit\nLab 3 and lab 5 tests: ptrace syscall-entry stops (entry) and exit stops (exit).\nKTAP on stdout; exit status 0 when every check passed. Ringside only.\n");
+		printf("usage: lab3_ptrace entry|wide|seccomp|audit|exit\nLab 3 and lab 5 tests: ptrace syscall-entry stops (entry), a 64-bit number traced (wide), seccomp stops and refusals (seccomp), audit records of phase 2 (audit), and exit stops (exit).\nKTAP on stdout; exit status 0 when every check passed. Ringside only.\n");
 		return 0;
 	}
 	if (!running_on_ringside()) {
@@ -559,10 +573,16 @@ int main(int argc, char **argv)
 	}
 	if (argc == 2 && !strcmp(argv[1], "entry"))
 		entry_tests();
+	else if (argc == 2 && !strcmp(argv[1], "wide"))
+		wide_tests();
+	else if (argc == 2 && !strcmp(argv[1], "seccomp"))
+		seccomp_tests();
+	else if (argc == 2 && !strcmp(argv[1], "audit"))
+		audit_tests();
 	else if (argc == 2 && !strcmp(argv[1], "exit"))
 		exit_tests();
 	else {
-		dprintf(2, "usage: lab3_ptrace entry|exit\n");
+		dprintf(2, "usage: lab3_ptrace entry|wide|seccomp|audit|exit\n");
 		return 2;
 	}
 	return ktap_finish();
