@@ -4,6 +4,7 @@
 #   make qemu       boot the kernel, serial console on this terminal (Ctrl-A X quits)
 #   make qemu-gdb   boot halted with a gdbstub; the port is printed
 #   make run PROG=hello ARGS="..."   boot with PROG as init, exit with its status
+#   make run BIN=./a.out ARGS="..."  the same with your own static program
 #   make debug      boot halted and open ringdb
 #   make test       every test of the project; ends with "N passed, N failed"
 #   make help       the full list
@@ -13,6 +14,10 @@
 
 .DEFAULT_GOAL := all
 BUILD     ?= build
+# make run/debug BIN=path: your own static program (os/user/user.mk). Inside
+# the makefiles BIN is the host tools' folder (mk/host.mk forces it), so the
+# command line's value is taken here, before that.
+RUN_BIN   := $(if $(filter command line,$(origin BIN)),$(BIN))
 SANITIZE  ?=
 
 include mk/toolchain.mk
@@ -23,6 +28,7 @@ include os/os.mk
 -include labs/grade/grade.mk
 -include debugger/debugger.mk
 -include labs/labs.mk
+-include os/linux-abi/linux-abi.mk
 include mk/tests.mk
 include mk/run.mk
 include mk/bench.mk

@@ -4,9 +4,14 @@
 #     QEMU), lab 1 when it exists, and the self-test lab (no QEMU), build
 #     included and with --no-build;
 #   - submissions per minute in batch mode: the self-test lab, the kernel's
-#     groups in QEMU (a submission with no files still costs the copy, the
-#     incremental build and every boot), and lab 1 when it exists (the
-#     reference solution submitted as a student would).
+#     groups in QEMU (a submission with no files still costs the thin tree,
+#     the relink and every boot), lab 1 (the reference solution submitted as
+#     a student would, LAB1_SUBS of them, default 40), and every other lab
+#     (LAB_SUBS each, default 16), then the worst lab's figure;
+#   - the reference's flake rate: every lab's tests FLAKE_RUNS times
+#     (default 20; 0 skips it) with --repeat.
+# The machine's load average is printed first and last: the figures are
+# only comparable at the same load.
 # It never fails on timing; it fails only when it cannot run.
 #   bench/grade.sh [RINGGRADE]
 set -u
@@ -23,7 +28,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/ringgrade-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 jobs=$(nproc)
 
-batch_rate() { # batch_rate LABEL DEF COUNT SUBMISSION-DIR
+batch_rate() { # batch_rate LABEL DEF COUNT SUBMISSION-DIR; sets RATE
   local label=$1 def=$2 count=$3 src=$4 subs out start end
   subs=$work/subs-$RANDOM out=$work/out-$RANDOM
   mkdir -p "$subs"
@@ -31,11 +36,14 @@ batch_rate() { # batch_rate LABEL DEF COUNT SUBMISSION-DIR
   start=$(date +%s%N)
   "$ringgrade" --def "$def" --submissions "$subs" --out "$out" -j "$jobs" > /dev/null 2>&1
   end=$(date +%s%N)
+  RATE=$(awk -v a="$start" -v b="$end" -v n="$count" 'BEGIN { printf "%.0f", n * 60 / ((b - a) / 1e9) }')
   awk -v l="$label" -v a="$start" -v b="$end" -v n="$count" \
     'BEGIN { s = (b - a) / 1e9; printf "%-40s %5.0f submissions/min  (%d in %.1f s)\n", l, n * 60 / s, n, s }'
+  rm -rf "$subs" "$out"
 }
+load() { cut -d' ' -f1-3 /proc/loadavg; }
 
-echo "ringgrade on $(nproc) cores, -j $jobs"
+echo "ringgrade on $(nproc) cores, -j $jobs; load average $(load)"
 # Figures of a tree that does not build would time the compiler's error.
 kernel_builds=0
 make -s kernel initramfs > "$work/build.log" 2>&1 && kernel_builds=1
@@ -56,6 +64,28 @@ mkdir -p "$work/empty"
 if [ $kernel_builds = 1 ] && [ -f labs/lab1/lab.def ]; then
   # Submissions of the reference solution (an upload of just the files):
   # starter code would time the tests' timeouts instead of the grader.
-  mkdir -p "$work/reference1" && cp solutions/lab1/*.c "$work/reference1/"
-  batch_rate "batch: lab 1 in QEMU (reference), 10" labs/lab1/lab.def 10 "$work/reference1"
+  worst_rate= worst_lab=
+  for lab in 1 2 3 4 5 6 7; do
+    [ -f labs/lab$lab/lab.def ] && [ -d solutions/lab$lab ] || continue
+    mkdir -p "$work/reference$lab" && cp solutions/lab$lab/*.c "$work/reference$lab/"
+    count=${LAB_SUBS:-16}
+    [ $lab = 1 ] && count=${LAB1_SUBS:-40}
+    batch_rate "batch: lab $lab in QEMU (reference), $count" labs/lab$lab/lab.def "$count" "$work/reference$lab"
+    if [ -z "$worst_rate" ] || [ "$RATE" -lt "$worst_rate" ]; then worst_rate=$RATE worst_lab=$lab; fi
+  done
+  [ -n "$worst_lab" ] && printf '%-40s %5d submissions/min  (lab %d)\n' "batch: the worst lab" "$worst_rate" "$worst_lab"
+  if [ "${FLAKE_RUNS:-20}" != 0 ]; then
+    # The reference must pass every run: each failed run is a flake.
+    all_runs=0 all_failed=0
+    for lab in 1 2 3 4 5 6 7; do
+      [ -f labs/lab$lab/lab.def ] || continue
+      line=$("$ringgrade" --lab $lab --repeat "${FLAKE_RUNS:-20}" -j "$jobs" 2>/dev/null | grep '^repeat:')
+      printf '%-40s %s\n' "flakes: lab $lab, reference" "${line#repeat: }"
+      set -- $(sed -E 's/.*; ([0-9]+) of ([0-9]+) runs failed.*/\1 \2/' <<<"$line")
+      [ $# = 2 ] && all_failed=$((all_failed + $1)) all_runs=$((all_runs + $2))
+    done
+    awk -v f="$all_failed" -v n="$all_runs" -v r="${FLAKE_RUNS:-20}" \
+      'BEGIN { printf "%-40s %d of %d test runs failed (%.2f%%)\n", "flakes: every lab, " r " repeats", f, n, n ? 100 * f / n : 0 }'
+  fi
 fi
+echo "load average at the end: $(load)"

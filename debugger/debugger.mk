@@ -8,7 +8,7 @@
 RINGDB_DIR  := debugger
 # The kernel and initramfs come from os/os.mk and os/user/user.mk.
 RINGDB_KERNEL    := $(or $(KERNEL),$(BUILD)/kernel.elf)
-RINGDB_INITRAMFS := $(or $(INITRAMFS),$(BUILD)/initramfs.cpio)
+RINGDB_INITRAMFS := $(or $(BIN_INITRAMFS),$(INITRAMFS),$(BUILD)/initramfs.cpio)
 RINGDB_OUT  := $(HOST_OUT)/ringdb
 RINGDB      := $(BIN)/ringdb
 RINGDB_PKGS := ncursesw libdw capstone
@@ -134,7 +134,7 @@ APPEND ?=
 TEST   ?=
 LAB    ?=
 ringdb_test_def = $(if $(LAB),labs/lab$(LAB)/lab.def,os/tests/kernel.def)
-debug_prog = $(or $(PROG),$(if $(TEST),,$(DEBUG_DEFAULT_PROG)))
+debug_prog = $(or $(if $(RUN_BIN),$(notdir $(RUN_BIN)) $(ARGS)),$(PROG),$(if $(TEST),,$(DEBUG_DEFAULT_PROG)))
 debug_prog_append = $(if $(debug_prog),init=/bin/$(firstword $(debug_prog))$(if $(word 2,$(debug_prog)), -- $(wordlist 2,99,$(debug_prog))))
 # RINGDB_ARGS: more ringdb options (make debug RINGDB_ARGS='-ex "panel pipeline" -ex quit'
 # runs without a screen). Without -ex or --batch, ringdb first runs to a syscall.

@@ -7,11 +7,11 @@ HOST_CFLAGS  := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g
 HOST_LDFLAGS :=
 ifeq ($(SANITIZE),1)
   HOST_OUT     := $(BUILD)/asan
-  BIN          := $(BUILD)/asan/bin
+  override BIN := $(BUILD)/asan/bin
   HOST_CFLAGS  += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
   HOST_LDFLAGS += -fsanitize=address,undefined
 else
   HOST_OUT     := $(BUILD)/host
-  BIN          := $(BUILD)/bin
+  override BIN := $(BUILD)/bin
 endif
 HOST_TOOLS :=

@@ -15,11 +15,12 @@ qemu: deps-qemu $(KERNEL) $(INITRAMFS)
 	@$(QEMU_LAUNCH) --interactive --append "$(APPEND)"; \
 	 status=$$?; [ $$status -eq 0 ] || echo "*** QEMU ended: launcher status $$status ***"
 
-## run              boot with PROG as init (make run PROG=hello ARGS="a b"); exits 0 iff PROG did
-run: deps-qemu $(KERNEL) $(INITRAMFS)
-	@$(QEMU_LAUNCH) --timeout $(TIMEOUT) --append "init=/bin/$(PROG) quiet $(APPEND) -- $(ARGS)"; \
+## run              boot with PROG as init (make run PROG=hello ARGS="a b"), or your own
+##                  static program (make run BIN=./a.out ARGS=...); exits 0 iff it did
+run: deps-qemu $(KERNEL) $(INITRAMFS) $(BIN_INITRAMFS)
+	@$(QEMU_LAUNCH) $(run_initrd) --timeout $(TIMEOUT) --append "init=/bin/$(run_prog) quiet $(APPEND) -- $(ARGS)"; \
 	 status=$$?; \
-	 if [ $$status -ne 0 ]; then echo "*** $(PROG): launcher status $$status (see scripts/ringside-qemu --help) ***" >&2; exit $$status; fi
+	 if [ $$status -ne 0 ]; then echo "*** $(run_prog): launcher status $$status (see scripts/ringside-qemu --help) ***" >&2; exit $$status; fi
 
 .PHONY: qemu run deps-qemu
 

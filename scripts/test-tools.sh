@@ -45,5 +45,16 @@ expect "seccomp-run errno:1 on write silences the program" 0 seccomp-run --rule 
 expect "seccomp-run kill on write kills with SIGSYS" 159 seccomp-run --rule write=kill -- /bin/hello ::: \
   '!hello, world'
 
+expect "strace -f follows a pipeline's children" 0 strace -f /bin/sh -c '"ls /bin | cat"' ::: \
+  '^pipe\(' '^\[pid [0-9]+\] execve\("/bin/ls", ' '^\[pid [0-9]+\] execve\("/bin/cat", ' \
+  '^\[pid [0-9]+\] getdents64\(3, ' '^\[pid [0-9]+\] read\(0, "abirun\\n' '^\[pid [0-9]+\] \+\+\+ exited with 0 \+\+\+$'
+expect "sh runs a pipeline" 0 sh -c '"echo one two | cat | cat"' ::: '^one two$'
+expect "sh: ls /bin | cat lists the programs" 0 sh -c '"ls /bin | cat"' ::: '^hello$' '^cat$' '^sh$'
+expect "sh: ; runs on, && stops, \$? is the last status" 1 sh -c '"ls /no/such; echo st=$?; ls /no/such && echo not-shown; echo after; ls /no/such"' ::: \
+  '^st=1$' '^after$' '!not-shown' 'ls: /no/such: No such file'
+expect "sh: > creates, >> appends, < reads" 0 sh -c '"echo first > /tmp/f; echo second >> /tmp/f; cat < /tmp/f | cat"' ::: '^first$' '^second$'
+expect "sh: a redirection from a missing file fails the command" 1 sh -c '"cat < /no/such"' ::: 'sh: /no/such: No such file'
+expect "sh: a syntax error is status 2" 2 sh -c '"echo a | | cat"' ::: 'syntax error'
+
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]

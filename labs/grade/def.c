@@ -15,7 +15,7 @@
 #define DEFAULT_OUTPUT_LIMIT (1024 * 1024)
 #define DEFAULT_FILE_LIMIT   (256 * 1024)
 #define DEFAULT_BUILD_TIMEOUT 900
-#define DEFAULT_BUILD        "make -s -C {tree} {lab} {student} kernel initramfs"
+#define DEFAULT_BUILD        "make -s -C {tree} {lab} {student} {reuse} kernel initramfs"
 #define MAX_TIMEOUT          3600
 
 static const char *const visibility_names[] = {

@@ -1,5 +1,6 @@
 /* One tree or one submission, from build to report (see grade.h). */
 #include "grade.h"
+#include "reuse.h"
 #include "run.h"
 #include "sandbox.h"
 #include "spawn.h"
@@ -37,6 +38,53 @@ static void init_report(const struct grade_options *o, struct grade_report *repo
 	report->preamble = "";
 }
 
+/* Run the tests once, or o->repeat times (--repeat) with fresh nonces on
+ * the same build. Then each test's result is its first run that did not
+ * pass (so its details show a failure), else its last; report->passes
+ * counts each test's passing runs. */
+static void run_tests_repeated(const struct grade_options *o, const struct run_context *ctx,
+			       const struct test_def **tests, size_t n, struct grade_report *report)
+{
+	unsigned runs = o->repeat > 1 ? (unsigned)o->repeat : 1;
+	struct test_result *round;
+
+	run_test_list(ctx, (const struct test_def *const *)tests, n, report->results);
+	if (runs == 1)
+		return;
+	report->runs = runs;
+	report->passes = xcalloc(n + 1, sizeof(*report->passes));
+	for (size_t i = 0; i < n; i++)
+		report->passes[i] = report->results[i].status == STATUS_PASSED;
+	round = xcalloc(n + 1, sizeof(*round));
+	for (unsigned r = 1; r < runs && !spawn_was_interrupted(); r++) {
+		run_test_list(ctx, (const struct test_def *const *)tests, n, round);
+		for (size_t i = 0; i < n; i++) {
+			int passed = round[i].status == STATUS_PASSED;
+			report->passes[i] += passed;
+			if (report->results[i].status == STATUS_PASSED) {
+				test_result_free(&report->results[i]);
+				report->results[i] = round[i];
+			} else {
+				test_result_free(&round[i]);
+			}
+		}
+	}
+	free(round);
+	for (size_t i = 0; i < n; i++) {
+		struct test_result *r = &report->results[i];
+		if (report->passes[i] != runs) {
+			char *summary = xasprintf("passed %u of %u runs; %s", report->passes[i], runs, r->summary);
+			free(r->summary);
+			r->summary = summary;
+			if (r->status == STATUS_PASSED) {
+				/* interrupted before the last round */
+				r->status = STATUS_NO_VERDICT;
+				r->score = 0;
+			}
+		}
+	}
+}
+
 /* Build (unless told not to) and run; the common part of both paths. */
 static void build_and_run(const struct grade_options *o, const char *tree, int student,
 			  const struct test_def **tests, size_t n, struct grade_report *report)
@@ -47,15 +95,16 @@ static void build_and_run(const struct grade_options *o, const char *tree, int s
 	if (o->no_build) {
 		built = 1;
 	} else {
-		built = build_tree(o->def, tree, student, &log) == 0;
+		built = build_tree_reusing(o->def, tree, student, o->reuse, &log) == 0;
 	}
 	if (!built) {
 		char *digest = build_errors_digest(log);
 		fail_all_build((const struct test_def *const *)tests, n, digest, report->results);
 		free(digest);
 	} else {
-		struct run_context ctx = { .def = o->def, .tree = tree, .jobs = o->jobs, .progress = o->progress };
-		run_test_list(&ctx, (const struct test_def *const *)tests, n, report->results);
+		struct run_context ctx = { .def = o->def, .tree = tree, .jobs = o->jobs, .progress = o->progress,
+					   .one_boot_each = o->one_boot_each };
+		run_tests_repeated(o, &ctx, tests, n, report);
 	}
 	report->build_log = log;
 }
@@ -90,7 +139,7 @@ int grade_submission(const struct grade_options *o, const char *base, const char
 		return -1;
 	}
 	tree = path_join(scratch, "tree");
-	if (copy_tree(base, tree, intake) < 0) {
+	if (o->reuse ? thin_tree(o->reuse, tree, o->def, intake) < 0 : copy_tree(base, tree, intake) < 0) {
 		rc = -1;
 		goto out;
 	}
@@ -100,7 +149,8 @@ int grade_submission(const struct grade_options *o, const char *base, const char
 		strbuf_adds(intake, "nothing could be read from the submission: the starter files are graded\n");
 	/* Every build and test run in this tree goes through the sandbox
 	 * (sandbox.h): spawn_run wraps children whose working folder is in it. */
-	if (sandbox_enabled() && sandbox_register(tree, ((long long)o->def->vm_limit_mb + 1024) << 20) < 0) {
+	if (sandbox_enabled() && sandbox_register_reading(tree, ((long long)o->def->vm_limit_mb + 1024) << 20,
+							  o->reuse) < 0) {
 		strbuf_addf(intake, "cannot prepare the sandbox for %s: %s\n", tree, strerror(errno));
 		rc = -1;
 		goto out;
@@ -134,6 +184,8 @@ void grade_report_free(struct grade_report *report)
 		test_result_free(&report->results[i]);
 	free(report->results);
 	free(report->build_log);
+	free(report->passes);
+	report->passes = NULL;
 	report->build_log = NULL;
 	report->results = NULL;
 	report->nresults = 0;

@@ -16,6 +16,10 @@ struct grade_options {
 	int no_build;
 	int keep;                /* keep scratch folders (for debugging the grader) */
 	int progress;            /* tests done so far on stderr (a terminal, not --quiet, not batch) */
+	const char *reuse;       /* batch: a built base; submissions get thin trees over it (reuse.h) */
+	int one_boot_each;       /* never share a boot between in-kernel tests */
+	int repeat;              /* --repeat N: run the tests N times (0 or 1: once) */
+	unsigned shard_k, shard_n; /* batch: grade slice K of N (0: all) */
 };
 
 /* The tests selected by --test (or all), in definition order. */

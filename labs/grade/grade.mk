@@ -4,14 +4,14 @@
 ## make grade LAB=n [TEST="name ..."]  grade lab n in this tree (per-test points, hints)
 ## make gradescope LAB=n               build/gradescope-labN.zip, a Gradescope autograder
 ##                                     (NO_SANDBOX=1: its run_autograder passes --no-sandbox)
-## make bench-grade                    seconds per graded lab, submissions per minute
+## make bench-grade                    seconds per graded lab, submissions per minute, flake rates
 
 GRADE_DIR  := labs/grade
 GRADE_OUT  := $(HOST_OUT)/grade
 RINGGRADE  := $(BIN)/ringgrade
 
 # The engine's modules; main.c alone is the command line.
-GRADE_CORE := util def ktap spawn sandbox unpack seal run submit report grade batch
+GRADE_CORE := util def ktap spawn sandbox unpack seal run submit report grade batch reuse class
 GRADE_CORE_OBJS := $(GRADE_CORE:%=$(GRADE_OUT)/%.o)
 
 HOST_TOOLS += $(RINGGRADE)
@@ -35,7 +35,7 @@ ringgrade: $(RINGGRADE)
 # --- unit tests (cmocka) -----------------------------------------------------
 GRADE_UNIT      := $(GRADE_OUT)/tests/unit
 GRADE_JSONCHECK := $(GRADE_OUT)/tests/jsoncheck
-GRADE_UNIT_SRCS := unit_main test_def test_ktap test_judge test_paths test_report test_spawn test_sandbox json_check
+GRADE_UNIT_SRCS := unit_main test_def test_ktap test_judge test_paths test_report test_spawn test_sandbox test_scale json_check
 
 $(GRADE_OUT)/tests/%.o: $(GRADE_DIR)/tests/%.c $(wildcard $(GRADE_DIR)/*.h $(GRADE_DIR)/tests/*.h)
 	@mkdir -p $(@D)
@@ -67,6 +67,9 @@ test-grade-fuzz: $(GRADE_FUZZER)
 	else tail -n 40 $(BUILD)/fuzz/grade.log; echo "0 passed, 1 failed"; exit 1; fi
 
 TEST_SUITES      += grade-unit grade-fuzz grade-integration grade-gradescope kernel
+# Class scale (labs/grade/tests/scale): slices and merge, report.html,
+# --repeat, and lab 1's shared boot on the real kernel.
+TEST_SUITES      += grade-scale
 HOST_TEST_SUITES += grade-unit
 
 test-grade-unit: $(GRADE_UNIT)
@@ -80,6 +83,9 @@ test-grade-integration: $(RINGGRADE) $(GRADE_JSONCHECK)
 # Gradescope runs it, on the reference and on a broken submission.
 test-grade-gradescope: $(RINGGRADE) $(GRADE_JSONCHECK)
 	@$(GRADE_DIR)/tests/gradescope $(GRADE_JSONCHECK) 1
+
+test-grade-scale: $(RINGGRADE) $(KERNEL) $(INITRAMFS)
+	@$(GRADE_DIR)/tests/scale $(RINGGRADE)
 
 # The kernel's own test groups, each in its own QEMU; ringgrade builds the
 # kernel and initramfs first (a failed build is reported, not hidden).
@@ -110,4 +116,4 @@ clean: clean-grade
 clean-grade:
 	rm -rf $(GRADE_DIR)/tests/probe/build $(GRADE_DIR)/tests/machine/build
 
-.PHONY: ringgrade deps-grade test-grade-unit test-grade-fuzz test-grade-integration test-grade-gradescope test-kernel grade gradescope bench-grade clean-grade
+.PHONY: ringgrade deps-grade test-grade-unit test-grade-fuzz test-grade-integration test-grade-gradescope test-grade-scale test-kernel grade gradescope bench-grade clean-grade

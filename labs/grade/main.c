@@ -2,6 +2,7 @@
  * (students), batch grading and Gradescope (instructors), and the kernel's
  * own test suite. The options are rows of one table; --help is made from it.
  * See docs/ringgrade.md. */
+#include "class.h"
 #include "def.h"
 #include "grade.h"
 #include "report.h"
@@ -25,6 +26,8 @@
 enum option_id {
 	OPT_LAB = 256, OPT_DEF, OPT_TREE, OPT_TEST, OPT_JOBS, OPT_SUBMISSION, OPT_SUBMISSIONS, OPT_OUT,
 	OPT_JSON, OPT_JUNIT, OPT_QUIET, OPT_LIST, OPT_NO_BUILD, OPT_KEEP, OPT_HELP, OPT_NO_SANDBOX,
+	/* class scale: slices, merging, repeats (class.h) */
+	OPT_SHARD, OPT_MERGE, OPT_REPEAT, OPT_BOOT_EACH,
 };
 
 struct option_row {
@@ -45,7 +48,8 @@ static const struct option_row option_table[] = {
 	{ "submission", 0, "PATH", OPT_SUBMISSION, "grade one student's submission (folder, .tar.gz/.tgz/.tar/.tar.xz/.tar.bz2, "
 						   ".zip, or a git repository at HEAD) in a sealed copy of the tree, under bubblewrap" },
 	{ "submissions", 0, "DIR", OPT_SUBMISSIONS, "batch: every entry of DIR is one student (needs --out)" },
-	{ "out", 'o', "DIR", OPT_OUT, "batch: per-student results.json, log.txt and scores.tsv, and grades.csv" },
+	{ "out", 'o', "DIR", OPT_OUT, "batch: per-student results.json, log.txt and scores.tsv, and the class's "
+				      "grades.csv, junit.xml, report.html and batch.tsv; --merge: the joined slices" },
 	{ "json", 0, "FILE", OPT_JSON, "write Gradescope results.json" },
 	{ "junit", 0, "FILE", OPT_JUNIT, "write JUnit XML" },
 	{ "quiet", 'q', NULL, OPT_QUIET, "print only the closing \"N passed, N failed\" line" },
@@ -54,6 +58,13 @@ static const struct option_row option_table[] = {
 	{ "keep", 0, NULL, OPT_KEEP, "keep the scratch folders of submissions (to debug the grader)" },
 	{ "no-sandbox", 0, NULL, OPT_NO_SANDBOX, "build and test submissions without bubblewrap (only where it cannot "
 						 "run; see docs/ringgrade.md, SANDBOX)" },
+	{ "shard", 0, "K/N", OPT_SHARD, "batch: grade only slice K of N of the submissions (a student's slice depends "
+					"on their name alone); merge the slices' --out folders with --merge" },
+	{ "merge", 0, "DIR...", OPT_MERGE, "join the --out folders of all N slices into one --out: grades.csv, "
+					   "junit.xml, report.html; refuses missing, doubled or mismatched slices" },
+	{ "repeat", 0, "N", OPT_REPEAT, "run every test N times (1-1000) on one build and report each test's pass "
+					"rate; a test passes only if it passed every run" },
+	{ "boot-each", 0, NULL, OPT_BOOT_EACH, "boot once per test: in-kernel tests do not share a boot" },
 	{ "help", 'h', NULL, OPT_HELP, "this text" },
 };
 
@@ -72,6 +83,9 @@ static void usage(FILE *out)
 	      "    ringgrade (--lab N | --def FILE) --submission PATH [--json FILE] [--junit FILE]\n"
 	      "              [--no-sandbox]\n"
 	      "    ringgrade (--lab N | --def FILE) --submissions DIR -o DIR [-j N] [--no-sandbox]\n"
+	      "              [--shard K/N]\n"
+	      "    ringgrade (--lab N | --def FILE) --merge DIR... -o DIR\n"
+	      "    ringgrade (--lab N | --def FILE) [--submission PATH] --repeat N [-t NAME]...\n"
 	      "    ringgrade (--lab N | --def FILE) --list\n"
 	      "    make grade LAB=N [TEST=name]      make gradescope LAB=N\n\n"
 	      "DESCRIPTION\n"
@@ -84,7 +98,13 @@ static void usage(FILE *out)
 	      "    and test of a submission runs under bubblewrap (no network, only its own\n"
 	      "    tree visible, uid 65534 when run as root, limits on memory, processes,\n"
 	      "    file size, time and output). Without a working bwrap, ringgrade refuses\n"
-	      "    to grade submissions unless given --no-sandbox.\n\n"
+	      "    to grade submissions unless given --no-sandbox.\n"
+	      "    In-kernel tests (append = ktest=NAME, no run) share one boot; a test that\n"
+	      "    does not pass in it runs again in a boot of its own, and that counts. A\n"
+	      "    batch builds the sealed tree once, compiles only each student's files and\n"
+	      "    links them with its objects (when the build has {reuse}), grades several\n"
+	      "    students at once, and writes grades.csv, junit.xml, report.html and\n"
+	      "    batch.tsv (for --merge) into --out.\n\n"
 	      "OPTIONS\n", out);
 	for (size_t i = 0; i < NOPTIONS; i++) {
 		const struct option_row *o = &option_table[i];
@@ -98,11 +118,12 @@ static void usage(FILE *out)
 	}
 	fputs("\nEXIT STATUS\n"
 	      "    0  every test passed (batch: every submission was graded)\n"
-	      "    1  some test failed (batch: some submission could not be graded because of\n"
-	      "       the grader's own trouble, e.g. no scratch space; unreadable submissions\n"
-	      "       are graded as the starter files and the batch goes on)\n"
+	      "    1  some test failed (--repeat: in some run) (batch: some submission could\n"
+	      "       not be graded because of the grader's own trouble, e.g. no scratch\n"
+	      "       space; unreadable submissions are graded as the starter files and the\n"
+	      "       batch goes on)\n"
 	      "    2  usage error, broken definition, the instructor tree does not build\n"
-	      "       (batch), or interrupted\n"
+	      "       (batch), --merge refused its slices, or interrupted\n"
 	      "    The last line printed is always \"N passed, N failed\".\n\n"
 	      "SEE ALSO\n"
 	      "    docs/ringgrade.md (definition format, verdicts, integrity rules, SANDBOX),\n"
@@ -201,6 +222,30 @@ static void list_tests(const struct grade_options *o)
 	printf("total: %g points\n", def_max_score(o->def));
 }
 
+/* The --merge folders (file scope: a usage error may return with them). */
+static char **merge;
+static size_t nmerge;
+
+/* --repeat: each test's pass rate, then one line a script can read. */
+static void print_repeats(const struct grade_report *g)
+{
+	size_t flaky = 0, failing = 0;
+	unsigned long failed_runs = 0;
+
+	printf("%-30s %9s  %s\n", "TEST", "PASSED", "OVER THE RUNS");
+	for (size_t i = 0; i < g->nresults; i++) {
+		unsigned p = g->passes[i];
+		const char *word = p == g->runs ? "always passed" : p == 0 ? "never passed" : "FLAKY";
+		flaky += p && p < g->runs;
+		failing += p == 0;
+		failed_runs += g->runs - p;
+		printf("%-30s %4u/%-4u  %s\n", g->results[i].test->name, p, g->runs, word);
+	}
+	printf("repeat: %u runs of %zu tests: %zu flaky, %zu never passed; %lu of %lu runs failed (%.1f%%)\n\n",
+	       g->runs, g->nresults, flaky, failing, failed_runs, (unsigned long)g->runs * g->nresults,
+	       g->nresults ? 100.0 * (double)failed_runs / ((double)g->runs * (double)g->nresults) : 0.0);
+}
+
 int main(int argc, char **argv)
 {
 	struct option long_options[NOPTIONS + 1];
@@ -211,6 +256,9 @@ int main(int argc, char **argv)
 	char **only = NULL;
 	size_t nonly = 0;
 	int jobs = (int)sysconf(_SC_NPROCESSORS_ONLN), quiet = 0, list = 0, no_build = 0, keep = 0, c;
+	const char *shard = NULL;
+	int merging = 0, repeat = 0, boot_each = 0;
+	unsigned shard_k = 0, shard_n = 0;
 	int no_sandbox = 0;
 	char *sealed_scratch = NULL, *sealed_tree = NULL;
 	char *def_file = NULL, *tree_dir = NULL, err[512];
@@ -234,7 +282,16 @@ int main(int argc, char **argv)
 	memset(&long_options[NOPTIONS], 0, sizeof(long_options[NOPTIONS]));
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
+	for (;;) {
+		c = getopt_long(argc, argv, short_options, long_options, NULL);
+		if (c == -1) {
+			/* --merge DIR...: the folders after it, up to the next option */
+			if (!merging || optind >= argc)
+				break;
+			merge = xrealloc(merge, (nmerge + 2) * sizeof(*merge));
+			merge[nmerge++] = argv[optind++];
+			continue;
+		}
 		/* a short option maps to its row's id */
 		for (size_t i = 0; i < NOPTIONS; i++)
 			if (option_table[i].short_name && c == option_table[i].short_name)
@@ -267,6 +324,21 @@ int main(int argc, char **argv)
 		case OPT_KEEP: keep = 1; break;
 		case OPT_NO_SANDBOX: no_sandbox = 1; break;
 		case OPT_HELP: usage(stdout); return 0;
+		case OPT_SHARD: shard = optarg; break;
+		case OPT_MERGE:
+			merging = 1;
+			merge = xrealloc(merge, (nmerge + 2) * sizeof(*merge));
+			merge[nmerge++] = optarg;
+			break;
+		case OPT_REPEAT: {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (*end || end == optarg || v < 1 || v > 1000)
+				return usage_error("--repeat takes a number from 1 to 1000, not '%s'", optarg);
+			repeat = (int)v;
+			break;
+		}
+		case OPT_BOOT_EACH: boot_each = 1; break;
 		case ':':
 			return usage_error("option '%s' needs a value", argv[optind - 1]);
 		default:
@@ -283,8 +355,23 @@ int main(int argc, char **argv)
 		return usage_error("--submissions needs --out DIR for the results");
 	if (submissions && (json || junit))
 		return usage_error("--json and --junit are per run; a batch writes OUT/STUDENT/results.json for each student");
-	if (out_dir && !submissions)
-		return usage_error("--out is for batch mode (--submissions DIR)");
+	if (merging && (submission || submissions || list || repeat || shard))
+		return usage_error("--merge only joins finished slices: no --submission(s), --shard, --repeat or --list");
+	if (merging && !out_dir)
+		return usage_error("--merge needs --out DIR for the joined results");
+	if (merging && (json || junit))
+		return usage_error("--merge writes OUT/junit.xml and OUT/grades.csv; --json and --junit are per run");
+	if (out_dir && !submissions && !merging)
+		return usage_error("--out is for batch mode (--submissions DIR) and --merge");
+	if (shard && !submissions)
+		return usage_error("--shard is for batch mode (--submissions DIR)");
+	if (shard) {
+		char why[160];
+		if (parse_shard(shard, &shard_k, &shard_n, why, sizeof(why)) < 0)
+			return usage_error("%s", why);
+	}
+	if (repeat && submissions)
+		return usage_error("--repeat is for one tree or one --submission, not a batch");
 	if (no_build && (submission || submissions))
 		return usage_error("--no-build cannot be used with submissions: they are always built");
 	if (submission && access(submission, F_OK) < 0)
@@ -358,6 +445,10 @@ int main(int argc, char **argv)
 	o.no_build = no_build;
 	o.keep = keep;
 	o.progress = !quiet && !submissions && isatty(2);
+	o.repeat = repeat;
+	o.one_boot_each = boot_each;
+	o.shard_k = shard_k;
+	o.shard_n = shard_n;
 	for (size_t i = 0; i < nonly; i++) {
 		if (!def_find_test(&def, only[i])) {
 			fprintf(stderr, "ringgrade: %s has no test '%s'; its tests are:", def_file, only[i]);
@@ -410,7 +501,9 @@ int main(int argc, char **argv)
 		o.tree = sealed_tree;
 	}
 
-	if (submissions) {
+	if (merging) {
+		rc = grade_merge(&def, merge, nmerge, out_dir);
+	} else if (submissions) {
 		rc = grade_batch(&o, submissions, out_dir);
 	} else {
 		struct grade_report report;
@@ -439,6 +532,8 @@ int main(int argc, char **argv)
 			free(text);
 			free(name);
 		}
+		if (report.runs)
+			print_repeats(&report);
 		report_terminal(stdout, &report, colour, quiet);
 		if (spawn_was_interrupted()) {
 			fprintf(stderr, "ringgrade: interrupted\n");
@@ -464,5 +559,6 @@ done:
 	free(def_file);
 	free(tree_dir);
 	free(only);
+	free(merge);
 	return rc;
 }

@@ -20,6 +20,8 @@ struct grade_report {
 	const char *preamble;        /* intake messages (rejected/ignored files), may be "" */
 	char *build_log;             /* what the build printed (owned), NULL when not built */
 	double seconds;
+	unsigned runs;               /* --repeat N: each test ran N times (0: once) */
+	unsigned *passes;            /* with runs: passing runs of each test (owned) */
 };
 
 double report_score(const struct grade_report *g);

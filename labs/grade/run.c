@@ -249,6 +249,11 @@ void judge(const struct test_def *t, int exit_code, int flooded, int timed_out, 
 
 char **build_argv(const struct lab_def *def, const char *tree, int student)
 {
+	return build_argv_reusing(def, tree, student, NULL);
+}
+
+char **build_argv_reusing(const struct lab_def *def, const char *tree, int student, const char *reuse)
+{
 	size_t n = 0, out = 0;
 	char **argv;
 
@@ -263,6 +268,9 @@ char **build_argv(const struct lab_def *def, const char *tree, int student)
 		} else if (!strcmp(word, "{student}")) {
 			if (student)
 				argv[out++] = xstrdup("STUDENT=1");
+		} else if (!strcmp(word, "{reuse}")) {
+			if (reuse)
+				argv[out++] = xasprintf("REUSE=%s", reuse);
 		} else if (hole) {
 			argv[out++] = xasprintf("%.*s%s%s", (int)(hole - word), word, tree, hole + 6);
 		} else {
@@ -275,7 +283,12 @@ char **build_argv(const struct lab_def *def, const char *tree, int student)
 
 int build_tree(const struct lab_def *def, const char *tree, int student, char **log)
 {
-	char **argv = build_argv(def, tree, student);
+	return build_tree_reusing(def, tree, student, NULL, log);
+}
+
+int build_tree_reusing(const struct lab_def *def, const char *tree, int student, const char *reuse, char **log)
+{
+	char **argv = build_argv_reusing(def, tree, student, reuse);
 	struct spawn_options opts = { .cwd = tree, .output_limit = BUILD_LOG_LIMIT, .timeout = def->build_timeout };
 	struct spawn_result res;
 	int rc;
@@ -347,70 +360,192 @@ static char *in_tree(const char *tree, const char *path)
 	return path[0] == '/' ? xstrdup(path) : path_join(tree, path);
 }
 
-/* One test, start to verdict. */
-static void run_one(const struct run_context *ctx, const struct test_def *t, struct test_result *r)
+/* Boot the machine once for t (its command line and timeout) with this
+ * nonce. 0 when the launcher ran, -1 with a message in r otherwise. */
+static int launch(const struct run_context *ctx, const struct test_def *t, const char *nonce,
+		  struct spawn_result *res, struct test_result *r)
 {
-	char nonce[33];
-	char *cmdline, *launcher, *kernel, *initrd, timeout[16], vm_limit[16];
-	struct spawn_result res;
-	struct spawn_options opts = { .cwd = ctx->tree, .output_limit = ctx->def->output_limit,
+	char *cmdline = kernel_cmdline(t, nonce), *launcher = in_tree(ctx->tree, ctx->def->launcher),
+	     *kernel = in_tree(ctx->tree, ctx->def->kernel), *initrd = in_tree(ctx->tree, ctx->def->initrd);
+	char timeout[16], vm_limit[16];
+	char *argv[] = { launcher, "--kernel", kernel, "--initrd", initrd, "--append", cmdline,
+			 "--timeout", timeout, "--vm-limit", vm_limit, NULL };
+	struct spawn_options opts = { .argv = argv, .cwd = ctx->tree, .output_limit = ctx->def->output_limit,
 				      .timeout = t->timeout + LAUNCHER_GRACE };
+	int rc = 0;
 
-	memset(r, 0, sizeof(*r));
-	r->test = t;
-	if (make_nonce(nonce) < 0) {
-		r->status = STATUS_QEMU_FAILED;
-		r->summary = xasprintf("cannot get random bytes for the nonce: %s", strerror(errno));
-		r->details = xstrdup("");
-		r->console = xstrdup("");
-		return;
-	}
-	cmdline = kernel_cmdline(t, nonce);
-	launcher = in_tree(ctx->tree, ctx->def->launcher);
-	kernel = in_tree(ctx->tree, ctx->def->kernel);
-	initrd = in_tree(ctx->tree, ctx->def->initrd);
 	snprintf(timeout, sizeof(timeout), "%d", t->timeout);
 	snprintf(vm_limit, sizeof(vm_limit), "%d", ctx->def->vm_limit_mb);
-	{
-		char *argv[] = { launcher, "--kernel", kernel, "--initrd", initrd, "--append", cmdline,
-				 "--timeout", timeout, "--vm-limit", vm_limit, NULL };
-		opts.argv = argv;
-		if (spawn_run(&opts, &res) < 0) {
-			r->status = STATUS_QEMU_FAILED;
-			r->summary = xasprintf("cannot run the launcher %s: %s", launcher, strerror(errno));
-			r->details = xstrdup("");
-			r->console = xstrdup("");
-		} else {
-			judge(t, res.exit_code, res.flooded, res.timed_out, res.output, res.output_len, nonce,
-			      ctx->def->output_limit, r);
-			if (res.interrupted) {
-				free(r->summary);
-				r->status = STATUS_NO_VERDICT;
-				r->score = 0;
-				r->summary = xstrdup("interrupted (ringgrade was stopped)");
-			} else if (res.signal && !res.flooded && !res.timed_out) {
-				/* The launcher itself died (out of memory, killed
-				 * from outside): no verdict from QEMU at all. */
-				free(r->summary);
-				r->status = STATUS_QEMU_FAILED;
-				r->score = 0;
-				r->summary = xasprintf("the launcher was killed by signal %d", res.signal);
-			}
-			r->seconds = res.seconds;
-			r->console = res.output;
-		}
+	if (spawn_run(&opts, res) < 0) {
+		r->status = STATUS_QEMU_FAILED;
+		r->summary = xasprintf("cannot run the launcher %s: %s", launcher, strerror(errno));
+		r->details = xstrdup("");
+		r->console = xstrdup("");
+		rc = -1;
 	}
 	free(cmdline);
 	free(launcher);
 	free(kernel);
 	free(initrd);
+	return rc;
+}
+
+static int fresh_nonce(char nonce[33], struct test_result *r)
+{
+	if (make_nonce(nonce) == 0)
+		return 0;
+	r->status = STATUS_QEMU_FAILED;
+	r->summary = xasprintf("cannot get random bytes for the nonce: %s", strerror(errno));
+	r->details = xstrdup("");
+	r->console = xstrdup("");
+	return -1;
+}
+
+/* One test, start to verdict, in a boot of its own. */
+static void run_one(const struct run_context *ctx, const struct test_def *t, struct test_result *r)
+{
+	char nonce[33];
+	struct spawn_result res;
+
+	memset(r, 0, sizeof(*r));
+	r->test = t;
+	if (fresh_nonce(nonce, r) < 0 || launch(ctx, t, nonce, &res, r) < 0)
+		return;
+	judge(t, res.exit_code, res.flooded, res.timed_out, res.output, res.output_len, nonce,
+	      ctx->def->output_limit, r);
+	if (res.interrupted) {
+		free(r->summary);
+		r->status = STATUS_NO_VERDICT;
+		r->score = 0;
+		r->summary = xstrdup("interrupted (ringgrade was stopped)");
+	} else if (res.signal && !res.flooded && !res.timed_out) {
+		/* The launcher itself died (out of memory, killed
+		 * from outside): no verdict from QEMU at all. */
+		free(r->summary);
+		r->status = STATUS_QEMU_FAILED;
+		r->score = 0;
+		r->summary = xasprintf("the launcher was killed by signal %d", res.signal);
+	}
+	r->seconds = res.seconds;
+	r->console = res.output;
+}
+
+/* --- in-kernel tests sharing one boot ------------------------------------
+ * Booting is most of a test's cost, and an in-kernel test (ktest=NAME, no
+ * init program) needs nothing from a fresh machine but the kernel's own
+ * start. So those tests of a run share one boot (ktest=a,b,c; the kernel
+ * prints one signed result line each). A test keeps the shared boot's
+ * verdict only when that is a pass; every other one (a "not ok", a result
+ * that never came because an earlier test crashed or hung the machine, a
+ * doubled line) is run again in a boot of its own, and that verdict counts.
+ * So the shared boot can save time but never cost a test its points. */
+
+const char *shared_ktest_name(const struct test_def *t)
+{
+	const char *name;
+
+	if (t->run[0] || t->nsubtests || strncmp(t->append, "ktest=", 6))
+		return NULL;
+	name = t->append + 6;
+	if (!*name || !strcmp(name, "all"))
+		return NULL;
+	for (const char *p = name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_'))
+			return NULL;
+	return name;
+}
+
+/* The command line of a shared boot stays well inside the kernel's 1 KiB. */
+#define SHARED_APPEND_MAX 600
+
+struct unit {
+	size_t first, count;   /* the tests order[first..first+count) */
+	int shared;            /* one boot for them all (else count is 1) */
+};
+
+/* What the shared boot of tests idx[0..m) said: results[idx[i]] is filled
+ * for each test that passed; again[idx[i]] = 1 for each one to run alone. */
+static void run_shared(const struct run_context *ctx, const struct test_def *const *tests, const size_t *idx,
+		       size_t m, struct test_result *results, unsigned char *again, char **why)
+{
+	struct test_def boot = *tests[idx[0]];
+	struct strbuf append, shared_console;
+	struct test_result failure = { 0 };
+	struct spawn_result res;
+	struct ktap_report k;
+	char nonce[33];
+
+	strbuf_init(&append);
+	strbuf_adds(&append, "ktest=");
+	for (size_t i = 0; i < m; i++) {
+		const struct test_def *t = tests[idx[i]];
+		strbuf_addf(&append, "%s%s", i ? "," : "", shared_ktest_name(t));
+		if (t->timeout > boot.timeout)
+			boot.timeout = t->timeout;
+		again[idx[i]] = 1;
+	}
+	boot.append = append.data;
+	if (fresh_nonce(nonce, &failure) < 0 || launch(ctx, &boot, nonce, &res, &failure) < 0) {
+		*why = failure.summary;
+		failure.summary = NULL;
+		test_result_free(&failure);
+		strbuf_free(&append);
+		return;
+	}
+	if (res.interrupted) {
+		*why = xstrdup("interrupted");
+		spawn_result_free(&res);
+		strbuf_free(&append);
+		return;
+	}
+	ktap_parse(res.output, res.output_len, nonce, &k);
+	strbuf_init(&shared_console);
+	strbuf_addf(&shared_console, "(one boot shared by the in-kernel tests: %s)\n%s", append.data + 6, res.output);
+	for (size_t i = 0; i < m; i++) {
+		const struct test_def *t = tests[idx[i]];
+		const char *name = shared_ktest_name(t);
+		size_t lines = 0, ok = 0;
+		for (size_t c = 0; c < k.ncases; c++)
+			if (k.cases[c].depth == 0 && !strcmp(k.cases[c].name, name)) {
+				lines++;
+				ok += k.cases[c].result == KTAP_OK;
+			}
+		if (lines == 1 && ok == 1) {
+			struct test_result *r = &results[idx[i]];
+			memset(r, 0, sizeof(*r));
+			r->test = t;
+			r->status = STATUS_PASSED;
+			r->score = t->points;
+			r->summary = xstrdup("1 results ok");
+			r->details = xstrdup("");
+			r->console = xstrdup(shared_console.data);
+			r->seconds = res.seconds;
+			again[idx[i]] = 0;
+		}
+	}
+	if (res.timed_out || res.flooded || res.signal || (res.exit_code != 0 && res.exit_code != 1)) {
+		struct test_result verdict;
+		memset(&verdict, 0, sizeof(verdict));
+		judge(&boot, res.exit_code, res.flooded, res.timed_out, res.output, res.output_len, nonce,
+		      ctx->def->output_limit, &verdict);
+		*why = xasprintf("the shared boot ended: %s", verdict.summary);
+		test_result_free(&verdict);
+	}
+	ktap_free(&k);
+	strbuf_free(&shared_console);
+	spawn_result_free(&res);
+	strbuf_free(&append);
 }
 
 struct pool {
 	const struct run_context *ctx;
 	const struct test_def *const *tests;
 	struct test_result *results;
-	size_t n;
+	const size_t *order;           /* tests in unit order: each unit is order[first..first+count) */
+	const struct unit *units;
+	size_t nunits, ntests;
+	unsigned char *again;          /* per test: run alone after its shared boot */
+	char **why;                    /* per unit: why its shared boot broke down, or NULL */
 	atomic_size_t next;
 	atomic_size_t finished;
 };
@@ -420,21 +555,53 @@ static void *pool_worker(void *arg)
 	struct pool *pool = arg;
 
 	for (;;) {
-		size_t i = atomic_fetch_add(&pool->next, 1);
-		if (i >= pool->n)
+		size_t u = atomic_fetch_add(&pool->next, 1);
+		const struct unit *unit;
+		size_t last;
+		if (u >= pool->nunits)
 			return NULL;
-		run_one(pool->ctx, pool->tests[i], &pool->results[i]);
+		unit = &pool->units[u];
+		last = pool->order[unit->first + unit->count - 1];
+		if (!unit->shared) {
+			run_one(pool->ctx, pool->tests[last], &pool->results[last]);
+		} else {
+			run_shared(pool->ctx, pool->tests, pool->order + unit->first, unit->count, pool->results,
+				   pool->again, &pool->why[u]);
+		}
 		if (pool->ctx->progress) {
 			/* one write per line, so threads never interleave */
 			char line[96];
-			size_t done = atomic_fetch_add(&pool->finished, 1) + 1;
+			size_t done = atomic_fetch_add(&pool->finished, unit->count) + unit->count;
 			int len = snprintf(line, sizeof(line), "\rringgrade: %zu/%zu tests done, last: %.40s ", done,
-					   pool->n, pool->tests[i]->name);
+					   pool->ntests, pool->tests[last]->name);
 			if (len > 0 && write(2, line, (size_t)len) < 0) {
 				/* progress is a courtesy; a closed stderr is not an error */
 			}
 		}
 	}
+}
+
+static void run_pool(struct pool *pool, int jobs)
+{
+	size_t workers = jobs > 0 ? (size_t)jobs : 1, started = 0;
+	pthread_t *threads;
+
+	atomic_init(&pool->next, 0);
+	if (workers > pool->nunits)
+		workers = pool->nunits;
+	if (workers <= 1) {
+		pool_worker(pool);
+		return;
+	}
+	threads = xcalloc(workers, sizeof(*threads));
+	for (size_t i = 0; i < workers; i++)
+		if (pthread_create(&threads[i], NULL, pool_worker, pool) == 0)
+			started++;
+	if (!started)
+		pool_worker(pool);
+	for (size_t i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	free(threads);
 }
 
 static void clear_progress(const struct run_context *ctx)
@@ -449,28 +616,80 @@ static void clear_progress(const struct run_context *ctx)
 void run_test_list(const struct run_context *ctx, const struct test_def *const *tests, size_t n,
 	       struct test_result *results)
 {
-	struct pool pool = { .ctx = ctx, .tests = tests, .results = results, .n = n };
-	size_t workers = ctx->jobs > 0 ? (size_t)ctx->jobs : 1;
-	pthread_t *threads;
-	size_t started = 0;
+	size_t *order = xcalloc(n + 1, sizeof(*order)), norder = 0, nunits = 0, nagain = 0;
+	struct unit *units = xcalloc(n + 1, sizeof(*units));
+	unsigned char *again = xcalloc(n + 1, 1);
+	char **why = xcalloc(n + 1, sizeof(*why));
+	struct pool pool = { .ctx = ctx, .tests = tests, .results = results, .ntests = n, .again = again,
+			     .order = order, .units = units, .why = why };
+	size_t len = 0;
 
-	atomic_init(&pool.next, 0);
 	atomic_init(&pool.finished, 0);
-	if (workers > n)
-		workers = n;
-	if (workers <= 1) {
-		pool_worker(&pool);
-		clear_progress(ctx);
-		return;
+	/* Units: the shareable in-kernel tests in boots of a bounded command
+	 * line, then every other test alone. */
+	for (size_t i = 0; i < n && !ctx->one_boot_each; i++) {
+		const char *name = shared_ktest_name(tests[i]);
+		if (!name)
+			continue;
+		if (!nunits || len + strlen(name) + 1 > SHARED_APPEND_MAX) {
+			units[nunits++] = (struct unit){ norder, 0, 1 };
+			len = 0;
+		}
+		order[norder++] = i;
+		units[nunits - 1].count++;
+		len += strlen(name) + 1;
 	}
-	threads = xcalloc(workers, sizeof(*threads));
-	for (size_t i = 0; i < workers; i++)
-		if (pthread_create(&threads[i], NULL, pool_worker, &pool) == 0)
-			started++;
-	if (!started)
-		pool_worker(&pool);
-	for (size_t i = 0; i < started; i++)
-		pthread_join(threads[i], NULL);
-	free(threads);
+	for (size_t u = 0; u < nunits; u++)
+		units[u].shared = units[u].count > 1;   /* a boot of one is just a boot */
+	for (size_t i = 0; i < n; i++) {
+		if (!ctx->one_boot_each && shared_ktest_name(tests[i]))
+			continue;
+		order[norder] = i;
+		units[nunits++] = (struct unit){ norder++, 1, 0 };
+	}
+	pool.nunits = nunits;
+	run_pool(&pool, ctx->jobs);
+
+	/* Second round: what a shared boot did not settle, each test alone. */
+	for (size_t i = 0; i < n; i++)
+		nagain += again[i];
+	if (nagain) {
+		struct pool alone = pool;
+		size_t *order2 = xcalloc(nagain, sizeof(*order2)), k = 0;
+		struct unit *units2 = xcalloc(nagain, sizeof(*units2));
+		for (size_t i = 0; i < n; i++)
+			if (again[i]) {
+				order2[k] = i;
+				units2[k] = (struct unit){ k, 1, 0 };
+				k++;
+			}
+		alone.order = order2;
+		alone.units = units2;
+		alone.nunits = k;
+		alone.ntests = k;        /* the progress line counts the reruns afresh */
+		atomic_init(&alone.finished, 0);
+		run_pool(&alone, ctx->jobs);
+		free(order2);
+		free(units2);
+	}
+	/* When a shared boot broke down, say so under the tests it did not
+	 * settle, so a log explains why they have a console of their own. */
+	for (size_t u = 0; u < nunits; u++) {
+		if (!why[u])
+			continue;
+		for (size_t j = 0; j < units[u].count; j++) {
+			struct test_result *r = &results[order[units[u].first + j]];
+			if (again[order[units[u].first + j]] && r->details) {
+				char *more = xasprintf("%s(%s; this test then ran in a boot of its own)\n", r->details, why[u]);
+				free(r->details);
+				r->details = more;
+			}
+		}
+		free(why[u]);
+	}
 	clear_progress(ctx);
+	free(why);
+	free(again);
+	free(units);
+	free(order);
 }

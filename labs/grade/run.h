@@ -41,6 +41,7 @@ struct run_context {
 	const char *tree;
 	int jobs;
 	int progress;      /* show "N/M tests done" on stderr while running (a terminal) */
+	int one_boot_each; /* never share a boot between in-kernel tests (see run_test_list) */
 };
 
 /* The build step: def->build run in tree, with its placeholders filled:
@@ -55,13 +56,27 @@ int build_tree(const struct lab_def *def, const char *tree, int student, char **
 /* The build command's argv for these arguments (see build_tree). */
 char **build_argv(const struct lab_def *def, const char *tree, int student);
 
+/* The same over a built base tree (batch mode, reuse.h): the word
+ * "{reuse}" becomes REUSE=BASE when reuse is not NULL, and vanishes
+ * otherwise (as it does in build_tree). */
+int build_tree_reusing(const struct lab_def *def, const char *tree, int student, const char *reuse, char **log);
+char **build_argv_reusing(const struct lab_def *def, const char *tree, int student, const char *reuse);
+
 /* A digest of a failed build's log: the lines with "error" first, capped. */
 char *build_errors_digest(const char *log);
 
 /* Run tests[0..n) in parallel (up to ctx->jobs at a time); results[i]
- * belongs to tests[i]. */
+ * belongs to tests[i]. In-kernel tests (see shared_ktest_name) share one
+ * boot, unless ctx->one_boot_each; a test keeps that boot's verdict only
+ * when it passed, and every other one is run again in a boot of its own,
+ * so sharing never costs a test its points. */
 void run_test_list(const struct run_context *ctx, const struct test_def *const *tests, size_t n,
 	       struct test_result *results);
+
+/* The NAME of a test that may share a boot with others: no init program,
+ * no subtests, and the command line exactly "ktest=NAME" (one test); NULL
+ * for every other test. */
+const char *shared_ktest_name(const struct test_def *t);
 
 /* Mark every test as "build failed" with the digest as details. */
 void fail_all_build(const struct test_def *const *tests, size_t n, const char *digest,

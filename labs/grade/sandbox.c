@@ -18,6 +18,7 @@ struct registered {
 	char *tree;
 	long long memory;
 	int urandom;       /* /dev/urandom too (git needs it; a build does not) */
+	char *readonly;    /* a folder also shown, read-only, at its own path (reuse.h), or NULL */
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -89,7 +90,7 @@ static int give_to_sandbox(const char *path, const struct stat *st, int flag, st
 	return lchown(path, SANDBOX_UID, SANDBOX_GID) < 0 ? -1 : 0;
 }
 
-static int do_register(const char *tree, long long memory, int urandom)
+static int do_register(const char *tree, long long memory, int urandom, const char *readonly)
 {
 	char *real = realpath(tree, NULL), *tmp;
 	struct registered *r;
@@ -130,18 +131,24 @@ static int do_register(const char *tree, long long memory, int urandom)
 	r->tree = real;
 	r->memory = memory > SANDBOX_MEMORY_MIN ? memory : SANDBOX_MEMORY_MIN;
 	r->urandom = urandom;
+	r->readonly = readonly ? xstrdup(readonly) : NULL;
 	pthread_mutex_unlock(&lock);
 	return 0;
 }
 
 int sandbox_register(const char *tree, long long memory)
 {
-	return do_register(tree, memory, 0);
+	return do_register(tree, memory, 0, NULL);
+}
+
+int sandbox_register_reading(const char *tree, long long memory, const char *readonly)
+{
+	return do_register(tree, memory, 0, readonly);
 }
 
 int sandbox_register_tool(const char *tree)
 {
-	return do_register(tree, 0, 1);
+	return do_register(tree, 0, 1, NULL);
 }
 
 void sandbox_unregister(const char *tree)
@@ -152,6 +159,7 @@ void sandbox_unregister(const char *tree)
 	for (size_t i = 0; i < ntrees; i++) {
 		if (!strcmp(trees[i].tree, real ? real : tree)) {
 			free(trees[i].tree);
+			free(trees[i].readonly);
 			trees[i] = trees[--ntrees];
 			break;
 		}
@@ -161,7 +169,7 @@ void sandbox_unregister(const char *tree)
 }
 
 /* The registered tree holding path, as a copy; NULL when none. */
-static char *tree_of(const char *path, long long *memory, int *urandom)
+static char *tree_of(const char *path, long long *memory, int *urandom, char **readonly)
 {
 	char *real, *found = NULL;
 
@@ -174,6 +182,7 @@ static char *tree_of(const char *path, long long *memory, int *urandom)
 			found = xstrdup(trees[i].tree);
 			*memory = trees[i].memory;
 			*urandom = trees[i].urandom;
+			*readonly = trees[i].readonly ? xstrdup(trees[i].readonly) : NULL;
 		}
 	}
 	pthread_mutex_unlock(&lock);
@@ -196,12 +205,16 @@ static void add(struct args *a, const char *s)
 	a->v[a->n] = NULL;
 }
 
-static void add3(struct args *a, const char *x, const char *y, const char *z)
+static void add2(struct args *a, const char *x, const char *y)
 {
 	add(a, x);
 	add(a, y);
-	if (z)
-		add(a, z);
+}
+
+static void add3(struct args *a, const char *x, const char *y, const char *z)
+{
+	add2(a, x, y);
+	add(a, z);
 }
 
 /* What the system offers every sandbox, read-only: /usr, the top-level
@@ -241,12 +254,12 @@ char **sandbox_wrap(char *const *argv, const char *cwd, long long *memory, long 
 {
 	static const char *const keep_env[] = { "LANG", "LC_ALL", "LC_CTYPE", "LC_MESSAGES" };
 	struct args a = { 0 };
-	char *tree, *tmp, *real_cwd;
+	char *tree, *tmp, *real_cwd, *readonly = NULL;
 	int urandom = 0;
 
 	if (!enabled)
 		return NULL;
-	tree = tree_of(cwd, memory, &urandom);
+	tree = tree_of(cwd, memory, &urandom, &readonly);
 	if (!tree)
 		return NULL;
 	real_cwd = realpath(cwd, NULL);
@@ -257,10 +270,11 @@ char **sandbox_wrap(char *const *argv, const char *cwd, long long *memory, long 
 	 * of the pid namespace). */
 	add(&a, "--unshare-all");
 	add(&a, "--die-with-parent");
-	add3(&a, "--hostname", "sandbox", NULL);
+	add2(&a, "--hostname", "sandbox");
 	add_system(&a);
-	/* /dev/null only: no /dev/zero or /dev/urandom to #include. */
-	add3(&a, "--dir", "/dev", NULL);
+	/* /dev/null only, so a build has no /dev/zero or /dev/urandom to
+	 * #include; git (sandbox_register_tool) also gets /dev/urandom. */
+	add2(&a, "--dir", "/dev");
 	add3(&a, "--dev-bind", "/dev/null", "/dev/null");
 	if (urandom)
 		add3(&a, "--dev-bind", "/dev/urandom", "/dev/urandom");
@@ -268,14 +282,14 @@ char **sandbox_wrap(char *const *argv, const char *cwd, long long *memory, long 
 	 * against the disk and the file-size limit, not memory. */
 	add3(&a, "--bind", tmp, "/tmp");
 	add3(&a, "--bind", tree, tree);
-	add3(&a, "--chdir", real_cwd ? real_cwd : tree, NULL);
+	/* A thin tree's links lead into the built base it reuses. */
+	if (readonly)
+		add3(&a, "--ro-bind", readonly, readonly);
+	add2(&a, "--chdir", real_cwd ? real_cwd : tree);
 	add(&a, "--clearenv");
-	add(&a, "--setenv");
-	add3(&a, "PATH", "/usr/local/bin:/usr/bin:/bin", NULL);
-	add(&a, "--setenv");
-	add3(&a, "HOME", "/tmp", NULL);
-	add(&a, "--setenv");
-	add3(&a, "TMPDIR", "/tmp", NULL);
+	add3(&a, "--setenv", "PATH", "/usr/local/bin:/usr/bin:/bin");
+	add3(&a, "--setenv", "HOME", "/tmp");
+	add3(&a, "--setenv", "TMPDIR", "/tmp");
 	for (size_t i = 0; i < sizeof(keep_env) / sizeof(keep_env[0]); i++) {
 		const char *v = getenv(keep_env[i]);
 		if (v)
@@ -289,6 +303,7 @@ char **sandbox_wrap(char *const *argv, const char *cwd, long long *memory, long 
 	free(real_cwd);
 	free(tmp);
 	free(tree);
+	free(readonly);
 	return a.v;
 }
 

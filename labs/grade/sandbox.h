@@ -42,6 +42,9 @@ int sandbox_check(struct strbuf *err);
  * (0711). memory is the RLIMIT_AS in bytes (0: SANDBOX_MEMORY_MIN). 0, or
  * -1 with errno. */
 int sandbox_register(const char *tree, long long memory);
+/* The same for a thin tree (reuse.h): readonly, the built base its links
+ * lead into, is shown read-only at its own path as well. */
+int sandbox_register_reading(const char *tree, long long memory, const char *readonly);
 /* The same for a folder where a tool (git) reads a submission: the same
  * sandbox, with /dev/urandom as well. */
 int sandbox_register_tool(const char *tree);

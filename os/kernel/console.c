@@ -99,11 +99,16 @@ void serial_interrupt(void)
 }
 
 /* Wait for a line (or ^D) and copy up to n bytes of it into kbuf. Returns
- * the count, 0 at end of file, or -EINTR if a signal arrived. */
-long tty_read(char *kbuf, size_t n)
+ * the count, 0 at end of file, -EINTR if a signal arrived, or -EAGAIN if
+ * nothing is ready and nonblock. */
+long tty_read(char *kbuf, size_t n, bool nonblock)
 {
 	local_irq_disable();
 	while (ready_head == ready_tail && !eof_pending) {
+		if (nonblock) {
+			local_irq_enable();
+			return -EAGAIN;
+		}
 		if (signal_pending(current)) {
 			local_irq_enable();
 			return -EINTR;
@@ -125,4 +130,10 @@ long tty_read(char *kbuf, size_t n)
 		eof_pending = 0;
 	local_irq_enable();
 	return got;
+}
+
+/* Bytes read() could return now (FIONREAD). */
+size_t tty_chars_ready(void)
+{
+	return (ready_tail + TTY_BUF - ready_head) % TTY_BUF;
 }

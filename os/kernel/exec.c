@@ -9,6 +9,7 @@
 #include <ringside/errno.h>
 #include <ringside/uaccess.h>
 #include <ringside/initramfs.h>
+#include <ringside/fs.h>
 #include <ringside/syscalls.h>
 #include <ringside/exec.h>
 #include <ringside/signal.h>
@@ -16,7 +17,6 @@
 #include <asm/segment.h>
 #include <asm/x86.h>
 
-#define PATH_MAX 256
 #define MAX_ARG_STRINGS 256
 #define MAX_ARG_BYTES (32 * 1024)
 
@@ -194,13 +194,17 @@ static long setup_stack(struct mm_struct *mm, struct arg_list *args, int argc,
 
 /* Load path into task t (not necessarily current) with the given argument
  * strings: argv first (argc of them), then the environment. */
+void vfork_release(struct task_struct *t);
+
 int exec_into(struct task_struct *t, const char *path, struct arg_list *args, int argc)
 {
-	const struct initramfs_file *f = initramfs_lookup(path);
-	if (!f)
-		return -ENOENT;
-	if (!(f->mode & 0111))
+	struct inode *ino;
+	int lerr = vfs_lookup(NULL, path, true, &ino);
+	if (lerr)
+		return lerr;
+	if (!S_ISREG(ino->mode) || !(ino->mode & 0111))
 		return -EACCES;
+	const struct initramfs_file file = { ino->name, ino->data, ino->size, ino->mode }, *f = &file;
 	struct mm_struct *mm = mm_create();
 	if (!mm)
 		return -ENOMEM;
@@ -220,7 +224,7 @@ int exec_into(struct task_struct *t, const char *path, struct arg_list *args, in
 	if (t == current)
 		switch_mm(mm);
 	if (old)
-		mm_destroy(old);
+		mm_put(old);     /* a vfork child leaves its parent's memory to the parent */
 	const char *base = path;
 	for (const char *p = path; *p; p++)
 		if (*p == '/')
@@ -240,10 +244,22 @@ int exec_into(struct task_struct *t, const char *path, struct arg_list *args, in
 	regs->flags = X86_EFLAGS_IF | X86_EFLAGS_FIXED;
 	task_thread_info(t)->status &= ~TS_COMPAT;
 	flush_signal_handlers(t);
+	files_close_on_exec(t);
+	t->sas_ss_sp = t->sas_ss_size = 0;
+	t->restart_block.fn = NULL;
 	t->fs_base = 0;
+	if (t->gs_base && t == current)
+		wrmsr(MSR_KERNEL_GS_BASE, 0);
+	t->gs_base = 0;
+	if (t == current)
+		vfork_release(t);
 	/* A traced program stops right after exec, so that its tracer can set
-	 * things up before the first instruction (strace relies on it). */
-	if (t == current && t->ptrace && !(t->ptrace & PT_SEIZED))
+	 * things up before the first instruction (strace relies on it): at the
+	 * exec event with PTRACE_O_TRACEEXEC (its message the pid), else with
+	 * a SIGTRAP unless it was seized, as Linux does. */
+	if (t == current && t->ptrace && (t->ptrace_options & PTRACE_O_TRACEEXEC))
+		ptrace_event(PTRACE_EVENT_EXEC, t->pid);
+	else if (t == current && t->ptrace && !(t->ptrace & PT_SEIZED))
 		send_signal(t, SIGTRAP, NULL);
 	return 0;
 }
@@ -267,15 +283,19 @@ int kernel_execve(struct task_struct *t, const char *path, const char *const arg
 
 static long do_execve(const char *ufilename, const void *uargv, const void *uenvp, bool compat)
 {
-	char path[PATH_MAX];
-	long len = strncpy_from_user(path, ufilename, sizeof(path));
-	if (len < 0)
-		return len;
-	if (!len)
-		return -ENOENT;
-	struct arg_list args = { kmalloc(MAX_ARG_BYTES), 0, 0 };
-	if (!args.buf)
+	char *path = kmalloc(PATH_MAX);
+	if (!path)
 		return -ENOMEM;
+	long len = strncpy_from_user(path, ufilename, PATH_MAX);
+	if (len <= 0) {
+		kfree(path);
+		return len ? len : -ENOENT;
+	}
+	struct arg_list args = { kmalloc(MAX_ARG_BYTES), 0, 0 };
+	if (!args.buf) {
+		kfree(path);
+		return -ENOMEM;
+	}
 	long err = copy_strings(&args, uargv, compat);
 	int argc = args.count;
 	if (!err)
@@ -283,6 +303,7 @@ static long do_execve(const char *ufilename, const void *uargv, const void *uenv
 	if (!err)
 		err = exec_into(current, path, &args, argc);
 	kfree(args.buf);
+	kfree(path);
 	return err;
 }
 

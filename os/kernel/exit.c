@@ -6,6 +6,7 @@
 #include <ringside/kernel.h>
 #include <ringside/sched.h>
 #include <ringside/mm.h>
+#include <ringside/fs.h>
 #include <ringside/errno.h>
 #include <ringside/uaccess.h>
 #include <ringside/syscalls.h>
@@ -13,6 +14,7 @@
 #include <ringside/exitcode.h>
 #include <ringside/ptrace.h>
 #include <ringside/seccomp.h>
+#include <ringside/signal.h>
 #include <asm/x86.h>
 
 static void __noreturn power_off(int status_word)
@@ -28,6 +30,16 @@ static void __noreturn power_off(int status_word)
 		halt();
 }
 
+/* A vfork child that execs or exits lets its parent go on. */
+void vfork_release(struct task_struct *t)
+{
+	struct task_struct *p = t->vfork_parent;
+	if (!p)
+		return;
+	t->vfork_parent = NULL;
+	wake_up_channel(&p->vfork_parent);
+}
+
 /* status_word is the wait4 encoding: (code << 8) for exit, sig for a signal. */
 static void __noreturn exit_with_status(int status_word)
 {
@@ -37,13 +49,21 @@ static void __noreturn exit_with_status(int status_word)
 			printk(KERN_INFO "init exited with status %#x: powering off\n", status_word);
 		power_off(status_word);
 	}
+	/* PTRACE_O_TRACEEXIT: the tracer sees the task before anything is gone. */
+	if (t->ptrace && (t->ptrace_options & PTRACE_O_TRACEEXIT))
+		ptrace_event(PTRACE_EVENT_EXIT, status_word);
+	void exit_clear_child_tid(struct task_struct *t);
+	exit_clear_child_tid(t);
+	vfork_release(t);
 	/* Leave the address space before freeing it. */
 	struct mm_struct *mm = t->mm;
 	t->mm = NULL;
 	switch_mm(NULL);
 	if (mm)
-		mm_destroy(mm);
+		mm_put(mm);
 
+	files_close_all(t);
+	cwd_set(t, NULL);
 	exit_ptrace(t);
 	seccomp_release(t);
 	unsigned long flags = local_irq_save();
@@ -59,12 +79,17 @@ static void __noreturn exit_with_status(int status_word)
 		wake_up_channel(init_task_ptr);
 	t->exit_code = status_word;
 	t->state = EXIT_ZOMBIE;
-	if (t->parent) {
+	/* A task traced by someone other than its parent reports its exit to
+	 * the tracer first; the parent hears of it when the tracer has waited
+	 * (or gone). */
+	struct task_struct *notify = t->ptrace && t->tracer && t->tracer != t->parent ? t->tracer : t->parent;
+	if (notify) {
 		struct ksiginfo info = { .signo = SIGCHLD, .pid = t->pid,
 					 .code = (status_word & 0x7f) ? CLD_KILLED : CLD_EXITED,
 					 .status = (status_word & 0x7f) ? (status_word & 0x7f) : (status_word >> 8) & 0xff };
-		send_signal(t->parent, SIGCHLD, &info);
-		wake_up_channel(t->parent);
+		if (notify != t->parent || t->exit_signal)
+			send_signal(notify, notify == t->parent ? t->exit_signal : SIGCHLD, &info);
+		wake_up_channel(notify);
 	}
 	local_irq_restore(flags);
 	schedule();
@@ -92,72 +117,198 @@ SYSCALL_DEFINE(sys_exit_group)
 	do_exit((int)a0);
 }
 
-#define WNOHANG 1
-#define WUNTRACED 2
+#define WNOHANG    0x00000001
+#define WUNTRACED  0x00000002
+#define WSTOPPED   WUNTRACED
+#define WEXITED    0x00000004
+#define WCONTINUED 0x00000008
+#define WNOWAIT    0x01000000
+#define __WNOTHREAD 0x20000000
+#define __WALL     0x40000000
+#define __WCLONE   0x80000000
+#define P_ALL  0
+#define P_PID  1
+#define P_PGID 2
 
-static bool wait_matches(struct task_struct *child, pid_t pid)
+/* What a wait found: the wait4 status word and the waitid siginfo. */
+struct wait_result {
+	pid_t pid;
+	int status_word;
+	int code;       /* CLD_* */
+	int status;     /* exit code or signal */
+};
+
+static bool wait_matches(struct task_struct *p, int which, pid_t id)
 {
-	return pid <= 0 || child->pid == pid;   /* no process groups: 0 and <-1 mean any */
+	switch (which) {
+	case P_PID:  return p->pid == id;
+	case P_PGID: return p->pgid == id;
+	default:     return true;
+	}
 }
 
-long do_wait4(pid_t pid, int *ustatus, int options, void *urusage, size_t rusage_size)
+/* May this waiter report p now? Fills r and returns true if so; consumes
+ * the event (reaps a zombie) unless WNOWAIT. Called with IRQs off. */
+static bool wait_consider(struct task_struct *me, struct task_struct *p, int options,
+			  struct wait_result *r)
 {
-	struct task_struct *t = current, *child;
-	if (options & ~(WNOHANG | 0x2 | 0x4 | 0x8 | 0x40000000 | 0x80000000 | 0x20000000))
-		return -EINVAL;
+	bool tracing = p->ptrace && p->tracer == me;
+	bool nowait = options & WNOWAIT;
+	if (p->state == EXIT_ZOMBIE) {
+		if (!(options & WEXITED))
+			return false;
+		if (p->ptrace && p->tracer && p->tracer != me)
+			return false;        /* its tracer sees the exit first */
+		int w = p->exit_code;
+		*r = (struct wait_result){ p->pid, w, (w & 0x7f) ? ((w & 0x80) ? CLD_DUMPED : CLD_KILLED) : CLD_EXITED,
+					   (w & 0x7f) ? (w & 0x7f) : (w >> 8) & 0xff };
+		if (nowait)
+			return true;
+		if (p->parent != me) {
+			/* We traced it but it is not ours: detach, tell the parent. */
+			p->ptrace = 0;
+			p->tracer = NULL;
+			if (p->parent) {
+				if (p->exit_signal)
+					send_signal(p->parent, p->exit_signal, NULL);
+				wake_up_channel(p->parent);
+			}
+			return true;
+		}
+		me->cutime += p->utime + p->cutime;
+		me->cstime += p->stime + p->cstime;
+		p->state = EXIT_DEAD;
+		free_task(p);
+		return true;
+	}
+	if (p->state == TASK_TRACED && tracing && !p->stop_reported) {
+		int code = p->stop_code >> 8;
+		*r = (struct wait_result){ p->pid, p->stop_code, CLD_TRAPPED, code };
+		if (!nowait)
+			p->stop_reported = true;
+		return true;
+	}
+	if (p->parent != me)
+		return false;
+	if (p->state == TASK_STOPPED && !p->stop_reported && (options & WSTOPPED)) {
+		*r = (struct wait_result){ p->pid, p->stop_code, CLD_STOPPED, (p->stop_code >> 8) & 0xff };
+		if (!nowait)
+			p->stop_reported = true;
+		return true;
+	}
+	if (p->continued && (options & WCONTINUED)) {
+		*r = (struct wait_result){ p->pid, 0xffff, CLD_CONTINUED, SIGCONT };
+		if (!nowait)
+			p->continued = false;
+		return true;
+	}
+	return false;
+}
+
+/* The heart of wait4 and waitid: 1 and *r when something was reported, 0
+ * for WNOHANG with nothing to report, or -ECHILD / -ERESTARTSYS. */
+static long do_wait(int which, pid_t id, int options, struct wait_result *r)
+{
+	struct task_struct *me = current, *p, *tmp;
 	for (;;) {
 		bool any = false;
-		struct task_struct *zombie = NULL;
 		local_irq_disable();
-		list_for_each_entry(child, &t->children, sibling) {
-			if (!wait_matches(child, pid))
+		list_for_each_entry_safe(p, tmp, &me->children, sibling) {
+			if (!wait_matches(p, which, id))
 				continue;
 			any = true;
-			if (child->state == EXIT_ZOMBIE) {
-				zombie = child;
-				break;
-			}
-			/* A stop not yet reported: a traced child's always, an
-			 * untraced child's with WUNTRACED. */
-			if (!child->stop_reported &&
-			    ((child->state == TASK_TRACED && child->ptrace) ||
-			     (child->state == TASK_STOPPED && (options & WUNTRACED)))) {
-				child->stop_reported = true;
-				int code = child->stop_code;
-				pid_t cpid = child->pid;
+			if (wait_consider(me, p, options, r)) {
 				local_irq_enable();
-				if (ustatus && put_user(code, ustatus))
-					return -EFAULT;
-				return cpid;
+				return 1;
+			}
+		}
+		/* Tasks we trace that are not our children (attached at fork). */
+		list_for_each_entry_safe(p, tmp, &task_list, tasks) {
+			if (!p->ptrace || p->tracer != me || p->parent == me || !wait_matches(p, which, id))
+				continue;
+			any = true;
+			if (wait_consider(me, p, options, r)) {
+				local_irq_enable();
+				return 1;
 			}
 		}
 		if (!any) {
 			local_irq_enable();
 			return -ECHILD;
 		}
-		if (zombie) {
-			local_irq_enable();
-			if (ustatus && put_user(zombie->exit_code, ustatus))
-				return -EFAULT;
-			if (urusage && clear_user(urusage, rusage_size))
-				return -EFAULT;
-			pid_t reaped = zombie->pid;
-			zombie->state = EXIT_DEAD;
-			free_task(zombie);
-			return reaped;
-		}
 		if (options & WNOHANG) {
 			local_irq_enable();
 			return 0;
 		}
-		if (signal_pending(t)) {
+		if (signal_pending(me)) {
 			local_irq_enable();
 			return -ERESTARTSYS;
 		}
-		t->state = TASK_INTERRUPTIBLE;
-		t->wait_channel = t;
+		me->state = TASK_INTERRUPTIBLE;
+		me->wait_channel = me;
 		schedule();
 	}
+}
+
+long do_wait4(pid_t pid, int *ustatus, int options, void *urusage, size_t rusage_size)
+{
+	struct wait_result r;
+	int which = P_PID;
+	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WCLONE | __WALL))
+		return -EINVAL;
+	if (pid == -1) {
+		which = P_ALL;
+	} else if (pid <= 0) {
+		which = P_PGID;
+		pid = pid ? -pid : current->pgid;
+	}
+	long ret = do_wait(which, pid, options | WEXITED, &r);
+	if (ret <= 0)
+		return ret;
+	if (ustatus && put_user(r.status_word, ustatus))
+		return -EFAULT;
+	if (urusage && clear_user(urusage, rusage_size))
+		return -EFAULT;
+	return r.pid;
+}
+
+/* waitid(idtype, id, infop, options, rusage): Linux's siginfo answer; 0 on
+ * success, also for WNOHANG with nothing to report (then the siginfo's
+ * signo, code, pid, uid and status read 0). */
+static long do_waitid(int which, pid_t id, void *uinfo, int options, void *urusage, size_t rusage_size)
+{
+	struct wait_result r;
+	if (options & ~(WNOHANG | WNOWAIT | WEXITED | WSTOPPED | WCONTINUED | __WNOTHREAD | __WCLONE | __WALL))
+		return -EINVAL;
+	if (!(options & (WEXITED | WSTOPPED | WCONTINUED)))
+		return -EINVAL;
+	switch (which) {
+	case P_ALL:
+		break;
+	case P_PID:
+	case P_PGID:
+		if (id <= 0)
+			return -EINVAL;
+		break;
+	default:
+		return -EINVAL;
+	}
+	long ret = do_wait(which, id, options, &r);
+	if (ret < 0)
+		return ret;
+	struct ksiginfo info = { 0 };
+	if (ret > 0)
+		info = (struct ksiginfo){ .signo = SIGCHLD, .code = r.code, .pid = r.pid, .status = r.status };
+	if (uinfo && copy_siginfo_to_user(uinfo, &info))
+		return -EFAULT;
+	if (urusage && clear_user(urusage, rusage_size))
+		return -EFAULT;
+	return 0;
+}
+
+SYSCALL_DEFINE(sys_waitid)
+{
+	return do_waitid((int)a0, (pid_t)a1, (void *)a2, (int)a3, (void *)a4, 144);
 }
 
 SYSCALL_DEFINE(sys_wait4)

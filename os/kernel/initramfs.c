@@ -4,6 +4,7 @@
 #include <ringside/kernel.h>
 #include <ringside/initramfs.h>
 #include <ringside/errno.h>
+#include <ringside/fs.h>
 
 #define MAX_FILES 256
 static struct initramfs_file files[MAX_FILES];
@@ -48,6 +49,13 @@ int initramfs_init(const void *archive, size_t size)
 			name++;
 		if ((mode & 0170000) == 0100000 && nr_files < MAX_FILES)
 			files[nr_files++] = (struct initramfs_file){ name, data, filesize, mode };
+		/* Regular files, directories and symlinks go into the VFS tree. */
+		unsigned type = mode & 0170000;
+		if (*name && (type == 0100000 || type == 0040000 || type == 0120000)) {
+			int err = vfs_import(name, mode, data, filesize);
+			if (err)
+				printk(KERN_WARN "initramfs: %s: error %d\n", name, err);
+		}
 		p = base + ((data - base + filesize + 3) & ~3UL);
 	}
 	return -EINVAL;

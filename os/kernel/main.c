@@ -10,6 +10,7 @@
  *   --               everything after it is init's argv[1..]
  * Other words with '=' become init's environment, other words its arguments. */
 #include <ringside/kernel.h>
+#include <ringside/fs.h>
 #include <ringside/mm.h>
 #include <ringside/sched.h>
 #include <ringside/percpu.h>
@@ -63,11 +64,20 @@ static void parse_cmdline(void)
 			*p++ = 0;
 		if (!*p)
 			break;
-		char *word = p;
-		while (*p && *p != ' ')
+		/* A word ends at a space outside double quotes; the quotes go, as
+		 * Linux's next_arg() drops them: init=/bin/sh -- -c "ls | cat". */
+		char *word = p, *out = p;
+		bool quoted = false;
+		while (*p && (quoted || *p != ' ')) {
+			if (*p == '"')
+				quoted = !quoted;
+			else
+				*out++ = *p;
 			p++;
+		}
 		if (*p)
-			*p++ = 0;
+			p++;
+		*out = 0;
 		size_t used = strlen(shown_cmdline);
 		snprintf(shown_cmdline + used, sizeof(shown_cmdline) - used, " %s",
 			 strncmp(word, "ktap.nonce=", 11) ? word : "ktap.nonce=(hidden)");
@@ -122,6 +132,12 @@ static void start_init(void)
 	if (!t)
 		panic("no memory for init");
 	init_task_ptr = t;
+	void rlimit_init(struct task_struct *t);
+	rlimit_init(t);
+	t->pgid = t->sid = t->pid;
+	t->umask = 022;
+	if (files_init_console(t))
+		panic("no /dev/console for init");
 	if (context_tracking_enabled)
 		task_thread_info(t)->flags |= _TIF_NOHZ;
 	if (audit_all_tasks)
@@ -161,7 +177,11 @@ void kmain(u32 magic, u32 mbi_phys)
 	page_alloc_init(mem_end, __pa(_end), mod->start, mod->end);
 	vm_init();
 	printk(KERN_INFO "memory: %lu KiB free\n", nr_free_pages() * 4);
-	int nfiles = initramfs_init(__va(mod->start), mod->end - mod->start);
+	/* The multiboot structures may sit in pages that are now free: read
+	 * what we need before the first allocation (vfs_init). */
+	unsigned long initrd_start = mod->start, initrd_end = mod->end;
+	vfs_init();
+	int nfiles = initramfs_init(__va(initrd_start), initrd_end - initrd_start);
 	if (nfiles < 0)
 		panic("initramfs is not a valid cpio newc archive");
 	printk(KERN_INFO "initramfs: %d files\n", nfiles);

@@ -1,4 +1,5 @@
-/* ptrace: one task (the tracer, always the tracee's parent here) stops,
+/* ptrace: one task (the tracer: the tracee's parent, or for a child
+ * attached at fork the parent's tracer) stops,
  * inspects and resumes another. The stops the syscall pipeline produces:
  * syscall entry and exit (PTRACE_SYSCALL, TIF_SYSCALL_TRACE), syscall
  * emulation (PTRACE_SYSEMU, TIF_SYSCALL_EMU), single steps (TIF_SINGLESTEP
@@ -29,10 +30,19 @@ void ptrace_stop(int code)
 	t->stop_code = (code << 8) | 0x7f;
 	t->stop_reported = false;
 	t->state = TASK_TRACED;
-	if (t->parent)
-		wake_up_channel(t->parent);
+	if (t->tracer)
+		wake_up_channel(t->tracer);
 	schedule();
 	local_irq_enable();
+}
+
+/* A stop that is not a signal's (syscall, event): PTRACE_GETSIGINFO shows
+ * SIGTRAP with the stop code as si_code, as Linux's ptrace_notify does. */
+static void ptrace_notify(int code)
+{
+	struct task_struct *t = current;
+	t->last_siginfo = (struct ksiginfo){ .signo = SIGTRAP, .code = code, .pid = t->pid };
+	ptrace_stop(code);
 }
 
 int tracehook_report_syscall_entry(struct pt_regs *regs)
@@ -40,7 +50,7 @@ int tracehook_report_syscall_entry(struct pt_regs *regs)
 	struct task_struct *t = current;
 	(void)regs;
 	t->resume_signal = 0;
-	ptrace_stop(SIGTRAP | (t->ptrace_options & PTRACE_O_TRACESYSGOOD ? 0x80 : 0));
+	ptrace_notify(SIGTRAP | (t->ptrace_options & PTRACE_O_TRACESYSGOOD ? 0x80 : 0));
 	/* A signal the tracer asked for on resume is sent now, as Linux does. */
 	if (t->resume_signal) {
 		send_signal(t, t->resume_signal, NULL);
@@ -60,7 +70,7 @@ void tracehook_report_syscall_exit(struct pt_regs *regs, int step)
 		return;
 	}
 	t->resume_signal = 0;
-	ptrace_stop(SIGTRAP | (t->ptrace_options & PTRACE_O_TRACESYSGOOD ? 0x80 : 0));
+	ptrace_notify(SIGTRAP | (t->ptrace_options & PTRACE_O_TRACESYSGOOD ? 0x80 : 0));
 	if (t->resume_signal) {
 		send_signal(t, t->resume_signal, NULL);
 		t->resume_signal = 0;
@@ -72,7 +82,7 @@ void ptrace_event(int event, unsigned long message)
 	struct task_struct *t = current;
 	t->ptrace_message = message;
 	t->resume_signal = 0;
-	ptrace_stop(SIGTRAP | (event << 8));
+	ptrace_notify(SIGTRAP | (event << 8));
 	if (t->resume_signal) {
 		send_signal(t, t->resume_signal, NULL);
 		t->resume_signal = 0;
@@ -102,6 +112,7 @@ void user_disable_single_step(struct task_struct *t)
 static void ptrace_unlink(struct task_struct *t)
 {
 	t->ptrace = 0;
+	t->tracer = NULL;
 	t->ptrace_options = 0;
 	clear_tsk_thread_flag(t, TIF_SYSCALL_TRACE);
 	clear_tsk_thread_flag(t, TIF_SYSCALL_EMU);
@@ -118,16 +129,44 @@ static void ptrace_resume_task(struct task_struct *t, int sig)
 void exit_ptrace(struct task_struct *tracer)
 {
 	struct task_struct *t;
-	list_for_each_entry(t, &tracer->children, sibling) {
-		if (!t->ptrace)
+	list_for_each_entry(t, &task_list, tasks) {
+		if (!t->ptrace || t->tracer != tracer)
 			continue;
 		bool kill = t->ptrace_options & PTRACE_O_EXITKILL;
 		ptrace_unlink(t);
+		if (t->state == EXIT_ZOMBIE) {
+			/* Its exit was waiting for us: its parent may reap it now. */
+			if (t->parent) {
+				send_signal(t->parent, SIGCHLD, NULL);
+				wake_up_channel(t->parent);
+			}
+			continue;
+		}
 		if (kill)
 			send_signal(t, SIGKILL, NULL);
 		if (t->state == TASK_TRACED)
 			ptrace_resume_task(t, 0);
 	}
+}
+
+/* The parent is forking: a traced parent that asked for this event (or,
+ * for clone, any of them, as Linux) gets its child attached to the same
+ * tracer, which sees the child start with a SIGSTOP. */
+int ptrace_init_child(struct task_struct *child, int event)
+{
+	struct task_struct *parent = current;
+	static const unsigned long option[] = {
+		[PTRACE_EVENT_FORK] = PTRACE_O_TRACEFORK,
+		[PTRACE_EVENT_VFORK] = PTRACE_O_TRACEVFORK,
+		[PTRACE_EVENT_CLONE] = PTRACE_O_TRACECLONE,
+	};
+	if (!parent->ptrace || !(parent->ptrace_options & option[event]))
+		return 0;
+	child->ptrace = parent->ptrace;
+	child->ptrace_options = parent->ptrace_options;
+	child->tracer = parent->tracer;
+	send_signal(child, SIGSTOP, NULL);
+	return event;
 }
 
 /* user_regs_struct, Linux x86-64 order. */
@@ -144,6 +183,7 @@ static void get_user_regs(struct task_struct *t, struct user_regs_struct *u)
 	/* pt_regs's first 21 words are user_regs_struct's first 21. */
 	memcpy(u, r, sizeof(*r));
 	u->fs_base = t->fs_base;
+	u->gs_base = t->gs_base;
 	u->ds = u->es = __USER_DS;
 	if (test_tsk_thread_flag(t, TIF_FORCED_TF))
 		u->flags &= ~X86_EFLAGS_TF;      /* the debugger's TF is not the program's */
@@ -162,8 +202,12 @@ static int put_user_reg(struct task_struct *t, unsigned word, unsigned long valu
 	case offsetof(struct user_regs_struct, es) / 8:
 	case offsetof(struct user_regs_struct, fs) / 8:
 	case offsetof(struct user_regs_struct, gs) / 8:
-	case offsetof(struct user_regs_struct, gs_base) / 8:
 		return 0;                        /* fixed: ignored */
+	case offsetof(struct user_regs_struct, gs_base) / 8:
+		if (value >= TASK_SIZE_MAX)
+			return -EIO;
+		t->gs_base = value;              /* switch_to() loads it */
+		return 0;
 	case offsetof(struct user_regs_struct, fs_base) / 8:
 		if (value >= TASK_SIZE_MAX)
 			return -EIO;
@@ -230,6 +274,7 @@ static long ptrace_attach(struct task_struct *t, bool seize, unsigned long optio
 		return -EPERM;                   /* only our own children */
 	if (t->ptrace)
 		return -EPERM;
+	t->tracer = me;
 	if (seize && (options & ~(unsigned long)PTRACE_O_MASK))
 		return -EINVAL;
 	t->ptrace = PT_PTRACED | (seize ? PT_SEIZED : 0);
@@ -264,6 +309,7 @@ long do_ptrace(long request, pid_t pid, unsigned long addr, unsigned long data)
 		if (me->ptrace || !me->parent)
 			return -EPERM;
 		me->ptrace = PT_PTRACED;
+		me->tracer = me->parent;
 		return 0;
 	}
 	struct task_struct *t = pid > 0 ? find_task_by_pid(pid) : NULL;
@@ -272,7 +318,7 @@ long do_ptrace(long request, pid_t pid, unsigned long addr, unsigned long data)
 	if (request == PTRACE_ATTACH || request == PTRACE_SEIZE)
 		return ptrace_attach(t, request == PTRACE_SEIZE, data);
 	/* Everything else needs a stopped tracee of ours. */
-	if (!t->ptrace || t->parent != me)
+	if (!t->ptrace || t->tracer != me)
 		return -ESRCH;
 	if (request == PTRACE_KILL) {
 		send_signal(t, SIGKILL, NULL);
@@ -325,6 +371,16 @@ long do_ptrace(long request, pid_t pid, unsigned long addr, unsigned long data)
 		return 0;
 	case PTRACE_GETEVENTMSG:
 		return put_user(t->ptrace_message, (unsigned long *)data);
+	case PTRACE_GETSIGINFO:
+		return copy_siginfo_to_user((void *)data, &t->last_siginfo);
+	case PTRACE_SETSIGINFO: {
+		struct { s32 signo, errno, code, pad; s32 pid; u32 uid; } si;
+		if (copy_from_user(&si, (const void *)data, sizeof(si)))
+			return -EFAULT;
+		t->last_siginfo = (struct ksiginfo){ .signo = si.signo, .errno = si.errno,
+						     .code = si.code, .pid = si.pid };
+		return 0;
+	}
 	case PTRACE_CONT:
 	case PTRACE_SYSCALL:
 	case PTRACE_SINGLESTEP:

@@ -102,6 +102,9 @@ void switch_to(struct task_struct *prev, struct task_struct *next)
 {
 	extern void __switch_to_asm(struct task_struct *prev, struct task_struct *next);
 	user_return_switch(prev, next);
+	/* The user GS base waits in MSR_KERNEL_GS_BASE (swapgs brings it back). */
+	if (prev->gs_base != next->gs_base)
+		wrmsr(MSR_KERNEL_GS_BASE, next->gs_base);
 	cpu_data.current_task = next;
 	cpu_data.top_of_stack = (unsigned long)next->stack + THREAD_SIZE;
 	load_sp0(cpu_data.top_of_stack);

@@ -18,6 +18,8 @@
 #define PR_SET_SECCOMP       22
 #define PR_SET_NO_NEW_PRIVS  38
 #define PR_GET_NO_NEW_PRIVS  39
+#define PR_SET_PTRACER       0x59616d61
+#define PR_SET_PTRACER_ANY   (-1UL)
 
 static void put_filter(struct seccomp_filter *f)
 {
@@ -106,14 +108,19 @@ static long set_mode_filter(const void *ufprog, bool compat)
 	return attach_filter(p.len, (const void *)p.filter);
 }
 
+#define SECCOMP_FILTER_FLAG_TSYNC 1
+
 static long do_seccomp(unsigned op, unsigned flags, const void *uargs, bool compat)
 {
-	if (flags)
-		return -EINVAL;
 	switch (op) {
 	case SECCOMP_SET_MODE_STRICT:
-		return uargs ? -EINVAL : set_mode_strict();
+		return flags || uargs ? -EINVAL : set_mode_strict();
 	case SECCOMP_SET_MODE_FILTER:
+		/* TSYNC puts the filter on every thread of the process: with one
+		 * thread per process there is nothing more to do (and nothing to
+		 * fail), so it succeeds with 0, as Linux does for one thread. */
+		if (flags & ~SECCOMP_FILTER_FLAG_TSYNC)
+			return -EINVAL;
 		return set_mode_filter(uargs, compat);
 	default:
 		return -EINVAL;
@@ -152,6 +159,17 @@ SYSCALL_DEFINE(sys_prctl)
 		if (a1 || a2 || a3 || a4)
 			return -EINVAL;
 		return t->no_new_privs;
+	case PR_SET_PTRACER:
+		/* Yama's exception (Debian kernels have Yama): which process may
+		 * trace us. Everyone is root here and may trace anyone already,
+		 * so it is recorded and checked, not enforced. */
+		if (a1 != 0 && a1 != PR_SET_PTRACER_ANY) {
+			struct task_struct *p = find_task_by_pid((pid_t)a1);
+			if ((long)a1 <= 0 || !p || p->state == EXIT_ZOMBIE)
+				return -EINVAL;
+		}
+		t->ptracer = (long)a1;
+		return 0;
 	default:
 		return -EINVAL;
 	}

@@ -11,6 +11,8 @@
 #include <ringside/uaccess.h>
 #include <ringside/syscalls.h>
 #include <ringside/uprobes.h>
+#include <ringside/sigframe.h>
+#include <ringside/time.h>
 #include <asm/x86.h>
 
 #define SIGNAL_NAME(sig) [sig] = #sig,
@@ -55,6 +57,18 @@ int send_signal(struct task_struct *t, int sig, const struct ksiginfo *info)
 	if (sig == SIGCONT && t->state == TASK_STOPPED) {
 		t->pending &= ~SIG_DEFAULT_STOP;
 		wake_up_stopped(t);
+		/* The parent learns of it: wait with WCONTINUED, and SIGCHLD
+		 * with CLD_CONTINUED unless it asked for SA_NOCLDSTOP. */
+		t->continued = true;
+		struct task_struct *p = t->parent;
+		if (p) {
+			wake_up_channel(p);
+			if (!(p->sighand[SIGCHLD - 1].flags & SA_NOCLDSTOP)) {
+				struct ksiginfo ci = { .signo = SIGCHLD, .code = CLD_CONTINUED,
+						       .pid = t->pid, .status = SIGCONT };
+				send_signal(p, SIGCHLD, &ci);
+			}
+		}
 	}
 	if (SIG_DEFAULT_STOP & sigmask(sig))
 		t->pending &= ~sigmask(SIGCONT);
@@ -162,6 +176,7 @@ static void do_signal_stop(int sig)
 	t->state = TASK_STOPPED;
 	t->stop_code = (sig << 8) | 0x7f;
 	t->stop_reported = false;
+	t->continued = false;
 	if (t->parent) {
 		wake_up_channel(t->parent);
 		if (!(t->parent->sighand[SIGCHLD - 1].flags & SA_NOCLDSTOP)) {
@@ -176,6 +191,56 @@ static void do_signal_stop(int sig)
 void handle_signal(int sig, struct k_sigaction *ka, struct ksiginfo *info, struct pt_regs *regs);
 void restart_syscall_if_needed(struct pt_regs *regs);
 
+/* ---- around the handler's frame (lab 7 builds the frame itself) ---- */
+
+#define SS_ONSTACK  1
+#define SS_DISABLE  2
+#define MINSIGSTKSZ 2048
+
+static bool on_sig_stack(struct task_struct *t, unsigned long sp)
+{
+	return t->sas_ss_size && sp > t->sas_ss_sp && sp - t->sas_ss_sp <= t->sas_ss_size;
+}
+
+/* Run handle_signal with what Linux's get_sigframe and sigmask_to_save add:
+ * an SA_ONSTACK handler gets its frame on the alternate stack (the frame
+ * still records the interrupted rsp, and uc_stack the alternate stack),
+ * and after rt_sigsuspend the frame saves the mask from before the call
+ * while the handler runs with the temporary one (plus sa_mask). */
+static void deliver(int sig, struct k_sigaction *ka, struct ksiginfo *info, struct pt_regs *regs)
+{
+	struct task_struct *t = current;
+	unsigned long orig_sp = regs->sp;
+	bool alt = (ka->flags & SA_ONSTACK) && t->sas_ss_size && !on_sig_stack(t, orig_sp);
+	u64 temporary = t->blocked;
+	bool restore = t->restore_sigmask;
+	unsigned long handler = ka->handler;   /* SA_RESETHAND clears ka's */
+
+	if (alt)    /* the frame code leaves a 128-byte red zone: none on the alternate stack */
+		regs->sp = t->sas_ss_sp + t->sas_ss_size + 128;
+	if (restore)
+		t->blocked = t->saved_sigmask;
+	handle_signal(sig, ka, info, regs);
+	bool built = regs->ip == handler;
+	if (alt && !built) {
+		regs->sp = orig_sp;     /* no frame: nothing moved */
+		built = false;
+	}
+	if (built && t->sas_ss_size) {
+		struct rt_sigframe *f = (struct rt_sigframe *)regs->sp;
+		struct { u64 sp; s32 flags; u32 pad; u64 size; } st = {
+			t->sas_ss_sp, on_sig_stack(t, orig_sp) ? SS_ONSTACK : 0, 0, t->sas_ss_size };
+		copy_to_user(&f->uc.uc_stack, &st, sizeof(st));
+		copy_to_user(&f->uc.uc_mcontext.sp, &orig_sp, sizeof(orig_sp));
+	}
+	if (restore) {
+		t->restore_sigmask = false;
+		u64 added = ka->mask | ((ka->flags & SA_NODEFER) ? 0 : sigmask(sig));
+		t->blocked = (temporary | added) & ~SIG_KERNEL_ONLY_MASK;
+		recalc_sigpending(t);
+	}
+}
+
 void do_signal(struct pt_regs *regs)
 {
 	struct task_struct *t = current;
@@ -188,13 +253,16 @@ void do_signal(struct pt_regs *regs)
 		 * decides what, if anything, is delivered. */
 		if (t->ptrace && sig != SIGKILL) {
 			t->resume_signal = 0;
+			t->last_siginfo = info;
 			ptrace_stop(sig);
 			int chosen = t->resume_signal;
 			t->resume_signal = 0;
 			if (!sig_valid(chosen))
 				continue;
 			if (chosen != sig)
-				info = (struct ksiginfo){ .signo = chosen, .code = SI_USER, .pid = t->parent ? t->parent->pid : 0 };
+				info = (struct ksiginfo){ .signo = chosen, .code = SI_USER, .pid = t->tracer ? t->tracer->pid : 0 };
+			else
+				info = t->last_siginfo;     /* PTRACE_SETSIGINFO may have changed it */
 			sig = chosen;
 			if (t->blocked & sigmask(sig)) {
 				send_signal(t, sig, &info);
@@ -205,7 +273,7 @@ void do_signal(struct pt_regs *regs)
 		if (ka->handler == SIG_IGN)
 			continue;
 		if (ka->handler != SIG_DFL) {
-			handle_signal(sig, ka, &info, regs);
+			deliver(sig, ka, &info, regs);
 			return;
 		}
 		if (SIG_DEFAULT_IGNORE & sigmask(sig))
@@ -218,6 +286,19 @@ void do_signal(struct pt_regs *regs)
 	}
 	/* No handler ran: a syscall interrupted only to deliver is restarted. */
 	restart_syscall_if_needed(regs);
+	/* One that left a restart block continues through restart_syscall
+	 * (a nanosleep stopped and continued sleeps what was left). */
+	if ((long)regs->orig_ax >= 0 && (long)regs->ax == -ERESTART_RESTARTBLOCK) {
+		regs->ax = task_thread_info(t)->status & TS_COMPAT ? __NR_ia32_restart_syscall
+								   : __NR_restart_syscall;
+		regs->ip -= 2;
+	}
+	/* rt_sigsuspend's temporary mask goes when no handler took it along. */
+	if (t->restore_sigmask) {
+		t->restore_sigmask = false;
+		t->blocked = t->saved_sigmask;
+		recalc_sigpending(t);
+	}
 }
 
 void flush_signal_handlers(struct task_struct *t)
@@ -299,24 +380,54 @@ SYSCALL_DEFINE(sys_kill)
 		return -EINVAL;
 	if (pid > 0) {
 		struct task_struct *t = find_task_by_pid(pid);
-		if (!t || t->state == EXIT_ZOMBIE)
+		if (!t)
 			return -ESRCH;
-		return kill_one(t, sig, SI_USER);
+		return kill_one(t, sig, SI_USER);   /* a zombie takes it (and drops it): 0 */
 	}
-	if (pid == 0)                            /* our process group: just us */
-		return kill_one(current, sig, SI_USER);
 	if (pid == -1) {                         /* everyone but init and us */
 		struct task_struct *t;
 		int found = 0;
 		list_for_each_entry(t, &task_list, tasks) {
-			if (t->pid > 1 && t != current && t->state != EXIT_ZOMBIE && t->state != EXIT_DEAD) {
+			if (t->pid > 1 && t != current && t->state != EXIT_DEAD) {
 				kill_one(t, sig, SI_USER);
 				found++;
 			}
 		}
 		return found ? 0 : -ESRCH;
 	}
-	return -ESRCH;                           /* no process groups */
+	/* 0: our process group; -pgid: that group. */
+	pid_t pgid = pid ? -pid : current->pgid;
+	struct task_struct *t, *tmp;
+	int found = 0;
+	list_for_each_entry_safe(t, tmp, &task_list, tasks) {
+		if (t->pid && t->pgid == pgid && t->state != EXIT_DEAD) {
+			kill_one(t, sig, SI_USER);
+			found++;
+		}
+	}
+	return found ? 0 : -ESRCH;
+}
+
+/* The blocked signals waiting to be delivered. */
+SYSCALL_DEFINE(sys_rt_sigpending)
+{
+	if (a1 > sizeof(u64))
+		return -EINVAL;
+	u64 set = current->pending & current->blocked;
+	return copy_to_user((void *)a0, &set, a1);
+}
+
+/* tkill(tid, sig): tgkill without the thread group (musl's raise() uses it). */
+SYSCALL_DEFINE(sys_tkill)
+{
+	pid_t tid = (pid_t)a0;
+	int sig = (int)a1;
+	if (tid <= 0 || sig < 0 || sig > 64)
+		return -EINVAL;
+	struct task_struct *t = find_task_by_pid(tid);
+	if (!t)
+		return -ESRCH;
+	return kill_one(t, sig, SI_TKILL);
 }
 
 SYSCALL_DEFINE(sys_tgkill)
@@ -326,7 +437,7 @@ SYSCALL_DEFINE(sys_tgkill)
 	if (tgid <= 0 || tid <= 0 || sig < 0 || sig > 64)
 		return -EINVAL;
 	struct task_struct *t = find_task_by_pid(tid);
-	if (!t || t->pid != tgid || t->state == EXIT_ZOMBIE)
+	if (!t || t->pid != tgid)
 		return -ESRCH;
 	return kill_one(t, sig, SI_TKILL);
 }
@@ -359,4 +470,163 @@ SYSCALL_DEFINE(sys_rt_sigreturn)
 	/* The "result" of rt_sigreturn is the interrupted code's rax, which
 	 * may be anything, -EFAULT included. */
 	return regs->ax;
+}
+
+/* ---- siginfo for user space: waitid, rt_sigtimedwait, PTRACE_GETSIGINFO ---- */
+
+int copy_siginfo_to_user(void *uinfo, const struct ksiginfo *info)
+{
+	struct siginfo_64 si;
+	memset(&si, 0, sizeof(si));
+	si.si_signo = info->signo;
+	si.si_errno = info->errno;
+	si.si_code = info->code;
+	if (info->signo == SIGSYS) {
+		si.u.sys.call_addr = info->addr;
+		si.u.sys.syscall = info->syscall;
+		si.u.sys.arch = info->arch;
+	} else if (info->signo == SIGCHLD) {
+		si.u.child.pid = info->pid;
+		si.u.child.status = info->status;
+	} else if (info->code == SI_USER || info->code == SI_TKILL || info->code == SI_KERNEL) {
+		si.u.kill.pid = info->pid;
+	} else {
+		si.u.fault.addr = info->addr;
+	}
+	return copy_to_user(uinfo, &si, sizeof(si));
+}
+
+/* ---- rt_sigsuspend, rt_sigtimedwait, sigaltstack ---- */
+
+SYSCALL_DEFINE(sys_rt_sigsuspend)
+{
+	struct task_struct *t = current;
+	u64 mask;
+	if (a1 != sizeof(u64))
+		return -EINVAL;
+	if (copy_from_user(&mask, (const void *)a0, sizeof(mask)))
+		return -EFAULT;
+	t->saved_sigmask = t->blocked;
+	t->restore_sigmask = true;
+	t->blocked = mask & ~SIG_KERNEL_ONLY_MASK;
+	recalc_sigpending(t);
+	local_irq_disable();
+	while (!signal_pending(t)) {
+		t->state = TASK_INTERRUPTIBLE;
+		t->wait_channel = &t->pending;
+		schedule();
+		local_irq_disable();
+	}
+	local_irq_enable();
+	return -ERESTARTNOHAND;
+}
+
+/* Take sig (one of set) off the pending set, if one is there. */
+static int dequeue_from(struct task_struct *t, u64 set, struct ksiginfo *info)
+{
+	u64 ready = t->pending & set;
+	if (!ready)
+		return 0;
+	int sig = __builtin_ctzl(ready) + 1;
+	t->pending &= ~sigmask(sig);
+	*info = t->siginfo[sig - 1];
+	if (!info->signo)
+		*info = (struct ksiginfo){ .signo = sig, .code = SI_USER };
+	recalc_sigpending(t);
+	return sig;
+}
+
+/* Wait for one of set; -EAGAIN when the timeout passes, -EINTR when a
+ * signal outside set (and not blocked) arrives first. */
+SYSCALL_DEFINE(sys_rt_sigtimedwait)
+{
+	struct task_struct *t = current;
+	u64 set;
+	struct ksiginfo info;
+	struct timespec64 ts;
+	if (a3 != sizeof(u64))
+		return -EINVAL;
+	if (copy_from_user(&set, (const void *)a0, sizeof(set)))
+		return -EFAULT;
+	set &= ~SIG_KERNEL_ONLY_MASK;
+	if (a2) {
+		if (copy_from_user(&ts, (const void *)a2, sizeof(ts)))
+			return -EFAULT;
+		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= (long)NSEC_PER_SEC)
+			return -EINVAL;
+	}
+	unsigned long deadline = a2 ? ktime_get_ns() + ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec : 0;
+	int sig = dequeue_from(t, set, &info);
+	if (!sig) {
+		/* Let the awaited signals wake us while we sleep. */
+		u64 real_blocked = t->blocked;
+		t->blocked &= ~set;
+		recalc_sigpending(t);
+		for (;;) {
+			local_irq_disable();
+			if (signal_pending(t)) {
+				local_irq_enable();
+				break;
+			}
+			unsigned long now = ktime_get_ns();
+			if (a2 && now >= deadline) {
+				local_irq_enable();
+				break;
+			}
+			t->wake_at = a2 ? jiffies + (deadline - now + NSEC_PER_TICK - 1) / NSEC_PER_TICK : 0;
+			t->state = TASK_INTERRUPTIBLE;
+			t->wait_channel = &t->pending;
+			schedule();
+			local_irq_enable();
+		}
+		t->blocked = real_blocked;
+		recalc_sigpending(t);
+		sig = dequeue_from(t, set, &info);
+		if (!sig)
+			return signal_pending(t) ? -EINTR : -EAGAIN;
+	}
+	if (a1 && copy_siginfo_to_user((void *)a1, &info))
+		return -EFAULT;
+	return sig;
+}
+
+SYSCALL_DEFINE(sys_sigaltstack)
+{
+	struct task_struct *t = current;
+	struct { u64 sp; s32 flags; u32 pad; u64 size; } ss, old;
+	unsigned long sp = task_pt_regs(t)->sp;
+	old.sp = t->sas_ss_sp;
+	old.size = t->sas_ss_size;
+	old.flags = !t->sas_ss_size ? SS_DISABLE : on_sig_stack(t, sp) ? SS_ONSTACK : 0;
+	old.pad = 0;
+	if (a0) {
+		if (copy_from_user(&ss, (const void *)a0, sizeof(ss)))
+			return -EFAULT;
+		if (on_sig_stack(t, sp))
+			return -EPERM;          /* not while running on it */
+		if (ss.flags != SS_DISABLE && ss.flags != SS_ONSTACK && ss.flags != 0)
+			return -EINVAL;
+		if (ss.flags == SS_DISABLE) {
+			ss.size = 0;
+			ss.sp = 0;
+		} else if (ss.size < MINSIGSTKSZ) {
+			return -ENOMEM;
+		}
+	}
+	if (a1 && copy_to_user((void *)a1, &old, sizeof(old)))
+		return -EFAULT;
+	if (a0) {
+		t->sas_ss_sp = ss.sp;
+		t->sas_ss_size = ss.size;
+	}
+	return 0;
+}
+
+/* restart_syscall: continue what the interrupted call left in restart_block. */
+SYSCALL_DEFINE(sys_restart_syscall)
+{
+	struct restart_block *rb = &current->restart_block;
+	long (*fn)(struct restart_block *) = rb->fn;
+	rb->fn = NULL;
+	return fn ? fn(rb) : -EINTR;
 }

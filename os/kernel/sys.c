@@ -8,55 +8,9 @@
 #include <ringside/syscalls.h>
 #include <ringside/percpu.h>
 #include <ringside/console.h>
+#include <ringside/fs.h>
 #include <ringside/time.h>
 #include <asm/x86.h>
-
-/* ---- console I/O: fds 0, 1 and 2 are all the console, as after login ---- */
-
-static bool console_fd(unsigned long fd)
-{
-	return fd <= 2;
-}
-
-SYSCALL_DEFINE(sys_write)
-{
-	const char *ubuf = (const char *)a1;
-	size_t count = a2, done = 0;
-	char chunk[256];
-	if (!console_fd(a0))
-		return -EBADF;
-	if ((long)count < 0)
-		return -EINVAL;
-	if (!access_ok(ubuf, count))
-		return -EFAULT;
-	while (done < count) {
-		size_t n = min(count - done, sizeof(chunk));
-		if (copy_from_user(chunk, ubuf + done, n))
-			return done ? (long)done : -EFAULT;
-		console_write(chunk, n);
-		done += n;
-	}
-	return done;
-}
-
-SYSCALL_DEFINE(sys_read)
-{
-	char *ubuf = (char *)a1;
-	size_t count = a2;
-	char kbuf[256];
-	if (!console_fd(a0))
-		return -EBADF;
-	if ((long)count < 0)
-		return -EINVAL;
-	if (!count)
-		return 0;
-	if (!access_ok(ubuf, count))
-		return -EFAULT;
-	long n = tty_read(kbuf, min(count, sizeof(kbuf)));
-	if (n > 0 && copy_to_user(ubuf, kbuf, n))
-		return -EFAULT;
-	return n == -EINTR ? -ERESTARTSYS : n;
-}
 
 /* ---- identity ---- */
 
@@ -130,19 +84,34 @@ SYSCALL_DEFINE(compat_sys_clock_gettime)
 	return err ? err : copy_to_user((void *)(unsigned long)(u32)a1, t32, sizeof(t32));
 }
 
-/* Sleep until the monotonic clock passes now + req. The timer wakes us at
- * the first tick after the deadline; the check loops in case it woke us early. */
-static long do_nanosleep(const struct timespec64 *req)
+/* Sleep until the monotonic clock passes deadline. The timer wakes us at
+ * the first tick after it; the loop checks in case it woke us early.
+ * Interrupted by a signal: -ERESTART_RESTARTBLOCK with the restart block
+ * set (a handler turns it into EINTR; a signal with no handler, such as a
+ * stop and continue, makes the task call restart_syscall, which sleeps
+ * what was left), and the time left written to rmtp. */
+static long nanosleep_until(struct restart_block *rb);
+
+static long write_remaining(unsigned long rmtp, bool compat, unsigned long left)
 {
-	if (req->tv_sec < 0 || req->tv_nsec < 0 || req->tv_nsec >= (long)NSEC_PER_SEC)
-		return -EINVAL;
-	unsigned long deadline = ktime_get_ns() + req->tv_sec * NSEC_PER_SEC + req->tv_nsec;
+	if (!rmtp)
+		return 0;
+	if (compat) {
+		s32 t32[2] = { (s32)(left / NSEC_PER_SEC), (s32)(left % NSEC_PER_SEC) };
+		return copy_to_user((void *)rmtp, t32, sizeof(t32));
+	}
+	struct timespec64 ts = { left / NSEC_PER_SEC, left % NSEC_PER_SEC };
+	return copy_to_user((void *)rmtp, &ts, sizeof(ts));
+}
+
+static long sleep_until(unsigned long deadline, bool interruptible_abs)
+{
 	for (;;) {
 		unsigned long now = ktime_get_ns();
 		if (now >= deadline)
 			return 0;
 		if (signal_pending(current))
-			return -EINTR;
+			return interruptible_abs ? -ERESTARTNOHAND : -ERESTART_RESTARTBLOCK;
 		local_irq_disable();
 		current->wake_at = jiffies + (deadline - now + NSEC_PER_TICK - 1) / NSEC_PER_TICK;
 		current->state = TASK_INTERRUPTIBLE;
@@ -152,6 +121,29 @@ static long do_nanosleep(const struct timespec64 *req)
 	}
 }
 
+static long nanosleep_until(struct restart_block *rb)
+{
+	long r = sleep_until(rb->deadline_ns, false);
+	if (r == -ERESTART_RESTARTBLOCK) {
+		unsigned long now = ktime_get_ns();
+		if (write_remaining(rb->rmtp, rb->compat, rb->deadline_ns > now ? rb->deadline_ns - now : 0))
+			return -EFAULT;
+		current->restart_block.fn = nanosleep_until;
+	}
+	return r;
+}
+
+static long do_nanosleep(const struct timespec64 *req, unsigned long rmtp, bool compat)
+{
+	if (req->tv_sec < 0 || req->tv_nsec < 0 || req->tv_nsec >= (long)NSEC_PER_SEC)
+		return -EINVAL;
+	struct restart_block *rb = &current->restart_block;
+	rb->deadline_ns = ktime_get_ns() + req->tv_sec * NSEC_PER_SEC + req->tv_nsec;
+	rb->rmtp = rmtp;
+	rb->compat = compat;
+	return nanosleep_until(rb);
+}
+
 SYSCALL_DEFINE(sys_nanosleep)
 {
 	struct timespec64 req;
@@ -159,7 +151,7 @@ SYSCALL_DEFINE(sys_nanosleep)
 		return -EFAULT;
 	if (a1 && !access_ok((void *)a1, sizeof(req)))
 		return -EFAULT;
-	return do_nanosleep(&req);
+	return do_nanosleep(&req, a1, false);
 }
 
 SYSCALL_DEFINE(compat_sys_nanosleep)
@@ -168,7 +160,33 @@ SYSCALL_DEFINE(compat_sys_nanosleep)
 	if (copy_from_user(t32, (const void *)(unsigned long)(u32)a0, sizeof(t32)))
 		return -EFAULT;
 	struct timespec64 req = { t32[0], t32[1] };
-	return do_nanosleep(&req);
+	return do_nanosleep(&req, (u32)a1, true);
+}
+
+#define TIMER_ABSTIME 1
+#define CLOCK_TAI 11
+
+/* clock_nanosleep(clock, flags, req, rem): relative like nanosleep, or
+ * until an absolute time of that clock with TIMER_ABSTIME (then rem is
+ * not written and a stop and continue sleeps on to the same time). */
+SYSCALL_DEFINE(sys_clock_nanosleep)
+{
+	struct timespec64 req, now = { 0, 0 };
+	unsigned long clk = a0;
+	if (clk != CLOCK_REALTIME && clk != CLOCK_MONOTONIC && clk != CLOCK_BOOTTIME && clk != CLOCK_TAI)
+		return -EINVAL;        /* the CPU-time clocks and unknown ones */
+	if (copy_from_user(&req, (const void *)a2, sizeof(req)))
+		return -EFAULT;
+	if (!(a1 & TIMER_ABSTIME))
+		return do_nanosleep(&req, a3, false);
+	if (req.tv_sec < 0 || req.tv_nsec < 0 || req.tv_nsec >= (long)NSEC_PER_SEC)
+		return -EINVAL;
+	clock_now(clk == CLOCK_TAI ? CLOCK_REALTIME : clk, &now);
+	long want = req.tv_sec * (long)NSEC_PER_SEC + req.tv_nsec;
+	long have = now.tv_sec * (long)NSEC_PER_SEC + now.tv_nsec;
+	if (want <= have)
+		return 0;
+	return sleep_until(ktime_get_ns() + (want - have), true);
 }
 
 SYSCALL_DEFINE(sys_sched_yield)
@@ -207,7 +225,7 @@ static long do_mmap(unsigned long addr, unsigned long len, unsigned long prot,
 	if (!len || (off & ~PAGE_MASK))
 		return -EINVAL;
 	if (!(flags & MAP_ANONYMOUS))
-		return (long)fd >= 0 && console_fd(fd) ? -ENODEV : -EBADF;
+		return fget((int)fd) ? -ENODEV : -EBADF;   /* no file mappings */
 	if ((flags & (MAP_SHARED | MAP_PRIVATE)) != MAP_PRIVATE)
 		return -EINVAL;          /* only private anonymous memory */
 	if (prot & ~(unsigned long)(PROT_READ | PROT_WRITE | PROT_EXEC))

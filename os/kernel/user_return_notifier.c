@@ -99,8 +99,15 @@ SYSCALL_DEFINE(sys_arch_prctl)
 	case ARCH_GET_FS:
 		return put_user(t->fs_base, (unsigned long *)a1);
 	case ARCH_SET_GS:
+		/* In the kernel, after swapgs, the user's GS base is the one
+		 * in MSR_KERNEL_GS_BASE; switch_to() puts each task's there. */
+		if (a1 >= TASK_SIZE_MAX)
+			return -EPERM;
+		t->gs_base = a1;
+		wrmsr(MSR_KERNEL_GS_BASE, a1);
+		return 0;
 	case ARCH_GET_GS:
-		return -EINVAL;   /* GS belongs to the kernel's per-CPU area here */
+		return put_user(t->gs_base, (unsigned long *)a1);
 	default:
 		return -EINVAL;
 	}

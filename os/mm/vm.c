@@ -44,6 +44,8 @@ u64 *walk_pte(u64 *pgd, unsigned long va, bool create)
 
 static u64 prot_to_pte(unsigned long prot)
 {
+	if (!(prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
+		return _PAGE_PROTNONE | _PAGE_USER | _PAGE_NX;   /* no access at all */
 	u64 pte = _PAGE_PRESENT | _PAGE_USER;
 	if (prot & PROT_WRITE)
 		pte |= _PAGE_RW;
@@ -64,7 +66,14 @@ struct mm_struct *mm_create(void)
 	}
 	for (int i = 256; i < 512; i++)
 		mm->pgd[i] = kernel_pgd[i];
+	mm->users = 1;
 	return mm;
+}
+
+void mm_put(struct mm_struct *mm)
+{
+	if (mm && --mm->users == 0)
+		mm_destroy(mm);
 }
 
 static bool mm_is_current(struct mm_struct *mm)
@@ -78,7 +87,7 @@ static void unmap_pages(struct mm_struct *mm, unsigned long start, unsigned long
 	bool flush = mm_is_current(mm);
 	for (unsigned long va = start; va < end; va += PAGE_SIZE) {
 		u64 *pte = walk_pte(mm->pgd, va, false);
-		if (!pte || !(*pte & _PAGE_PRESENT))
+		if (!pte || !pte_has_page(*pte))
 			continue;
 		free_page(__va(*pte & PTE_ADDR_MASK));
 		*pte = 0;
@@ -280,4 +289,96 @@ int copy_to_mm(struct mm_struct *mm, unsigned long dst, const void *src, size_t 
 		n -= chunk;
 	}
 	return 0;
+}
+
+/* Split the area holding addr so that one area starts exactly at addr. */
+static int split_vma_at(struct mm_struct *mm, unsigned long addr)
+{
+	struct vm_area *v = find_vma(mm, addr);
+	if (!v || v->start == addr)
+		return 0;
+	struct vm_area *tail = kzalloc(sizeof(*tail));
+	if (!tail)
+		return -ENOMEM;
+	tail->start = addr;
+	tail->end = v->end;
+	tail->prot = v->prot;
+	tail->next = v->next;
+	v->end = addr;
+	v->next = tail;
+	return 0;
+}
+
+/* Is [start, end) covered by areas with no hole between them? */
+bool vm_range_mapped(struct mm_struct *mm, unsigned long start, unsigned long end)
+{
+	while (start < end) {
+		struct vm_area *v = find_vma(mm, start);
+		if (!v)
+			return false;
+		start = v->end;
+	}
+	return true;
+}
+
+/* mprotect's work: give [start, end) the protection prot, splitting the
+ * areas at the edges and rewriting the PTEs. The range must be mapped. */
+int vm_protect(struct mm_struct *mm, unsigned long start, unsigned long end, unsigned long prot)
+{
+	/* Like Linux, change the areas up to the first hole, then report it. */
+	unsigned long reached = start;
+	while (reached < end) {
+		struct vm_area *v = find_vma(mm, reached);
+		if (!v)
+			break;
+		reached = v->end;
+	}
+	if (reached == start)
+		return -ENOMEM;
+	int result = reached < end ? -ENOMEM : 0;
+	end = min(end, reached);
+	int err = split_vma_at(mm, start);
+	if (!err && end < TASK_SIZE_MAX)
+		err = split_vma_at(mm, end);
+	if (err)
+		return err;
+	bool flush = mm_is_current(mm);
+	u64 flags = prot_to_pte(prot);
+	for (struct vm_area *v = mm->vmas; v; v = v->next) {
+		if (v->start < start || v->end > end)
+			continue;
+		v->prot = prot;
+		for (unsigned long va = v->start; va < v->end; va += PAGE_SIZE) {
+			u64 *pte = walk_pte(mm->pgd, va, false);
+			if (!pte || !pte_has_page(*pte))
+				continue;
+			*pte = (*pte & PTE_ADDR_MASK) | flags;
+			if (flush)
+				invlpg(va);
+		}
+	}
+	return result;
+}
+
+/* Copy n bytes between two page-aligned ranges of the same address space
+ * through the direct map (both are mapped). */
+void vm_copy_pages(struct mm_struct *mm, unsigned long dst, unsigned long src, unsigned long n)
+{
+	for (unsigned long off = 0; off < n; off += PAGE_SIZE) {
+		u64 *s = walk_pte(mm->pgd, src + off, false);
+		u64 *d = walk_pte(mm->pgd, dst + off, false);
+		if (s && d && pte_has_page(*s) && pte_has_page(*d))
+			memcpy(__va(*d & PTE_ADDR_MASK), __va(*s & PTE_ADDR_MASK), PAGE_SIZE);
+	}
+}
+
+/* madvise(MADV_DONTNEED) on private anonymous memory: the pages read as
+ * zeroes afterwards. */
+void vm_zero_range(struct mm_struct *mm, unsigned long start, unsigned long end)
+{
+	for (unsigned long va = start; va < end; va += PAGE_SIZE) {
+		u64 *pte = walk_pte(mm->pgd, va, false);
+		if (pte && pte_has_page(*pte))
+			memset(__va(*pte & PTE_ADDR_MASK), 0, PAGE_SIZE);
+	}
 }

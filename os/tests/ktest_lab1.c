@@ -97,7 +97,7 @@ KTEST(lab1_dispatch_bounds)
 	KEXPECT(call64(r) == -ENOSYS, "number -2 gave %ld", (long)r->ax);
 	r->orig_ax = 0x100000000UL | __NR_getpid;
 	KEXPECT(call64(r) == -ENOSYS, "the number is 64 bits wide: 0x100000027 gave %ld", (long)r->ax);
-	r->orig_ax = 2;                          /* open: no entry in the table */
+	r->orig_ax = 7;                          /* poll: no entry in the table */
 	KEXPECT(call64(r) == -ENOSYS, "a hole in the table gave %ld", (long)r->ax);
 	/* The last entry of the table is ringside_task_work(0, 0): the
 	 * caller's work counter, 0 here. */
@@ -185,8 +185,10 @@ KTEST(lab1_int80_numbers)
 	struct pt_regs *r = f.regs;
 	r->orig_ax = 20;                         /* i386 getpid */
 	KEXPECT(call32(r) == 4242, "i386 number 20 is getpid: got %ld", (long)r->ax);
-	r->orig_ax = __NR_getpid;                /* 39: mkdir on i386, absent here */
-	KEXPECT(call32(r) == -ENOSYS, "i386 number 39 must use the i386 table: got %ld", (long)r->ax);
+	r->orig_ax = __NR_getpid;                /* 39: mkdir on i386; a NULL path */
+	r->bx = 0;
+	KEXPECT(call32(r) == -EFAULT, "i386 number 39 must use the i386 table (mkdir(NULL): EFAULT): got %ld",
+		(long)r->ax);
 	r->orig_ax = IA32_NR_syscalls;
 	KEXPECT(call32(r) == -ENOSYS, "i386 number IA32_NR_syscalls (%d) gave %ld", IA32_NR_syscalls,
 		(long)r->ax);
@@ -205,10 +207,11 @@ KTEST(lab1_int80_numbers)
 			break;
 		}
 	}
-	/* The last i386 entry is seccomp: operation 99 is EINVAL, not ENOSYS. */
+	/* The last i386 entry is getrandom: flags 0x40 are EINVAL, not ENOSYS. */
 	memset(r, 0, sizeof(*r));
 	r->orig_ax = IA32_NR_syscalls - 1;
 	r->bx = 99;
+	r->dx = 0x40;
 	KEXPECT(call32(r) == -EINVAL, "the last i386 number must run: got %ld", (long)r->ax);
 	fake_task_end(&f);
 }

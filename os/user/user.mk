@@ -6,12 +6,12 @@
 # Adding a program: write os/user/bin/NAME.c (a tool) or os/user/tests/NAME.c
 # (a KTAP test) with a main(), and add NAME to the right list below.
 
-USER_BIN_PROGRAMS  := init sh hello argv strace seccomp-run auditctl tracecat nullsys
-USER_TEST_PROGRAMS := systest forktest preempt faulttest int80test fastpath libctest fuzz sigtest ptracetest seccomptest audittest audit1 tracetest fastslow exitworktest uprobetest urntest nohztest lab2_audit lab3_ptrace lab4_exit lab7_frame calleesaved
+USER_BIN_PROGRAMS  := init sh hello argv cat echo ls strace seccomp-run auditctl tracecat nullsys abirun
+USER_TEST_PROGRAMS := starttest vfstest proctest systest forktest preempt faulttest int80test fastpath libctest fuzz sigtest ptracetest seccomptest audittest audit1 tracetest fastslow exitworktest uprobetest urntest nohztest lab2_audit lab3_ptrace lab4_exit lab7_frame calleesaved
 USER_PROGRAMS      := $(USER_BIN_PROGRAMS) $(USER_TEST_PROGRAMS)
 # The tests that must pass on the host's Linux too (never fuzz: it would
 # attack the host kernel).
-USER_HOST_TESTS    := systest forktest preempt faulttest int80test fastpath libctest sigtest ptracetest seccomptest audittest audit1 tracetest fastslow exitworktest uprobetest urntest nohztest calleesaved
+USER_HOST_TESTS    := starttest vfstest proctest systest forktest preempt faulttest int80test fastpath libctest sigtest ptracetest seccomptest audittest audit1 tracetest fastslow exitworktest uprobetest urntest nohztest calleesaved
 
 USER_OUT      := $(BUILD)/user
 USER_BINARIES := $(addprefix $(USER_OUT)/bin/,$(USER_PROGRAMS))
@@ -70,10 +70,31 @@ $(INITRAMFS): $(USER_BINARIES) os/user/user.mk
 	mv $@.tmp $@
 
 ## initramfs       build build/initramfs.cpio (every user program under bin/)
+ifeq ($(REUSE),)
 initramfs: $(INITRAMFS)
+else
+# Relinking over a built tree (REUSE=DIR, os/os.mk): DIR's initramfs, read only.
+initramfs:
+	@mkdir -p $(dir $(INITRAMFS)) && ln -sfn $(REUSE)/$(INITRAMFS) $(INITRAMFS)
+endif
 
 ## user            build the user programs into build/user/bin/
 user: $(USER_BINARIES)
+
+# BIN=path/to/static-binary: your own program, added to a copy of the
+# initramfs as /bin/NAME and booted as init instead of PROG (docs/userspace.md).
+ifneq ($(RUN_BIN),)
+BIN_INITRAMFS := $(BUILD)/initramfs-bin.cpio
+run_prog      := $(notdir $(RUN_BIN))
+run_initrd    := --initrd $(BIN_INITRAMFS)
+$(BIN_INITRAMFS): $(INITRAMFS) scripts/initramfs-add FORCE
+	@scripts/initramfs-add $(INITRAMFS) $@ $(RUN_BIN)
+FORCE:
+.PHONY: FORCE
+else
+run_prog   := $(PROG)
+run_initrd :=
+endif
 
 TEST_SUITES += user-host
 ## test-user-host  run the KTAP user tests natively on this Linux host

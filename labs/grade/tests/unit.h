@@ -17,6 +17,7 @@ int path_tests(int *total);
 int report_tests(int *total);
 int spawn_tests(int *total);
 int sandbox_tests(int *total);
+int scale_tests(int *total);
 
 #define RUN_GROUP(name, tests, total) \
 	(*(total) += (int)(sizeof(tests) / sizeof((tests)[0])), cmocka_run_group_tests_name(name, tests, NULL, NULL))

@@ -15,6 +15,7 @@ int main(void)
 	failed += report_tests(&total);
 	failed += spawn_tests(&total);
 	failed += sandbox_tests(&total);
+	failed += scale_tests(&total);
 	printf("%d passed, %d failed\n", total - failed, failed);
 	return failed ? 1 : 0;
 }

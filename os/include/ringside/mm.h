@@ -13,7 +13,10 @@ struct uprobe;
 #define _PAGE_USER    (1UL << 2)
 #define _PAGE_PSE     (1UL << 7)
 #define _PAGE_GLOBAL  (1UL << 8)
+#define _PAGE_PROTNONE (1UL << 9)  /* software bit: a PROT_NONE page, not present to the CPU */
 #define _PAGE_NX      (1UL << 63)
+/* A PTE that holds a page of ours (present, or present but PROT_NONE). */
+#define pte_has_page(pte) ((pte) & (_PAGE_PRESENT | _PAGE_PROTNONE))
 #define PTE_ADDR_MASK 0x000ffffffffff000UL
 
 /* The user half of the address space ends here (47-bit canonical). */
@@ -44,6 +47,7 @@ struct mm_struct {
 	unsigned long start_brk, brk; /* the heap: [start_brk, brk) */
 	unsigned long stack_bottom;
 	struct uprobe *uprobes;       /* probes planted in this address space */
+	int users;                    /* tasks using it: more than 1 only during a vfork */
 };
 
 void page_alloc_init(unsigned long mem_end, unsigned long reserved_end,
@@ -62,6 +66,7 @@ extern u64 *kernel_pgd;
 void vm_init(void);
 struct mm_struct *mm_create(void);
 void mm_destroy(struct mm_struct *mm);
+void mm_put(struct mm_struct *mm);         /* drop a user; destroy with the last */
 struct mm_struct *mm_copy(struct mm_struct *old);
 void switch_mm(struct mm_struct *mm);
 int vm_map_region(struct mm_struct *mm, unsigned long start, unsigned long len, unsigned long prot);
@@ -70,5 +75,9 @@ struct vm_area *find_vma(struct mm_struct *mm, unsigned long addr);
 bool vm_range_free(struct mm_struct *mm, unsigned long start, unsigned long end);
 unsigned long vm_find_free(struct mm_struct *mm, unsigned long len, unsigned long top);
 u64 *walk_pte(u64 *pgd, unsigned long va, bool create);
+bool vm_range_mapped(struct mm_struct *mm, unsigned long start, unsigned long end);
+int vm_protect(struct mm_struct *mm, unsigned long start, unsigned long end, unsigned long prot);
+void vm_copy_pages(struct mm_struct *mm, unsigned long dst, unsigned long src, unsigned long n);
+void vm_zero_range(struct mm_struct *mm, unsigned long start, unsigned long end);
 int copy_to_mm(struct mm_struct *mm, unsigned long dst, const void *src, size_t n);
 #endif

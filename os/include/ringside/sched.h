@@ -21,7 +21,14 @@
 #define TIMESLICE_TICKS 5   /* 50 ms at HZ=100 */
 
 struct mm_struct;
+struct files_struct;
+struct inode;
 struct seccomp_filter;
+
+/* Resource limits, as prlimit64 passes them. */
+struct rlimit64 { u64 rlim_cur, rlim_max; };
+#define RLIM_NLIMITS 16
+#define RLIM_INFINITY (~0UL)
 struct callback_head;
 
 /* A signal's disposition, as rt_sigaction passes it (x86-64 layout). */
@@ -73,9 +80,25 @@ struct task_struct {
 	struct k_sigaction sighand[64];   /* index sig - 1 */
 	struct ksiginfo siginfo[64];      /* the latest info per pending signal */
 	bool stop_reported;               /* wait4 has seen the current stop */
+	bool continued;                   /* a SIGCONT resumed us; not yet reported (WCONTINUED) */
+	u64 saved_sigmask;                /* rt_sigsuspend: the mask to put back */
+	bool restore_sigmask;             /* ... once a handler's frame holds it */
+	unsigned long sas_ss_sp, sas_ss_size;   /* sigaltstack; size 0: none */
+	struct restart_block {            /* what restart_syscall continues */
+		long (*fn)(struct restart_block *);
+		unsigned long deadline_ns;    /* monotonic */
+		unsigned long rmtp;           /* user timespec for the time left, or 0 */
+		bool compat;
+	} restart_block;
 	int stop_code;                    /* what wait4 reports for a stop: (code << 8) | 0x7f */
 
-	/* ptrace (kernel/ptrace.c): the tracer is always the parent. */
+	/* ptrace (kernel/ptrace.c): the tracer is the parent, unless the task
+	 * was attached when its traced parent forked it (PTRACE_O_TRACEFORK):
+	 * then it is the parent's tracer. */
+	struct task_struct *tracer;
+	struct ksiginfo last_siginfo;     /* PTRACE_GETSIGINFO: why it stopped */
+	long ptracer;                     /* PR_SET_PTRACER: recorded only */
+	struct task_struct *vfork_parent; /* vfork: the parent waiting for exec or exit */
 	unsigned ptrace;                  /* PT_PTRACED, PT_SEIZED */
 	unsigned long ptrace_options;     /* PTRACE_O_* */
 	unsigned long ptrace_message;     /* PTRACE_GETEVENTMSG */
@@ -90,8 +113,21 @@ struct task_struct {
 	struct callback_head *task_works;
 	unsigned long work_done;          /* what ringside_task_work's items added up */
 	unsigned long fs_base;            /* arch_prctl(ARCH_SET_FS) */
+	unsigned long gs_base;            /* arch_prctl(ARCH_SET_GS): MSR_KERNEL_GS_BASE while in the kernel */
 	unsigned long uprobe_addr;        /* uprobe being single-stepped over, or 0 */
 	bool uprobe_hit;
+
+	/* Start-up bookkeeping of the C libraries (kernel/sys.c). */
+	unsigned long clear_child_tid;    /* set_tid_address: zeroed at exit */
+	unsigned long robust_list;        /* set_robust_list: kept, not walked */
+	struct rlimit64 rlim[RLIM_NLIMITS];
+	pid_t pgid, sid;                  /* process group and session */
+	unsigned long cutime, cstime;     /* reaped children's ticks (times) */
+
+	/* Open files and the working directory (os/fs/). */
+	struct files_struct *files;
+	struct inode *cwd;
+	unsigned umask;
 };
 
 static inline struct thread_info *task_thread_info(struct task_struct *t)

@@ -35,4 +35,5 @@ int setup_rt_frame(int sig, const struct k_sigaction *ka, const struct ksiginfo 
 		   u64 saved_mask, struct pt_regs *regs);
 int restore_rt_frame(struct pt_regs *regs, u64 *mask);
 void flush_signal_handlers(struct task_struct *t);   /* execve */
+int copy_siginfo_to_user(void *uinfo, const struct ksiginfo *info);
 #endif

@@ -28,6 +28,19 @@ __attribute__((noreturn)) void _exit(int status);
 int brk(void *addr);
 void *sbrk(long increment);
 int sched_yield(void);
+int close(int fd);
+int dup(int fd);
+int dup2(int oldfd, int newfd);
+int pipe(int fds[2]);
+int pipe2(int fds[2], int flags);
+int chdir(const char *path);
+char *getcwd(char *buf, size_t size);
+int unlink(const char *path);
+int rmdir(const char *path);
+off_t lseek(int fd, off_t off, int whence);
+#define SEEK_SET 0
+#define SEEK_CUR 1
+#define SEEK_END 2
 
 /* Turn a raw result into the libc convention: -1 and errno for -4095..-1. */
 long syscall_result(long raw);

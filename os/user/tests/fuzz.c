@@ -68,19 +68,19 @@ static const struct call_info calls32[] = {
  * reboot), or share the child's memory with a new task. */
 static const char *const never_call[] = {
 	"pause", "rt_sigsuspend", "sigsuspend", "select", "_newselect", "pselect6", "poll", "ppoll",
-	"epoll_wait", "epoll_pwait", "futex", "clock_nanosleep", "accept", "accept4", "recvfrom",
-	"recvmsg", "msgrcv", "semop", "rt_sigtimedwait", "ptrace", "vfork", "clone", "clone3",
-	"reboot", "kexec_load", "waitid", "waitpid", "wait4",
+	"epoll_wait", "epoll_pwait", "futex", "accept", "accept4", "recvfrom",
+	"recvmsg", "msgrcv", "semop", "ptrace", "clone3",
+	"reboot", "kexec_load",
 };
 
-/* wait4 is on that list only for the random children of fork(); it is made
- * safe below by always passing WNOHANG. */
+/* Blocking calls that are made, but tamed below: waits always with WNOHANG,
+ * sleeps short and never to an absolute time, rt_sigtimedwait with a short
+ * timeout, pipe reads and writes non-blocking, the console never read;
+ * fork, vfork and clone children leave at once. */
 static int banned(const char *name)
 {
 	size_t i;
 
-	if (strcmp(name, "wait4") == 0 || strcmp(name, "waitpid") == 0)
-		return 0;
 	for (i = 0; i < sizeof(never_call) / sizeof(never_call[0]); i++)
 		if (strcmp(name, never_call[i]) == 0)
 			return 1;
@@ -216,8 +216,35 @@ static void tame_call(struct fuzz_call *c, struct prng *rng)
 			ts[1] = (long)prng_below(rng, 1000000);
 		}
 	}
+	if (strcmp(c->name, "clock_nanosleep") == 0) {
+		c->args[1] &= ~1L;                      /* no TIMER_ABSTIME: the time is random */
+		if (c->arg_is_buffer[2]) {
+			long *ts = (long *)(uintptr_t)c->args[2];
+			ts[0] = 0;
+			ts[1] = (long)prng_below(rng, 1000000);
+		}
+	}
+	if (strcmp(c->name, "rt_sigtimedwait") == 0) {
+		static long short_wait[2];              /* never NULL: that would wait forever */
+		short_wait[0] = 0;
+		short_wait[1] = (long)prng_below(rng, 1000000);
+		c->args[2] = (long)(uintptr_t)short_wait;
+	}
 	if (strcmp(c->name, "wait4") == 0 || strcmp(c->name, "waitpid") == 0)
 		c->args[2] |= WNOHANG;
+	if (strcmp(c->name, "waitid") == 0)
+		c->args[3] |= WNOHANG;
+	/* A clone child exits with SIGCHLD to us, never a stop signal; one that
+	 * shares our memory (CLONE_VM|CLONE_VFORK) runs on our stack, never on
+	 * a random one where it would scribble over us before it exits. */
+	if (strcmp(c->name, "clone") == 0) {
+		c->args[0] = (c->args[0] & ~0xffL) | SIGCHLD;
+		if (c->args[0] & 0x100 /* CLONE_VM */)
+			c->args[1] = 0;
+	}
+	/* Limits of our own only (pid 1 may be our parent). */
+	if (strcmp(c->name, "prlimit64") == 0)
+		c->args[0] = 0;
 	/* Signals go to the caller only, and never a stop signal: a stopped
 	 * child would neither finish nor die, and look like a hang. */
 	if (strcmp(c->name, "kill") == 0 || strcmp(c->name, "tkill") == 0 || strcmp(c->name, "tgkill") == 0) {
@@ -301,6 +328,38 @@ static void print_batch(uint64_t seed, long batch, long first, long count)
 	}
 }
 
+/* Just before a call, what depends on the child's state: a descriptor that
+ * is a pipe is made non-blocking for reads and writes (the child holds both
+ * ends, so it would wait for itself), and one that is the console (a
+ * duplicate of 0, 1 or 2, or an opened /dev/console) is not read or written
+ * at all. --dry-run does not do this: it makes no calls. */
+static void tame_live(struct fuzz_call *c)
+{
+	static const char *const io[] = { "read", "write", "pread64", "pwrite64", "readv", "writev" };
+	struct { unsigned long dev, ino, nlink; unsigned int mode, uid, gid, pad; unsigned long rdev;
+		 long rest[12]; } st;
+	size_t i;
+	int fd = (int)c->args[0];
+
+	if (!c->name)
+		return;
+	for (i = 0; i < sizeof(io) / sizeof(io[0]); i++)
+		if (strcmp(c->name, io[i]) == 0)
+			break;
+	if (i == sizeof(io) / sizeof(io[0]) || sys_fstat(fd, &st) != 0)
+		return;
+	if ((st.mode & 0170000) == 0010000) {               /* a pipe */
+		long fl = sys_fcntl(fd, 3 /* F_GETFL */, 0);
+		if (fl >= 0)
+			sys_fcntl(fd, 4 /* F_SETFL */, fl | 04000 /* O_NONBLOCK */);
+	} else if ((st.mode & 0170000) == 0020000 && (st.rdev >> 8) == 5 &&
+		   (fd > 2 || strcmp(c->name, "write") != 0)) {
+		/* The console: only write(0..2), already made to write whole text
+		 * lines, may reach it; a read would wait for a key. */
+		c->args[0] = -1;
+	}
+}
+
 /* The child: make the calls of one batch, then exit 0. */
 static __attribute__((noreturn)) void run_batch(uint64_t seed, long batch, long first, long count, int verbose)
 {
@@ -312,14 +371,16 @@ static __attribute__((noreturn)) void run_batch(uint64_t seed, long batch, long 
 	self_pid = sys_getpid();
 	for (i = 0; i < count; i++) {
 		choose_call(&rng, &c);
+		tame_live(&c);
 		if (verbose)
 			describe_call(&c, first + i);
 		if (c.compat)
 			ret = syscall32_6(c.nr, c.args[0], c.args[1], c.args[2], c.args[3], c.args[4], c.args[5]);
 		else
 			ret = syscall6(c.nr, c.args[0], c.args[1], c.args[2], c.args[3], c.args[4], c.args[5]);
-		/* A fuzzed fork made a grandchild: it leaves at once. */
-		if (c.name && strcmp(c.name, "fork") == 0 && ret == 0)
+		/* A fuzzed fork, vfork or clone made a grandchild: it leaves at once. */
+		if (c.name && ret == 0 && (strcmp(c.name, "fork") == 0 || strcmp(c.name, "vfork") == 0 ||
+					   strcmp(c.name, "clone") == 0))
 			sys_exit_group(0);
 	}
 	sys_exit_group(0);

@@ -1,0 +1,36 @@
+# The linux-abi suite: ordinary C programs built with Debian's musl-gcc
+# -static and default flags, run on the host's Linux and on Ringside, their
+# output compared line by line (scripts/test-linux-abi). The expected
+# output is the host's, made afresh at each run: nothing is written by hand.
+#
+# Adding a program: os/linux-abi/NAME.c with a main() that prints
+# "label: result" lines through abi.h's T() and Y(); it is picked up here.
+
+LINUX_ABI_SRCS := $(sort $(wildcard os/linux-abi/*.c))
+LINUX_ABI_OUT  := $(BUILD)/linux-abi
+LINUX_ABI_CC   ?= musl-gcc
+# A few are built a second time against glibc (gcc -static): its start-up
+# asks for rseq, which Ringside answers ENOSYS, and its fork, system() and
+# posix_spawn go through clone.
+LINUX_ABI_GLIBC := hello procs
+LINUX_ABI_BINS := $(patsubst os/linux-abi/%.c,$(LINUX_ABI_OUT)/bin/%,$(LINUX_ABI_SRCS)) \
+                  $(LINUX_ABI_GLIBC:%=$(LINUX_ABI_OUT)/bin/glibc-%)
+
+$(LINUX_ABI_OUT)/bin/%: os/linux-abi/%.c os/linux-abi/abi.h
+	@command -v $(LINUX_ABI_CC) >/dev/null || { echo "$(LINUX_ABI_CC) not found: run scripts/deps test (Debian package musl-tools)" >&2; exit 1; }
+	@mkdir -p $(dir $@)
+	$(LINUX_ABI_CC) -static -O2 -Wall -Wextra -Werror -o $@ $< -lm
+
+$(LINUX_ABI_OUT)/bin/glibc-%: os/linux-abi/%.c os/linux-abi/abi.h
+	@mkdir -p $(dir $@)
+	$(HOST_CC) -static -O2 -Wall -Wextra -Werror -o $@ $< -lm
+
+## linux-abi       build the linux-abi programs (musl-gcc -static) into build/linux-abi/bin/
+linux-abi: $(LINUX_ABI_BINS)
+
+TEST_SUITES += linux-abi
+## test-linux-abi  run them on this Linux and on Ringside; diff the outputs
+test-linux-abi: deps-qemu $(KERNEL) $(INITRAMFS) $(LINUX_ABI_BINS) $(USER_OUT)/bin/abirun
+	@scripts/test-linux-abi $(LINUX_ABI_OUT)
+
+.PHONY: linux-abi test-linux-abi
