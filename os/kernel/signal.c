@@ -120,13 +120,26 @@ void force_sig_fault(int sig, unsigned vector, unsigned long address, struct pt_
 	force_sig_info(sig, &info);
 }
 
+struct kernel_watch kernel_watch;
+
 /* #DB in user mode: a single step (TF) finished an instruction. It may be a
- * uprobe stepping over its original instruction, or ptrace's single-step. */
+ * uprobe stepping over its original instruction, or ptrace's single-step.
+ * In kernel mode it is a step that reached the kernel, or a hit of a data
+ * watchpoint (DR0-DR3) an in-kernel test set: that is counted, with the
+ * rflags of the access (kernel_watch), and the kernel goes on. */
 void do_debug(struct pt_regs *regs)
 {
 	unsigned long dr6;
 	__asm__ volatile("mov %%db6, %0" : "=r"(dr6));
 	__asm__ volatile("mov %0, %%db6" :: "r"(0UL));
+	if (!user_mode(regs) && (dr6 & 0xf)) {
+		if (!kernel_watch.hits)
+			kernel_watch.first_flags = regs->flags;
+		kernel_watch.hits++;
+		kernel_watch.last_flags = regs->flags;
+		kernel_watch.last_ip = regs->ip;
+		return;
+	}
 	if (!user_mode(regs)) {
 		regs->flags &= ~X86_EFLAGS_TF;   /* a step that reached the kernel */
 		return;

@@ -235,6 +235,43 @@ static void fpu_tests(void)
 	ktap_ok(checks, "fpstate_checks");
 }
 
+/* A handler may rewrite the saved rax, even to a value that happens to be
+ * a kernel restart code. rt_sigreturn ends the syscall-ness of the frame
+ * it restores (orig_ax = -1, as Linux's restore_sigcontext does), so a
+ * second signal delivered on rt_sigreturn's own way out must not take that
+ * rax for an interrupted call to restart. */
+#define RESTART_CODE (-513L)            /* the kernel's -ERESTARTNOINTR */
+static volatile int runs_a, runs_b;
+
+static void rewrite_rax_handler(int sig, siginfo_t *info, void *ucv)
+{
+	ucontext_t *uc = ucv;
+	(void)sig;
+	(void)info;
+	runs_a++;
+	uc->uc_mcontext.gregs[REG_RAX] = (unsigned long)RESTART_CODE;
+	syscall2(__NR_kill, syscall0(__NR_getpid), SIGUSR2);   /* blocked here: pending */
+}
+
+static void count_handler(int sig)
+{
+	(void)sig;
+	runs_b++;
+}
+
+static int sigreturn_restart_child(void)
+{
+	struct sigaction a = { .sa_sigaction = rewrite_rax_handler, .sa_flags = SA_SIGINFO };
+	sigemptyset(&a.sa_mask);
+	sigaddset(&a.sa_mask, SIGUSR2);
+	sigaction(SIGUSR1, &a, NULL);
+	struct sigaction b = { .sa_handler = count_handler };
+	sigaction(SIGUSR2, &b, NULL);
+	long r = syscall2(__NR_kill, syscall0(__NR_getpid), SIGUSR1);
+	/* 0: kill "returned" what the first handler wrote, each handler ran once. */
+	return r == RESTART_CODE && runs_a == 1 && runs_b == 1 ? 0 : r == RESTART_CODE ? 1 : 2;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 2 && !strcmp(argv[1], "--help")) {
@@ -246,7 +283,7 @@ int main(int argc, char **argv)
 		ktap_skip("not on Ringside", "lab7_frame");
 		return ktap_finish();
 	}
-	ktap_plan(11);
+	ktap_plan(12);
 	install();
 
 	sigset_t usr2;
@@ -301,5 +338,15 @@ int main(int argc, char **argv)
 		  "rip, SI_KERNEL; 10: the frame was refused; 13: a fault fetching there)", status);
 	ktap_ok(WIFEXITED(status) && WEXITSTATUS(status) == 11, "noncanonical_rip");
 	fpu_tests();
+
+	pid = fork();
+	if (pid == 0)
+		_exit(sigreturn_restart_child());
+	status = 0;
+	waitpid(pid, &status, 0);
+	ktap_diag("a handler set the saved rax to %ld, and a second signal came on rt_sigreturn's way "
+		  "out: child status %#x (want a normal exit 0: the value returned as it is, no restart)",
+		  RESTART_CODE, status);
+	ktap_ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "sigreturn_not_restarted");
 	return ktap_finish();
 }
