@@ -7,7 +7,10 @@
 #  - guest cycles per call measured by /bin/nullsys over many calls with
 #    rdtsc, run twice: as QEMU's TSC (host time, noisy) and under -icount,
 #    where the TSC advances once per instruction (so "cycles" = instructions,
-#    loop overhead subtracted).
+#    loop overhead subtracted);
+#  - guest instructions of one context switch between two user tasks
+#    (bench/count-switch.gdb: switch_to through __switch_to_asm, the FPU
+#    save and load included), for the cost of the eager x87/SSE switch.
 # Figures only: nothing here can fail on timing.
 set -eu
 cd "$(dirname "$0")/.."
@@ -65,3 +68,13 @@ for mode in "syscall" "syscall audit" "syscall tracepoint" "syscall seccomp:1" \
         | sed -n 's/.*cycles_per_call=\([0-9.]*\).*/\1/p')
   printf '  %-26s TSC cycles %8s   instructions (icount) %8s\n' "$mode" "${tsc:-n/a}" "${ins:-n/a}"
 done
+
+echo
+echo "context switch between two user tasks: guest instructions from switch_to to schedule (GDB single-step)"
+scripts/ringside-qemu --gdb "$port" --timeout 120 --append "init=/bin/preempt quiet" >/dev/null 2>&1 &
+qpid=$!
+sleep 0.5
+out=$(gdb -q -nx -batch -ex "set architecture i386:x86-64" -ex "file build/kernel.elf" \
+      -ex "target remote localhost:$port" -x bench/count-switch.gdb 2>/dev/null | grep '^RESULT' || true)
+kill $qpid 2>/dev/null || true; wait $qpid 2>/dev/null || true
+printf '  %-46s %5s\n' "switch_to + __switch_to_asm (preempt)" "$(sed -n 's/RESULT instructions=\([0-9]*\).*/\1/p' <<<"$out")"

@@ -1,5 +1,6 @@
 /* commands: the command table and its handlers. */
 #include "commands.h"
+#include "fpu.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -58,6 +59,31 @@ static int cmd_continue(struct session *s, int argc, char **argv, const char *re
 {
 	(void)argc, (void)argv, (void)rest;
 	return session_run(s, GOAL_BREAK, 0) ? -1 : 0;
+}
+
+static int cmd_reverse_stepi(struct session *s, int argc, char **argv, const char *rest)
+{
+	(void)rest;
+	int n = argc > 1 ? atoi(argv[1]) : 1;
+	if (n < 1) {
+		session_error(s, "reverse-stepi: N must be a positive count, not '%s'", argv[1]);
+		return -1;
+	}
+	return session_reverse(s, true, n) ? -1 : 0;
+}
+
+static int cmd_reverse_continue(struct session *s, int argc, char **argv, const char *rest)
+{
+	(void)argc, (void)argv, (void)rest;
+	return session_reverse(s, false, 1) ? -1 : 0;
+}
+
+static int cmd_ktest(struct session *s, int argc, char **argv, const char *rest)
+{
+	(void)rest;
+	if (need_args(s, argc, 1, "ktest NAME|all [LAB-FILE...]"))
+		return -1;
+	return session_ktest(s, argv[1], argc - 2, argv + 2) ? -1 : 0;
 }
 
 static int cmd_interrupt(struct session *s, int argc, char **argv, const char *rest)
@@ -219,11 +245,14 @@ static int cmd_print(struct session *s, int argc, char **argv, const char *rest)
 static int cmd_x(struct session *s, int argc, char **argv, const char *rest)
 {
 	(void)rest;
-	if (need_args(s, argc, 1, "x ADDRESS|SYMBOL [QWORDS]"))
+	if (need_args(s, argc, 1, "x ADDRESS|SYMBOL|EXPRESSION [QWORDS]"))
 		return -1;
 	uint64_t addr;
 	char desc[256];
-	if (!session_resolve(s, argv[1], &addr, desc, sizeof desc)) {
+	/* A local, a register ($rdi) or a pointer expression first; then a
+	 * location as `break` takes it (function, file:line, *address). */
+	if (!session_eval_address(s, argv[1], &addr, desc, sizeof desc) &&
+	    !session_resolve(s, argv[1], &addr, desc, sizeof desc)) {
 		session_error(s, "x: %s", desc);
 		return -1;
 	}
@@ -412,13 +441,18 @@ const struct command commands[] = {
 	{ "interrupt", NULL, "", cmd_interrupt, "stop a running CPU (Ctrl-C on the screen)" },
 	{ "syscall", "y", "[N|NAME]", cmd_syscall, "run to the next syscall entry (SYSCALL or int $0x80); NAME: of that syscall" },
 	{ "sysexit", NULL, "", cmd_sysexit, "run until this syscall returns to user mode" },
+	{ "reverse-stepi", "rsi", "[N]", cmd_reverse_stepi, "in a replay (--replay): N instructions backwards" },
+	{ "reverse-continue", "rc", "", cmd_reverse_continue, "in a replay: back to the previous breakpoint or watchpoint hit" },
+	{ "ktest", NULL, "NAME|all [FILE...]", cmd_ktest,
+	  "run the in-kernel test NAME to its first call into a function FILE defines (a lab's file); log what it set up" },
 	{ "predict", NULL, "jump|fall", cmd_predict, "predict-then-step: guess the next conditional branch, step it, score" },
 	{ "break", "b", "LOCATION", cmd_break, "breakpoint at FUNCTION, FILE:LINE or *ADDRESS" },
 	{ "tbreak", NULL, "LOCATION", cmd_tbreak, "breakpoint that deletes itself when hit" },
 	{ "delete", "d", "[ID...]", cmd_delete, "delete breakpoints (all without IDs)" },
 	{ "watch", NULL, "tif|GLOBAL|*ADDR [LEN]", cmd_watch, "hardware write watchpoint; `watch tif` records who sets each TIF bit" },
-	{ "print", "p", "EXPRESSION", cmd_print, "a register, a global, struct fields (a.b->c[i]) or ptregs.NAME" },
-	{ "x", NULL, "ADDRESS [N]", cmd_x, "N quadwords of memory" },
+	{ "print", "p", "EXPRESSION", cmd_print, "a parameter or local (DWARF locations), a register, a global, fields (a.b->c[i]), *ptr, ptregs.NAME" },
+	{ "x", NULL, "EXPRESSION [N]", cmd_x, "N quadwords of memory at an address, a pointer's target (x regs) or a register (x $rdi 21)" },
+	{ "sigframe", NULL, "[ADDRESS]", cmd_sigframe, "decode a signal frame (default at rsp): registers, mask, siginfo, fpstate" },
 	{ "set", NULL, "reg|tif|timeout|width|height", cmd_set, "set reg NAME VALUE; set tif FLAG on|off (what-if); set timeout S; panel size" },
 	{ "panel", NULL, "NAME", cmd_panel, "print a panel as text (batch) or show it (screen)" },
 	{ "info", "i", "registers|breakpoints|...", cmd_info, "GDB's names for the panels: info registers is panel regs" },

@@ -14,7 +14,7 @@ RINGDB      := $(BIN)/ringdb
 RINGDB_PKGS := ncursesw libdw capstone
 
 # Layers, bottom up; everything but ui.c and main.c builds without ncurses.
-RINGDB_CORE := transport rsp target symbols disasm syscalls kmodel textbuf oracle panels commands session
+RINGDB_CORE := keeper transport rsp target symbols disasm syscalls kmodel textbuf oracle fpu panels commands session
 RINGDB_CORE_OBJS := $(RINGDB_CORE:%=$(RINGDB_OUT)/%.o)
 RINGDB_OBJS := $(RINGDB_CORE_OBJS) $(RINGDB_OUT)/ui.o $(RINGDB_OUT)/main.o
 
@@ -76,7 +76,7 @@ $(RINGDB_FIXTURE_ELF): $(RINGDB_DIR)/tests/fixture/kernel_shapes.c os/include/as
 	  -Wl,--build-id=none -Wl,-e,entry_SYSCALL_64 $< -o $@
 
 BENCH_SCRIPTS    += debugger/bench-step.sh
-TEST_SUITES      += ringdb-unit ringdb-fuzz ringdb-integration ringdb-gdbinit
+TEST_SUITES      += ringdb-unit ringdb-fuzz ringdb-integration ringdb-gdbinit ringdb-every-test
 HOST_TEST_SUITES += ringdb-unit
 
 test-ringdb-unit: $(RINGDB_TEST_BINS)
@@ -110,6 +110,11 @@ fuzz-rsp: $(RINGDB_FUZZER)
 test-ringdb-integration: $(RINGDB) $(RINGDB_KERNEL) $(RINGDB_INITRAMFS)
 	@$(RINGDB_DIR)/tests/integration $(RINGDB) $(RINGDB_KERNEL) $(RINGDB_INITRAMFS)
 
+# `make debug TEST=... LAB=...` for every test of every definition file, and
+# where each stops (debugger/tests/debug-every-test).
+test-ringdb-every-test: $(RINGDB) $(RINGDB_KERNEL) $(RINGDB_INITRAMFS)
+	@$(RINGDB_DIR)/tests/debug-every-test
+
 # The plain-GDB .gdbinit, in batch GDB against a live QEMU.
 test-ringdb-gdbinit: $(RINGDB_KERNEL) $(RINGDB_INITRAMFS)
 	@scripts/deps debug >/dev/null || true
@@ -126,7 +131,10 @@ ringdb-transcripts: $(RINGDB_CAPTURE) $(RINGDB) $(RINGDB_TINY_ELF)
 # --- starting QEMU ------------------------------------------------------------
 # PROG="name args..." boots /bin/name as init with the args after `--`;
 # TEST=name boots what ringgrade boots for that test, from
-# labs/labLAB/lab.def with LAB=n, else from os/tests/kernel.def.
+# labs/labLAB/lab.def with LAB=n, else from os/tests/kernel.def, and stops
+# where the test is worth debugging, even with -ex or --batch: an in-kernel
+# test (ktest=NAME) at its first call into the lab file's functions
+# (ringdb's `ktest` command), a program at its first syscall.
 # With neither PROG nor TEST, ringdb opens on hello stopped at its first
 # syscall: the two-command set-up in README ends there.
 DEBUG_DEFAULT_PROG := hello
@@ -146,17 +154,19 @@ debug_append = $(strip $(APPEND) $(debug_prog_append))
 debug:
 	@scripts/deps kernel qemu host
 	@$(MAKE) --no-print-directory $(RINGDB) $(RINGDB_KERNEL) $(RINGDB_INITRAMFS)
-	@append="$(debug_append)"; \
+	@append="$(debug_append)"; set -- $(debug_start); \
 	if [ -n "$(TEST)" ]; then \
 	  append=$$($(RINGDB_DIR)/test-cmdline $(ringdb_test_def) $(TEST)) || exit 2; \
 	  append="$$append $(APPEND)"; \
+	  start=$$($(RINGDB_DIR)/test-cmdline --start $(ringdb_test_def) $(TEST)) || exit 2; \
+	  set -- --init-ex "$$start"; \
 	fi; \
 	echo "ringdb: kernel command line: $$append"; \
-	exec $(RINGDB) --kernel $(RINGDB_KERNEL) --initrd $(RINGDB_INITRAMFS) --append "$$append" $(debug_start) $(RINGDB_ARGS)
+	exec $(RINGDB) --kernel $(RINGDB_KERNEL) --initrd $(RINGDB_INITRAMFS) --append "$$append" "$$@" $(RINGDB_ARGS)
 
 qemu-gdb:
 	@scripts/deps kernel qemu
 	@$(MAKE) --no-print-directory $(RINGDB_KERNEL) $(RINGDB_INITRAMFS)
 	scripts/ringside-qemu --kernel $(RINGDB_KERNEL) --initrd $(RINGDB_INITRAMFS) --gdb auto $(if $(debug_append),--append "$(debug_append)")
 
-.PHONY: ringdb test-ringdb-unit test-ringdb-fuzz test-ringdb-integration test-ringdb-gdbinit fuzz-rsp ringdb-transcripts debug qemu-gdb
+.PHONY: ringdb test-ringdb-unit test-ringdb-fuzz test-ringdb-integration test-ringdb-gdbinit test-ringdb-every-test fuzz-rsp ringdb-transcripts debug qemu-gdb

@@ -23,22 +23,6 @@ enum {
 	EXIT_NO_SYMBOLS = 4,     /* the kernel ELF could not be read */
 };
 
-/* If ringdb is killed (terminal closed, SIGTERM), the QEMU it started must
- * not be left behind: stop the launcher's process group and go. */
-static volatile pid_t qemu_group;
-static char socket_path[108], console_path[256];
-
-static void on_fatal_signal(int sig)
-{
-	if (qemu_group > 0)
-		kill(-qemu_group, SIGTERM);
-	if (socket_path[0])
-		unlink(socket_path);
-	if (console_path[0])
-		unlink(console_path);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
 
 static void usage(FILE *out)
 {
@@ -62,9 +46,14 @@ static void usage(FILE *out)
 		"    --attach WHERE     connect to a running gdbstub (HOST:PORT, PORT or unix:PATH)\n"
 		"    --symbols FILE     kernel ELF for symbols with --attach (default: build/kernel.elf)\n"
 		"    --launcher PATH    the QEMU launcher (default: $RINGSIDE_QEMU, else the tree's scripts/ringside-qemu)\n"
+		"    --record FILE      record the run (QEMU record/replay): FILE and FILE.qcow2\n"
+		"    --replay FILE      replay a recording made with the same kernel, initrd and --append:\n"
+		"                       the same execution, interrupts at the same instructions, every time\n"
+		"    --real-time        the guest clock follows the host's (default: it counts instructions, so\n"
+		"                       interrupts land on the same instruction in every run)\n"
 		"    --batch FILE       run the commands in FILE without a screen ('-' = stdin)\n"
 		"    -ex CMD            run CMD without a screen (repeatable; after --batch)\n"
-		"    --init-ex CMD      run CMD on connecting, then open the screen (repeatable;\n"
+		"    --init-ex CMD      run CMD on connecting, then open the screen or run the batch commands (repeatable;\n"
 		"                       e.g. --init-ex 'syscall' starts at the first syscall)\n"
 		"    --log-rsp FILE     write the RSP transcript to FILE\n"
 		"    --width N          width of panels printed in batch mode (default 100)\n"
@@ -138,6 +127,8 @@ int main(int argc, char **argv)
 	const char *batch = NULL, *log_rsp = NULL, *launcher_opt = NULL;
 	const char *ex[64], *init_ex[64];
 	int nex = 0, ninit = 0, width = 100, timeout_s = 30;
+	bool real_time = false;
+	const char *replay = NULL, *record = NULL;
 
 	/* GDB spells it -ex; getopt_long_only would accept that but also
 	 * mangle other short options, so translate it first. */
@@ -151,7 +142,8 @@ int main(int argc, char **argv)
 		{ "ex", required_argument, NULL, 'e' }, { "log-rsp", required_argument, NULL, 'L' },
 		{ "width", required_argument, NULL, 'w' }, { "timeout", required_argument, NULL, 't' },
 		{ "launcher", required_argument, NULL, 'l' }, { "help-markdown", no_argument, NULL, 'M' },
-		{ "init-ex", required_argument, NULL, 'I' },
+		{ "init-ex", required_argument, NULL, 'I' }, { "real-time", no_argument, NULL, 'R' },
+		{ "replay", required_argument, NULL, 'P' }, { "record", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -175,6 +167,9 @@ int main(int argc, char **argv)
 		case 'w': width = atoi(optarg); break;
 		case 't': timeout_s = atoi(optarg); break;
 		case 'l': launcher_opt = optarg; break;
+		case 'R': real_time = true; break;
+		case 'P': replay = optarg; break;
+		case 'C': record = optarg; break;
 		case 'M': commands_print_markdown(stdout); return EXIT_OK;
 		case 'h': usage(stdout); return EXIT_OK;
 		default:
@@ -192,6 +187,18 @@ int main(int argc, char **argv)
 	}
 	if (!kernel && !attach) {
 		fprintf(stderr, "ringdb: nothing to debug: give --kernel build/kernel.elf or --attach HOST:PORT (see --help)\n");
+		return EXIT_USAGE;
+	}
+	if ((replay || record || real_time) && !kernel) {
+		fprintf(stderr, "ringdb: --replay, --record and --real-time start QEMU: they need --kernel\n");
+		return EXIT_USAGE;
+	}
+	if (replay && record) {
+		fprintf(stderr, "ringdb: give --replay FILE or --record FILE, not both\n");
+		return EXIT_USAGE;
+	}
+	if (replay && access(replay, R_OK) != 0) {
+		fprintf(stderr, "ringdb: cannot read the recording %s: %s\n", replay, strerror(errno));
 		return EXIT_USAGE;
 	}
 	if (timeout_s <= 0 || width < 40) {
@@ -230,17 +237,23 @@ int main(int argc, char **argv)
 			find_launcher(launcher, sizeof launcher, kernel);
 		if (!initrd && access("build/initramfs.cpio", R_OK) == 0)
 			initrd = "build/initramfs.cpio";
+		if (real_time)
+			s.launcher_args[s.nlauncher_args++] = "--real-time";
+		if (replay) {
+			s.launcher_args[s.nlauncher_args++] = "--replay";
+			s.launcher_args[s.nlauncher_args++] = replay;
+		}
+		if (record) {
+			s.launcher_args[s.nlauncher_args++] = "--record";
+			s.launcher_args[s.nlauncher_args++] = record;
+		}
 		rc = session_start_qemu(&s, launcher, kernel, initrd, append);
 	} else {
 		rc = session_attach(&s, attach);
 	}
-	qemu_group = s.qemu_pid;
-	snprintf(socket_path, sizeof socket_path, "%s", s.sock_path);
-	snprintf(console_path, sizeof console_path, "%s", s.console_path);
-	signal(SIGHUP, on_fatal_signal);
-	signal(SIGTERM, on_fatal_signal);
-	if (batch_mode)
-		signal(SIGINT, on_fatal_signal);
+	/* However ringdb ends from here on (a signal, SIGKILL, a crash), the
+	 * keeper process stops the QEMU it started and removes its files
+	 * (keeper.h): no handler to run. */
 	if (rc) {
 		session_free(&s);
 		return EXIT_NO_TARGET;
@@ -248,6 +261,13 @@ int main(int argc, char **argv)
 	s.batch = batch_mode;
 	int status = EXIT_OK;
 	if (s.batch) {
+		/* --init-ex first, as on the screen (make debug TEST=... starts
+		 * where the test is worth debugging, also in batch mode). */
+		for (int i = 0; i < ninit && !s.quit; i++) {
+			fprintf(s.out, "(ringdb) %s\n", init_ex[i]);
+			fflush(s.out);
+			command_execute(&s, init_ex[i]);
+		}
 		if (batch && run_batch_file(&s, batch) < 0)
 			status = EXIT_USAGE;
 		for (int i = 0; i < nex && !s.quit; i++) {

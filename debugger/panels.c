@@ -8,6 +8,7 @@
 
 #include "asm/segment.h"
 #include "disasm.h"
+#include "fpu.h"
 #include "oracle.h"
 #include "syscalls.h"
 
@@ -138,7 +139,38 @@ static void draw_ptregs(struct session *s, struct region *r)
 		rg_line(r, ATTR_DIM, "no current task yet (cpu_data.current_task is NULL)");
 		return;
 	}
+	/* The frame the stopped function was given, when it is not the task's
+	 * own (an in-kernel test's pt_regs on its stack). */
+	if (s->given.active && s->given.addr != m->now.ptregs_addr) {
+		rg_line(r, ATTR_CURRENT, "pt_regs at %#" PRIx64 ": the frame %s() was given (%s, in rdi at its entry)",
+			s->given.addr, s->given.func_name, s->given.param);
+		rg_line(r, ATTR_DIM, "not pid %d (%s)'s own at %#" PRIx64 ": a frame the caller built (a test's fake one?)",
+			m->now.pid, m->now.comm, m->now.ptregs_addr);
+		if (!s->given.valid) {
+			rg_line(r, ATTR_BAD, "cannot read pt_regs at %#" PRIx64, s->given.addr);
+			return;
+		}
+		uint64_t nr = 0;
+		int ia = kmodel_ptreg_index(m, "orig_ax");
+		if (ia >= 0)
+			nr = s->given.vals[ia];
+		const struct syscall_desc *d = syscall_find(ABI_64, (long)nr);
+		rg_line(r, ATTR_NORMAL, "orig_ax %" PRIu64 " (%s)", nr, d ? d->name : "no such 64-bit syscall");
+		rg_line(r, ATTR_DIM, "%-6s %-8s %18s", "off", "slot", "given");
+		for (int i = 0; i < m->nptregs && rg_rows_left(r) > 0; i++) {
+			uint64_t v = s->given.vals[i];
+			rg_add(r, ATTR_DIM, "+%#-5lx ", m->ptregs_offsets[i]);
+			rg_add(r, ATTR_NORMAL, "%-8s ", m->ptregs_names[i]);
+			rg_add(r, ATTR_NORMAL, "%#18" PRIx64 " ", v);
+			if (!strcmp(m->ptregs_names[i], "cs") || !strcmp(m->ptregs_names[i], "ss"))
+				rg_add(r, ATTR_DIM, " RPL %d", (int)(v & 3));
+			rg_newline(r);
+		}
+		return;
+	}
 	rg_line(r, ATTR_NORMAL, "pid %d (%s)  pt_regs at %#" PRIx64, m->now.pid, m->now.comm, m->now.ptregs_addr);
+	if (s->given.active)
+		rg_line(r, ATTR_DIM, "the task's own frame, the one %s() was given (%s)", s->given.func_name, s->given.param);
 	if (!m->now.ptregs_valid) {
 		rg_line(r, ATTR_BAD, "cannot read pt_regs at %#" PRIx64, m->now.ptregs_addr);
 		return;
@@ -610,6 +642,7 @@ const struct panel_type panel_types[] = {
 	{ "breakpoints", "Breakpoints", "breakpoints and watchpoints", draw_breakpoints, NULL },
 	{ "log", "Log", "command output and messages", draw_log, NULL },
 	{ "console", "Console", "the kernel's serial console (QEMU started by ringdb)", draw_console, NULL },
+	{ "fpu", "FPU", "x87/SSE: the current task's saved FXSAVE area and the live registers", draw_fpu, NULL },
 };
 const int panel_type_count = sizeof panel_types / sizeof *panel_types;
 

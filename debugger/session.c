@@ -38,19 +38,12 @@ void session_free(struct session *s)
 		else
 			target_close(&s->t);
 	}
-	if (s->qemu_pid > 0) {
-		/* Our own QEMU: stop the launcher's process group, QEMU with it
-		 * (never through the `k` packet). */
-		kill(-s->qemu_pid, SIGTERM);
-		waitpid(s->qemu_pid, NULL, 0);
-		s->qemu_pid = 0;
-	}
-	if (s->sock_path[0])
-		unlink(s->sock_path);
-	/* The console file belonged to the QEMU we started; the console
-	 * panel showed it while it ran. */
-	if (s->console_path[0])
-		unlink(s->console_path);
+	/* Our own QEMU: the keeper stops the launcher's process group, QEMU
+	 * with it (never through the `k` packet), and removes the private
+	 * directory with the socket and the console file. */
+	keeper_stop(&s->keeper);
+	s->qemu_pid = 0;
+	s->sock_path[0] = s->console_path[0] = '\0';
 	symbols_close(s->syms);
 	s->syms = NULL;
 }
@@ -136,59 +129,57 @@ static int after_connect(struct session *s, const char *where);
 int session_start_qemu(struct session *s, const char *launcher, const char *kernel, const char *initrd,
 		       const char *append)
 {
-	snprintf(s->sock_path, sizeof s->sock_path, "/tmp/ringdb-%d.sock", (int)getpid());
-	snprintf(s->console_path, sizeof s->console_path, "/tmp/ringdb-%d.console", (int)getpid());
-	unlink(s->sock_path);
-	char gdb[160];
-	snprintf(gdb, sizeof gdb, "unix:%s", s->sock_path);
-	pid_t pid = fork();
-	if (pid < 0) {
-		session_error(s, "fork: %s", strerror(errno));
+	char err[256];
+	if (keeper_mkdir(&s->keeper, err, sizeof err) < 0) {
+		session_error(s, "%s", err);
 		return -1;
 	}
-	if (pid == 0) {
-		/* The serial console goes to a file: the screen belongs to ringdb. */
-		FILE *con = fopen(s->console_path, "w");
-		if (con) {
-			dup2(fileno(con), 1);
-			dup2(fileno(con), 2);
-		}
-		/* QEMU's stdio console would read our terminal (stealing keys) and
-		 * make it non-blocking: it gets no terminal at all. */
-		int null = open("/dev/null", O_RDONLY);
-		if (null >= 0)
-			dup2(null, 0);
-		setpgid(0, 0);
-		const char *argv[16];
-		int n = 0;
-		argv[n++] = launcher;
-		argv[n++] = "--kernel";
-		argv[n++] = kernel;
-		if (initrd) {
-			argv[n++] = "--initrd";
-			argv[n++] = initrd;
-		}
-		if (append) {
-			argv[n++] = "--append";
-			argv[n++] = append;
-		}
-		argv[n++] = "--gdb";
-		argv[n++] = gdb;
-		argv[n] = NULL;
-		execv(launcher, (char **)argv);
-		fprintf(stderr, "ringdb: cannot run %s: %s\n", launcher, strerror(errno));
-		_exit(127);
+	snprintf(s->sock_path, sizeof s->sock_path, "%s/gdb.sock", s->keeper.dir);
+	snprintf(s->console_path, sizeof s->console_path, "%s/console", s->keeper.dir);
+	char gdb[160];
+	snprintf(gdb, sizeof gdb, "unix:%s", s->sock_path);
+	const char *argv[24];
+	int n = 0;
+	argv[n++] = launcher;
+	argv[n++] = "--kernel";
+	argv[n++] = kernel;
+	if (initrd) {
+		argv[n++] = "--initrd";
+		argv[n++] = initrd;
 	}
+	if (append) {
+		argv[n++] = "--append";
+		argv[n++] = append;
+	}
+	for (int i = 0; i < s->nlauncher_args && n < 22; i++)
+		argv[n++] = s->launcher_args[i];
+	argv[n++] = "--gdb";
+	argv[n++] = gdb;
+	argv[n] = NULL;
+	/* The serial console goes to a file (the screen belongs to ringdb);
+	 * QEMU's stdio console gets no terminal at all, or it would read our
+	 * keys and make the terminal non-blocking. */
+	if (keeper_start(&s->keeper, argv, s->console_path, err, sizeof err) < 0) {
+		session_error(s, "%s", err);
+		return -1;
+	}
+	pid_t pid = s->keeper.launcher;
 	s->qemu_pid = pid;
 	/* Connect as soon as QEMU listens: the socket file appears at bind(),
 	 * a moment before listen(), so a refused connection is retried. */
 	long deadline = now_ms() + 10000;
 	for (;;) {
-		int status;
-		if (waitpid(pid, &status, WNOHANG) == pid) {
+		if (keeper_poll_exit(&s->keeper)) {
 			s->qemu_pid = 0;
-			session_error(s, "QEMU exited at once (status %d); its output is in %s",
-				      WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), s->console_path);
+			char console[1024] = "";
+			FILE *f = fopen(s->console_path, "r");
+			if (f) {
+				size_t got = fread(console, 1, sizeof console - 1, f);
+				console[got] = '\0';
+				fclose(f);
+			}
+			session_error(s, "QEMU exited at once (status %d)%s%s", s->keeper.exit_status,
+				      console[0] ? "; it said:\n" : "", console);
 			return -1;
 		}
 		struct stat st;
@@ -196,8 +187,8 @@ int session_start_qemu(struct session *s, const char *launcher, const char *kern
 			break;
 		target_close(&s->t);
 		if (now_ms() > deadline) {
-			session_error(s, "QEMU did not accept a connection on %s within 10 s (%s); see %s", s->sock_path,
-				      s->t.error[0] ? s->t.error : "no socket", s->console_path);
+			session_error(s, "QEMU did not accept a connection on %s within 10 s (%s)", s->sock_path,
+				      s->t.error[0] ? s->t.error : "no socket");
 			return -1;
 		}
 		usleep(20000);
@@ -291,6 +282,38 @@ static void describe_pc(struct session *s, uint64_t pc, char *out, size_t cap)
 	}
 }
 
+/* Track the pt_regs a function was given (see struct session.given). */
+static void track_given_regs(struct session *s, uint64_t pc)
+{
+	uint64_t off = 0, rsp = 0, rdi = 0;
+	target_reg_value(&s->t, "rsp", &rsp);
+	const struct symbol *sym = s->syms ? sym_at(s->syms, pc, &off) : NULL;
+	char pname[32];
+	Dwarf_Die type;
+	if (sym && off == 0 && sym->is_function && target_reg_value(&s->t, "rdi", &rdi) &&
+	    sym_func_param(s->syms, sym->addr, 0, pname, sizeof pname, &type) && sym_is_pointer_to(&type, "pt_regs")) {
+		s->given.active = true;
+		s->given.addr = rdi;
+		s->given.func = sym->addr;
+		s->given.func_end = sym->addr + (sym->size ? sym->size : 1);
+		s->given.entry_sp = rsp;
+		snprintf(s->given.func_name, sizeof s->given.func_name, "%s", sym->name);
+		snprintf(s->given.param, sizeof s->given.param, "%s", pname);
+	} else if (s->given.active && (rsp > s->given.entry_sp || !s->model.in_kernel ||
+				       (rsp == s->given.entry_sp && (pc < s->given.func || pc >= s->given.func_end)))) {
+		s->given.active = false; /* that call returned */
+	}
+	s->given.valid = false;
+	if (s->given.active && s->model.ptregs_size > 0) {
+		unsigned char raw[512];
+		if ((size_t)s->model.ptregs_size <= sizeof raw &&
+		    target_read_memory(&s->t, s->given.addr, raw, (size_t)s->model.ptregs_size) == TARGET_OK) {
+			kmodel_decode_ptregs(&s->model, raw, s->given.vals);
+			s->given.valid = true;
+		}
+	}
+}
+
 void session_after_stop(struct session *s)
 {
 	s->stops++;
@@ -298,6 +321,7 @@ void session_after_stop(struct session *s)
 		return;
 	kmodel_refresh(&s->model);
 	uint64_t pc = target_pc(&s->t);
+	track_given_regs(s, pc);
 	kmodel_on_stop(&s->model, pc);
 	/* Arm or drop the breakpoint that catches phase 1's return value. */
 	if (s->model.phase1_return != s->phase1_bp) {
@@ -461,6 +485,11 @@ static bool goal_reached(struct session *s, enum run_goal goal, uint64_t goal_ad
 		return pc == s->model.stage_addr[STAGE_SYSRET] || pc == s->model.stage_addr[STAGE_IRET];
 	case GOAL_ADDRESS:
 		return pc == goal_addr;
+	case GOAL_ANY_OF:
+		for (int i = 0; i < s->ngoal_set; i++)
+			if (s->goal_set[i] == pc)
+				return true;
+		return false;
 	case GOAL_BREAK:
 		return false;
 	}
@@ -500,7 +529,8 @@ static int run_until(struct session *s, enum run_goal goal, uint64_t goal_addr, 
 		/* TCG re-stops at a breakpoint under the PC without executing:
 		 * step off it first (a single step ignores breakpoints). */
 		bool on_bp = session_bp_at(s, pc) || kmodel_stage_at(&s->model, pc) != STAGE_COUNT ||
-			     pc == s->phase1_bp || (goal == GOAL_ADDRESS && pc == goal_addr);
+			     pc == s->phase1_bp || (goal == GOAL_ADDRESS && pc == goal_addr) ||
+			     (goal == GOAL_ANY_OF && goal_reached(s, goal, goal_addr, pc));
 		if (on_bp) {
 			if ((rc = do_one_step(s)))
 				break;
@@ -585,6 +615,211 @@ static int run_until(struct session *s, enum run_goal goal, uint64_t goal_addr, 
 int session_run(struct session *s, enum run_goal goal, uint64_t goal_addr)
 {
 	return run_until(s, goal, goal_addr, false);
+}
+
+/* Does FILE (a DWARF path) end with the last two components of WANT
+ * (labs/lab1/dispatch.c -> lab1/dispatch.c), so the student's copy and
+ * the reference in solutions/lab1/ both match? */
+static bool same_lab_file(const char *file, const char *want)
+{
+	const char *tail = want + strlen(want);
+	int slashes = 0;
+	while (tail > want && slashes < 2) {
+		tail--;
+		if (*tail == '/' && ++slashes == 2)
+			tail++;
+	}
+	size_t fl = strlen(file), tl = strlen(tail);
+	return fl >= tl && strcmp(file + fl - tl, tail) == 0 && (fl == tl || file[fl - tl - 1] == '/');
+}
+
+static int run_to_any(struct session *s, const char *what)
+{
+	for (int i = 0; i < s->ngoal_set; i++)
+		if (!session_bp_at(s, s->goal_set[i]))
+			target_insert_bp(&s->t, BP_SOFTWARE, s->goal_set[i], 1);
+	bool quiet = s->quiet_stops;
+	s->quiet_stops = true;
+	int rc = run_until(s, GOAL_ANY_OF, 0, true);
+	s->quiet_stops = quiet;
+	uint64_t pc = target_pc(&s->t);
+	bool reached = rc == 0 && s->t.connected && goal_reached(s, GOAL_ANY_OF, 0, pc);
+	for (int i = 0; s->t.connected && i < s->ngoal_set; i++)
+		if (!session_bp_at(s, s->goal_set[i]))
+			target_remove_bp(&s->t, BP_SOFTWARE, s->goal_set[i], 1);
+	s->ngoal_set = 0;
+	if (!reached && rc == 0) {
+		session_error(s, "ktest: stopped before %s (%s)", what, s->stop_reason);
+		return -1;
+	}
+	if (!reached)
+		session_error(s, "ktest: the kernel never reached %s", what);
+	return reached ? 0 : -1;
+}
+
+int session_ktest(struct session *s, const char *name, int nfiles, char **files)
+{
+	if (!s->syms) {
+		session_error(s, "ktest: no kernel symbols");
+		return -1;
+	}
+	/* 1. Into the test function (KTEST(name) defines ktest_fn_name). */
+	s->ngoal_set = 0;
+	bool all = strcmp(name, "all") == 0;
+	char fn[160];
+	snprintf(fn, sizeof fn, "ktest_fn_%s", name);
+	for (size_t i = 0; i < s->syms->nsyms && s->ngoal_set < GOAL_SET_MAX; i++) {
+		const struct symbol *y = &s->syms->syms[i];
+		if (y->is_function && (all ? strncmp(y->name, "ktest_fn_", 9) == 0 : strcmp(y->name, fn) == 0))
+			s->goal_set[s->ngoal_set++] = y->addr;
+	}
+	if (s->ngoal_set == 0) {
+		session_error(s, "ktest: no in-kernel test '%s' in %s (no function %s)", name, s->kernel_path, fn);
+		return -1;
+	}
+	char what[256];
+	snprintf(what, sizeof what, all ? "an in-kernel test" : "the in-kernel test %s", name);
+	if (run_to_any(s, what))
+		return -1;
+	uint64_t off;
+	const struct symbol *test = sym_at(s->syms, target_pc(&s->t), &off);
+	char tname[160];
+	snprintf(tname, sizeof tname, "%s", test ? test->name + 9 : name);
+	char where[256];
+	describe_pc(s, target_pc(&s->t), where, sizeof where);
+	/* 2. To its first call into the lab's functions. */
+	char funcs[512] = "";
+	if (nfiles > 0) {
+		for (size_t i = 0; i < s->syms->nsyms && s->ngoal_set < GOAL_SET_MAX; i++) {
+			const struct symbol *y = &s->syms->syms[i];
+			const char *file;
+			int line;
+			if (!y->is_function || !sym_line_at(s->syms, y->addr, &file, &line))
+				continue;
+			for (int f = 0; f < nfiles; f++)
+				if (same_lab_file(file, files[f])) {
+					s->goal_set[s->ngoal_set++] = y->addr;
+					size_t n = strlen(funcs);
+					snprintf(funcs + n, sizeof funcs - n, "%s%s", n ? ", " : "", y->name);
+					break;
+				}
+		}
+		if (s->ngoal_set == 0) {
+			session_error(s, "ktest: no function of this kernel is defined in %s", files[0]);
+			return -1;
+		}
+		session_printf(s, "ktest %s: in the test at %s; running to its first call into the lab's functions (%s)",
+			       tname, where, funcs);
+		snprintf(what, sizeof what, "a call into the lab's functions (the test %s never calls %s)", tname, funcs);
+		if (run_to_any(s, what))
+			return -1;
+	}
+	/* 3. What the test set up. */
+	uint64_t pc = target_pc(&s->t);
+	const struct symbol *at = sym_at(s->syms, pc, &off);
+	describe_pc(s, pc, where, sizeof where);
+	snprintf(s->stop_reason, sizeof s->stop_reason, "ktest %s", tname);
+	session_printf(s, "ktest %s: stopped at %s: %s", tname, nfiles ? "its first call into the lab's code" : "the test's start",
+		       where);
+	const struct ksnapshot *n = &s->model.now;
+	if (n->valid) {
+		char flags[256] = "";
+		for (int b = 0; b < 32; b++)
+			if (n->tif_valid && (n->tif >> b & 1)) {
+				const char *fname = NULL;
+				for (int k = 0; k < tif_flag_count; k++)
+					if (tif_flags[k].bit == b)
+						fname = tif_flags[k].name;
+				size_t len = strlen(flags);
+				snprintf(flags + len, sizeof flags - len, "%s%s", len ? "|" : "", fname ? fname : "?");
+			}
+		bool fake = n->pid == 4242 && strcmp(n->comm, "labtest") == 0;
+		session_printf(s, "the test set up: current = pid %d (%s)%s, TIF flags %#x%s%s%s", n->pid, n->comm,
+			       fake ? ", the test's fake task (os/tests/lab_fixture.h)" : ", not a fake task", n->tif,
+			       flags[0] ? " (" : " (none)", flags, flags[0] ? ")" : "");
+	}
+	char pname[64];
+	Dwarf_Die ptype;
+	uint64_t rdi = 0;
+	if (at && off == 0 && sym_func_param(s->syms, at->addr, 0, pname, sizeof pname, &ptype) &&
+	    sym_is_pointer_to(&ptype, "pt_regs") && target_reg_value(&s->t, "rdi", &rdi)) {
+		unsigned char raw[512];
+		uint64_t v[PTREGS_MAX];
+		int nr = s->model.nptregs;
+		if (s->model.ptregs_size > 0 && (size_t)s->model.ptregs_size <= sizeof raw &&
+		    target_read_memory(&s->t, rdi, raw, (size_t)s->model.ptregs_size) == TARGET_OK) {
+			kmodel_decode_ptregs(&s->model, raw, v);
+			char line[LOG_WIDTH * 2];
+			int len = snprintf(line, sizeof line, "%s(%s = %#" PRIx64 ", %s):", at->name, pname, rdi,
+					   rdi == n->ptregs_addr ? "the current task's own pt_regs" :
+					   "a pt_regs the test built, not the task's own");
+			static const char *show[] = { "orig_ax", "ax", "di", "si", "dx", "r10", "r8", "r9", "cx", "bx", "bp" };
+			for (size_t k = 0; k < sizeof show / sizeof show[0]; k++)
+				for (int r = 0; r < nr; r++)
+					if (strcmp(s->model.ptregs_names[r], show[k]) == 0 && len < (int)sizeof line)
+						len += snprintf(line + len, sizeof line - (size_t)len, " %s %#" PRIx64, show[k], v[r]);
+			session_printf(s, "%s", line);
+		}
+	}
+	return 0;
+}
+
+int session_reverse(struct session *s, bool step, int count)
+{
+	if (!s->t.connected)
+		return target_failed(s, TARGET_DEAD);
+	remember_registers(s);
+	for (int i = 0; i < (step ? count : 1); i++) {
+		for (int hops = 0; hops < 10000; hops++) {
+			int rc = target_reverse(&s->t, step);
+			if (rc)
+				return target_failed(s, rc);
+			bool interrupted = false;
+			/* QEMU 7.2 goes back by loading the recording's start
+			 * snapshot and replaying forward; when that does not come
+			 * back (reverse-continue here, docs/ringdb.md), say so
+			 * after a bounded wait instead of hanging. */
+			rc = target_wait(&s->t, NULL, step ? s->t.timeout_ms : 15000);
+			if (rc == TARGET_RUNNING) {
+				if (target_interrupt(&s->t, NULL) != TARGET_OK) {
+					target_close(&s->t);
+					s->t.connected = false;
+				}
+				session_error(s, "QEMU's %s did not come back within %d s: this QEMU cannot go back that way "
+					      "in this recording%s. Use reverse-stepi, or start the replay again and run "
+					      "forward: it is the same execution every time.",
+					      step ? "reverse step" : "reverse-continue", step ? s->t.timeout_ms / 1000 : 15,
+					      s->t.connected ? "" : " (and did not answer an interrupt: the session is over)");
+				return -1;
+			}
+			if (rc)
+				return target_failed(s, rc);
+			/* The model only re-reads state going backwards: the
+			 * pipeline and history record forward execution. */
+			kmodel_refresh(&s->model);
+			track_given_regs(s, target_pc(&s->t));
+			uint64_t pc = target_pc(&s->t);
+			if (step || interrupted || session_bp_at(s, pc) || s->t.last_stop.kind == STOP_WATCH)
+				break;
+			/* A pipeline breakpoint: not the user's, keep going back. */
+			if (kmodel_stage_at(&s->model, pc) == STAGE_COUNT && pc != s->phase1_bp)
+				break;
+		}
+	}
+	uint64_t pc = target_pc(&s->t);
+	const struct breakpoint *b = session_bp_at(s, pc);
+	char why[64];
+	if (step)
+		snprintf(why, sizeof why, "reverse-stepped");
+	else if (s->t.last_stop.kind == STOP_WATCH)
+		snprintf(why, sizeof why, "watchpoint (%s %#" PRIx64 ", going backwards)", s->t.last_stop.watch_type,
+			 s->t.last_stop.watch_addr);
+	else if (b)
+		snprintf(why, sizeof why, "breakpoint %d (going backwards)", b->id);
+	else
+		snprintf(why, sizeof why, "reverse-continued to the start of the recording");
+	report_stop(s, why);
+	return 0;
 }
 
 int session_interrupt(struct session *s)
@@ -895,12 +1130,191 @@ static void format_value(struct session *s, struct value *v, char *out, size_t c
 	}
 }
 
+/* x86-64 psABI DWARF register numbers, as gdbstub names. */
+static const char *const dwarf_reg_names[17] = {
+	"rax", "rdx", "rcx", "rbx", "rsi", "rdi", "rbp", "rsp",
+	"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "rip",
+};
+
+static bool dwarf_reg(struct session *s, uint64_t n, uint64_t *val, char *err, size_t errlen)
+{
+	if (n >= 17 || !target_reg_value(&s->t, dwarf_reg_names[n], val)) {
+		snprintf(err, errlen, "DWARF register %" PRIu64 " is not one ringdb reads", n);
+		return false;
+	}
+	return true;
+}
+
+/* Evaluate a DWARF location expression at PC (frame 0): the value lands in
+ * V as a register/constant (scalar) or as a memory address. FUNC gives
+ * DW_AT_frame_base for DW_OP_fbreg. */
+static int eval_location(struct session *s, Dwarf_Op *ops, size_t n, Dwarf_Die *func, uint64_t pc, int depth,
+			 struct value *v, char *err, size_t errlen)
+{
+	uint64_t st[32], x;
+	int sp = 0;
+	bool stack_value = false, in_reg = false;
+	uint64_t reg_val = 0;
+#define PUSH(val) do { if (sp >= 32) { snprintf(err, errlen, "DWARF stack overflow"); return -1; } st[sp++] = (val); } while (0)
+#define NEED(k) do { if (sp < (k)) { snprintf(err, errlen, "malformed DWARF location"); return -1; } } while (0)
+	for (size_t i = 0; i < n; i++) {
+		unsigned atom = ops[i].atom;
+		if (atom >= DW_OP_reg0 && atom <= DW_OP_reg31) {
+			if (!dwarf_reg(s, atom - DW_OP_reg0, &reg_val, err, errlen))
+				return -1;
+			in_reg = true;
+		} else if (atom == DW_OP_regx) {
+			if (!dwarf_reg(s, ops[i].number, &reg_val, err, errlen))
+				return -1;
+			in_reg = true;
+		} else if (atom >= DW_OP_breg0 && atom <= DW_OP_breg31) {
+			if (!dwarf_reg(s, atom - DW_OP_breg0, &x, err, errlen))
+				return -1;
+			PUSH(x + (uint64_t)(int64_t)ops[i].number);
+		} else if (atom == DW_OP_bregx) {
+			if (!dwarf_reg(s, ops[i].number, &x, err, errlen))
+				return -1;
+			PUSH(x + (uint64_t)(int64_t)ops[i].number2);
+		} else if (atom == DW_OP_fbreg || atom == DW_OP_call_frame_cfa) {
+			Dwarf_Op *fops;
+			size_t fn;
+			Dwarf_Attribute fb;
+			struct value base;
+			if (depth > 2) {
+				snprintf(err, errlen, "DWARF frame base refers to itself");
+				return -1;
+			}
+			if (atom == DW_OP_call_frame_cfa) {
+				if (!sym_cfa_ops(s->syms, pc, &fops, &fn)) {
+					snprintf(err, errlen, "no call frame information at %#" PRIx64, pc);
+					return -1;
+				}
+			} else if (!func || !dwarf_attr_integrate(func, DW_AT_frame_base, &fb) ||
+				   dwarf_getlocation_addr(&fb, pc, &fops, &fn, 1) != 1) {
+				snprintf(err, errlen, "no frame base for this function at %#" PRIx64, pc);
+				return -1;
+			}
+			if (eval_location(s, fops, fn, func, pc, depth + 1, &base, err, errlen) < 0)
+				return -1;
+			/* A frame base named by a register is that register's value. */
+			x = base.in_memory ? base.addr : base.scalar;
+			PUSH(atom == DW_OP_fbreg ? x + (uint64_t)(int64_t)ops[i].number : x);
+		} else if (atom >= DW_OP_lit0 && atom <= DW_OP_lit31) {
+			PUSH(atom - DW_OP_lit0);
+		} else if (atom == DW_OP_addr || atom == DW_OP_const1u || atom == DW_OP_const2u || atom == DW_OP_const4u ||
+			   atom == DW_OP_const8u || atom == DW_OP_constu || atom == DW_OP_const1s || atom == DW_OP_const2s ||
+			   atom == DW_OP_const4s || atom == DW_OP_const8s || atom == DW_OP_consts) {
+			PUSH(ops[i].number);
+		} else if (atom == DW_OP_plus_uconst) {
+			NEED(1);
+			st[sp - 1] += ops[i].number;
+		} else if (atom == DW_OP_plus || atom == DW_OP_minus || atom == DW_OP_and || atom == DW_OP_or) {
+			NEED(2);
+			uint64_t b = st[--sp];
+			st[sp - 1] = atom == DW_OP_plus ? st[sp - 1] + b : atom == DW_OP_minus ? st[sp - 1] - b :
+				     atom == DW_OP_and ? (st[sp - 1] & b) : (st[sp - 1] | b);
+		} else if (atom == DW_OP_deref) {
+			NEED(1);
+			if (target_read_memory(&s->t, st[sp - 1], &x, 8) != TARGET_OK) {
+				snprintf(err, errlen, "cannot read %#" PRIx64 " (DW_OP_deref)", st[sp - 1]);
+				return -1;
+			}
+			st[sp - 1] = x;
+		} else if (atom == DW_OP_stack_value) {
+			stack_value = true;
+		} else if (atom == DW_OP_entry_value || atom == DW_OP_GNU_entry_value) {
+			snprintf(err, errlen, "<optimised out>: the compiler kept only its value at the function's entry");
+			return -1;
+		} else if (atom == DW_OP_piece || atom == DW_OP_bit_piece) {
+			snprintf(err, errlen, "held in pieces across registers/memory (not shown)");
+			return -1;
+		} else {
+			snprintf(err, errlen, "DWARF location operation %#x not supported", atom);
+			return -1;
+		}
+	}
+#undef PUSH
+#undef NEED
+	memset(v, 0, sizeof *v);
+	if (in_reg) {
+		v->scalar = reg_val;
+	} else if (sp == 0) {
+		snprintf(err, errlen, "<optimised out>");
+		return -1;
+	} else if (stack_value) {
+		v->scalar = st[sp - 1];
+	} else {
+		v->in_memory = true;
+		v->addr = st[sp - 1];
+	}
+	return 0;
+}
+
+/* 1: NAME is a parameter or local of the function at the PC (value in V);
+ * 0: it is not; -1: it is, but its value is unavailable (ERR says why). */
+static int local_value(struct session *s, const char *name, struct value *v, char *err, size_t errlen)
+{
+	Dwarf_Die var, func;
+	uint64_t pc = target_pc(&s->t);
+	if (!s->syms || !s->syms->dwarf || !s->t.connected || !sym_local(s->syms, pc, name, &var, &func))
+		return 0;
+	Dwarf_Attribute loc;
+	Dwarf_Op *ops;
+	size_t n;
+	if (!dwarf_attr_integrate(&var, DW_AT_location, &loc)) {
+		/* A constant folded away: DW_AT_const_value. */
+		Dwarf_Attribute cv;
+		Dwarf_Word w;
+		if (dwarf_attr_integrate(&var, DW_AT_const_value, &cv) && dwarf_formudata(&cv, &w) == 0) {
+			memset(v, 0, sizeof *v);
+			v->scalar = w;
+		} else {
+			snprintf(err, errlen, "%s: <optimised out>", name);
+			return -1;
+		}
+	} else if (dwarf_getlocation_addr(&loc, pc, &ops, &n, 1) != 1) {
+		snprintf(err, errlen, "%s: <optimised out> at this pc (%#" PRIx64 ")", name, pc);
+		return -1;
+	} else {
+		char why[200];
+		if (eval_location(s, ops, n, &func, pc, 0, v, why, sizeof why) < 0) {
+			snprintf(err, errlen, "%s: %s", name, why);
+			return -1;
+		}
+	}
+	Dwarf_Attribute ta;
+	if (dwarf_attr_integrate(&var, DW_AT_type, &ta) && dwarf_formref_die(&ta, &v->type))
+		v->has_type = true;
+	return 1;
+}
+
 static int eval(struct session *s, const char *expr, struct value *v, char *err, size_t errlen)
 {
 	memset(v, 0, sizeof *v);
 	const char *p = expr;
 	while (*p == ' ')
 		p++;
+	if (*p == '*') {
+		/* *POINTER: the object it points to. */
+		if (eval(s, p + 1, v, err, errlen) < 0)
+			return -1;
+		Dwarf_Die t;
+		Dwarf_Attribute at;
+		uint64_t ptr;
+		if (!v->has_type || !sym_peel(&v->type, &t) || dwarf_tag(&t) != DW_TAG_pointer_type ||
+		    !dwarf_attr_integrate(&t, DW_AT_type, &at) || !dwarf_formref_die(&at, &t)) {
+			snprintf(err, errlen, "'%s' is not a typed pointer", p + 1);
+			return -1;
+		}
+		if (!read_scalar(s, v, 8, &ptr)) {
+			snprintf(err, errlen, "cannot read the pointer '%s'", p + 1);
+			return -1;
+		}
+		v->in_memory = true;
+		v->addr = ptr;
+		v->type = t;
+		return 0;
+	}
 	if (*p == '$')
 		p++;
 	const char *end = skip_ident(p);
@@ -912,6 +1326,7 @@ static int eval(struct session *s, const char *expr, struct value *v, char *err,
 	snprintf(name, sizeof name, "%.*s", (int)(end - p), p);
 	uint64_t n;
 	char *numend;
+	int lr;
 	if (name[0] >= '0' && name[0] <= '9') {
 		n = strtoull(name, &numend, 0);
 		if (*numend) {
@@ -919,6 +1334,9 @@ static int eval(struct session *s, const char *expr, struct value *v, char *err,
 			return -1;
 		}
 		v->scalar = n;
+	} else if (expr[0] != '$' && (lr = local_value(s, name, v, err, errlen)) != 0) {
+		if (lr < 0)
+			return -1;
 	} else if ((!s->syms || !sym_lookup(s->syms, name) || expr[0] == '$') && target_find_reg(&s->t, name)) {
 		if (!target_reg_value(&s->t, name, &v->scalar)) {
 			snprintf(err, errlen, "registers unavailable (not connected?)");
@@ -1024,10 +1442,30 @@ static int eval(struct session *s, const char *expr, struct value *v, char *err,
 	return 0;
 }
 
+bool session_eval_address(struct session *s, const char *expr, uint64_t *addr, char *err, size_t errlen)
+{
+	struct value v;
+	if (eval(s, expr, &v, err, errlen) < 0)
+		return false;
+	Dwarf_Die t;
+	if (!v.in_memory) {
+		*addr = v.scalar;
+		return true;
+	}
+	/* A pointer variable: where it points. Anything else: where it is. */
+	if (v.has_type && sym_peel(&v.type, &t) && dwarf_tag(&t) == DW_TAG_pointer_type)
+		return read_scalar(s, &v, 8, addr) || (snprintf(err, errlen, "cannot read '%s'", expr), false);
+	*addr = v.addr;
+	return true;
+}
+
 int session_print(struct session *s, const char *expr)
 {
 	/* pt_regs members of the current task: `print ptregs.orig_ax`. */
-	if (strncmp(expr, "ptregs.", 7) == 0 || strncmp(expr, "regs->", 6) == 0) {
+	struct value lv;
+	char lerr[256];
+	bool regs_local = strncmp(expr, "regs->", 6) == 0 && local_value(s, "regs", &lv, lerr, sizeof lerr) != 0;
+	if (strncmp(expr, "ptregs.", 7) == 0 || (strncmp(expr, "regs->", 6) == 0 && !regs_local)) {
 		const char *m = expr + (expr[0] == 'p' ? 7 : 6);
 		uint64_t v;
 		if (!kmodel_ptreg(&s->model, m, &v)) {

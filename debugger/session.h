@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "keeper.h"
 #include "kmodel.h"
 #include "symbols.h"
 #include "target.h"
@@ -34,7 +35,9 @@ enum run_goal {
 	GOAL_SYSCALL,     /* until the next syscall entry */
 	GOAL_USER,        /* until back in user mode */
 	GOAL_ADDRESS,     /* until goal_addr (finish, next over a call) */
+	GOAL_ANY_OF,      /* until one of goal_set[] (breakpoints the caller set) */
 };
+#define GOAL_SET_MAX 256
 
 struct session {
 	struct target t;
@@ -43,6 +46,9 @@ struct session {
 	char kernel_path[512];
 	/* QEMU started by us (0: attached to someone else's). */
 	pid_t qemu_pid;
+	struct keeper keeper;    /* stops QEMU however ringdb ends */
+	const char *launcher_args[8]; /* more launcher options (--icount ...) */
+	int nlauncher_args;
 	char sock_path[108];
 	char console_path[256];
 	/* output */
@@ -56,6 +62,20 @@ struct session {
 	int nbps;
 	int next_bp_id;
 	bool tracing;            /* pipeline breakpoints installed */
+	/* The pt_regs the stopped function was given: a function whose first
+	 * parameter is a `struct pt_regs *`, seen at its entry (rdi then), for
+	 * as long as that call is on the stack. */
+	struct {
+		bool active;
+		uint64_t addr;          /* the regs argument */
+		uint64_t func, func_end;
+		uint64_t entry_sp;      /* rsp at the function's first instruction */
+		char func_name[64], param[32];
+		uint64_t vals[PTREGS_MAX];
+		bool valid;
+	} given;
+	uint64_t goal_set[GOAL_SET_MAX]; /* GOAL_ANY_OF */
+	int ngoal_set;
 	uint64_t phase1_bp;      /* internal breakpoint at phase 1's return */
 	/* register change highlighting: the `g` image at the previous stop */
 	unsigned char prev_g[TARGET_G_MAX];
@@ -96,6 +116,14 @@ int session_step_line(struct session *s, bool over_calls);
 int session_finish(struct session *s);
 int session_run(struct session *s, enum run_goal goal, uint64_t goal_addr);
 int session_interrupt(struct session *s);
+/* Backwards, in a replay (ringdb --replay): COUNT instructions (STEP), or
+ * to the previous breakpoint or watchpoint hit. */
+int session_reverse(struct session *s, bool step, int count);
+/* Run the in-kernel test NAME ("all": whichever runs first) to its first
+ * call into a function defined in one of FILES (none: stop in the test
+ * itself), and log what the test set up: the task, its TIF flags, the
+ * pt_regs the function was given. */
+int session_ktest(struct session *s, const char *name, int nfiles, char **files);
 
 /* LOCATION: function, file:line, *ADDRESS or 0xADDRESS. */
 bool session_resolve(struct session *s, const char *location, uint64_t *addr, char *desc, size_t cap);
@@ -107,6 +135,9 @@ const struct breakpoint *session_bp_at(const struct session *s, uint64_t addr);
 /* print: registers, globals and their fields via DWARF, numbers. */
 int session_print(struct session *s, const char *expr);
 int session_set_reg(struct session *s, const char *name, const char *value);
+/* An expression as an address: a pointer's target, a number or register's
+ * value, else where the object is (x regs, x $rdi). */
+bool session_eval_address(struct session *s, const char *expr, uint64_t *addr, char *err, size_t errlen);
 int session_set_tif(struct session *s, const char *flag, const char *onoff);
 /* Did register NAME change since the previous stop? */
 bool session_reg_changed(const struct session *s, const char *name);

@@ -161,6 +161,124 @@ static bool cu_of(struct symbols *s, uint64_t addr, Dwarf_Die *cu)
 	return false;
 }
 
+static bool find_subprogram(Dwarf_Die *parent, uint64_t addr, Dwarf_Die *out)
+{
+	Dwarf_Die child;
+	if (dwarf_child(parent, &child) != 0)
+		return false;
+	do {
+		if (dwarf_tag(&child) == DW_TAG_subprogram) {
+			Dwarf_Addr low;
+			if (dwarf_lowpc(&child, &low) == 0 && low == addr) {
+				*out = child;
+				return true;
+			}
+		}
+	} while (dwarf_siblingof(&child, &child) == 0);
+	return false;
+}
+
+bool sym_func_param(struct symbols *s, uint64_t func_addr, int n, char *name, size_t cap, Dwarf_Die *type)
+{
+	Dwarf_Die cu, fn, child;
+	if (!cu_of(s, func_addr, &cu) || !find_subprogram(&cu, func_addr, &fn))
+		return false;
+	/* An out-of-line copy of an inline function names its parameters
+	 * through DW_AT_abstract_origin. */
+	if (dwarf_child(&fn, &child) != 0)
+		return false;
+	int i = 0;
+	do {
+		if (dwarf_tag(&child) != DW_TAG_formal_parameter)
+			continue;
+		if (i++ != n)
+			continue;
+		Dwarf_Attribute a;
+		Dwarf_Die origin, *die = &child;
+		if (dwarf_attr(&child, DW_AT_abstract_origin, &a) && dwarf_formref_die(&a, &origin))
+			die = &origin;
+		const char *nm = dwarf_diename(die);
+		snprintf(name, cap, "%s", nm ? nm : "?");
+		return dwarf_attr_integrate(die, DW_AT_type, &a) && dwarf_formref_die(&a, type);
+	} while (dwarf_siblingof(&child, &child) == 0);
+	return false;
+}
+
+bool sym_local(struct symbols *s, uint64_t pc, const char *name, Dwarf_Die *var, Dwarf_Die *func)
+{
+	Dwarf_Die cu, *scopes = NULL;
+	if (!cu_of(s, pc, &cu))
+		return false;
+	int n = dwarf_getscopes(&cu, pc, &scopes);
+	bool found = false;
+	for (int i = 0; i < n && !found; i++) {
+		Dwarf_Die child;
+		/* Function and block scopes only: the CU's own variables are
+		 * globals (sym_variable), often declarations without a place. */
+		int stag = dwarf_tag(&scopes[i]);
+		if (stag == DW_TAG_compile_unit || stag == DW_TAG_partial_unit)
+			break;
+		if (dwarf_child(&scopes[i], &child) != 0)
+			continue;
+		do {
+			int tag = dwarf_tag(&child);
+			if (tag != DW_TAG_formal_parameter && tag != DW_TAG_variable)
+				continue;
+			Dwarf_Attribute a;
+			const char *nm = dwarf_formstring(dwarf_attr_integrate(&child, DW_AT_name, &a));
+			if (nm && strcmp(nm, name) == 0 && !dwarf_hasattr(&child, DW_AT_declaration)) {
+				*var = child;
+				found = true;
+				/* The frame: the nearest enclosing subprogram that is
+				 * not inlined into another. */
+				*func = scopes[n - 1];
+				for (int j = i; j < n; j++)
+					if (dwarf_tag(&scopes[j]) == DW_TAG_subprogram) {
+						*func = scopes[j];
+						break;
+					}
+				break;
+			}
+		} while (dwarf_siblingof(&child, &child) == 0);
+	}
+	free(scopes);
+	return found;
+}
+
+bool sym_cfa_ops(struct symbols *s, uint64_t pc, Dwarf_Op **ops, size_t *nops)
+{
+	Dwarf_CFI *cfi = s->dwarf ? dwarf_getcfi(s->dwarf) : NULL;
+	if (!cfi && s->elf)
+		cfi = dwarf_getcfi_elf(s->elf);
+	Dwarf_Frame *frame = NULL;
+	if (!cfi || dwarf_cfi_addrframe(cfi, pc, &frame) != 0)
+		return false;
+	/* The ops live in the frame, which libdw wants freed: copy them. */
+	Dwarf_Op *o = NULL;
+	size_t n = 0;
+	bool ok = dwarf_frame_cfa(frame, &o, &n) == 0 && n > 0 && n <= 8;
+	static Dwarf_Op copy[8];
+	if (ok) {
+		memcpy(copy, o, n * sizeof *o);
+		*ops = copy;
+		*nops = n;
+	}
+	free(frame);
+	return ok;
+}
+
+bool sym_is_pointer_to(Dwarf_Die *type, const char *struct_name)
+{
+	Dwarf_Die t, pointee;
+	Dwarf_Attribute a;
+	if (!sym_peel(type, &t) || dwarf_tag(&t) != DW_TAG_pointer_type)
+		return false;
+	if (!dwarf_attr(&t, DW_AT_type, &a) || !dwarf_formref_die(&a, &pointee) || !sym_peel(&pointee, &t))
+		return false;
+	const char *nm = dwarf_diename(&t);
+	return dwarf_tag(&t) == DW_TAG_structure_type && nm && strcmp(nm, struct_name) == 0;
+}
+
 bool sym_line_at(struct symbols *s, uint64_t addr, const char **file, int *line)
 {
 	Dwarf_Die cu;

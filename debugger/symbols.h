@@ -47,6 +47,19 @@ bool sym_line_addr(struct symbols *s, const char *file, int line, uint64_t *addr
 /* Text of line LINE of FILE (1-based), NULL when unreadable. */
 const char *sym_source_line(struct symbols *s, const char *file, int line, int *nlines);
 
+/* The function that starts at FUNC_ADDR: its Nth parameter (0-based),
+ * name and type DIE. False without DWARF or when there is none. */
+bool sym_func_param(struct symbols *s, uint64_t func_addr, int n, char *name, size_t cap, Dwarf_Die *type);
+/* Is TYPE a pointer to struct STRUCT_NAME (typedefs and qualifiers peeled)? */
+bool sym_is_pointer_to(Dwarf_Die *type, const char *struct_name);
+
+/* A parameter or local variable NAME visible at PC (innermost scope
+ * first, inlined scopes included): its DIE, and the DIE of the function
+ * whose frame it lives in (for DW_AT_frame_base). */
+bool sym_local(struct symbols *s, uint64_t pc, const char *name, Dwarf_Die *var, Dwarf_Die *func);
+/* The CFA rule at PC from .debug_frame (or .eh_frame): DWARF ops. */
+bool sym_cfa_ops(struct symbols *s, uint64_t pc, Dwarf_Op **ops, size_t *nops);
+
 /* DWARF types. */
 bool sym_find_struct(struct symbols *s, const char *name, Dwarf_Die *out);
 /* Offset and byte size of MEMBER in struct NAME. */

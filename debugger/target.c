@@ -472,6 +472,25 @@ int target_resume(struct target *t, bool step)
 	if (rc)
 		return fail(t, rc, step ? "step" : "continue");
 	t->running = true;
+	t->reverse = false;
+	t->g_valid = false;
+	return TARGET_OK;
+}
+
+int target_reverse(struct target *t, bool step)
+{
+	if (!t->connected) {
+		snprintf(t->error, sizeof t->error, "not connected to QEMU");
+		return TARGET_DEAD;
+	}
+	if (t->running)
+		return TARGET_OK;
+	t->round_trips++;
+	int rc = rsp_send(&t->conn, step ? "bs" : "bc", t->timeout_ms);
+	if (rc)
+		return fail(t, rc, step ? "reverse step" : "reverse continue");
+	t->running = true;
+	t->reverse = true;
 	t->g_valid = false;
 	return TARGET_OK;
 }
@@ -487,6 +506,15 @@ int target_wait(struct target *t, struct stop_reply *stop, int timeout_ms)
 		if (rc) {
 			t->running = false;
 			return fail(t, rc, "waiting for the CPU to stop");
+		}
+		if (reply[0] == '\0' || (reply[0] == 'E' && strlen(reply) == 3)) {
+			/* The resume was refused: QEMU answers a reverse step
+			 * outside a replay with an empty packet. */
+			t->running = false;
+			snprintf(t->error, sizeof t->error, "%s", t->reverse || !reply[0] ?
+				 "QEMU cannot run backwards here: only a replay can (ringdb --replay FILE)" :
+				 "QEMU refused to run (error reply)");
+			return reply[0] ? TARGET_ERR : TARGET_UNSUPPORTED;
 		}
 		struct stop_reply s;
 		if (target_parse_stop(reply, &s) < 0)

@@ -3,7 +3,8 @@
 # mutant, zero for the starter code in a handout. Included by the top-level
 # Makefile.
 #
-## make handout OUT=DIR            the student tree: no solutions, prebuilt reference objects
+## make handout OUT=DIR [LEVEL=challenge]  the student tree: no solutions, prebuilt reference objects;
+##                                  LEVEL=challenge: handouts with the contract and no step list
 ## make handout-tarball            build/ringside-handout.tar.gz
 ## make test-mutants-all           grade every mutant of every lab (make test runs a subset)
 ## make student-tree OUT=DIR       the tree ringgrade grades submissions in (the handout, from the working tree)
@@ -37,7 +38,7 @@ HANDOUT_TMP := $(BUILD)/handout-tree
 
 handout: $(PREBUILT_OBJS)
 	@test -n "$(OUT)" || { echo "make handout: say where, e.g. make handout OUT=../ringside-student" >&2; exit 2; }
-	@labs/make-handout "$(OUT)" $(PREBUILT_DIR)
+	@labs/make-handout "$(OUT)" $(PREBUILT_DIR) $(or $(LEVEL),guided)
 
 student-tree: $(PREBUILT_OBJS)
 	@test -n "$(OUT)" || { echo "make student-tree: say where, e.g. make student-tree OUT=/tmp/grading" >&2; exit 2; }
@@ -47,7 +48,7 @@ student-tree: $(PREBUILT_OBJS)
 
 handout-tarball: $(PREBUILT_OBJS)
 	rm -rf $(HANDOUT_TMP) && mkdir -p $(HANDOUT_TMP)
-	labs/make-handout $(HANDOUT_TMP)/ringside $(PREBUILT_DIR)
+	labs/make-handout $(HANDOUT_TMP)/ringside $(PREBUILT_DIR) $(or $(LEVEL),guided)
 	tar -C $(HANDOUT_TMP) -czf $(BUILD)/ringside-handout.tar.gz ringside
 	rm -rf $(HANDOUT_TMP)
 	@echo "$(BUILD)/ringside-handout.tar.gz"
@@ -82,7 +83,10 @@ test-labs-reference: $(RINGGRADE)
 	echo "$$pass passed, $$fail failed"; [ $$fail = 0 ]
 
 # make test grades a fixed, representative subset of the mutants (three per
-# lab: one per kind of test - in-kernel, user program, end to end);
+# lab: one per kind of test - in-kernel, user program, end to end; lab 7 a
+# fourth, for the frame's FPU state - plus three kinds of bug the first
+# tests missed: a skipped call's result overwritten, a 64-bit number cut to
+# an int, rt_sigreturn leaving the call restartable);
 # test-mutants-all grades every one.
 MUTANTS_QUICK := lab1/rcx_for_r10 lab1/bound_off_by_one lab1/int80_not_truncated \
                  lab2/skip_keeps_orig_ax lab2/audit_twice lab2/nr_from_ax \
@@ -90,7 +94,8 @@ MUTANTS_QUICK := lab1/rcx_for_r10 lab1/bound_off_by_one lab1/int80_not_truncated
                  lab4/flags_read_once lab4/irqs_left_on lab4/no_user_enter \
                  lab5/ts_compat_kept lab5/step_under_sysemu lab5/tracepoint_gets_number \
                  lab6/jset_as_jeq lab6/load_offset_64_accepted lab6/uninitialised_scratch_accepted \
-                 lab7/no_red_zone lab7/trusts_frame_flags lab7/sa_restart_ignored
+                 lab7/no_red_zone lab7/trusts_frame_flags lab7/sa_restart_ignored lab7/fpstate_not_restored \
+                 lab1/enosys_overwrites_skip lab3/phase2_number_in_int lab7/sigreturn_keeps_orig_ax
 
 test-labs-mutants: $(RINGGRADE)
 	@labs/test-mutants $(RINGGRADE) $(LABS_JOBS) $(MUTANTS_QUICK)
@@ -140,6 +145,8 @@ test-labs-mutation-sample: $(RINGMUTATE) $(RINGGRADE) $(KERNEL) $(INITRAMFS)
 test-labs-handout: $(PREBUILT_OBJS)
 	@dir=$$(mktemp -d $${TMPDIR:-/tmp}/ringside-handout.XXXXXX); \
 	labs/make-handout $$dir/ringside $(PREBUILT_DIR) > /dev/null && \
+	labs/make-handout $$dir/challenge $(PREBUILT_DIR) challenge > /dev/null && \
+	labs/test-handout-levels $$dir/ringside $$dir/challenge $(PREBUILT_DIR) && \
 	labs/test-handout $$dir/ringside $(LABS_ALL); status=$$?; rm -rf $$dir; exit $$status
 endif
 

@@ -95,3 +95,10 @@ deps-kernel:
 
 -include $(filter-out /%,$(KERNEL_OBJS:.o=.d))
 .PHONY: kernel deps-kernel
+
+# The kernel never touches the x87/SSE registers outside os/kernel/fpu.c:
+# they are the user's (scripts/check-gpr-only reads the disassembly).
+TEST_SUITES += kernel-gpr-only
+test-kernel-gpr-only: $(KERNEL)
+	@scripts/check-gpr-only $(TOOLPREFIX)objdump $(KERNEL)
+.PHONY: test-kernel-gpr-only

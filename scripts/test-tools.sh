@@ -56,5 +56,37 @@ expect "sh: > creates, >> appends, < reads" 0 sh -c '"echo first > /tmp/f; echo 
 expect "sh: a redirection from a missing file fails the command" 1 sh -c '"cat < /no/such"' ::: 'sh: /no/such: No such file'
 expect "sh: a syntax error is status 2" 2 sh -c '"echo a | | cat"' ::: 'syntax error'
 
+# The launcher's clock and record/replay (docs/boot.md). result NAME OK-OR-NOT DETAIL
+result() {
+  if [ "$2" = 1 ]; then pass=$((pass + 1)); echo "ok $1"
+  else fail=$((fail + 1)); echo "not ok $1"; echo "# $3"; fi
+}
+# nullsys times getpid with rdtsc: under the instruction clock the TSC is a
+# function of the instruction count, so two runs print the same figure.
+a=$(scripts/ringside-qemu --timeout 60 --append "init=/bin/nullsys quiet -- 3000" 2>&1 | grep cycles_per_call)
+b=$(scripts/ringside-qemu --timeout 60 --append "init=/bin/nullsys quiet -- 3000" 2>&1 | grep cycles_per_call)
+result "launcher: the instruction clock makes two runs alike ($a)" "$([ -n "$a" ] && [ "$a" = "$b" ] && echo 1)" "'$a' then '$b'"
+rr=$(mktemp -d)
+scripts/ringside-qemu --timeout 60 --record "$rr/r" --append "init=/bin/nullsys quiet -- 3000" > "$rr/rec" 2>&1
+rc1=$?
+# As on another machine: the kernel and initramfs copied elsewhere.
+cp build/kernel.elf "$rr/k.elf"; cp build/initramfs.cpio "$rr/i.cpio"
+(cd /tmp && "$OLDPWD/scripts/ringside-qemu" --kernel "$rr/k.elf" --initrd "$rr/i.cpio" \
+   --timeout 60 --replay "$rr/r" > "$rr/rep" 2>&1)
+rc2=$?
+result "launcher: a replay, with the files copied elsewhere, prints what the recording did" \
+  "$([ $rc1 = 0 ] && [ $rc2 = 0 ] && grep -q cycles_per_call "$rr/rec" && cmp -s "$rr/rec" "$rr/rep" && echo 1)" \
+  "status $rc1/$rc2: $(diff "$rr/rec" "$rr/rep" | head -n 4 | tr '\n' ' ')"
+scripts/ringside-qemu --timeout 60 --replay "$rr/r" --append "init=/bin/hello" > "$rr/bad" 2>&1
+rc=$?
+result "launcher: a replay with another command line is refused" \
+  "$([ $rc = 127 ] && grep -q "recorded with kernel command line 'init=/bin/nullsys quiet -- 3000'.*would diverge" "$rr/bad" && echo 1)" \
+  "status $rc: $(cat "$rr/bad")"
+scripts/ringside-qemu --timeout 60 --replay "$rr/none" > "$rr/bad" 2>&1
+rc=$?
+result "launcher: replaying a missing recording is an error" \
+  "$([ $rc = 127 ] && grep -q "$rr/none not found: not a recording" "$rr/bad" && echo 1)" "status $rc: $(cat "$rr/bad")"
+rm -rf "$rr"
+
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]

@@ -19,3 +19,7 @@ expect "run = with nothing runs no program" 0 "ktest=phase1" "$def" kernel-only
 expect "an unknown test is an error" 1 "" "$def" nosuch
 expect "an unreadable definition is an error" 1 "" /nonexistent.def plain
 expect "wrong arguments are a usage error" 2 "" "$def"
+expect "--start: a program stops at its first syscall" 0 "syscall" --start "$def" plain
+expect "--start: an in-kernel test runs to the lab file's functions" 0 "ktest phase1 labs/lab9/entry.c" --start "$def" kernel-only
+expect "--start: ktest= found among other options" 0 "ktest lab9_two labs/lab9/entry.c" --start "$def" ktest-with-args
+expect "--start: an unknown test is an error" 1 "" --start "$def" nosuch

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../fpu.h"
 #include "../kmodel.h"
 #include "../panels.h"
 #include "../session.h"
@@ -411,6 +412,32 @@ static void missing_elf_is_a_message(void **state)
 	assert_non_null(strstr(err, "not an ELF"));
 }
 
+/* FXSAVE's image decodes by the hardware's layout, and MXCSR reads as words. */
+static void fxsave_image_decodes(void **state)
+{
+	(void)state;
+	unsigned char raw[512];
+	memset(raw, 0, sizeof raw);
+	raw[0] = 0x7f; raw[1] = 0x03;                 /* cwd 0x37f */
+	raw[24] = 0x80; raw[25] = 0x1f;               /* mxcsr 0x1f80 */
+	raw[28] = 0xff; raw[29] = 0xff;               /* mxcsr_mask 0xffff */
+	raw[32 + 16 * 7] = 0x11;                      /* st7's low byte */
+	raw[160 + 16 * 15 + 15] = 0xab;               /* xmm15's top byte */
+	struct fx_view v;
+	fx_decode(raw, &v);
+	assert_int_equal(v.cwd, 0x37f);
+	assert_int_equal(v.mxcsr, 0x1f80);
+	assert_int_equal(v.mxcsr_mask, 0xffff);
+	assert_int_equal(v.st[7][0], 0x11);
+	char hex[33], words[96];
+	fx_xmm_hex(v.xmm[15], hex);
+	assert_string_equal(hex, "ab000000000000000000000000000000");
+	fx_describe_mxcsr(0x1f80, words, sizeof words);
+	assert_string_equal(words, "masks all, RN");
+	fx_describe_mxcsr((0x1f80 & ~0x200) | 0x6000 | 0x8000 | 0x04, words, sizeof words);
+	assert_string_equal(words, "unmasked ZE, RZ, FTZ, flags: ZE");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -429,6 +456,7 @@ int main(void)
 		cmocka_unit_test(user_mode_stop_is_not_kernel),
 		cmocka_unit_test(history_panel_renders_records),
 		cmocka_unit_test(missing_elf_is_a_message),
+		cmocka_unit_test(fxsave_image_decodes),
 	};
 	return cmocka_run_group_tests_name("model", tests, open_fixture, close_fixture);
 }

@@ -25,16 +25,20 @@
  * and point the registers at the handler. Return 0, or -EFAULT when it
  * cannot be done (the registers are then left as they were).
  *  - No SA_RESTORER in ka->flags: nowhere to return to, -EFAULT.
- *  - Where: below regs->sp minus the 128-byte red zone, room for the whole
- *    struct rt_sigframe, placed so that the handler starts as if `call`ed
- *    it: (frame address + 8) % 16 == 0.
+ *  - Where (Linux 4.3's get_sigframe): below regs->sp minus the 128-byte red
+ *    zone, first the FPU state, a struct _fpstate_64 (512 bytes) starting on
+ *    a 64-byte boundary; below it the whole struct rt_sigframe, placed so
+ *    that the handler starts as if `call`ed it: (frame address + 8) % 16 == 0.
  *  - What: pretcode = ka->restorer; uc.uc_mcontext = every register of regs
  *    (r8..r15, di si bp bx dx ax cx sp ip flags, cs, ss), oldmask and
- *    uc.uc_sigmask = saved_mask, cr2 = info->addr, the rest 0; info = the
- *    siginfo: signo, errno, code, then by kind - SIGSYS: call_addr =
- *    info->addr, syscall, arch; SIGCHLD: pid, status; sent by a task
- *    (SI_USER, SI_TKILL): pid; anything else (faults): addr.
- *  - Write it with one copy_to_user(); a failure is -EFAULT.
+ *    uc.uc_sigmask = saved_mask, cr2 = info->addr, fpstate = the user
+ *    address of the FPU state, the rest 0; info = the siginfo: signo, errno,
+ *    code, then by kind - SIGSYS: call_addr = info->addr, syscall, arch;
+ *    SIGCHLD: pid, status; sent by a task (SI_USER, SI_TKILL): pid;
+ *    anything else (faults): addr. The FPU state: fpu__copy_to_sigframe()
+ *    fills a local struct _fpstate_64 with the task's x87/SSE registers.
+ *  - Write the FPU state and the frame with copy_to_user(); a failure is
+ *    -EFAULT.
  *  - Then: rip = ka->handler, rsp = the frame, rdi = sig, rsi = &frame->info,
  *    rdx = &frame->uc, rax = 0, DF, RF and TF cleared from rflags,
  *    cs = __USER_CS, ss = __USER_DS. */
@@ -54,17 +58,23 @@ int setup_rt_frame(int sig, const struct k_sigaction *ka, const struct ksiginfo 
  * popped pretcode, so the frame starts at regs->sp - 8. Read it with
  * copy_from_user (-EFAULT on failure), then trust only what user mode could
  * set itself:
- *  - a saved rip at or above TASK_SIZE_MAX is refused (-EFAULT): returning
- *    there would fault inside the kernel;
- *  - restore r8..r15, di si bp bx dx ax cx sp ip;
+ *  - the FPU state at uc_mcontext.fpstate, unless that is 0: FXRSTOR, which
+ *    loads it, faults on an address that is not 16-byte aligned and on an
+ *    MXCSR with a bit outside mxcsr_feature_mask; Linux turns such a fault
+ *    into SIGSEGV. So: a misaligned fpstate, one copy_from_user cannot read
+ *    (512 bytes), or a reserved MXCSR bit in it: refuse the frame (-EFAULT);
+ *  - restore r8..r15, di si bp bx dx ax cx sp ip (a bad rip is not refused
+ *    here: rt_sigreturn itself sends SIGSEGV for a non-canonical one);
  *  - from the saved rflags take only CF PF AF ZF SF TF DF OF RF AC; every
  *    other bit (IF, IOPL...) stays as it is in regs;
  *  - cs and ss become the user selectors whatever the frame says;
  *  - orig_ax = -1: the interrupted call must not be restarted again;
+ *  - the FPU: fpu__restore_from_sigframe(&the checked copy), or, when
+ *    fpstate is 0, fpu__clear(current) (the initial state, as Linux);
  *  - *mask = the saved uc_sigmask.
  * Return 0, or -EFAULT for a frame that cannot be read or is refused; a
- * refused frame leaves regs untouched. (rt_sigreturn then returns the
- * restored rax, whatever it is.) */
+ * refused frame leaves regs and the FPU untouched. (rt_sigreturn then
+ * returns the restored rax, whatever it is.) */
 int restore_rt_frame(struct pt_regs *regs, u64 *mask)
 {
 	/* TODO */
@@ -89,7 +99,8 @@ void restart_syscall_if_needed(struct pt_regs *regs)
  *       -ERESTARTSYS    restart if ka has SA_RESTART, else -EINTR;
  *       -ERESTARTNOINTR always restart (as above: rax and rip).
  *  2. setup_rt_frame(sig, ka, info, current->blocked, regs); on failure
- *     force_sig_info(SIGSEGV, NULL) and return.
+ *     force_sig_info(SIGSEGV, NULL) and return. On success the handler
+ *     must start from the initial FPU state: fpu__clear(current).
  *  3. Block ka->mask and, unless SA_NODEFER, sig itself; SIGKILL and SIGSTOP
  *     can never be blocked. SA_RESETHAND: the disposition goes back to
  *     SIG_DFL. Then recalc_sigpending(current). */

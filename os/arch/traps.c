@@ -10,6 +10,7 @@
 #include <asm/desc.h>
 #include <asm/x86.h>
 #include <asm/irq.h>
+#include <asm/fpu.h>
 #include <ringside/uprobes.h>
 #include <ringside/context_tracking.h>
 
@@ -143,6 +144,10 @@ void do_trap_or_irq(struct pt_regs *regs, unsigned long vector)
 			do_page_fault(regs);
 		else if (vector == 1)
 			do_debug(regs);
+		else if (vector == 16 || vector == 19)
+			fpu__math_error(regs, vector);
+		else if (vector == 7)
+			fpu__device_not_available(regs);
 		else
 			user_fault(regs, vector, 0);
 		return;

@@ -156,6 +156,12 @@ entry_SYSCALL_64_fastpath:
 	cli
 	testl $_TIF_ALLWORK_MASK, TI_FLAGS_FROM_PT_REGS(%rsp)
 	jnz fast_exit_work
+	/* A program single-stepping itself (TF) is owed a trap right after the
+	 * syscall; SYSRET is never used with TF set: the slow exit raises it
+	 * and leaves by IRET (syscall_return_tf_or_rf). Linux 4.3 had no such
+	 * test and SYSRETed with TF. */
+	testl $0x100, EFLAGS(%rsp)                 /* TF */
+	jnz fast_exit_work
 
 	/* Nothing can have changed the frame since the entry built it: no
 	 * tracer stopped us, no signal was delivered, so rip, rflags, cs and
@@ -273,9 +279,25 @@ syscall_return:
 	cmpq %r11, EFLAGS(%rsp)                    /* SYSRET sets rflags = r11 */
 	jne opportunistic_sysret_failed
 	testq $0x10100, %r11                       /* RF or TF: IRET handles them */
-	jnz opportunistic_sysret_failed
+	jnz syscall_return_tf_or_rf
 	cmpq $__USER_DS, SS(%rsp)                  /* SYSRET forces this SS */
 	je syscall_return_via_sysret               /* all hold: the fast path's SYSRET */
+
+/*
+ * TF set by the program itself across a syscall: the trap that ends the step
+ * over the syscall instruction is owed now. SYSRET would raise it (too
+ * early for Linux's liking), IRET only after one more instruction: so
+ * syscall_exit_user_step() queues it as a SIGTRAP, it is delivered here,
+ * and the way out is IRET. (IRQs are off, as prepare_exit_to_usermode
+ * wants them.)
+ */
+syscall_return_tf_or_rf:
+	movq %rsp, %rdi
+	call syscall_exit_user_step                /* true: a SIGTRAP is queued */
+	testb %al, %al
+	jz opportunistic_sysret_failed
+	movq %rsp, %rdi
+	call prepare_exit_to_usermode              /* deliver it; IRQs stay off */
 
 opportunistic_sysret_failed:
 	.globl restore_regs_and_iret

@@ -248,6 +248,7 @@ int exec_into(struct task_struct *t, const char *path, struct arg_list *args, in
 	t->sas_ss_sp = t->sas_ss_size = 0;
 	t->restart_block.fn = NULL;
 	t->fs_base = 0;
+	fpu__clear(t);                       /* Linux's initial x87/SSE state */
 	if (t->gs_base && t == current)
 		wrmsr(MSR_KERNEL_GS_BASE, 0);
 	t->gs_base = 0;

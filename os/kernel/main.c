@@ -25,6 +25,7 @@
 #include <asm/desc.h>
 #include <asm/irq.h>
 #include <asm/x86.h>
+#include <asm/fpu.h>
 
 struct percpu cpu_data = { .self = &cpu_data };
 extern char _end[];
@@ -166,6 +167,7 @@ void kmain(u32 magic, u32 mbi_phys)
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
 	traps_init();
 	cpu_features_init();
+	fpu__init_cpu();
 	syscall_init();
 
 	if (!(mbi->flags & (1 << 3)) || mbi->mods_count < 1)

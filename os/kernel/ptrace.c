@@ -284,6 +284,61 @@ static long ptrace_attach(struct task_struct *t, bool seize, unsigned long optio
 	return 0;
 }
 
+/* PTRACE_SETFPREGS and NT_PRFPREG: the first len bytes of an FXSAVE image;
+ * MXCSR bits the CPU lacks are dropped, as Linux's xfpregs_set does (they
+ * would make FXRSTOR fault). The tracee is stopped: its registers are its
+ * saved area, loaded when it next runs. */
+static int set_fpregs(struct task_struct *t, const void *ubuf, size_t len)
+{
+	struct fxregs_state fx = t->fpu.state;
+	if (copy_from_user(&fx, ubuf, len))
+		return -EFAULT;
+	fx.mxcsr &= mxcsr_feature_mask;
+	t->fpu.state = fx;
+	return 0;
+}
+
+/* PTRACE_GETREGSET/SETREGSET (Linux's ptrace_regset): data points at a
+ * struct iovec. The length must be a whole number of the set's 8-byte
+ * units; a longer one is cut to the set's size, and the length actually
+ * moved is written back into the iovec. */
+static long ptrace_regset(struct task_struct *t, long request, unsigned long type, unsigned long data)
+{
+	struct { unsigned long base, len; } iov;
+	size_t size;
+	if (copy_from_user(&iov, (const void *)data, sizeof(iov)))
+		return -EFAULT;
+	if (type == NT_PRSTATUS)
+		size = sizeof(struct user_regs_struct);
+	else if (type == NT_PRFPREG)
+		size = sizeof(struct fxregs_state);
+	else if (type == NT_X86_XSTATE)
+		return -ENODEV;              /* no XSAVE: Linux's xstateregs_get */
+	else
+		return -EINVAL;
+	if (iov.len % 8)
+		return -EINVAL;
+	iov.len = min(iov.len, size);
+	long err = 0;
+	if (type == NT_PRSTATUS && request == PTRACE_GETREGSET) {
+		struct user_regs_struct u;
+		get_user_regs(t, &u);
+		err = copy_to_user((void *)iov.base, &u, iov.len);
+	} else if (type == NT_PRSTATUS) {
+		unsigned long words[USER_REGS_WORDS];
+		err = copy_from_user(words, (const void *)iov.base, iov.len);
+		for (unsigned w = 0; !err && w < iov.len / 8; w++)
+			err = put_user_reg(t, w, words[w]);
+	} else if (request == PTRACE_GETREGSET) {
+		err = copy_to_user((void *)iov.base, &t->fpu.state, iov.len);
+	} else {
+		err = set_fpregs(t, (const void *)iov.base, iov.len);
+	}
+	if (err)
+		return err;
+	return put_user(iov.len, &((unsigned long *)data)[1]);
+}
+
 static long resume(struct task_struct *t, long request, unsigned long data)
 {
 	if (data > 64)
@@ -364,6 +419,13 @@ long do_ptrace(long request, pid_t pid, unsigned long addr, unsigned long data)
 			put_user_reg(t, w, ((unsigned long *)&u)[w]);
 		return 0;
 	}
+	case PTRACE_GETFPREGS:
+		return copy_to_user((void *)data, &t->fpu.state, sizeof(t->fpu.state));
+	case PTRACE_SETFPREGS:
+		return set_fpregs(t, (const void *)data, sizeof(t->fpu.state));
+	case PTRACE_GETREGSET:
+	case PTRACE_SETREGSET:
+		return ptrace_regset(t, request, addr, data);
 	case PTRACE_SETOPTIONS:
 		if (data & ~(unsigned long)PTRACE_O_MASK)
 			return -EINVAL;

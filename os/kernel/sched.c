@@ -109,6 +109,7 @@ void switch_to(struct task_struct *prev, struct task_struct *next)
 	cpu_data.top_of_stack = (unsigned long)next->stack + THREAD_SIZE;
 	load_sp0(cpu_data.top_of_stack);
 	switch_mm(next->mm);
+	fpu__switch(prev, next);
 	__switch_to_asm(prev, next);
 }
 
@@ -175,6 +176,9 @@ struct task_struct *alloc_task(void)
 	struct task_struct *t = kzalloc(sizeof(*t));
 	if (!t)
 		return NULL;
+	if ((unsigned long)&t->fpu.state & 15)
+		panic("task_struct %p: the FXSAVE area must be 16-byte aligned", t);
+	fpu__init_state(&t->fpu.state);
 	t->stack = alloc_pages(THREAD_SIZE_ORDER);
 	if (!t->stack) {
 		kfree(t);

@@ -11,6 +11,7 @@
 #include <ringside/uaccess.h>
 #include <ringside/syscalls.h>
 #include <ringside/uprobes.h>
+#include <ringside/context_tracking.h>
 #include <ringside/sigframe.h>
 #include <ringside/time.h>
 #include <asm/x86.h>
@@ -119,13 +120,26 @@ void force_sig_fault(int sig, unsigned vector, unsigned long address, struct pt_
 	force_sig_info(sig, &info);
 }
 
+struct kernel_watch kernel_watch;
+
 /* #DB in user mode: a single step (TF) finished an instruction. It may be a
- * uprobe stepping over its original instruction, or ptrace's single-step. */
+ * uprobe stepping over its original instruction, or ptrace's single-step.
+ * In kernel mode it is a step that reached the kernel, or a hit of a data
+ * watchpoint (DR0-DR3) an in-kernel test set: that is counted, with the
+ * rflags of the access (kernel_watch), and the kernel goes on. */
 void do_debug(struct pt_regs *regs)
 {
 	unsigned long dr6;
 	__asm__ volatile("mov %%db6, %0" : "=r"(dr6));
 	__asm__ volatile("mov %0, %%db6" :: "r"(0UL));
+	if (!user_mode(regs) && (dr6 & 0xf)) {
+		if (!kernel_watch.hits)
+			kernel_watch.first_flags = regs->flags;
+		kernel_watch.hits++;
+		kernel_watch.last_flags = regs->flags;
+		kernel_watch.last_ip = regs->ip;
+		return;
+	}
 	if (!user_mode(regs)) {
 		regs->flags &= ~X86_EFLAGS_TF;   /* a step that reached the kernel */
 		return;
@@ -134,6 +148,26 @@ void do_debug(struct pt_regs *regs)
 		return;
 	(void)dr6;
 	force_sig_fault(SIGTRAP, 1, 0, regs);
+}
+
+/* Called with IRQs off on the way out of a syscall whose saved rflags have
+ * TF (or RF): the program single-steps itself (pushf/popf) and has just
+ * stepped over a syscall instruction. The hardware owes it a trap right
+ * after that instruction; SYSRET would raise it, but SYSRET is never used
+ * with TF set, and IRET would trap one instruction later. So queue the
+ * trap as the SIGTRAP a single step gives, once: rt_sigreturn (orig_ax -1)
+ * ends no step, and a ptrace single-step (TIF_SINGLESTEP) was already
+ * reported by syscall_return_slowpath. Returns whether it queued one. */
+bool syscall_exit_user_step(struct pt_regs *regs);
+bool syscall_exit_user_step(struct pt_regs *regs)
+{
+	if (!(regs->flags & X86_EFLAGS_TF) || (long)regs->orig_ax < 0 ||
+	    test_thread_flag(TIF_SINGLESTEP))
+		return false;
+	struct ksiginfo info = { .signo = SIGTRAP, .code = TRAP_TRACE, .addr = regs->ip };
+	force_sig_info(SIGTRAP, &info);
+	user_exit();          /* a slow exit already said "user": kernel again */
+	return true;
 }
 
 /* Take the lowest-numbered deliverable signal off the pending set. */
@@ -454,6 +488,14 @@ SYSCALL_DEFINE(sys_rt_sigreturn)
 	}
 	current->blocked = mask & ~SIG_KERNEL_ONLY_MASK;
 	recalc_sigpending(current);
+	/* A non-canonical rip cannot be returned to: IRET would fault in the
+	 * kernel (and SYSRET worse). Linux lets IRET fault and turns that into
+	 * a user #GP at the restored registers; the same, without the fault:
+	 * SIGSEGV (SI_KERNEL, as a #GP) with rip the frame's. */
+	if ((unsigned long)((long)(regs->ip << 16) >> 16) != regs->ip) {
+		struct ksiginfo info = { .signo = SIGSEGV, .code = SI_KERNEL };
+		force_sig_info(SIGSEGV, &info);
+	}
 	/* The "result" of rt_sigreturn is the interrupted code's rax, which
 	 * may be anything, -EFAULT included. */
 	return regs->ax;

@@ -110,6 +110,42 @@ KTEST(lab1_dispatch_bounds)
 	fake_task_end(&f);
 }
 
+/* A call seccomp refused: phase 1 (lab 2's reference) put the filter's
+ * errno in ax and -1 in orig_ax, then the slow path dispatches as usual.
+ * What the program sees must be seccomp's errno. */
+KTEST(lab1_skipped_call_keeps_result)
+{
+	static const struct sock_filter errno13[] = {   /* getppid: ERRNO(13); the rest: allowed */
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_getppid, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | 13),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct fake_task f;
+	if (!fake_task_begin(&f, _TIF_SECCOMP) || !fake_task_filter(&f, errno13, 4)) {
+		KEXPECT(0, "no memory");
+		return;
+	}
+	struct pt_regs *r = f.regs;
+	r->orig_ax = __NR_getpid;              /* allowed: it runs */
+	r->ax = -ENOSYS;
+	unsigned long p0 = syscall_trace_enter_phase1(r, AUDIT_ARCH_X86_64);
+	do_syscall_64(r);
+	KEXPECT(p0 == 0 && (long)r->ax == 4242, "getpid, allowed by the filter, must run: got %ld",
+		(long)r->ax);
+	r->orig_ax = __NR_getppid;             /* refused with ERRNO(13) */
+	r->ax = -ENOSYS;
+	unsigned long p1 = syscall_trace_enter_phase1(r, AUDIT_ARCH_X86_64);
+	long nr = (long)r->orig_ax, before = (long)r->ax;
+	do_syscall_64(r);
+	KEXPECT(p1 == 0 && nr == -1 && before == -13, "setup: seccomp did not skip the call (%lu, %ld, %ld)",
+		p1, nr, before);
+	KEXPECT((long)r->ax == -13, "a filter answered ERRNO(13) for getppid, so the program must see "
+		"-13 (EACCES); it saw %ld. The skipped call reaches you as number -1, and ax already "
+		"holds what user space gets", (long)r->ax);
+	fake_task_end(&f);
+}
+
 static void prctl32(struct pt_regs *r, unsigned long cx, unsigned long dx, unsigned long si,
 		    unsigned long di)
 {
@@ -158,6 +194,9 @@ KTEST(lab1_int80_numbers)
 		(long)r->ax);
 	r->orig_ax = 0xffffffffUL;
 	KEXPECT(call32(r) == -ENOSYS, "i386 number 0xffffffff gave %ld", (long)r->ax);
+	r->orig_ax = 0xffffffff00000000UL | 20;  /* only eax is the number */
+	KEXPECT(call32(r) == 4242, "the i386 number is the low 32 bits of orig_ax: 0xffffffff00000014 "
+		"is getpid (20), got %ld", (long)r->ax);
 	/* Every number between the two tables' sizes is out of range too. */
 	for (unsigned long nr = IA32_NR_syscalls; nr < NR_syscalls + 8; nr++) {
 		memset(r, 0, sizeof(*r));

@@ -85,6 +85,8 @@ KTEST(lab3_seccomp_trace)
 	f.regs->flags = X86_EFLAGS_IF;
 	r = phase2(&f, _TIF_SINGLESTEP | _TIF_SYSCALL_TRACE, SECCOMP_RET_TRACE | 3);
 	KEXPECT(r == -1, "seccomp's refusal wins over ptrace: got %ld", r);
+	KEXPECT(f.regs->flags & X86_EFLAGS_TF, "TIF_SINGLESTEP: TF goes back into regs->flags first, "
+		"even for a call seccomp then refuses (the single step goes on after it)");
 	r = phase2(&f, _TIF_SYSCALL_TRACE, 1);
 	KEXPECT(r == __NR_getpid, "phase 1 result 1 means no seccomp decision: got %ld", r);
 	fake_task_end(&f);

@@ -7,6 +7,7 @@
 #include <ringside/ktest.h>
 #include <ringside/task_work.h>
 #include "lab_fixture.h"
+#include <ringside/signal.h>
 
 static char events[16];
 static int nevents;
@@ -123,8 +124,17 @@ KTEST(lab4_uprobe_flag)
 	KEXPECT(!(f.ti->flags & _TIF_UPROBE), "TIF_UPROBE must be handled (uprobe_notify_resume)");
 	KEXPECT(!strcmp(events, "a"), "and the other work too: ran \"%s\"", events);
 	KEXPECT(off, "return with IRQs off");
+	/* A probe hit with nothing else pending: TIF_UPROBE alone is exit work. */
+	f.ti->flags = _TIF_UPROBE;
+	exit_with_irqs_off(&f);
+	local_irq_enable();
+	KEXPECT(!(f.ti->flags & _TIF_UPROBE), "TIF_UPROBE alone is work for the loop: it must be "
+		"handled (uprobe_notify_resume) even with no other flag set");
 	fake_task_end(&f);
 }
+
+static enum ctx_state ct_during_work;
+static void run_ct(struct callback_head *w) { (void)w; note('a'); ct_during_work = cpu_data.context_state; }
 
 KTEST(lab4_context_tracking)
 {
@@ -133,13 +143,16 @@ KTEST(lab4_context_tracking)
 	context_tracking_enabled = true;
 	cpu_data.context_state = CONTEXT_KERNEL;
 	reset_events();
-	work_a.func = run_a;
+	work_a.func = run_ct;
+	ct_during_work = CONTEXT_USER;
 	task_work_add(&f.task, &work_a);
 	exit_with_irqs_off(&f);
 	bool off = irqs_disabled();
 	enum ctx_state state = cpu_data.context_state;
 	local_irq_enable();
 	KEXPECT(state == CONTEXT_USER, "the last step is user_enter(): context state %d", state);
+	KEXPECT(ct_during_work == CONTEXT_KERNEL, "the exit work is kernel code: it must run before "
+		"user_enter() (context state during the work: %d)", ct_during_work);
 	KEXPECT(off && !strcmp(events, "a"), "work done (\"%s\") and IRQs off (%d)", events, off);
 	fake_task_end(&f);
 }
@@ -158,5 +171,71 @@ KTEST(lab4_called_with_irqs_on)
 	local_irq_enable();
 	KEXPECT(off, "even when called with IRQs on, it must return with them off");
 	KEXPECT(state == CONTEXT_USER, "no work: still user_enter(): context state %d", state);
+	fake_task_end(&f);
+}
+
+/* Flags that are exit work only for syscall_return_slowpath (lab 5), or
+ * entry work, stay set for the whole life of a traced, audited or
+ * single-stepped task: the loop must not wait for them to clear. */
+KTEST(lab4_only_loop_flags)
+{
+	const u32 other = _TIF_SYSCALL_TRACE | _TIF_SYSCALL_EMU | _TIF_SYSCALL_AUDIT | _TIF_SECCOMP |
+			  _TIF_SINGLESTEP | _TIF_SYSCALL_TRACEPOINT | _TIF_NOHZ;
+	struct fake_task f;
+	if (!fake_task_begin(&f, other)) { KEXPECT(0, "no memory"); return; }
+	reset_events();
+	work_a.func = run_a;
+	task_work_add(&f.task, &work_a);
+	exit_with_irqs_off(&f);            /* a wrong mask never comes back from here */
+	bool off = irqs_disabled();
+	local_irq_enable();
+	KEXPECT(!strcmp(events, "a"), "the queued work must run once: ran \"%s\"", events);
+	KEXPECT(off, "return with IRQs off");
+	KEXPECT((f.ti->flags & other) == other, "the loop must leave the other flags alone: %#x",
+		f.ti->flags);
+	fake_task_end(&f);
+}
+
+/* The test that finds no work left must be made with IRQs off: otherwise an
+ * interrupt between that test and the return (a reschedule, a signal) sets
+ * a flag nobody looks at until the next kernel entry. A data watchpoint on
+ * the thread_info's flags (DR0, read or write) records, for each access,
+ * whether IRQs were on; the last access before the return is that test. */
+static void watch_flags(u32 *flags)
+{
+	unsigned long dr7 = 1UL | (3UL << 16) | (3UL << 18);   /* L0, read/write, 4 bytes */
+	__asm__ volatile("mov %0, %%db0" :: "r"(flags));
+	__asm__ volatile("mov %0, %%db7" :: "r"(dr7));
+}
+
+static void unwatch(void)
+{
+	__asm__ volatile("mov %0, %%db7" :: "r"(0UL));
+}
+
+KTEST(lab4_last_check_irqs_off)
+{
+	struct fake_task f;
+	if (!fake_task_begin(&f, 0)) { KEXPECT(0, "no memory"); return; }
+	reset_events();
+	urn_plain.on_user_return = fire_plain;
+	user_return_notifier_register(&urn_plain);
+	work_a.func = run_a;
+	task_work_add(&f.task, &work_a);
+	memset(&kernel_watch, 0, sizeof(kernel_watch));
+	local_irq_disable();
+	watch_flags(&f.ti->flags);
+	prepare_exit_to_usermode(f.regs);
+	unwatch();                         /* IRQs are still off: nothing came in between */
+	bool off = irqs_disabled();
+	struct kernel_watch w = kernel_watch;
+	local_irq_enable();
+	KEXPECT(!strcmp(events, "au"), "the work must run: ran \"%s\"", events);
+	KEXPECT(w.hits > 0, "the watchpoint on the thread_info's flags never fired (read them with "
+		"READ_ONCE(pt_regs_to_thread_info(regs)->flags))");
+	KEXPECT(w.hits == 0 || !(w.last_flags & X86_EFLAGS_IF), "the last look at the flags before "
+		"returning found no work, but IRQs were on then: an interrupt after it could raise work "
+		"that waits until the next kernel entry (last access at %#lx)", w.last_ip);
+	KEXPECT(off, "return with IRQs off");
 	fake_task_end(&f);
 }

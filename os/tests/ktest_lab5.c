@@ -6,6 +6,7 @@
 #include <ringside/ktest.h>
 #include <ringside/task_work.h>
 #include "lab_fixture.h"
+#include <ringside/signal.h>
 
 static int work_runs;
 static bool work_saw_irqs_off;
@@ -78,5 +79,32 @@ KTEST(lab5_exit_work_keeps_regs)
 	KEXPECT(f.task.pending == 0, "no single-step: no SIGTRAP may be queued (pending %#lx)",
 		(unsigned long)f.task.pending);
 	KEXPECT(off, "return with IRQs off");
+	fake_task_end(&f);
+}
+
+/* The one-time exit work runs with IRQs on (it may sleep: the tracer's
+ * stop). The audit exit record reads TS_COMPAT to name the arch, so a data
+ * watchpoint on the thread_info's status word sees when it is written. */
+KTEST(lab5_exit_work_irqs_on)
+{
+	struct fake_task f;
+	if (!fake_task_begin(&f, 0)) { KEXPECT(0, "no memory"); return; }
+	f.ti->status = TS_COMPAT;
+	f.regs->orig_ax = 20;
+	f.regs->ax = 4242;
+	f.ti->flags = _TIF_SYSCALL_AUDIT;
+	memset(&kernel_watch, 0, sizeof(kernel_watch));
+	unsigned long dr7 = 1UL | (3UL << 16) | (3UL << 18);   /* L0, read/write, 4 bytes */
+	__asm__ volatile("mov %0, %%db0" :: "r"(&f.ti->status));
+	local_irq_enable();
+	__asm__ volatile("mov %0, %%db7" :: "r"(dr7));
+	syscall_return_slowpath(f.regs);
+	__asm__ volatile("mov %0, %%db7" :: "r"(0UL));
+	struct kernel_watch w = kernel_watch;
+	local_irq_enable();
+	KEXPECT(w.hits > 0, "TS_COMPAT was never read or cleared");
+	KEXPECT(w.hits == 0 || (w.first_flags & X86_EFLAGS_IF), "the audit exit record was written "
+		"with IRQs off: the one-time exit work (audit, tracepoint, the tracer's stop, which may "
+		"sleep) runs with IRQs on, and only then do they go off for the exit loop");
 	fake_task_end(&f);
 }

@@ -72,8 +72,9 @@ KTEST(lab6_check_accepts)
 	EXPECT_VALID(far_jumps);
 	EXPECT_VALID(far_cond);
 	EXPECT_VALID(just_ret);
-	static struct sock_filter longest[BPF_MAXINSNS];
-	for (unsigned i = 0; i < BPF_MAXINSNS; i++)
+	/* One more than allowed, every one a valid RET: only the length is wrong. */
+	static struct sock_filter longest[BPF_MAXINSNS + 1];
+	for (unsigned i = 0; i < BPF_MAXINSNS + 1; i++)
 		longest[i] = (struct sock_filter)RET_K(SECCOMP_RET_ALLOW);
 	KEXPECT(seccomp_check_filter(longest, BPF_MAXINSNS) == 0, "BPF_MAXINSNS instructions are allowed");
 	KEXPECT(seccomp_check_filter(longest, BPF_MAXINSNS + 1) == -EINVAL, "BPF_MAXINSNS + 1 are not");
@@ -155,6 +156,7 @@ KTEST(lab6_check_rejects_alu_and_scratch)
 	static const struct sock_filter ld16[] = { BPF_STMT(BPF_LD | BPF_MEM, 16), RET_A };
 	static const struct sock_filter big_code[] = { { 0x0106, 0, 0, 0 } };
 	static const struct sock_filter ret_x[] = { BPF_STMT(BPF_RET | BPF_X, 0) };
+	static const struct sock_filter neg_x[] = { LD_IMM(1), BPF_STMT(BPF_ALU | BPF_NEG | BPF_X, 0), RET_A };
 	static const struct sock_filter div_x[] = { LD_IMM(1), LDX_IMM(0), ALU_X(BPF_DIV), RET_A };
 	static const struct sock_filter lsh31[] = { LD_IMM(1), ALU_K(BPF_LSH, 31), RET_A };
 	static const struct sock_filter st_then_ld[] = {
@@ -176,6 +178,7 @@ KTEST(lab6_check_rejects_alu_and_scratch)
 	EXPECT_INVALID(ld16);
 	EXPECT_INVALID(big_code);
 	EXPECT_INVALID(ret_x);
+	EXPECT_INVALID(neg_x);
 }
 
 KTEST(lab6_run_loads_and_returns)
@@ -253,6 +256,15 @@ KTEST(lab6_run_jumps)
 	static const struct sock_filter jgt_unsigned[] = {
 		LD_IMM(0x80000000U), BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, 1, 0, 1), RET_K(1), RET_K(2),
 	};
+	static const struct sock_filter jge_unsigned[] = {
+		LD_IMM(0x80000000U), BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 1, 0, 1), RET_K(1), RET_K(2),
+	};
+	static const struct sock_filter jgt_x[] = {     /* 39 > X(40) is false, 39 > 0 would not be */
+		LD_ABS(0), LDX_IMM(40), BPF_JUMP(BPF_JMP | BPF_JGT | BPF_X, 0, 1, 0), RET_K(1), RET_K(2),
+	};
+	static const struct sock_filter jge_x[] = {
+		LD_ABS(0), LDX_IMM(40), BPF_JUMP(BPF_JMP | BPF_JGE | BPF_X, 0, 1, 0), RET_K(1), RET_K(2),
+	};
 	static const struct sock_filter jset[] = {      /* 39 = 0b100111: bit 3 clear */
 		LD_ABS(0), BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x8, 1, 0), RET_K(1), RET_K(2),
 	};
@@ -274,6 +286,9 @@ KTEST(lab6_run_jumps)
 		{ jgt_equal, N(jgt_equal), "JGT with A == K is false" },
 		{ jge_equal, N(jge_equal), "JGE with A == K is true" },
 		{ jgt_unsigned, N(jgt_unsigned), "JGT compares unsigned" },
+		{ jge_unsigned, N(jge_unsigned), "JGE compares unsigned (0x80000000 >= 1)" },
+		{ jgt_x, N(jgt_x), "JGT X compares with X (39 > X = 40 is false)" },
+		{ jge_x, N(jge_x), "JGE X compares with X (39 >= X = 40 is false)" },
 		{ jset, N(jset), "JSET with no common bit is false" },
 		{ jset_hit, N(jset_hit), "JSET with a common bit is true" },
 		{ jeq_x, N(jeq_x), "JEQ X" }, { ja, N(ja), "JA 2" },

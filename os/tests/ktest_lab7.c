@@ -76,4 +76,19 @@ KTEST(lab7_restart_with_handler)
 			"not change", d->what);
 		fake_task_end(&f);
 	}
+
+	/* Not in a syscall (orig_ax -1: an interrupt, a fault, rt_sigreturn):
+	 * whatever ax holds is a register value, not a restart code. */
+	struct fake_task f;
+	if (!fake_task_begin(&f, 0)) { KEXPECT(0, "no memory"); return; }
+	struct k_sigaction ka = { .handler = 0x401100, .flags = SA_RESTART | SA_RESTORER,
+				  .restorer = 0x401200, .mask = 0 };
+	struct ksiginfo info = { .signo = SIGUSR1, .code = SI_USER };
+	interrupted(f.regs, -ERESTARTNOINTR);
+	f.regs->orig_ax = -1UL;
+	f.regs->sp = 0xffff800000001000UL;
+	handle_signal(SIGUSR1, &ka, &info, f.regs);
+	KEXPECT((long)f.regs->ax == -ERESTARTNOINTR && f.regs->ip == IP, "orig_ax -1 with a handler: "
+		"no syscall to restart, ax and ip stay (ax %ld ip %#lx)", (long)f.regs->ax, f.regs->ip);
+	fake_task_end(&f);
 }

@@ -7,20 +7,20 @@
 # (a KTAP test) with a main(), and add NAME to the right list below.
 
 USER_BIN_PROGRAMS  := init sh hello argv cat echo ls strace seccomp-run auditctl tracecat nullsys abirun
-USER_TEST_PROGRAMS := starttest vfstest proctest systest forktest preempt faulttest int80test fastpath libctest fuzz sigtest ptracetest seccomptest audittest audit1 tracetest fastslow exitworktest uprobetest urntest nohztest lab2_audit lab3_ptrace lab4_exit lab7_frame calleesaved
+USER_TEST_PROGRAMS := starttest vfstest proctest systest forktest preempt faulttest int80test fastpath libctest fuzz sigtest ptracetest seccomptest audittest audit1 tracetest fastslow exitworktest uprobetest urntest nohztest lab2_audit lab3_ptrace lab4_exit lab7_frame calleesaved fputest entrytest
 USER_PROGRAMS      := $(USER_BIN_PROGRAMS) $(USER_TEST_PROGRAMS)
 # The tests that must pass on the host's Linux too (never fuzz: it would
 # attack the host kernel).
-USER_HOST_TESTS    := starttest vfstest proctest systest forktest preempt faulttest int80test fastpath libctest sigtest ptracetest seccomptest audittest audit1 tracetest fastslow exitworktest uprobetest urntest nohztest calleesaved
+USER_HOST_TESTS    := starttest vfstest proctest systest forktest preempt faulttest int80test fastpath libctest sigtest ptracetest seccomptest audittest audit1 tracetest fastslow exitworktest uprobetest urntest nohztest calleesaved fputest entrytest
 
 USER_OUT      := $(BUILD)/user
 USER_BINARIES := $(addprefix $(USER_OUT)/bin/,$(USER_PROGRAMS))
 INITRAMFS     := $(BUILD)/initramfs.cpio
 
 USER_AR := $(TOOLPREFIX)ar
-# -mgeneral-regs-only: user code never touches SSE/x87 registers, so the
-# kernel owes us no FPU save and restore on a context switch.
-USER_CFLAGS  := $(FREESTANDING) -mgeneral-regs-only \
+# Default code generation, SSE included, as any x86-64 program: the kernel
+# saves and restores every task's x87/SSE registers (os/kernel/fpu.c).
+USER_CFLAGS  := $(FREESTANDING) \
                 -I os/user/include -I $(GEN) -I os/include/uapi -MMD -MP
 USER_LDFLAGS := -nostdlib -static -T os/user/user.ld -z max-page-size=0x1000 -z noexecstack
 
@@ -47,6 +47,10 @@ $(USER_OUT)/obj/%.o: os/user/bin/%.c $(SYSCALL_HEADERS)
 $(USER_OUT)/obj/%.o: os/user/tests/%.c $(SYSCALL_HEADERS)
 	@mkdir -p $(dir $@)
 	$(KCC) $(USER_CFLAGS) -c -o $@ $<
+
+# entrytest records the registers at its very first instruction, before
+# _start: its own entry point.
+$(USER_OUT)/bin/entrytest: USER_LDFLAGS += -e entrytest_start
 
 # The shell's `help` lists the programs of this build.
 $(USER_OUT)/obj/sh.o: USER_CFLAGS += -DUSER_PROGRAM_LIST='"$(USER_PROGRAMS)"'
@@ -104,3 +108,21 @@ test-user-host: $(USER_BINARIES)
 .PHONY: initramfs user test-user-host
 -include $(USER_LIB_OBJS:.o=.d) $(addprefix $(USER_OUT)/obj/,$(USER_PROGRAMS:=.d))
 .SECONDARY: $(addprefix $(USER_OUT)/obj/,$(USER_PROGRAMS:=.o))
+
+# Two ordinary static programs built by Debian's compilers with their
+# default flags, booted as init and compared with the host: musl-gcc -static
+# (musl-tools) and gcc -static (libc6-dev). Their printf runs SSE code.
+STATIC_HELLO := $(USER_OUT)/static/hello-musl $(USER_OUT)/static/hello-glibc
+$(USER_OUT)/static/hello-musl: os/user/static/hello.c
+	@command -v musl-gcc >/dev/null || { echo "musl-gcc not found: run scripts/deps test (Debian package musl-tools)" >&2; exit 1; }
+	@mkdir -p $(dir $@)
+	musl-gcc -static -o $@ $<
+$(USER_OUT)/static/hello-glibc: os/user/static/hello.c
+	@mkdir -p $(dir $@)
+	gcc -static -o $@ $< || { echo "gcc -static failed: run scripts/deps test (Debian package libc6-dev)" >&2; exit 1; }
+
+TEST_SUITES += static-hello
+## test-static-hello  boot a musl-gcc -static and a gcc -static hello as init
+test-static-hello: $(KERNEL) $(INITRAMFS) $(STATIC_HELLO)
+	@os/user/static/run-static-hello $(INITRAMFS) $(STATIC_HELLO)
+.PHONY: test-static-hello

@@ -10,7 +10,8 @@
  *    refusal skips everything else;
  *  - TIF_SYSCALL_EMU: the syscall is reported but never run;
  *  - TIF_SYSCALL_TRACE (or emulation): the syscall-entry ptrace stop; the
- *    tracer may change orig_ax, or kill the task (skip);
+ *    tracer may change orig_ax, or kill the task (skip). The flag is read
+ *    afresh: a seccomp tracer stop may have just set it;
  *  - the sys_enter tracepoint, then the audit entry record (after the
  *    tracer, so both see what will really run).
  * It returns the syscall number to run (regs->orig_ax, perhaps changed) or
@@ -40,7 +41,9 @@ long syscall_trace_enter_phase2(struct pt_regs *regs, u32 arch, unsigned long ph
 	if (work & _TIF_SYSCALL_EMU)
 		ret = -1;
 
-	if ((ret || (work & _TIF_SYSCALL_TRACE)) && tracehook_report_syscall_entry(regs))
+	/* The flag is read again, not taken from work: a tracer that resumed a
+	 * seccomp stop with PTRACE_SYSCALL has just set it (as in Linux 4.3). */
+	if ((ret || test_thread_flag(TIF_SYSCALL_TRACE)) && tracehook_report_syscall_entry(regs))
 		ret = -1;
 
 	if (test_thread_flag(TIF_SYSCALL_TRACEPOINT))

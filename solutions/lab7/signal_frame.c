@@ -11,6 +11,12 @@
  * flags, DF, TF and AC come from the frame, so a forged frame cannot reach
  * ring 0.
  *
+ * The x87/SSE registers travel the same way: their 512-byte image sits above
+ * the frame (64-byte aligned, as Linux 4.3's fpu__alloc_mathframe puts it),
+ * uc_mcontext.fpstate points at it, the handler starts from the initial FPU
+ * state, and rt_sigreturn loads the image back - after the checks FXRSTOR
+ * would otherwise fail in the kernel.
+ *
  * A syscall interrupted by a signal is either restarted (rip moved back
  * over the 2-byte syscall instruction, rax = the number again) or returns
  * -EINTR, depending on the error it returned and on SA_RESTART.
@@ -52,14 +58,18 @@ int setup_rt_frame(int sig, const struct k_sigaction *ka, const struct ksiginfo 
 		   u64 saved_mask, struct pt_regs *regs)
 {
 	struct rt_sigframe frame;
+	struct _fpstate_64 fpstate;
 	if (!(ka->flags & SA_RESTORER))
 		return -EFAULT;        /* nowhere to return to */
 
-	/* Below the red zone (128 bytes), aligned so that the handler starts
-	 * as if called: (rsp + 8) % 16 == 0. */
-	unsigned long sp = regs->sp - 128 - sizeof(frame);
+	/* Below the red zone (128 bytes): the FPU state on a 64-byte boundary,
+	 * then the frame, aligned so that the handler starts as if called:
+	 * (rsp + 8) % 16 == 0. */
+	unsigned long fp = (regs->sp - 128 - sizeof(fpstate)) & ~63UL;
+	unsigned long sp = fp - sizeof(frame);
 	sp = (sp & ~15UL) - 8;
 
+	fpu__copy_to_sigframe(&fpstate);
 	memset(&frame, 0, sizeof(frame));
 	frame.pretcode = ka->restorer;
 	struct sigcontext_64 *sc = &frame.uc.uc_mcontext;
@@ -72,10 +82,12 @@ int setup_rt_frame(int sig, const struct k_sigaction *ka, const struct ksiginfo 
 	sc->trapno = 0;
 	sc->oldmask = saved_mask;
 	sc->cr2 = info->addr;
+	sc->fpstate = fp;
 	frame.uc.uc_sigmask = saved_mask;
 	fill_siginfo(&frame.info, info);
 
-	if (copy_to_user((void *)sp, &frame, sizeof(frame)))
+	if (copy_to_user((void *)fp, &fpstate, sizeof(fpstate)) ||
+	    copy_to_user((void *)sp, &frame, sizeof(frame)))
 		return -EFAULT;
 
 	struct rt_sigframe *uframe = (struct rt_sigframe *)sp;
@@ -94,14 +106,20 @@ int setup_rt_frame(int sig, const struct k_sigaction *ka, const struct ksiginfo 
 int restore_rt_frame(struct pt_regs *regs, u64 *mask)
 {
 	struct rt_sigframe frame;
+	struct _fpstate_64 fpstate;
 	/* The handler's ret popped pretcode: the frame starts 8 bytes below. */
 	if (copy_from_user(&frame, (const void *)(regs->sp - 8), sizeof(frame)))
 		return -EFAULT;
 	const struct sigcontext_64 *sc = &frame.uc.uc_mcontext;
-	/* A return address outside user space would make the return to user
-	 * mode fault in the kernel: refuse the frame. */
-	if (sc->ip >= TASK_SIZE_MAX)
-		return -EFAULT;
+	/* The FPU image, if any, with what FXRSTOR would #GP on (Linux 4.3
+	 * runs FXRSTOR on the user copy and turns its fault into SIGSEGV): it
+	 * must be 16-byte aligned and set no MXCSR bit the CPU lacks. */
+	if (sc->fpstate) {
+		if ((sc->fpstate & 15) ||
+		    copy_from_user(&fpstate, (const void *)sc->fpstate, sizeof(fpstate)) ||
+		    (fpstate.mxcsr & ~mxcsr_feature_mask))
+			return -EFAULT;
+	}
 	regs->r8 = sc->r8;   regs->r9 = sc->r9;   regs->r10 = sc->r10; regs->r11 = sc->r11;
 	regs->r12 = sc->r12; regs->r13 = sc->r13; regs->r14 = sc->r14; regs->r15 = sc->r15;
 	regs->di = sc->di;   regs->si = sc->si;   regs->bp = sc->bp;   regs->bx = sc->bx;
@@ -111,6 +129,10 @@ int restore_rt_frame(struct pt_regs *regs, u64 *mask)
 	regs->cs = __USER_CS;
 	regs->ss = __USER_DS;
 	regs->orig_ax = -1;            /* no syscall to restart any more */
+	if (sc->fpstate)
+		fpu__restore_from_sigframe(&fpstate);
+	else
+		fpu__clear(current);   /* no image: the initial state, as Linux */
 	*mask = frame.uc.uc_sigmask;
 	return 0;
 }
@@ -160,6 +182,7 @@ void handle_signal(int sig, struct k_sigaction *ka, struct ksiginfo *info, struc
 		force_sig_info(SIGSEGV, NULL);
 		return;
 	}
+	fpu__clear(t);                 /* the handler starts from a clean FPU */
 	t->blocked |= ka->mask;
 	if (!(ka->flags & SA_NODEFER))
 		t->blocked |= sigmask(sig);

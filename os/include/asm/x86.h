@@ -23,7 +23,13 @@
 #define EFER_SCE  (1UL << 0)
 #define EFER_NX   (1UL << 11)
 
+#define X86_CR0_MP   (1UL << 1)    /* WAIT/FWAIT honour TS */
+#define X86_CR0_EM   (1UL << 2)    /* no FPU: x87 insns #NM, SSE insns #UD */
+#define X86_CR0_TS   (1UL << 3)    /* task switched: the next FPU insn raises #NM */
+#define X86_CR0_NE   (1UL << 5)    /* x87 errors as #MF, not the PC's IRQ 13 */
 #define X86_CR4_PGE  (1UL << 7)
+#define X86_CR4_OSFXSR     (1UL << 9)    /* FXSAVE/FXRSTOR and SSE allowed */
+#define X86_CR4_OSXMMEXCPT (1UL << 10)   /* unmasked SSE errors are #XM, not #UD */
 #define X86_CR4_SMEP (1UL << 20)
 #define X86_CR4_SMAP (1UL << 21)
 
@@ -47,6 +53,8 @@ static inline u64 rdtsc(void)
 	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
 	return ((u64)hi << 32) | lo;
 }
+static inline unsigned long read_cr0(void) { unsigned long v; __asm__ volatile("mov %%cr0, %0" : "=r"(v)); return v; }
+static inline void write_cr0(unsigned long v) { __asm__ volatile("mov %0, %%cr0" :: "r"(v) : "memory"); }
 static inline unsigned long read_cr2(void) { unsigned long v; __asm__ volatile("mov %%cr2, %0" : "=r"(v)); return v; }
 static inline unsigned long read_cr3(void) { unsigned long v; __asm__ volatile("mov %%cr3, %0" : "=r"(v)); return v; }
 static inline void write_cr3(unsigned long v) { __asm__ volatile("mov %0, %%cr3" :: "r"(v) : "memory"); }

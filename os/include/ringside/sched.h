@@ -7,6 +7,7 @@
 #include <ringside/kernel.h>
 #include <asm/ptrace.h>
 #include <asm/thread_info.h>
+#include <asm/fpu.h>
 
 #define TASK_RUNNING        0
 #define TASK_INTERRUPTIBLE  1
@@ -117,6 +118,8 @@ struct task_struct {
 	unsigned long uprobe_addr;        /* uprobe being single-stepped over, or 0 */
 	bool uprobe_hit;
 
+	/* The x87/SSE registers while the task is not running (kernel/fpu.c). */
+	struct fpu fpu;
 	/* Start-up bookkeeping of the C libraries (kernel/sys.c). */
 	unsigned long clear_child_tid;    /* set_tid_address: zeroed at exit */
 	unsigned long robust_list;        /* set_robust_list: kept, not walked */

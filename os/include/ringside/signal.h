@@ -24,6 +24,10 @@ void force_sig_info(int sig, const struct ksiginfo *info);
 void force_sig_fault(int sig, unsigned vector, unsigned long address, struct pt_regs *regs);
 void recalc_sigpending(struct task_struct *t);
 void do_debug(struct pt_regs *regs);
+/* Kernel-mode hits of a data watchpoint (DR0-DR3), for in-kernel tests: how
+ * many, the rflags of the first access, the rflags and rip of the last. */
+struct kernel_watch { unsigned long hits, first_flags, last_flags, last_ip; };
+extern struct kernel_watch kernel_watch;
 /* Called on the way to user mode with TIF_SIGPENDING: deliver one signal. */
 void do_signal(struct pt_regs *regs);
 /* Lab 7: build the handler's frame on the user stack, and undo it. */

@@ -15,6 +15,8 @@
 #define PTRACE_SINGLESTEP  9
 #define PTRACE_GETREGS     12
 #define PTRACE_SETREGS     13
+#define PTRACE_GETFPREGS   14
+#define PTRACE_SETFPREGS   15
 #define PTRACE_ATTACH      16
 #define PTRACE_DETACH      17
 #define PTRACE_SYSCALL     24
@@ -24,7 +26,15 @@
 #define PTRACE_GETEVENTMSG 0x4201
 #define PTRACE_GETSIGINFO  0x4202
 #define PTRACE_SETSIGINFO  0x4203
+#define PTRACE_GETREGSET   0x4204
+#define PTRACE_SETREGSET   0x4205
 #define PTRACE_SEIZE       0x4206
+
+/* Register sets for PTRACE_GETREGSET/SETREGSET (include/uapi/linux/elf.h):
+ * addr names one, data points at a struct iovec. */
+#define NT_PRSTATUS    1       /* struct user_regs_struct */
+#define NT_PRFPREG     2       /* struct user_fpregs_struct: FXSAVE's 512 bytes */
+#define NT_X86_XSTATE  0x202   /* XSAVE's area: -ENODEV without XSAVE, as here */
 /* glibc's spelling of the same two requests. */
 #define PTRACE_PEEKUSER    PTRACE_PEEKUSR
 #define PTRACE_POKEUSER    PTRACE_POKEUSR

@@ -63,7 +63,14 @@
 #define SEGV_MAPERR 1
 #define SEGV_ACCERR 2
 #define ILL_ILLOPN  2
-#define FPE_INTDIV  1
+#define FPE_INTDIV  1   /* integer divide by zero (#DE) */
+#define FPE_INTOVF  2
+#define FPE_FLTDIV  3   /* the rest from #MF and #XM (Linux's fpu__exception_code) */
+#define FPE_FLTOVF  4
+#define FPE_FLTUND  5
+#define FPE_FLTRES  6
+#define FPE_FLTINV  7
+#define FPE_FLTSUB  8
 #define TRAP_BRKPT  1
 #define TRAP_TRACE  2
 #define CLD_EXITED  1

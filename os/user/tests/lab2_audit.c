@@ -27,6 +27,7 @@
 static struct ringside_audit_record records[RINGSIDE_AUDIT_RING];
 static struct ringside_trace_event events[RINGSIDE_TRACE_RING];
 static long nrecords, nevents;
+static int mypid;                 /* read once: a later filter refuses getpid */
 
 static void drain(void)
 {
@@ -52,7 +53,7 @@ static int count_records(unsigned type, int nr, unsigned arch, struct ringside_a
 	int n = 0;
 	for (long i = 0; i < nrecords; i++) {
 		struct ringside_audit_record *r = &records[i];
-		if (r->pid != getpid() || r->type != type || r->nr != nr || r->arch != arch)
+		if (r->pid != mypid || r->type != type || r->nr != nr || r->arch != arch)
 			continue;
 		if (n++ == 0 && out)
 			*out = *r;
@@ -65,7 +66,7 @@ static int count_events(unsigned type, long nr, struct ringside_trace_event *out
 	int n = 0;
 	for (long i = 0; i < nevents; i++) {
 		struct ringside_trace_event *e = &events[i];
-		if (e->pid != getpid() || e->type != type || e->nr != nr)
+		if (e->pid != mypid || e->type != type || e->nr != nr)
 			continue;
 		if (n++ == 0 && out)
 			*out = *e;
@@ -83,7 +84,7 @@ static void entry_tests(void)
 	struct ringside_audit_record r;
 	int n;
 
-	ktap_plan(6);
+	ktap_plan(9);
 	ringside_audit(RINGSIDE_AUDIT_ENABLE, 0, NULL, 0);
 
 	drain();
@@ -145,6 +146,54 @@ static void entry_tests(void)
 	n = count_records(RINGSIDE_AUDIT_ENTRY, NR_PRCTL_64, AUDIT_ARCH_X86_64, &r);
 	ktap_diag("seccomp + audit: filter attach %ld, %d entry records", err, n);
 	ktap_ok(err == 0 && n == 1 && r.args[3] == 0x33, "audit_after_seccomp");
+
+	/* i386 arguments are 32-bit values: one with bit 31 set is recorded
+	 * as that unsigned 32-bit value, not sign-extended. */
+	drain();
+	syscall32_6(NR_PRCTL_32, PR_GET_NO_NEW_PRIVS, 0x7b00000080000011L, 0xffffffff80000022L,
+		    0x80000033L, 0x44, 0x55);
+	collect();
+	n = count_records(RINGSIDE_AUDIT_ENTRY, NR_PRCTL_32, AUDIT_ARCH_I386, &r);
+	if (n == 1)
+		ktap_diag("i386 entry record, arguments with bit 31 set: args %#lx %#lx %#lx %#lx",
+			  r.args[0], r.args[1], r.args[2], r.args[3]);
+	else
+		ktap_diag("%d i386 entry records for prctl (172), want 1", n);
+	ktap_ok(n == 1 && r.args[1] == 0x80000011UL && r.args[2] == 0x80000022UL &&
+		r.args[3] == 0x80000033UL, "audit32_bit31");
+
+	/* A second filter: getppid is refused with ERRNO(5), getpid goes to a
+	 * tracer (SECCOMP_RET_TRACE) - and there is none. */
+	static struct sock_filter refuse[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_getppid, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | 5),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_getpid, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE | 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog refuse_prog = { .len = 6, .filter = refuse };
+	err = prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, (unsigned long)&refuse_prog, 0, 0);
+	/* ERRNO: the call is skipped (orig_ax = -1) and, audit being the only
+	 * work left, phase 1 still writes its entry record - number -1. */
+	drain();
+	long got = sys_getppid();
+	collect();
+	int skipped = count_records(RINGSIDE_AUDIT_ENTRY, -1, AUDIT_ARCH_X86_64, NULL);
+	n = count_records(RINGSIDE_AUDIT_ENTRY, __NR_getppid, AUDIT_ARCH_X86_64, NULL);
+	ktap_diag("getppid refused with ERRNO(5): returned %ld, %d entry records with number -1, "
+		  "%d with getppid's number (filter attach %ld)", got, skipped, n, err);
+	ktap_ok(err == 0 && got == -5 && skipped == 1 && n == 0, "audit_seccomp_skipped");
+	/* TRACE with no tracer: phase 2's seccomp step refuses the call
+	 * (ENOSYS) before anything else runs - no entry record at all. */
+	drain();
+	got = sys_getpid();
+	collect();
+	n = count_records(RINGSIDE_AUDIT_ENTRY, __NR_getpid, AUDIT_ARCH_X86_64, NULL);
+	skipped = count_records(RINGSIDE_AUDIT_ENTRY, -1, AUDIT_ARCH_X86_64, NULL);
+	ktap_diag("getpid sent to an absent tracer: returned %ld, %d entry records (%d with "
+		  "number -1)", got, n, skipped);
+	ktap_ok(got == -ENOSYS && n == 0 && skipped == 0, "audit_seccomp_refused");
 }
 
 static void exit_tests(void)
@@ -210,6 +259,7 @@ int main(int argc, char **argv)
 		ktap_skip("not on Ringside", "lab2_audit");
 		return ktap_finish();
 	}
+	mypid = getpid();
 	if (argc == 2 && !strcmp(argv[1], "entry"))
 		entry_tests();
 	else if (argc == 2 && !strcmp(argv[1], "exit"))

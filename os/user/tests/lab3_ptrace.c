@@ -3,6 +3,11 @@
  *   lab3_ptrace entry   lab 3: a number changed at the syscall-entry stop is
  *                       the one the call, the sys_enter tracepoint and the
  *                       audit entry record all see
+ *   lab3_ptrace wide    lab 3: a traced syscall(0x100000027) is ENOSYS
+ *   lab3_ptrace seccomp lab 3: the entry stop after a seccomp stop resumed
+ *                       with PTRACE_SYSCALL; a refused call leaves no trace
+ *   lab3_ptrace audit   lab 3: phase 2 audits only audited tasks; an audited
+ *                       int $0x80 call has one entry record
  *   lab3_ptrace exit    lab 5: the syscall-exit stop, and the single-step
  *                       over a syscall instruction reported at the right
  *                       place - and not at all under PTRACE_SYSEMU
@@ -13,10 +18,13 @@
 #include <errno.h>
 #include <ktap.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/ringside.h>
+#include <sys/seccomp.h>
 #include <sys/sigaction.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -181,6 +189,213 @@ static void entry_tests(void)
 	ktap_ok(code & AUDIT_SAW_NEW, "audit_after_tracer");
 }
 
+/* Run fn in a child; its exit code, or -1 if it did not exit in time. */
+static int child_code(void (*fn)(void))
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		fn();
+		_exit(0);
+	}
+	int status = wait_status(pid);
+	if (status >= 0 && WIFEXITED(status))
+		return WEXITSTATUS(status);
+	ktap_diag("the child did not exit (status %#x)", status);
+	finish_child(pid);
+	return -1;
+}
+
+static int count_mine(long n, unsigned type, long nr, unsigned arch, int pid, bool audit)
+{
+	int c = 0;
+	for (long i = 0; i < n; i++) {
+		if (audit && records[i].type == type && records[i].pid == pid && records[i].nr == nr &&
+		    records[i].arch == arch)
+			c++;
+		if (!audit && events[i].type == type && events[i].pid == pid && events[i].nr == nr)
+			c++;
+	}
+	return c;
+}
+
+/* Audited int $0x80 getpid: phase 1 writes the only entry record, so
+ * syscall_trace_enter must not go on to phase 2. */
+static void int80_audit_child(void)
+{
+	int me = (int)syscall0(__NR_getpid);
+	ringside_audit(RINGSIDE_AUDIT_ENABLE, 0, NULL, 0);
+	ringside_audit(RINGSIDE_AUDIT_READ, 0, records, RINGSIDE_AUDIT_RING);
+	syscall32_0(20);
+	long n = ringside_audit(RINGSIDE_AUDIT_READ, 0, records, RINGSIDE_AUDIT_RING);
+	_exit(count_mine(n, RINGSIDE_AUDIT_ENTRY, 20, AUDIT_ARCH_I386, me, true));
+}
+
+/* Bits of refused_child's exit code. */
+#define NOT_AUDITED 1          /* tracepoint on, audit off: no audit record */
+#define REFUSED_ENOSYS 2       /* TRACE with no tracer: ENOSYS */
+#define REFUSED_SILENT 4       /* ... and neither a sys_enter event nor an audit record */
+
+static void refused_child(void)
+{
+	int me = (int)syscall0(__NR_getpid), code = 0;
+	ringside_trace(RINGSIDE_TRACE_ENABLE, 0, NULL, 0);
+	ringside_audit(RINGSIDE_AUDIT_READ, 0, records, RINGSIDE_AUDIT_RING);
+	ringside_trace(RINGSIDE_TRACE_READ, 0, events, RINGSIDE_TRACE_RING);
+	long tid = syscall0(__NR_gettid);
+	long n = ringside_audit(RINGSIDE_AUDIT_READ, 0, records, RINGSIDE_AUDIT_RING);
+	long nev = ringside_trace(RINGSIDE_TRACE_READ, 0, events, RINGSIDE_TRACE_RING);
+	/* gettid ran and passed the tracepoint, but left no audit record. */
+	if (tid == me && count_mine(nev, RINGSIDE_TRACE_SYS_ENTER, __NR_gettid, 0, me, false) == 1 &&
+	    count_mine(n, RINGSIDE_AUDIT_ENTRY, __NR_gettid, AUDIT_ARCH_X86_64, me, true) == 0)
+		code |= NOT_AUDITED;
+	static struct sock_filter trace_getppid[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_getppid, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE | 7),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = 4, .filter = trace_getppid };
+	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, (unsigned long)&prog, 0, 0) != 0)
+		_exit(code);
+	ringside_audit(RINGSIDE_AUDIT_ENABLE, 0, NULL, 0);
+	ringside_audit(RINGSIDE_AUDIT_READ, 0, records, RINGSIDE_AUDIT_RING);
+	ringside_trace(RINGSIDE_TRACE_READ, 0, events, RINGSIDE_TRACE_RING);
+	long r = syscall0(__NR_getppid);
+	tid = syscall0(__NR_gettid);           /* allowed: described as usual */
+	n = ringside_audit(RINGSIDE_AUDIT_READ, 0, records, RINGSIDE_AUDIT_RING);
+	nev = ringside_trace(RINGSIDE_TRACE_READ, 0, events, RINGSIDE_TRACE_RING);
+	if (r == -ENOSYS)
+		code |= REFUSED_ENOSYS;
+	if (count_mine(n, RINGSIDE_AUDIT_ENTRY, __NR_getppid, AUDIT_ARCH_X86_64, me, true) == 0 &&
+	    count_mine(nev, RINGSIDE_TRACE_SYS_ENTER, __NR_getppid, 0, me, false) == 0 && tid == me &&
+	    count_mine(n, RINGSIDE_AUDIT_ENTRY, __NR_gettid, AUDIT_ARCH_X86_64, me, true) == 1 &&
+	    count_mine(nev, RINGSIDE_TRACE_SYS_ENTER, __NR_gettid, 0, me, false) == 1)
+		code |= REFUSED_SILENT;
+	_exit(code);
+}
+
+/* A traced child makes a call whose number is not a number of the table
+ * once all 64 bits count; the tracer only watches. */
+#define WIDE_NR 0x100000027L      /* getpid's 39 plus bit 32 */
+
+static void wide_child(void)
+{
+	ptrace(PTRACE_TRACEME, 0, NULL, NULL);
+	syscall2(__NR_kill, syscall0(__NR_getpid), SIGSTOP);
+	long r = syscall0(WIDE_NR);
+	_exit(r == -ENOSYS ? 0 : r > 0 ? 1 : 2);
+}
+
+/* The tracer's view of a seccomp TRACE answer resumed with PTRACE_SYSCALL. */
+static void seccomp_stop_child(void)
+{
+	static struct sock_filter trace_getppid[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_getppid, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE | 7),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = 4, .filter = trace_getppid };
+	ptrace(PTRACE_TRACEME, 0, NULL, NULL);
+	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, (unsigned long)&prog, 0, 0) != 0)
+		_exit(3);
+	syscall2(__NR_kill, syscall0(__NR_getpid), SIGSTOP);
+	syscall0(__NR_getppid);
+	_exit(0);
+}
+
+/* Resume pid with request and wait for its next stop; its registers then. */
+static int resume_and_stop(pid_t pid, int request, struct user_regs_struct *regs)
+{
+	if (ptrace(request, pid, NULL, NULL) < 0)
+		return -1;
+	int status = wait_status(pid);
+	if (status < 0 || !WIFSTOPPED(status) || ptrace(PTRACE_GETREGS, pid, NULL, regs) < 0)
+		return -1;
+	return status;
+}
+
+static void wide_tests(void)
+{
+	ktap_plan(1);
+	/* Untraced, syscall(0x100000027) is ENOSYS (do_syscall_64's bound is
+	 * 64 bits wide); traced, the number phase 2 returns must be the same. */
+	pid_t pid = fork();
+	if (pid == 0)
+		wide_child();
+	int status = wait_status(pid), code = -1;
+	struct user_regs_struct regs;
+	if (status >= 0 && WIFSTOPPED(status) && resume_and_stop(pid, PTRACE_SYSCALL, &regs) >= 0) {
+		ktap_diag("entry stop for syscall(%#lx): orig_rax %#lx, rax %ld", WIDE_NR,
+			  (unsigned long)regs.orig_rax, (long)regs.rax);
+		if ((long)regs.orig_rax != WIDE_NR || (long)regs.rax != -ENOSYS)
+			code = 3;              /* not the entry stop of that call */
+		if (resume_and_stop(pid, PTRACE_SYSCALL, &regs) >= 0)
+			ptrace(PTRACE_DETACH, pid, NULL, NULL);
+		status = wait_status(pid);
+		if (status >= 0 && WIFEXITED(status) && code != 3)
+			code = WEXITSTATUS(status);
+	}
+	if (code < 0 || code == 3)
+		finish_child(pid);
+	ktap_diag("traced syscall(%#lx): %s", WIDE_NR, code == 0 ? "ENOSYS, as untraced" :
+		  code == 3 ? "no syscall-entry stop for it" :
+		  code == 1 ? "ran some syscall instead of failing" : "did not finish as expected");
+	ktap_ok(code == 0, "wide_number_traced");
+}
+
+static void seccomp_tests(void)
+{
+	ktap_plan(2);
+	struct user_regs_struct regs;
+	/* seccomp's TRACE answer stops the child (PTRACE_EVENT_SECCOMP); the
+	 * tracer resumes it with PTRACE_SYSCALL, which sets TIF_SYSCALL_TRACE:
+	 * the same call then makes its syscall-entry stop (rax -ENOSYS). */
+	pid_t pid = fork();
+	if (pid == 0)
+		seccomp_stop_child();
+	int status = wait_status(pid), code;
+	int ok = 0;
+	if (status >= 0 && WIFSTOPPED(status) &&
+	    ptrace(PTRACE_SETOPTIONS, pid, NULL, (void *)(long)PTRACE_O_TRACESECCOMP) == 0) {
+		status = resume_and_stop(pid, PTRACE_CONT, &regs);
+		if (status >= 0 && (status >> 8) == (SIGTRAP | (PTRACE_EVENT_SECCOMP << 8))) {
+			status = resume_and_stop(pid, PTRACE_SYSCALL, &regs);
+			ktap_diag("after the seccomp stop, resumed with PTRACE_SYSCALL: next stop status %#x, "
+				  "orig_rax %ld, rax %ld (an entry stop has rax -ENOSYS)", status,
+				  (long)regs.orig_rax, (long)regs.rax);
+			ok = status >= 0 && WSTOPSIG(status) == SIGTRAP && (long)regs.orig_rax == __NR_getppid &&
+			     (long)regs.rax == -ENOSYS;
+		} else {
+			ktap_diag("no seccomp stop (status %#x)", status);
+		}
+	}
+	finish_child(pid);
+	ktap_ok(ok, "seccomp_stop_then_entry_stop");
+
+	code = child_code(refused_child);
+	ktap_diag("getppid sent by seccomp to an absent tracer: %s, %s",
+		  code >= 0 && (code & REFUSED_ENOSYS) ? "ENOSYS" : "not ENOSYS",
+		  code >= 0 && (code & REFUSED_SILENT) ? "no event or record (an allowed gettid had both)" :
+		  "an event or record for it, or none for an allowed gettid after it");
+	ktap_ok(code >= 0 && (code & REFUSED_ENOSYS) && (code & REFUSED_SILENT), "refused_call_not_traced");
+}
+
+static void audit_tests(void)
+{
+	ktap_plan(2);
+	int code = child_code(refused_child);
+	ktap_diag("tracepoint on, audit off: gettid %s", code >= 0 && (code & NOT_AUDITED) ?
+		  "ran, traced, not audited" : "did not run, was not traced, or was audited");
+	ktap_ok(code >= 0 && (code & NOT_AUDITED), "audit_needs_flag");
+
+	code = child_code(int80_audit_child);
+	ktap_diag("audited int $0x80 getpid: %d entry records", code);
+	ktap_ok(code == 1, "int80_audited_once");
+}
+
 /* ---- lab 5 ---- */
 
 static void exit_stop_test(void)
@@ -213,13 +428,18 @@ static void step_test(void)
 	pid_t pid = start_stopped_child();
 	unsigned long rip = 0;
 	int status = -1;
-	if (pid > 0 && aim_at_stub(pid) == 0 && ptrace(PTRACE_SINGLESTEP, pid, NULL, NULL) == 0) {
+	/* With TRACESYSGOOD a syscall stop would say SIGTRAP | 0x80: the step
+	 * must be reported as the plain SIGTRAP the hardware would raise. */
+	if (pid > 0 && aim_at_stub(pid) == 0 &&
+	    ptrace(PTRACE_SETOPTIONS, pid, NULL, (void *)(long)PTRACE_O_TRACESYSGOOD) == 0 &&
+	    ptrace(PTRACE_SINGLESTEP, pid, NULL, NULL) == 0) {
 		status = wait_status(pid);
 		if (status >= 0 && WIFSTOPPED(status))
 			rip = rip_of(pid);
 	}
-	ktap_diag("single step over syscall: status %#x, rip %#lx (want SIGTRAP at %#lx, right after "
-		  "the syscall instruction)", status, rip, (unsigned long)lab3_stub_nop);
+	ktap_diag("single step over syscall: status %#x, rip %#lx (want a plain SIGTRAP stop, status "
+		  "0x57f, at %#lx, right after the syscall instruction)", status, rip,
+		  (unsigned long)lab3_stub_nop);
 	if (pid > 0)
 		finish_child(pid);
 	plain_step_reported = status >= 0 && WIFSTOPPED(status) && WSTOPSIG(status) == SIGTRAP &&
@@ -255,18 +475,95 @@ static void sysemu_step_test(void)
 		rip2 == (unsigned long)lab3_stub_nop + 1, "sysemu_step_not_reported");
 }
 
+/* Bits of records_child's exit code. */
+#define SAW_TRACER_VALUE 1      /* the program got the value the tracer wrote */
+#define AUDIT_SAW_RESULT 2      /* the audit exit record has the call's own result */
+#define TRACEPOINT_SAW_RESULT 4 /* and so does the sys_exit event */
+
+static void records_child(void)
+{
+	int me = (int)syscall0(__NR_getpid), code = 0;
+	ptrace(PTRACE_TRACEME, 0, NULL, NULL);
+	ringside_audit(RINGSIDE_AUDIT_ENABLE, 0, NULL, 0);
+	ringside_trace(RINGSIDE_TRACE_ENABLE, 0, NULL, 0);
+	ringside_audit(RINGSIDE_AUDIT_READ, 0, records, RINGSIDE_AUDIT_RING);
+	ringside_trace(RINGSIDE_TRACE_READ, 0, events, RINGSIDE_TRACE_RING);
+	syscall2(__NR_kill, me, SIGSTOP);
+	long r = syscall0(__NR_getppid);        /* the tracer rewrites the result */
+	long ppid = syscall0(__NR_getppid);
+	long nrec = ringside_audit(RINGSIDE_AUDIT_READ, 0, records, RINGSIDE_AUDIT_RING);
+	long nev = ringside_trace(RINGSIDE_TRACE_READ, 0, events, RINGSIDE_TRACE_RING);
+	if (r == 777)
+		code |= SAW_TRACER_VALUE;
+	int audit_real = 0, audit_777 = 0, trace_real = 0, trace_777 = 0;
+	for (long i = 0; i < nrec; i++) {
+		if (records[i].type != RINGSIDE_AUDIT_EXIT || records[i].pid != me ||
+		    records[i].nr != __NR_getppid)
+			continue;
+		audit_real += records[i].result == ppid;
+		audit_777 += records[i].result == 777;
+	}
+	for (long i = 0; i < nev; i++) {
+		if (events[i].type != RINGSIDE_TRACE_SYS_EXIT || events[i].pid != me ||
+		    events[i].nr != __NR_getppid)
+			continue;
+		trace_real += events[i].ret == ppid;
+		trace_777 += events[i].ret == 777;
+	}
+	if (audit_real == 2 && audit_777 == 0)
+		code |= AUDIT_SAW_RESULT;
+	if (trace_real == 2 && trace_777 == 0)
+		code |= TRACEPOINT_SAW_RESULT;
+	_exit(code);
+}
+
+/* The audit exit record and the sys_exit event describe what the call
+ * returned; the tracer's exit stop comes after them and may rewrite rax. */
+static void exit_records_test(void)
+{
+	pid_t pid = fork();
+	if (pid == 0)
+		records_child();
+	int status = wait_status(pid), code = -1;
+	struct user_regs_struct regs;
+	if (status >= 0 && WIFSTOPPED(status) && ptrace(PTRACE_SYSCALL, pid, NULL, NULL) == 0 &&
+	    (status = wait_status(pid)) >= 0 && WIFSTOPPED(status) &&          /* entry */
+	    ptrace(PTRACE_SYSCALL, pid, NULL, NULL) == 0 &&
+	    (status = wait_status(pid)) >= 0 && WIFSTOPPED(status) &&          /* exit */
+	    ptrace(PTRACE_GETREGS, pid, NULL, &regs) == 0) {
+		regs.rax = 777;
+		ptrace(PTRACE_SETREGS, pid, NULL, &regs);
+		ptrace(PTRACE_DETACH, pid, NULL, NULL);
+		status = wait_status(pid);
+		if (status >= 0 && WIFEXITED(status))
+			code = WEXITSTATUS(status);
+	}
+	if (code < 0) {
+		ktap_diag("the traced child did not finish (status %#x)", status);
+		finish_child(pid);
+		code = 0;
+	}
+	ktap_diag("tracer wrote rax = 777 at getppid's exit stop: the program %s it; the audit exit "
+		  "record %s, the sys_exit event %s", (code & SAW_TRACER_VALUE) ? "saw" : "did not see",
+		  (code & AUDIT_SAW_RESULT) ? "has the real result" : "does not have the real result",
+		  (code & TRACEPOINT_SAW_RESULT) ? "has the real result" : "does not have the real result");
+	ktap_ok(code == (SAW_TRACER_VALUE | AUDIT_SAW_RESULT | TRACEPOINT_SAW_RESULT),
+		"records_before_exit_stop");
+}
+
 static void exit_tests(void)
 {
-	ktap_plan(3);
+	ktap_plan(4);
 	exit_stop_test();
 	step_test();
 	sysemu_step_test();
+	exit_records_test();
 }
 
 int main(int argc, char **argv)
 {
 	if (argc == 2 && !strcmp(argv[1], "--help")) {
-		printf("usage: lab3_ptrace entry|exit\nLab 3 and lab 5 tests: ptrace syscall-entry stops (entry) and exit stops (exit).\nKTAP on stdout; exit status 0 when every check passed. Ringside only.\n");
+		printf("usage: lab3_ptrace entry|wide|seccomp|audit|exit\nLab 3 and lab 5 tests: ptrace syscall-entry stops (entry), a 64-bit number traced (wide), seccomp stops and refusals (seccomp), audit records of phase 2 (audit), and exit stops (exit).\nKTAP on stdout; exit status 0 when every check passed. Ringside only.\n");
 		return 0;
 	}
 	if (!running_on_ringside()) {
@@ -276,10 +573,16 @@ int main(int argc, char **argv)
 	}
 	if (argc == 2 && !strcmp(argv[1], "entry"))
 		entry_tests();
+	else if (argc == 2 && !strcmp(argv[1], "wide"))
+		wide_tests();
+	else if (argc == 2 && !strcmp(argv[1], "seccomp"))
+		seccomp_tests();
+	else if (argc == 2 && !strcmp(argv[1], "audit"))
+		audit_tests();
 	else if (argc == 2 && !strcmp(argv[1], "exit"))
 		exit_tests();
 	else {
-		dprintf(2, "usage: lab3_ptrace entry|exit\n");
+		dprintf(2, "usage: lab3_ptrace entry|wide|seccomp|audit|exit\n");
 		return 2;
 	}
 	return ktap_finish();

@@ -12,7 +12,17 @@
  *                       IOPL in the frame is not
  *   forged_cs           a frame with the kernel's code segment returns to
  *                       user mode with the user one
- *   noncanonical_rip    a frame whose rip is not a user address is refused
+ *   noncanonical_rip    a frame whose rip is not canonical: SIGSEGV at that
+ *                       rip, as on Linux
+ *   fpstate_saved       uc_mcontext.fpregs points at the interrupted x87/SSE
+ *                       registers, 64-byte aligned, between the ucontext and
+ *                       the red zone
+ *   handler_fpu_clean   the handler starts from the initial FPU state
+ *   fpstate_restored    after a handler that overwrote every x87/SSE register
+ *                       the interrupted code has its own back; an xmm0 edited
+ *                       in the frame is the new xmm0
+ *   fpstate_checks      fpregs NULL gives the initial state; a misaligned
+ *                       fpregs, or a reserved MXCSR bit: SIGSEGV
  * KTAP on stdout, one-word result names. */
 #include <errno.h>
 #include <ktap.h>
@@ -24,6 +34,7 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "fpstate.h"
 
 #define CF   0x1UL
 #define IF   0x200UL
@@ -145,16 +156,20 @@ static int forged_cs_child(void)
 	return got_sig == SIGUSR1 && cs == 0x33 ? 0 : 1;
 }
 
-/* rt_sigreturn must refuse this frame (SIGSEGV): IRET to a non-canonical
- * rip would fault inside the kernel. */
+/* rt_sigreturn to a non-canonical rip: SIGSEGV at that rip, as on Linux
+ * (whose IRET faults there and becomes a user #GP), never a kernel fault. */
 static void segv_handler(int sig, siginfo_t *info, void *ucv)
 {
 	ucontext_t *uc = ucv;
 	(void)sig;
-	(void)info;
-	/* Refused by rt_sigreturn, the registers are still those of the
-	 * rt_sigreturn call: rip in user space. */
-	_exit(uc->uc_mcontext.gregs[REG_RIP] < 0x0000800000000000UL ? 10 : 11);
+	/* 10: the frame was refused (rip still rt_sigreturn's); 11: SIGSEGV at
+	 * the frame's rip, as a #GP gives it on Linux (SI_KERNEL); 13: at that
+	 * rip but with another code (the CPU faulted fetching there: on real
+	 * hardware the IRET itself would have faulted in the kernel). */
+	unsigned long rip = uc->uc_mcontext.gregs[REG_RIP];
+	if (rip == 0x0000800000000000UL)
+		_exit(info->si_code == SI_KERNEL ? 11 : 13);
+	_exit(rip < 0x0000800000000000UL ? 10 : 12);
 }
 
 static int forged_rip_child(void)
@@ -168,6 +183,95 @@ static int forged_rip_child(void)
 	return 3;                        /* the frame was used as it was */
 }
 
+static int bad_fpstate_child(int mode)
+{
+	static fxstate in, out;
+	install_handler();
+	make_state(&in, 0x42);
+	kill_self_with_state(&in, &out, mode);
+	return 3;                        /* rt_sigreturn took the frame */
+}
+
+static void fpu_tests(void)
+{
+	static fxstate in, out, want;
+	install_handler();
+	make_state(&in, 0x21);
+	kill_self_with_state(&in, &out, EDIT_NONE);
+	ktap_diag("fpstate: ucontext %#lx, fpregs %#lx, interrupted rsp %#lx", fp_uc_addr, fp_fpregs_addr,
+		  fp_interrupted_sp);
+	ktap_ok(fp_handler_ran && fp_fpregs_addr && fp_fpregs_addr % 64 == 0 && fp_fpregs_addr > fp_uc_addr &&
+		fp_fpregs_addr + 512 <= fp_interrupted_sp - 128 &&
+		same_state(&fp_frame_copy, &in, "the frame's fpstate") &&
+		fpregs_aligned_at_every_depth(&in, &out),
+		"fpstate_saved");
+	ktap_ok(fp_handler_ran && is_initial(&handler_entry_state, "the handler's first instruction"),
+		"handler_fpu_clean");
+	int restored = fp_handler_ran && same_state(&out, &in, "after a handler that overwrote them");
+	want = in;
+	memset(want.xmm[0], 0xee, 16);
+	kill_self_with_state(&in, &out, EDIT_XMM0);
+	restored &= fp_handler_ran && same_state(&out, &want, "after editing xmm0 in the frame");
+	ktap_ok(restored, "fpstate_restored");
+
+	kill_self_with_state(&in, &out, EDIT_NULL);
+	int checks = fp_handler_ran && is_initial(&out, "after a frame with fpregs = NULL");
+	static const struct { int mode; const char *what; } bad[] = {
+		{ EDIT_MISALIGNED, "an fpregs 8 bytes off 16-byte alignment" },
+		{ EDIT_MXCSR, "a reserved MXCSR bit" },
+		{ EDIT_UNMAPPED, "an unmapped fpregs" },
+	};
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		pid_t pid = fork();
+		if (pid == 0)
+			_exit(bad_fpstate_child(bad[i].mode));
+		int status = 0;
+		waitpid(pid, &status, 0);
+		if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGSEGV) {
+			ktap_diag("%s: child status %#x, want killed by SIGSEGV", bad[i].what, status);
+			checks = 0;
+		}
+	}
+	ktap_ok(checks, "fpstate_checks");
+}
+
+/* A handler may rewrite the saved rax, even to a value that happens to be
+ * a kernel restart code. rt_sigreturn ends the syscall-ness of the frame
+ * it restores (orig_ax = -1, as Linux's restore_sigcontext does), so a
+ * second signal delivered on rt_sigreturn's own way out must not take that
+ * rax for an interrupted call to restart. */
+#define RESTART_CODE (-513L)            /* the kernel's -ERESTARTNOINTR */
+static volatile int runs_a, runs_b;
+
+static void rewrite_rax_handler(int sig, siginfo_t *info, void *ucv)
+{
+	ucontext_t *uc = ucv;
+	(void)sig;
+	(void)info;
+	runs_a++;
+	uc->uc_mcontext.gregs[REG_RAX] = (unsigned long)RESTART_CODE;
+	syscall2(__NR_kill, syscall0(__NR_getpid), SIGUSR2);   /* blocked here: pending */
+}
+
+static void count_handler(int sig)
+{
+	(void)sig;
+	runs_b++;
+}
+
+static int sigreturn_restart_child(void)
+{
+	struct sigaction a = { .sa_sigaction = rewrite_rax_handler, .sa_flags = SA_SIGINFO };
+	sigemptyset(&a.sa_mask);
+	sigaddset(&a.sa_mask, SIGUSR2);
+	sigaction(SIGUSR1, &a, NULL);
+	struct sigaction b = { .sa_handler = count_handler };
+	sigaction(SIGUSR2, &b, NULL);
+	long r = syscall2(__NR_kill, syscall0(__NR_getpid), SIGUSR1);
+	/* 0: kill "returned" what the first handler wrote, each handler ran once. */
+	return r == RESTART_CODE && runs_a == 1 && runs_b == 1 ? 0 : r == RESTART_CODE ? 1 : 2;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 2 && !strcmp(argv[1], "--help")) {
@@ -179,7 +283,7 @@ int main(int argc, char **argv)
 		ktap_skip("not on Ringside", "lab7_frame");
 		return ktap_finish();
 	}
-	ktap_plan(7);
+	ktap_plan(12);
 	install();
 
 	sigset_t usr2;
@@ -230,8 +334,19 @@ int main(int argc, char **argv)
 		_exit(forged_rip_child());
 	status = 0;
 	waitpid(pid, &status, 0);
-	ktap_diag("a frame with a non-canonical rip: child status %#x (want exit 10: SIGSEGV from "
-		  "rt_sigreturn itself, with the registers not restored)", status);
-	ktap_ok(WIFEXITED(status) && WEXITSTATUS(status) == 10, "noncanonical_rip");
+	ktap_diag("a frame with a non-canonical rip: child status %#x (want exit 11: SIGSEGV at that "
+		  "rip, SI_KERNEL; 10: the frame was refused; 13: a fault fetching there)", status);
+	ktap_ok(WIFEXITED(status) && WEXITSTATUS(status) == 11, "noncanonical_rip");
+	fpu_tests();
+
+	pid = fork();
+	if (pid == 0)
+		_exit(sigreturn_restart_child());
+	status = 0;
+	waitpid(pid, &status, 0);
+	ktap_diag("a handler set the saved rax to %ld, and a second signal came on rt_sigreturn's way "
+		  "out: child status %#x (want a normal exit 0: the value returned as it is, no restart)",
+		  RESTART_CODE, status);
+	ktap_ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "sigreturn_not_restarted");
 	return ktap_finish();
 }

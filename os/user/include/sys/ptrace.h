@@ -15,6 +15,17 @@ struct user_regs_struct {
 	unsigned long fs_base, gs_base, ds, es, fs, gs;
 };
 
+/* PTRACE_GETFPREGS's block and NT_PRFPREG: FXSAVE's 512-byte image, glibc's
+ * struct user_fpregs_struct (sys/user.h). */
+struct user_fpregs_struct {
+	unsigned short cwd, swd, ftw, fop;
+	unsigned long rip, rdp;
+	unsigned int mxcsr, mxcr_mask;
+	unsigned int st_space[32];    /* st0-st7, 16 bytes each */
+	unsigned int xmm_space[64];   /* xmm0-xmm15, 16 bytes each */
+	unsigned int padding[24];
+};
+
 /* The PTRACE_PEEKUSER / POKEUSER offset of a register. */
 #define USER_REG_OFFSET(field) offsetof(struct user_regs_struct, field)
 

@@ -61,9 +61,24 @@ enum {
 	NGREG
 };
 
+/* The x87/SSE state the frame carries (FXSAVE's 512-byte image), glibc's
+ * struct _libc_fpstate; uc_mcontext.fpregs points at it, inside the frame.
+ * Editing it in a handler changes the registers after the handler returns. */
+struct _libc_fpxreg { unsigned short significand[4], exponent, __reserved[3]; };
+struct _libc_xmmreg { unsigned int element[4]; };
+struct _libc_fpstate {
+	unsigned short cwd, swd, ftw, fop;       /* x87 control, status, tag words */
+	unsigned long rip, rdp;
+	unsigned int mxcsr, mxcr_mask;
+	struct _libc_fpxreg _st[8];
+	struct _libc_xmmreg _xmm[16];
+	unsigned int __reserved1[24];
+};
+typedef struct _libc_fpstate *fpregset_t;
+
 typedef struct {
 	unsigned long gregs[NGREG];
-	void *fpregs;
+	fpregset_t fpregs;
 	unsigned long __reserved1[8];
 } mcontext_t;
 
