@@ -459,8 +459,13 @@ int target_remove_bp(struct target *t, enum bp_type type, uint64_t addr, int kin
 	return bp_packet(t, 'z', type, addr, kind);
 }
 
-int target_resume(struct target *t, bool step)
+/* Let the stopped target run: forward (s/c) or, in a replay, backward
+ * (bs/bc). The stop reply is read by target_wait. */
+static int resume(struct target *t, bool step, bool reverse)
 {
+	static const char *const packet[2][2] = { { "c", "s" }, { "bc", "bs" } };
+	static const char *const what[2][2] = { { "continue", "step" },
+						{ "reverse continue", "reverse step" } };
 	if (!t->connected) {
 		snprintf(t->error, sizeof t->error, "not connected to QEMU");
 		return TARGET_DEAD;
@@ -468,31 +473,23 @@ int target_resume(struct target *t, bool step)
 	if (t->running)
 		return TARGET_OK;
 	t->round_trips++;
-	int rc = rsp_send(&t->conn, step ? "s" : "c", t->timeout_ms);
+	int rc = rsp_send(&t->conn, packet[reverse][step], t->timeout_ms);
 	if (rc)
-		return fail(t, rc, step ? "step" : "continue");
+		return fail(t, rc, what[reverse][step]);
 	t->running = true;
-	t->reverse = false;
+	t->reverse = reverse;
 	t->g_valid = false;
 	return TARGET_OK;
 }
 
+int target_resume(struct target *t, bool step)
+{
+	return resume(t, step, false);
+}
+
 int target_reverse(struct target *t, bool step)
 {
-	if (!t->connected) {
-		snprintf(t->error, sizeof t->error, "not connected to QEMU");
-		return TARGET_DEAD;
-	}
-	if (t->running)
-		return TARGET_OK;
-	t->round_trips++;
-	int rc = rsp_send(&t->conn, step ? "bs" : "bc", t->timeout_ms);
-	if (rc)
-		return fail(t, rc, step ? "reverse step" : "reverse continue");
-	t->running = true;
-	t->reverse = true;
-	t->g_valid = false;
-	return TARGET_OK;
+	return resume(t, step, true);
 }
 
 int target_wait(struct target *t, struct stop_reply *stop, int timeout_ms)

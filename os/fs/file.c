@@ -399,6 +399,23 @@ static unsigned current_umask(void)
 	return current->umask;
 }
 
+/* The inode a user path names, relative to dirfd as the *at calls read it;
+ * follow says whether a final symlink is followed. */
+static long lookup_user_path(int dirfd, const char *upath, bool follow, struct inode **out)
+{
+	char *path = kmalloc(PATH_MAX);
+	if (!path)
+		return -ENOMEM;
+	struct inode *dir = NULL;
+	long err = get_path(path, upath);
+	if (!err)
+		err = at_dir(dirfd, path, &dir);
+	if (!err)
+		err = vfs_lookup(dir, path, follow, out);
+	kfree(path);
+	return err;
+}
+
 static long do_open(int dirfd, const char *upath, unsigned flags, unsigned mode)
 {
 	char *path = kmalloc(PATH_MAX);
@@ -860,16 +877,8 @@ static long do_faccessat(int dirfd, const char *upath, unsigned long mode)
 {
 	if (mode & ~7UL)
 		return -EINVAL;
-	char *path = kmalloc(PATH_MAX);
-	if (!path)
-		return -ENOMEM;
-	struct inode *dir = NULL, *i = NULL;
-	long err = get_path(path, upath);
-	if (!err)
-		err = at_dir(dirfd, path, &dir);
-	if (!err)
-		err = vfs_lookup(dir, path, true, &i);
-	kfree(path);
+	struct inode *i;
+	long err = lookup_user_path(dirfd, upath, true, &i);
 	if (err)
 		return err;
 	if ((mode & W_OK) && !i->writable && (S_ISREG(i->mode) || S_ISDIR(i->mode)))
@@ -893,16 +902,8 @@ static long do_readlinkat(int dirfd, const char *upath, char *ubuf, long size)
 {
 	if (size <= 0)
 		return -EINVAL;
-	char *path = kmalloc(PATH_MAX);
-	if (!path)
-		return -ENOMEM;
-	struct inode *dir = NULL, *i = NULL;
-	long err = get_path(path, upath);
-	if (!err)
-		err = at_dir(dirfd, path, &dir);
-	if (!err)
-		err = vfs_lookup(dir, path, false, &i);
-	kfree(path);
+	struct inode *i;
+	long err = lookup_user_path(dirfd, upath, false, &i);
 	if (err)
 		return err;
 	if (!S_ISLNK(i->mode))
