@@ -443,7 +443,7 @@ static void draw_pipeline(struct session *s, struct region *r)
 		if (m->cur.slow_exit || m->cur.abi == ABI_32)
 			sysret_checklist(s, r);
 		else
-			rg_line(r, ATTR_DIM, "SYSRET checks: none if it leaves by the fast exit (the frame is as SYSCALL built it)");
+			rg_line(r, ATTR_DIM, "SYSRET checks: none if it leaves by the fast exit (the frame is as SYSCALL built it; only TF sends it to the slow exit)");
 	}
 }
 
