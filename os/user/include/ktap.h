@@ -28,6 +28,9 @@ void ktap_diag(const char *fmt, ...) PRINTF_LIKE(1, 2);
 int ktap_expect(long got, long want, const char *fmt, ...) PRINTF_LIKE(3, 4);
 /* Print the totals; 0 if every test passed and the plan was met, else 1. */
 int ktap_finish(void);
+/* Fork, run fn(arg) in the child (which then exits 0), and return the
+ * child's wait status, or -1 if the fork or the wait failed. */
+int ktap_child_status(void (*fn)(void *), void *arg);
 
 /* The exit status of a test program whose result line could not be written
  * (write() failed): it prints "# ktap: write() of result N failed with ERR"

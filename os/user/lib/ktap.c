@@ -3,6 +3,7 @@
 #include <ktap.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 static int planned, reported, failed, skipped;
@@ -125,4 +126,18 @@ int ktap_finish(void)
 		return 1;
 	}
 	return failed ? 1 : 0;
+}
+
+int ktap_child_status(void (*fn)(void *), void *arg)
+{
+	long pid = sys_fork();
+	int status = -1;
+
+	if (pid == 0) {
+		fn(arg);
+		sys_exit_group(0);
+	}
+	if (pid < 0 || sys_wait4((int)pid, &status, 0, NULL) != pid)
+		return -1;
+	return status;
 }

@@ -27,21 +27,6 @@ static long map(unsigned long len, int prot)
 	return sys_mmap(NULL, len, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 }
 
-/* Run fn in a child; its wait status. */
-static int child_status(void (*fn)(void *), void *arg)
-{
-	long pid = sys_fork();
-	int status = -1;
-
-	if (pid == 0) {
-		fn(arg);
-		sys_exit_group(0);
-	}
-	if (pid < 0 || sys_wait4((int)pid, &status, 0, NULL) != pid)
-		return -1;
-	return status;
-}
-
 static void write_byte(void *p)
 {
 	*(volatile char *)p = 1;
@@ -149,12 +134,12 @@ static void test_mprotect(void)
 	ktap_ok(!syscall_failed(p), "mmap three pages");
 	c[0] = 'a';
 	ktap_expect(sys_mprotect(c + PAGE_SIZE, PAGE_SIZE, PROT_READ), 0, "mprotect the middle page read-only");
-	ktap_ok(WIFSIGNALED(child_status(write_byte, c + PAGE_SIZE)), "writing the read-only page faults");
-	ktap_ok(WIFEXITED(child_status(write_byte, c)) && WIFEXITED(child_status(write_byte, c + 2 * PAGE_SIZE)),
+	ktap_ok(WIFSIGNALED(ktap_child_status(write_byte, c + PAGE_SIZE)), "writing the read-only page faults");
+	ktap_ok(WIFEXITED(ktap_child_status(write_byte, c)) && WIFEXITED(ktap_child_status(write_byte, c + 2 * PAGE_SIZE)),
 		"the pages either side stay writable");
-	ktap_ok(WIFEXITED(child_status(read_byte, c + PAGE_SIZE)), "the read-only page can be read");
+	ktap_ok(WIFEXITED(ktap_child_status(read_byte, c + PAGE_SIZE)), "the read-only page can be read");
 	ktap_expect(sys_mprotect(c, 3 * PAGE_SIZE, PROT_NONE), 0, "mprotect all three PROT_NONE");
-	ktap_ok(WIFSIGNALED(child_status(read_byte, c)), "reading a PROT_NONE page faults");
+	ktap_ok(WIFSIGNALED(ktap_child_status(read_byte, c)), "reading a PROT_NONE page faults");
 	ktap_expect(sys_mprotect(c, 3 * PAGE_SIZE, PROT_READ | PROT_WRITE), 0, "mprotect back to read-write");
 	ktap_ok(c[0] == 'a', "the contents survive mprotect");
 	ktap_expect(sys_mprotect(c + 1, PAGE_SIZE, PROT_READ), -EINVAL, "mprotect of an unaligned address is EINVAL");
@@ -175,7 +160,7 @@ static void test_mremap(void)
 	c[PAGE_SIZE] = 'y';
 	q = sys_mremap(c, 2 * PAGE_SIZE, PAGE_SIZE, 0, NULL);
 	ktap_expect(q, p, "mremap shrinks in place");
-	ktap_ok(WIFSIGNALED(child_status(read_byte, c + PAGE_SIZE)), "the cut-off page is gone");
+	ktap_ok(WIFSIGNALED(ktap_child_status(read_byte, c + PAGE_SIZE)), "the cut-off page is gone");
 	/* Make room: a hole after the area, then grow with MAYMOVE. */
 	q = sys_mremap(c, PAGE_SIZE, 16 * PAGE_SIZE, 1 /* MAYMOVE */, NULL);
 	ktap_ok(!syscall_failed(q), "mremap grows with MREMAP_MAYMOVE");
@@ -187,7 +172,7 @@ static void test_mremap(void)
 	q = sys_mremap(c, 16 * PAGE_SIZE, 4 * PAGE_SIZE, 3 /* MAYMOVE|FIXED */, (void *)target);
 	ktap_expect(q, target, "MREMAP_MAYMOVE|MREMAP_FIXED moves to the address asked for");
 	ktap_ok(q == target && ((char *)q)[0] == 'x', "the contents are at the new address");
-	ktap_ok(WIFSIGNALED(child_status(read_byte, c)), "the old address is unmapped");
+	ktap_ok(WIFSIGNALED(ktap_child_status(read_byte, c)), "the old address is unmapped");
 	c = (char *)q;
 	ktap_expect(sys_mremap(c, PAGE_SIZE, 2 * PAGE_SIZE, 4, NULL), -EINVAL, "mremap with an unknown flag is EINVAL");
 	ktap_expect(sys_mremap(c, PAGE_SIZE, 2 * PAGE_SIZE, 2, (void *)target), -EINVAL, "MREMAP_FIXED without MAYMOVE is EINVAL");
@@ -272,7 +257,7 @@ static void test_identity(void)
 	ktap_ok(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "the group's member died of SIGKILL");
 	ktap_expect(sys_setpgid(0, 0x3ffffff0), -EPERM, "setpgid to a group that does not exist is EPERM");
 
-	status = child_status(session_child, NULL);
+	status = ktap_child_status(session_child, NULL);
 	ktap_ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 		"setsid makes a new session; a second setsid and setpgid are EPERM (child status %#x)", status);
 

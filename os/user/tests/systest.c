@@ -32,21 +32,6 @@ static void *unmapped_page(void)
 	return (void *)p;
 }
 
-/* Fork, run fn in the child, return its wait status (or -1). */
-static int status_of_child(void (*fn)(void *), void *arg)
-{
-	long pid = sys_fork();
-	int status = -1;
-
-	if (pid == 0) {
-		fn(arg);
-		sys_exit_group(0);
-	}
-	if (pid < 0 || sys_wait4((int)pid, &status, 0, NULL) != pid)
-		return -1;
-	return status;
-}
-
 static int killed_by(int status, int sig)
 {
 	return status != -1 && WIFSIGNALED(status) && WTERMSIG(status) == sig;
@@ -118,7 +103,7 @@ static void test_ids(void)
 	ktap_expect(sys_getpid(), pid, "getpid is stable");
 	ktap_expect(sys_gettid(), pid, "gettid equals getpid in a single-threaded process");
 	ktap_ok(sys_getppid() >= 0, "getppid returns a pid (%ld)", sys_getppid());
-	status = status_of_child(child_checks_parent, (void *)pid);
+	status = ktap_child_status(child_checks_parent, (void *)pid);
 	ktap_ok(exited_with(status, 0), "a child's getppid is its parent's pid");
 }
 
@@ -176,7 +161,7 @@ static void test_mmap(void)
 	memset(p, 0x5a, 2 * PAGE_SIZE);
 	ktap_ok(p[0] == 0x5a && p[2 * PAGE_SIZE - 1] == 0x5a, "anonymous memory is writable");
 	ktap_expect(sys_munmap(p, 2 * PAGE_SIZE), 0, "munmap returns 0");
-	status = status_of_child(touch, p);
+	status = ktap_child_status(touch, p);
 	ktap_ok(killed_by(status, SIGSEGV), "touching unmapped memory kills with SIGSEGV");
 	ktap_expect(sys_mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_ANONYMOUS, -1, 0), -EINVAL,
 		    "mmap with neither MAP_PRIVATE nor MAP_SHARED fails with EINVAL");
@@ -279,9 +264,9 @@ static void test_wait(void)
 		exit_seven(NULL);
 	ktap_expect(sys_wait4(-1, &status, 0, NULL), pid, "wait4(-1) reaps the child and returns its pid");
 	ktap_ok(exited_with(status, 7), "wait4 reports exit status 7 (status 0x%x)", status);
-	ktap_ok(exited_with(status_of_child(exit_via_exit, NULL), 3), "exit(3) gives status 3");
-	ktap_ok(exited_with(status_of_child(exit_via_group, NULL), 4), "exit_group(4) gives status 4");
-	ktap_ok(exited_with(status_of_child(exit_big, NULL), 5), "exit status is taken modulo 256 (261 -> 5)");
+	ktap_ok(exited_with(ktap_child_status(exit_via_exit, NULL), 3), "exit(3) gives status 3");
+	ktap_ok(exited_with(ktap_child_status(exit_via_group, NULL), 4), "exit_group(4) gives status 4");
+	ktap_ok(exited_with(ktap_child_status(exit_big, NULL), 5), "exit status is taken modulo 256 (261 -> 5)");
 	ktap_expect(sys_wait4(-1, &status, 0, NULL), -ECHILD, "wait4 after reaping all children fails with ECHILD");
 	pid = sys_fork();
 	if (pid == 0)
