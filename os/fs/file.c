@@ -399,9 +399,11 @@ static unsigned current_umask(void)
 	return current->umask;
 }
 
-/* The inode a user path names, relative to dirfd as the *at calls read it;
- * follow says whether a final symlink is followed. */
-static long lookup_user_path(int dirfd, const char *upath, bool follow, struct inode **out)
+/* Copy a user path in, find where an *at call starts from (dirfd), and
+ * look up either the inode it names (out; follow: through a final
+ * symlink) or its parent directory and last component (parent, last). */
+static long resolve_user_path(int dirfd, const char *upath, bool follow, struct inode **out,
+			      struct inode **parent, char *last)
 {
 	char *path = kmalloc(PATH_MAX);
 	if (!path)
@@ -411,9 +413,16 @@ static long lookup_user_path(int dirfd, const char *upath, bool follow, struct i
 	if (!err)
 		err = at_dir(dirfd, path, &dir);
 	if (!err)
-		err = vfs_lookup(dir, path, follow, out);
+		err = out ? vfs_lookup(dir, path, follow, out) : vfs_lookup_parent(dir, path, parent, last);
 	kfree(path);
 	return err;
+}
+
+/* The inode a user path names, relative to dirfd as the *at calls read it;
+ * follow says whether a final symlink is followed. */
+static long lookup_user_path(int dirfd, const char *upath, bool follow, struct inode **out)
+{
+	return resolve_user_path(dirfd, upath, follow, out, NULL, NULL);
 }
 
 static long do_open(int dirfd, const char *upath, unsigned flags, unsigned mode)
@@ -926,17 +935,7 @@ SYSCALL_DEFINE(sys_readlinkat)
 
 static long parent_of(int dirfd, const char *upath, struct inode **parent, char *last)
 {
-	char *path = kmalloc(PATH_MAX);
-	if (!path)
-		return -ENOMEM;
-	struct inode *dir = NULL;
-	long err = get_path(path, upath);
-	if (!err)
-		err = at_dir(dirfd, path, &dir);
-	if (!err)
-		err = vfs_lookup_parent(dir, path, parent, last);
-	kfree(path);
-	return err;
+	return resolve_user_path(dirfd, upath, false, NULL, parent, last);
 }
 
 static struct inode *child_of(struct inode *dir, const char *name)
