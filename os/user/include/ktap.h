@@ -31,6 +31,9 @@ int ktap_finish(void);
 /* Fork, run fn(arg) in the child (which then exits 0), and return the
  * child's wait status, or -1 if the fork or the wait failed. */
 int ktap_child_status(void (*fn)(void *), void *arg);
+/* argv0 as an absolute path (made from the current directory when it is
+ * relative), so a test that changes directory can still exec itself. */
+const char *ktap_self_path(const char *argv0);
 
 /* The exit status of a test program whose result line could not be written
  * (write() failed): it prints "# ktap: write() of result N failed with ERR"

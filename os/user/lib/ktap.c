@@ -1,6 +1,7 @@
 /* KTAP output (see <ktap.h>). */
 #include <errno.h>
 #include <ktap.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -140,4 +141,16 @@ int ktap_child_status(void (*fn)(void *), void *arg)
 	if (pid < 0 || sys_wait4((int)pid, &status, 0, NULL) != pid)
 		return -1;
 	return status;
+}
+
+const char *ktap_self_path(const char *argv0)
+{
+	static char path[512];
+
+	if (argv0[0] == '/')
+		return argv0;
+	long n = sys_getcwd(path, sizeof(path) - 64);
+	if (n > 0)
+		snprintf(path + n - 1, sizeof(path) - n, "/%s", argv0);
+	return path;
 }

@@ -499,14 +499,7 @@ int main(int argc, char **argv)
 	}
 	if (argc == 3 && !strcmp(argv[1], "--exit"))
 		return atoi(argv[2]);
-	static char selfbuf[512];
-	self = argv[0];
-	if (self[0] != '/') {
-		long n = sys_getcwd(selfbuf, sizeof(selfbuf) - 64);
-		if (n > 0)
-			snprintf(selfbuf + n - 1, sizeof(selfbuf) - n, "/%s", argv[0]);
-		self = selfbuf;
-	}
+	self = ktap_self_path(argv[0]);
 	on_ringside = running_on_ringside();
 	printf("KTAP version 1\n");
 	ktap_plan(100);

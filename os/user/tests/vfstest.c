@@ -528,14 +528,7 @@ int main(int argc, char **argv)
 		int a = atoi(argv[2]), b = atoi(argv[3]);
 		return sys_fcntl(a, F_GETFD, 0) == -EBADF && sys_fcntl(b, F_GETFD, 0) == 0 ? 0 : 1;
 	}
-	static char selfbuf[512];
-	self = argv[0];
-	if (self[0] != '/') {        /* the tests chdir: keep a path that still works */
-		long n = sys_getcwd(selfbuf, sizeof(selfbuf) - 64);
-		if (n > 0)
-			snprintf(selfbuf + n - 1, sizeof(selfbuf) - n, "/%s", argv[0]);
-		self = selfbuf;
-	}
+	self = ktap_self_path(argv[0]);   /* the tests chdir: keep a path that still works */
 	on_ringside = running_on_ringside();
 	printf("KTAP version 1\n");
 	ktap_plan(196);
