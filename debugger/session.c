@@ -450,15 +450,24 @@ int session_step_line(struct session *s, bool over_calls)
 	return 0;
 }
 
+struct value;
+static int eval_location(struct session *s, Dwarf_Op *ops, size_t n, Dwarf_Die *func, uint64_t pc, int depth,
+			 struct value *v, char *err, size_t errlen);
+static bool cfa_at(struct session *s, uint64_t pc, uint64_t *cfa);
+
 int session_finish(struct session *s)
 {
-	uint64_t pc = target_pc(&s->t), off = 0, sp = 0, bp = 0, ret = 0;
+	uint64_t pc = target_pc(&s->t), off = 0, sp = 0, bp = 0, ret = 0, cfa = 0;
 	const struct symbol *sym = sym_at(s->syms, pc, &off);
 	target_reg_value(&s->t, "rsp", &sp);
 	target_reg_value(&s->t, "rbp", &bp);
-	/* Frame pointers: at the first instruction the return address is at
-	 * [rsp], after `push %rbp` at [rsp+8], after the prologue at [rbp+8]. */
-	uint64_t slot = off == 0 ? sp : off == 1 ? sp + 8 : bp + 8;
+	/* The call frame information (.debug_frame) names the caller's rsp
+	 * before the call (the CFA) at every pc of a C function, with or without
+	 * a frame pointer (lab 1's dispatcher has none): the return address is
+	 * just below it. Assembly has no CFI: there, frame pointers: at the
+	 * first instruction the return address is at [rsp], after `push %rbp`
+	 * at [rsp+8], after the prologue at [rbp+8]. */
+	uint64_t slot = cfa_at(s, pc, &cfa) ? cfa - 8 : off == 0 ? sp : off == 1 ? sp + 8 : bp + 8;
 	if (!sym || target_read_memory(&s->t, slot, &ret, 8) != TARGET_OK || !ret) {
 		session_error(s, "finish: cannot find the return address here");
 		return -1;
@@ -1248,6 +1257,19 @@ static int eval_location(struct session *s, Dwarf_Op *ops, size_t n, Dwarf_Die *
 		v->addr = st[sp - 1];
 	}
 	return 0;
+}
+
+/* The canonical frame address at pc, from the call frame information. */
+static bool cfa_at(struct session *s, uint64_t pc, uint64_t *cfa)
+{
+	Dwarf_Op *ops;
+	size_t n;
+	struct value v;
+	char err[160];
+	if (!sym_cfa_ops(s->syms, pc, &ops, &n) || eval_location(s, ops, n, NULL, pc, 1, &v, err, sizeof err) < 0)
+		return false;
+	*cfa = v.in_memory ? v.addr : v.scalar;
+	return true;
 }
 
 /* 1: NAME is a parameter or local of the function at the PC (value in V);

@@ -9,9 +9,10 @@
  * regs->ax holds when you return is what user space finds in rax.
  *
  * sys_call_table[] (x86-64 numbers) and ia32_sys_call_table[] (i386
- * numbers) have NR_syscalls and IA32_NR_syscalls entries; an entry may be
- * NULL (a call Ringside does not implement). Every handler takes six
- * unsigned long arguments (<ringside/syscalls.h>).
+ * numbers) have NR_syscalls and IA32_NR_syscalls entries, none of them
+ * NULL: a number Ringside does not implement has sys_ni_syscall, which
+ * returns -ENOSYS, as in Linux. Every handler takes six unsigned long
+ * arguments (<ringside/syscalls.h>).
  *
  * Read docs/labs/lab1.md first.
  */
@@ -22,9 +23,9 @@
 
 /* do_syscall_64: the `syscall` instruction's dispatcher.
  *
- * - The number is the whole 64-bit orig_ax. A number outside the table, a
- *   hole in it, or -1 ("skip": the entry work decided the call must not
- *   run) leaves regs->ax alone (-ENOSYS, or what the entry work put there).
+ * - The number is the whole 64-bit orig_ax. A number outside the table, or
+ *   -1 ("skip": the entry work decided the call must not run) leaves
+ *   regs->ax alone (-ENOSYS, or what the entry work put there).
  * - The x86-64 ABI passes arguments in rdi, rsi, rdx, r10, r8, r9. Note
  *   r10: the C calling convention would use rcx, but the SYSCALL
  *   instruction has already overwritten rcx with the user's return address.
@@ -53,8 +54,8 @@ void do_syscall_64(struct pt_regs *regs)
  * - The i386 ABI passes arguments in ebx, ecx, edx, esi, edi, ebp - each
  *   only 32 bits wide: whatever is in the upper half of those registers is
  *   not part of the argument.
- * - Out of range or a NULL entry: leave regs->ax alone. Otherwise store the
- *   handler's result in regs->ax.
+ * - Out of range: leave regs->ax alone. Otherwise store the handler's
+ *   result in regs->ax.
  */
 void do_int80_syscall_32(struct pt_regs *regs)
 {

@@ -46,7 +46,9 @@ void asm_offsets(void)
 	OFFSET(PERCPU_fast_syscalls, percpu, stats.fast_syscalls);
 	OFFSET(PERCPU_slow_syscalls, percpu, stats.slow_syscalls);
 	OFFSET(PERCPU_int80_syscalls, percpu, stats.int80_syscalls);
-	OFFSET(PERCPU_sysret_exits, percpu, stats.sysret_exits);
+	OFFSET(PERCPU_phase1_resumes, percpu, stats.phase1_resumes);
+	OFFSET(PERCPU_ptregs_redos, percpu, stats.ptregs_redos);
+	OFFSET(PERCPU_slow_sysret_exits, percpu, stats.slow_sysret_exits);
 	OFFSET(PERCPU_iret_exits, percpu, stats.iret_exits);
 	OFFSET(PERCPU_slow_exits, percpu, stats.slow_exits);
 }

@@ -2,7 +2,8 @@
  *
  *  SYSCALL          entry_SYSCALL_64 (partial pt_regs: bx, bp, r12-r15 live)
  *                     -> fast path (do_syscall_64, SYSRET without checks)
- *                     -> full-frame syscalls (stub_full_frame: SAVE_EXTRA_REGS)
+ *                     -> full-frame syscalls (ptregs_* -> stub_ptregs_64, which
+ *                        sends a fast-path call to stub_full_frame: SAVE_EXTRA_REGS)
  *                     -> slow path (phase 1 on the partial frame; SAVE_EXTRA_REGS,
  *                        phase 2, dispatch; syscall_return_slowpath, SYSRET or IRET)
  *  int $0x80        entry_INT80_compat -> do_int80_syscall_32 -> same exit
@@ -15,6 +16,7 @@
 #include <asm/thread_info.h>
 #include <ringside/errno.h>
 #include <asm-offsets.h>
+#include <syscall_nr_64.h>
 
 #define AUDIT_ARCH_X86_64 0xc000003e
 
@@ -140,16 +142,16 @@ entry_SYSCALL_64_after_swapgs:
 	jnz entry_SYSCALL_64_slowpath
 	incq %gs:PERCPU_fast_syscalls
 
-	/* rax = the number (phase 1 comes back here with it reloaded). */
+	/* Phase 1 comes back here when it lets the call run on the partial
+	 * frame. Lab 1's C dispatcher checks the number; a call that needs the
+	 * full frame (fork, execve, rt_sigreturn) reaches stub_ptregs_64, which
+	 * sees it was called from here and sends it to stub_full_frame. */
 	.globl entry_SYSCALL_64_fastpath
 entry_SYSCALL_64_fastpath:
 	sti
-	cmpq $NR_SYSCALLS_64, %rax
-	jae 1f                                     /* do_syscall_64 answers -ENOSYS */
-	cmpb $0, sys_call_needs_full_frame(%rax)
-	jne stub_full_frame                        /* fork, execve, rt_sigreturn */
-1:	movq %rsp, %rdi
+	movq %rsp, %rdi
 	call do_syscall_64                         /* pt_regs->ax = the result */
+.Lentry_SYSCALL_64_after_fastpath_call:
 
 	/* Exit work (a signal, a reschedule that arrived during the syscall)
 	 * is checked with IRQs off, so nothing new can slip in before SYSRET. */
@@ -170,7 +172,8 @@ entry_SYSCALL_64_fastpath:
 	 * slow exit joins here once its checks have passed. */
 	.globl syscall_return_via_sysret
 syscall_return_via_sysret:
-	incq %gs:PERCPU_sysret_exits
+	/* No counter here: ringside_stats derives the fast exit's SYSRETs
+	 * (<ringside/percpu.h>). */
 	RESTORE_C_REGS_EXCEPT_RCX_R11
 	movq RIP(%rsp), %rcx                       /* SYSRET: rip = rcx */
 	movq EFLAGS(%rsp), %r11                    /* rflags = r11 */
@@ -185,18 +188,58 @@ fast_exit_work:
 /*
  * The syscalls whose handler needs the whole frame (ENTRY/ptregs in the
  * syscall list): rt_sigreturn rewrites every register, execve clears them,
- * fork copies them to the child. Linux 4.3 reaches them through stub_*
- * entries in its table, which SAVE_EXTRA_REGS and jump to the C handler;
- * Ringside dispatches in C (do_syscall_64), where the compiler may already
- * have reused bx or bp, so it saves before the call instead. The handler
- * may have rewritten the frame: leave by the slow exit, which loads bx..r15
- * back from it and checks the frame before any SYSRET.
+ * fork copies them to the child. Their table entries are the ptregs_*
+ * stubs below, as in Linux 4.6: each loads its handler's address into rax
+ * and jumps to stub_ptregs_64, which lets the handler run at once when the
+ * frame is already full (the slow path, phase 2, came here) and otherwise
+ * finishes the frame first. Nothing on the fast path pays for the check.
+ *
+ * Linux 4.6's stub knows the fast path by its own return address (the fast
+ * path calls the table from assembly) and simply jumps to the slow path.
+ * Ringside's fast path calls lab 1's C do_syscall_64, which called the stub;
+ * its return address into entry_SYSCALL_64 sits just below pt_regs, at a
+ * fixed place. The stub cannot leave from inside the C function (the
+ * compiler may keep bx..r15 of ours in its frame), so it rewrites that
+ * return address to stub_full_frame and returns -ENOSYS, the value pt_regs->ax
+ * already had: do_syscall_64 restores what it borrowed, returns to
+ * stub_full_frame, and the call runs again there on the full frame. A handler
+ * is never run twice: only the stub ran the first time.
+ */
+.macro ptregs_stub nr, func
+	.globl ptregs_\func
+ptregs_\func:
+	leaq \func(%rip), %rax
+	jmp stub_ptregs_64
+.endm
+#define PTREGS_STUB(nr, func) ptregs_stub nr, func;
+	SYSCALLS_64_ENTRIES_PTREGS(PTREGS_STUB)
+#undef PTREGS_STUB
+
+/* The fast path's `call do_syscall_64` left its return address here. */
+#define FASTPATH_RETURN_SLOT (-SIZEOF_PTREGS - 8)
+
+	.globl stub_ptregs_64
+stub_ptregs_64:                                /* rax = the handler; IRQs on */
+	movq %gs:PERCPU_top_of_stack, %r11
+	cmpq $.Lentry_SYSCALL_64_after_fastpath_call, FASTPATH_RETURN_SLOT(%r11)
+	je 1f
+	jmp *%rax                                  /* the frame is full: run it */
+1:	movq $stub_full_frame, FASTPATH_RETURN_SLOT(%r11)
+	movq $-ENOSYS, %rax                        /* ax stays as the entry left it */
+	ret
+
+/*
+ * A ptregs call from the fast path, back from do_syscall_64 (which ran only
+ * the stub): complete the frame (bx..r15 are the user's again), run the call
+ * for real, and leave by the slow exit, which loads bx..r15 back from the
+ * frame (the handler may have rewritten it) and checks it before any SYSRET.
  */
 	.globl stub_full_frame
 stub_full_frame:
+	incq %gs:PERCPU_ptregs_redos
 	SAVE_EXTRA_REGS
 	movq %rsp, %rdi
-	call do_syscall_64
+	call do_syscall_64                         /* the stub now runs the handler */
 	jmp int_ret_from_sys_call_full_frame
 
 /*
@@ -218,7 +261,7 @@ entry_SYSCALL_64_slowpath:
 	/* Phase 1 says resume: dispatch as the fast path would (seccomp may
 	 * have set orig_ax to -1: skip). The exit still sees the work flags
 	 * and takes the slow exit, except for seccomp alone. */
-	movq ORIG_RAX(%rsp), %rax
+	incq %gs:PERCPU_phase1_resumes
 	jmp entry_SYSCALL_64_fastpath
 
 	/* Phase 2 may stop for a tracer, which reads and writes every
@@ -281,7 +324,9 @@ syscall_return:
 	testq $0x10100, %r11                       /* RF or TF: IRET handles them */
 	jnz syscall_return_tf_or_rf
 	cmpq $__USER_DS, SS(%rsp)                  /* SYSRET forces this SS */
-	je syscall_return_via_sysret               /* all hold: the fast path's SYSRET */
+	jne syscall_return_tf_or_rf
+	incq %gs:PERCPU_slow_sysret_exits
+	jmp syscall_return_via_sysret              /* all hold: the fast path's SYSRET */
 
 /*
  * TF set by the program itself across a syscall: the trap that ends the step

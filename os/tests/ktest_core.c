@@ -32,7 +32,12 @@ KTEST(syscall_tables_use_linux_numbers)
 	KEXPECT(sys_call_table[0] == sys_read && sys_call_table[1] == sys_write, "read/write");
 	KEXPECT(sys_call_table[39] == sys_getpid && sys_call_table[231] == sys_exit_group, "getpid/exit_group");
 	KEXPECT(ia32_sys_call_table[20] == sys_getpid && ia32_sys_call_table[4] == sys_write, "i386 getpid/write");
-	KEXPECT(sys_call_table[7] == NULL, "poll is not implemented: -ENOSYS");
+	KEXPECT(sys_call_table[7] == sys_ni_syscall, "poll is not implemented: sys_ni_syscall, -ENOSYS");
+	KEXPECT(sys_ni_syscall(0, 0, 0, 0, 0, 0) == -ENOSYS, "sys_ni_syscall answers -ENOSYS");
+	for (int nr = 0; nr < NR_syscalls; nr++)
+		KEXPECT(sys_call_table[nr] != NULL, "x86-64 number %d has no entry", nr);
+	for (int nr = 0; nr < IA32_NR_syscalls; nr++)
+		KEXPECT(ia32_sys_call_table[nr] != NULL, "i386 number %d has no entry", nr);
 	KEXPECT(!strcmp(syscall_names_64[59], "execve"), "name of 59: %s", syscall_names_64[59]);
 }
 

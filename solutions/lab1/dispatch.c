@@ -5,8 +5,11 @@
  * stay live in the CPU, as in Linux 4.3); the number is in orig_ax and the
  * arguments in di, si, dx, r10, r8, r9 (r10, not cx: SYSCALL overwrote rcx
  * with the return address). The result goes into pt_regs->ax, which the
- * exit path loads into rax. A number outside the table, or one with no
- * entry, leaves ax as the entry code set it: -ENOSYS.
+ * exit path loads into rax. A number outside the table leaves ax as the
+ * entry code set it: -ENOSYS. The table has no holes (a number Ringside does
+ * not implement is sys_ni_syscall, as in Linux), so the bound check is the
+ * only one: on the fast path every instruction here is one of the null
+ * syscall's.
  *
  * do_int80_syscall_32() is the same for `int $0x80`: the i386 numbers and
  * the i386 argument registers ebx, ecx, edx, esi, edi, ebp, each only 32
@@ -21,7 +24,7 @@
 void do_syscall_64(struct pt_regs *regs)
 {
 	unsigned long nr = regs->orig_ax;
-	if (likely(nr < NR_syscalls) && sys_call_table[nr])
+	if (likely(nr < NR_syscalls))
 		regs->ax = sys_call_table[nr](regs->di, regs->si, regs->dx,
 					      regs->r10, regs->r8, regs->r9);
 }
@@ -34,7 +37,7 @@ void do_int80_syscall_32(struct pt_regs *regs)
 	ti->status |= TS_COMPAT;
 	if (ti->flags & _TIF_WORK_SYSCALL_ENTRY)
 		nr = syscall_trace_enter(regs);   /* may change or skip (-1) it */
-	if (nr < IA32_NR_syscalls && ia32_sys_call_table[nr])
+	if (nr < IA32_NR_syscalls)
 		regs->ax = ia32_sys_call_table[nr]((u32)regs->bx, (u32)regs->cx, (u32)regs->dx,
 						   (u32)regs->si, (u32)regs->di, (u32)regs->bp);
 }

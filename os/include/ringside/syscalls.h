@@ -16,13 +16,16 @@ typedef long (*sys_call_ptr_t)(unsigned long, unsigned long, unsigned long,
 extern const sys_call_ptr_t sys_call_table[NR_syscalls];
 extern const sys_call_ptr_t ia32_sys_call_table[IA32_NR_syscalls];
 extern const char *const syscall_names_64[NR_syscalls];
-extern const u8 sys_call_needs_full_frame[NR_syscalls];
 
 #define SYSCALL(nr, name, entry, nargs, ...) \
 	long entry(unsigned long, unsigned long, unsigned long, unsigned long, unsigned long, unsigned long);
 #include <syscalls_64.h>
 #include <syscalls_32.h>
 #undef SYSCALL
+
+/* Every number without a row of its own: -ENOSYS (Linux's kernel/sys_ni.c). */
+long sys_ni_syscall(unsigned long, unsigned long, unsigned long, unsigned long, unsigned long,
+		    unsigned long);
 
 /* Lets an entry be written with the arguments it uses. */
 #define SYSCALL_DEFINE(name) long name(unsigned long a0 __attribute__((unused)), \
