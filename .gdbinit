@@ -8,7 +8,8 @@
 # once in ~/.gdbinit:   add-auto-load-safe-path /path/to/ringside/.gdbinit
 #
 # Commands defined here (help <command> for each):
-#   ptregs        the current task's saved user registers, the syscall decoded
+#   ptregs        the current task's saved user registers, the syscall decoded;
+#                 on the fast path and in phase 1, bx bp r12-r15 "not saved"
 #   tif           thread_info->flags by name, and the entry/exit work masks
 #   syscall-next  run to the next syscall entry and decode it
 #   pipeline      where the CPU is on the syscall path; what the flags decide
@@ -136,8 +137,65 @@ STAGES = [
 ]
 
 
+EXTRA_REGS = ("r15", "r14", "r13", "r12", "bp", "bx")
+
+
+def ringside_addr(symbol):
+    try:
+        return int(gdb.parse_and_eval("(long)&%s" % symbol)) & 0xFFFFFFFFFFFFFFFF
+    except gdb.error:
+        return None
+
+
+def ringside_save_done(label):
+    """The first instruction after the SAVE_EXTRA_REGS that follows label
+    (its `mov %rsp,%rdi`): before it, the six slots are not all written."""
+    start = ringside_addr(label)
+    if start is None:
+        return None
+    for insn in gdb.selected_inferior().architecture().disassemble(start, count=12):
+        if re.match(r"mov\s+%rsp,%rdi", insn["asm"]):
+            return insn["addr"]
+    return None
+
+
+def ringside_frame_partial(regs):
+    """Linux 4.3's partial frame, as ringdb's pt_regs panel shows it: on the
+    SYSCALL fast path and in phase 1, bx bp r12-r15 have slots in pt_regs but
+    no values. Returns None (the frame is complete, or not a syscall's), or
+    "phase1" / "fast". Decided from the pc, and in C code from the return
+    address the entry code's last call left just below pt_regs."""
+    pc = int(gdb.parse_and_eval("$pc")) & 0xFFFFFFFFFFFFFFFF
+    if int(gdb.parse_and_eval("$cs")) & 3:
+        return None
+    a = {n: ringside_addr(n) for n in ("entry_SYSCALL_64", "entry_SYSCALL_64_fastpath", "syscall_return_via_sysret",
+                                       "entry_SYSCALL_64_slowpath", "tracesys_phase2")}
+    if None in a.values():
+        return None
+    if a["entry_SYSCALL_64"] <= pc < a["syscall_return_via_sysret"]:
+        return "fast"                      # the entry and the fast path's own code
+    if a["entry_SYSCALL_64_slowpath"] <= pc < a["tracesys_phase2"]:
+        return "phase1"
+    for label in ("stub_full_frame", "tracesys_phase2", "int_ret_from_sys_call_irqs_off"):
+        start, done = ringside_addr(label), ringside_save_done(label)
+        if start is not None and done is not None and start <= pc < done:
+            return "fast"                  # SAVE_EXTRA_REGS still running
+    ret = int(gdb.parse_and_eval("*(unsigned long *)%d" % (int(regs) - 8))) & 0xFFFFFFFFFFFFFFFF
+    if ret == ringside_addr("stub_full_frame"):
+        return "fast"                      # stub_ptregs_64 sent a fast-path call there
+    if a["entry_SYSCALL_64_fastpath"] < ret <= a["syscall_return_via_sysret"]:
+        return "fast"                      # called from the fast path's dispatch
+    if a["entry_SYSCALL_64_slowpath"] < ret <= a["tracesys_phase2"]:
+        return "phase1"                    # called by phase 1
+    return None
+
+
 class PtRegs(gdb.Command):
-    """Print the current task's pt_regs with the syscall decoded (as ringdb's pt_regs panel)."""
+    """Print the current task's pt_regs with the syscall decoded (as ringdb's pt_regs panel).
+
+On the SYSCALL fast path and in phase 1 the frame is partial (Linux 4.3):
+bx, bp and r12-r15 have slots but no values; they are shown as
+"not saved: live in rbx=..." with the CPU's values."""
 
     def __init__(self):
         super().__init__("ptregs", gdb.COMMAND_DATA)
@@ -145,6 +203,12 @@ class PtRegs(gdb.Command):
     def invoke(self, arg, from_tty):
         task, ti, regs = ringside.current()
         print("pid %d (%s)  pt_regs at %#x" % (int(task["pid"]), task["comm"].string(), int(regs)))
+        partial = ringside_frame_partial(regs)
+        if partial:
+            print("partial pt_regs: bx bp r12-r15 not saved, live in the CPU")
+            print(" phase 1 runs on it: only orig_ax, ax and the arguments are real (the seed's NB)"
+                  if partial == "phase1" else
+                  " C code keeps them; SAVE_EXTRA_REGS fills them for phase 2 or the slow exit")
         abi = 32 if int(ti["status"]) & ringside.ts_compat else 64
         nr = int(regs["orig_ax"].cast(gdb.lookup_type("long")))
         args = [int(regs[r]) & (0xFFFFFFFF if abi == 32 else ~0) for r in ABI_REGS[abi]]
@@ -157,6 +221,11 @@ class PtRegs(gdb.Command):
         print("args by ABI: %s" % " ".join(ABI_REGS[abi]))
         for field in regs.type.target().fields():
             off = field.bitpos // 8
+            if partial and field.name in EXTRA_REGS:
+                cpu = "r" + field.name if field.name in ("bp", "bx") else field.name
+                live = int(gdb.parse_and_eval("$" + cpu)) & 0xFFFFFFFFFFFFFFFF
+                print("+%-5s %-8s not saved: live in %s=%#x" % ("%#x" % off if off else "0", field.name, cpu, live))
+                continue
             print("+%-5s %-8s %#18x" % ("%#x" % off if off else "0", field.name, int(regs[field.name])))
 
 
