@@ -209,7 +209,9 @@ bx, bp and r12-r15 have slots but no values; they are shown as
             print(" phase 1 runs on it: only orig_ax, ax and the arguments are real (the seed's NB)"
                   if partial == "phase1" else
                   " C code keeps them; SAVE_EXTRA_REGS fills them for phase 2 or the slow exit")
-        abi = 32 if int(ti["status"]) & ringside.ts_compat else 64
+        # i386 while the call runs (TS_COMPAT), and for a frame made in
+        # compatibility mode (cs = __USER32_CS, 0x23: an i386 task) after it.
+        abi = 32 if int(ti["status"]) & ringside.ts_compat or int(regs["cs"]) == 0x23 else 64
         nr = int(regs["orig_ax"].cast(gdb.lookup_type("long")))
         args = [int(regs[r]) & (0xFFFFFFFF if abi == 32 else ~0) for r in ABI_REGS[abi]]
         if nr >= 0:

@@ -100,7 +100,11 @@ static void draw_syscall_line(struct session *s, struct region *r)
 	uint64_t orig_ax, ax;
 	if (!kmodel_ptreg(m, "orig_ax", &orig_ax) || !kmodel_ptreg(m, "ax", &ax))
 		return;
-	enum syscall_abi abi = (m->now.status & 0x2) ? ABI_32 : ABI_64; /* TS_COMPAT */
+	/* i386 while the call runs (TS_COMPAT), and for a frame an i386 task
+	 * made in compatibility mode (cs = __USER32_CS, 0x23) after it. */
+	uint64_t cs = 0;
+	kmodel_ptreg(m, "cs", &cs);
+	enum syscall_abi abi = (m->now.status & 0x2) || cs == 0x23 ? ABI_32 : ABI_64;
 	unsigned long args[6];
 	const char *const *regs = syscall_arg_regs(abi);
 	for (int i = 0; i < 6; i++) {

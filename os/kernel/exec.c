@@ -1,5 +1,7 @@
 /* execve(): replace the calling process's image with a static ELF64
- * executable from the initramfs. The new address space is built completely
+ * executable from the initramfs, or a static i386 ELF32 one, which runs in
+ * compatibility mode with TIF_IA32 set (Linux's compat_binfmt_elf and
+ * set_personality_ia32). The new address space is built completely
  * before the old one is dropped, so a failing execve returns to the caller
  * unharmed. The stack is laid out as Linux's: argc, argv[], NULL, envp[],
  * NULL, auxv pairs, then the strings. */
@@ -37,7 +39,25 @@ struct elf64_phdr {
 #define PF_W 2
 #define PF_R 4
 #define ET_EXEC 2
+#define EM_386 3
 #define EM_X86_64 62
+#define ELFCLASS32 1
+#define ELFCLASS64 2
+
+/* The i386 forms: the same fields, 32 bits wide, phdr fields reordered. */
+struct elf32_ehdr {
+	u8 ident[16];
+	u16 type, machine;
+	u32 version, entry, phoff, shoff, flags;
+	u16 ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
+};
+struct elf32_phdr {
+	u32 type, offset, vaddr, paddr, filesz, memsz, flags, align;
+};
+
+/* An i386 task's address space ends below 4 GiB: its stack sits under
+ * Linux's IA32_PAGE_OFFSET (0xffffe000, TASK_SIZE of a 32-bit task). */
+#define IA32_STACK_TOP 0xffffe000UL
 
 #define AT_NULL   0
 #define AT_PHDR   3
@@ -100,58 +120,92 @@ static int copy_strings(struct arg_list *l, const void *uarray, bool compat)
 	return err;
 }
 
-static int load_elf(struct mm_struct *mm, const struct initramfs_file *f,
-		    unsigned long *entry, unsigned long *brk, unsigned long *phdr)
+/* What the loader needs of an ELF header, either class. */
+struct elf_image {
+	bool ia32;                   /* ELFCLASS32, EM_386 */
+	unsigned long entry, phoff, phentsize;
+	unsigned phnum;
+};
+
+static int elf_header(const struct initramfs_file *f, struct elf_image *im)
 {
 	const struct elf64_ehdr *eh = f->data;
-	if (f->size < sizeof(*eh) || memcmp(eh->ident, "\177ELF", 4) || eh->ident[4] != 2 ||
-	    eh->type != ET_EXEC || eh->machine != EM_X86_64 ||
-	    eh->phentsize != sizeof(struct elf64_phdr) ||
-	    eh->phoff + (u64)eh->phnum * sizeof(struct elf64_phdr) > f->size)
+	const struct elf32_ehdr *eh32 = f->data;
+	if (f->size < sizeof(*eh32) || memcmp(eh->ident, "\177ELF", 4))
 		return -ENOEXEC;
-	const struct elf64_phdr *ph = (const void *)((const char *)f->data + eh->phoff);
+	if (eh->ident[4] == ELFCLASS64 && f->size >= sizeof(*eh) && eh->type == ET_EXEC &&
+	    eh->machine == EM_X86_64 && eh->phentsize == sizeof(struct elf64_phdr))
+		*im = (struct elf_image){ false, eh->entry, eh->phoff, sizeof(struct elf64_phdr), eh->phnum };
+	else if (eh32->ident[4] == ELFCLASS32 && eh32->type == ET_EXEC && eh32->machine == EM_386 &&
+		 eh32->phentsize == sizeof(struct elf32_phdr))
+		*im = (struct elf_image){ true, eh32->entry, eh32->phoff, sizeof(struct elf32_phdr), eh32->phnum };
+	else
+		return -ENOEXEC;
+	if (im->phoff > f->size || im->phnum * im->phentsize > f->size - im->phoff)
+		return -ENOEXEC;
+	return 0;
+}
+
+/* Program header i of either class, widened to the ELF64 form. */
+static struct elf64_phdr elf_phdr(const struct initramfs_file *f, const struct elf_image *im, unsigned i)
+{
+	const char *at = (const char *)f->data + im->phoff + i * im->phentsize;
+	if (!im->ia32)
+		return *(const struct elf64_phdr *)at;
+	const struct elf32_phdr *p = (const void *)at;
+	return (struct elf64_phdr){ p->type, p->flags, p->offset, p->vaddr, p->paddr, p->filesz, p->memsz, p->align };
+}
+
+static int load_elf(struct mm_struct *mm, const struct initramfs_file *f, const struct elf_image *im,
+		    unsigned long *entry, unsigned long *brk, unsigned long *phdr)
+{
+	unsigned long limit = im->ia32 ? IA32_STACK_TOP - USER_STACK_SIZE : USER_MMAP_BASE;
 	unsigned long highest = 0;
 	*phdr = 0;
-	for (int i = 0; i < eh->phnum; i++) {
-		if (ph[i].type != PT_LOAD || !ph[i].memsz)
+	for (unsigned i = 0; i < im->phnum; i++) {
+		const struct elf64_phdr ph = elf_phdr(f, im, i);
+		if (ph.type != PT_LOAD || !ph.memsz)
 			continue;
-		unsigned long start = ph[i].vaddr & PAGE_MASK;
-		unsigned long end = PAGE_ALIGN(ph[i].vaddr + ph[i].memsz);
-		if (ph[i].filesz > ph[i].memsz || ph[i].offset + ph[i].filesz > f->size ||
-		    end <= start || end > USER_MMAP_BASE || start < PAGE_SIZE)
+		unsigned long start = ph.vaddr & PAGE_MASK;
+		unsigned long end = PAGE_ALIGN(ph.vaddr + ph.memsz);
+		if (ph.filesz > ph.memsz || ph.offset + ph.filesz > f->size ||
+		    end <= start || end > limit || start < PAGE_SIZE)
 			return -ENOEXEC;
-		unsigned long prot = (ph[i].flags & PF_R ? PROT_READ : 0) |
-				     (ph[i].flags & PF_W ? PROT_WRITE : 0) |
-				     (ph[i].flags & PF_X ? PROT_EXEC : 0);
+		unsigned long prot = (ph.flags & PF_R ? PROT_READ : 0) |
+				     (ph.flags & PF_W ? PROT_WRITE : 0) |
+				     (ph.flags & PF_X ? PROT_EXEC : 0);
 		int err = vm_map_region(mm, start, end - start, prot);
 		if (err)
 			return err == -EEXIST ? -ENOEXEC : err;
-		err = copy_to_mm(mm, ph[i].vaddr, (const char *)f->data + ph[i].offset, ph[i].filesz);
+		err = copy_to_mm(mm, ph.vaddr, (const char *)f->data + ph.offset, ph.filesz);
 		if (err)
 			return err;
-		if (eh->phoff >= ph[i].offset && eh->phoff < ph[i].offset + ph[i].filesz)
-			*phdr = ph[i].vaddr + (eh->phoff - ph[i].offset);
+		if (im->phoff >= ph.offset && im->phoff < ph.offset + ph.filesz)
+			*phdr = ph.vaddr + (im->phoff - ph.offset);
 		highest = max(highest, end);
 	}
 	if (!highest)
 		return -ENOEXEC;
-	*entry = eh->entry;
+	*entry = im->entry;
 	*brk = highest;
 	return 0;
 }
 
-/* Build the initial stack in mm; returns the user rsp or a negative errno. */
+/* Build the initial stack in mm; returns the user rsp or a negative errno.
+ * An i386 program gets the same layout in 4-byte words, below 4 GiB. */
 static long setup_stack(struct mm_struct *mm, struct arg_list *args, int argc,
-			unsigned long entry, unsigned long phdr, unsigned phnum)
+			unsigned long entry, unsigned long phdr, const struct elf_image *im)
 {
-	unsigned long bottom = USER_STACK_TOP - USER_STACK_SIZE;
+	unsigned long top = im->ia32 ? IA32_STACK_TOP : USER_STACK_TOP;
+	size_t word = im->ia32 ? 4 : 8;
+	unsigned long bottom = top - USER_STACK_SIZE;
 	int err = vm_map_region(mm, bottom, USER_STACK_SIZE, PROT_READ | PROT_WRITE);
 	if (err)
 		return err;
 	mm->stack_bottom = bottom;
 
 	/* Strings at the very top, then 16 random bytes for AT_RANDOM. */
-	unsigned long strings = (USER_STACK_TOP - args->used - 16) & ~15UL;
+	unsigned long strings = (top - args->used - 16) & ~15UL;
 	if (copy_to_mm(mm, strings, args->buf, args->used))
 		return -EFAULT;
 	unsigned long random = strings - 16;
@@ -160,12 +214,12 @@ static long setup_stack(struct mm_struct *mm, struct arg_list *args, int argc,
 
 	int envc = args->count - argc;
 	unsigned long auxv[][2] = {
-		{ AT_PAGESZ, PAGE_SIZE }, { AT_PHDR, phdr }, { AT_PHENT, sizeof(struct elf64_phdr) },
-		{ AT_PHNUM, phnum }, { AT_ENTRY, entry }, { AT_UID, 0 }, { AT_RANDOM, random },
+		{ AT_PAGESZ, PAGE_SIZE }, { AT_PHDR, phdr }, { AT_PHENT, im->phentsize },
+		{ AT_PHNUM, im->phnum }, { AT_ENTRY, entry }, { AT_UID, 0 }, { AT_RANDOM, random },
 		{ AT_EXECFN, strings }, { AT_NULL, 0 },
 	};
 	size_t words = 1 + argc + 1 + envc + 1 + 2 * ARRAY_SIZE(auxv);
-	unsigned long sp = (random - words * 8) & ~15UL;
+	unsigned long sp = (random - words * word) & ~15UL;
 	if (sp < bottom + PAGE_SIZE)
 		return -E2BIG;
 	unsigned long *frame = kmalloc(words * 8);
@@ -187,7 +241,12 @@ static long setup_stack(struct mm_struct *mm, struct arg_list *args, int argc,
 		frame[w++] = auxv[i][0];
 		frame[w++] = auxv[i][1];
 	}
-	err = copy_to_mm(mm, sp, frame, w * 8);
+	if (im->ia32) {                      /* narrow each word in place */
+		u32 *narrow = (u32 *)frame;
+		for (size_t i = 0; i < w; i++)
+			narrow[i] = (u32)frame[i];
+	}
+	err = copy_to_mm(mm, sp, frame, w * word);
 	kfree(frame);
 	return err ? err : (long)sp;
 }
@@ -209,9 +268,11 @@ int exec_into(struct task_struct *t, const char *path, struct arg_list *args, in
 	if (!mm)
 		return -ENOMEM;
 	unsigned long entry = 0, brk = 0, phdr = 0;
-	int err = load_elf(mm, f, &entry, &brk, &phdr);
-	long sp = err ? err : setup_stack(mm, args, argc, entry, phdr,
-					  ((const struct elf64_ehdr *)f->data)->phnum);
+	struct elf_image im;
+	int err = elf_header(f, &im);
+	if (!err)
+		err = load_elf(mm, f, &im, &entry, &brk, &phdr);
+	long sp = err ? err : setup_stack(mm, args, argc, entry, phdr, &im);
 	if (sp < 0) {
 		mm_destroy(mm);
 		return (int)sp;
@@ -239,10 +300,24 @@ int exec_into(struct task_struct *t, const char *path, struct arg_list *args, in
 	regs->orig_ax = orig_ax;
 	regs->ip = entry;
 	regs->sp = sp;
-	regs->cs = __USER_CS;
+	regs->cs = im.ia32 ? __USER32_CS : __USER_CS;
 	regs->ss = __USER_DS;
 	regs->flags = X86_EFLAGS_IF | X86_EFLAGS_FIXED;
-	task_thread_info(t)->status &= ~TS_COMPAT;
+	/* As Linux 4.3's set_personality_64bit / set_personality_ia32: the task
+	 * is an i386 one from now on (TIF_IA32), and this execve's own way out
+	 * already speaks the i386 ABI (TS_COMPAT, cleared again by
+	 * syscall_return_slowpath). An i386 task's data segments must be
+	 * usable in compatibility mode: start_thread_ia32 loads __USER_DS into
+	 * ds and es (switch_to does the same for it). */
+	if (im.ia32) {
+		set_tsk_thread_flag(t, TIF_IA32);
+		task_thread_info(t)->status |= TS_COMPAT;
+	} else {
+		clear_tsk_thread_flag(t, TIF_IA32);
+		task_thread_info(t)->status &= ~TS_COMPAT;
+	}
+	if (t == current)
+		load_user_data_segments(t);
 	flush_signal_handlers(t);
 	files_close_on_exec(t);
 	t->sas_ss_sp = t->sas_ss_size = 0;

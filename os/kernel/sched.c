@@ -5,6 +5,7 @@
  * kernel itself is never preempted. */
 #include <ringside/kernel.h>
 #include <ringside/sched.h>
+#include <asm/segment.h>
 #include <ringside/percpu.h>
 #include <ringside/mm.h>
 #include <ringside/task_work.h>
@@ -98,10 +99,21 @@ void scheduler_tick(bool user_mode)
 	}
 }
 
+/* ds and es as user mode needs them: __USER_DS for an i386 task, whose
+ * compatibility-mode code addresses memory through them, 0 for a 64-bit one
+ * (Linux's start_thread_common and __switch_to). The kernel never uses them. */
+void load_user_data_segments(struct task_struct *t)
+{
+	unsigned short sel = test_tsk_thread_flag(t, TIF_IA32) ? __USER_DS : 0;
+	__asm__ volatile("movw %0, %%ds\n\tmovw %0, %%es" :: "r"(sel) : "memory");
+}
+
 void switch_to(struct task_struct *prev, struct task_struct *next)
 {
 	extern void __switch_to_asm(struct task_struct *prev, struct task_struct *next);
 	user_return_switch(prev, next);
+	if (test_tsk_thread_flag(prev, TIF_IA32) || test_tsk_thread_flag(next, TIF_IA32))
+		load_user_data_segments(next);
 	/* The user GS base waits in MSR_KERNEL_GS_BASE (swapgs brings it back). */
 	if (prev->gs_base != next->gs_base)
 		wrmsr(MSR_KERNEL_GS_BASE, next->gs_base);

@@ -126,3 +126,19 @@ TEST_SUITES += static-hello
 test-static-hello: $(KERNEL) $(INITRAMFS) $(STATIC_HELLO)
 	@os/user/static/run-static-hello $(INITRAMFS) $(STATIC_HELLO)
 .PHONY: test-static-hello
+
+# A static i386 program without libc (gcc -m32, Debian package gcc-multilib)
+# booted as init: it runs in compatibility mode with TIF_IA32 and calls the
+# kernel through int $0x80; ringdb is checked on it too.
+HELLO32 := $(USER_OUT)/static/hello32
+$(HELLO32): os/user/static/hello32.c
+	@mkdir -p $(dir $@)
+	gcc -m32 -static -nostdlib -ffreestanding -fno-pic -no-pie -fno-stack-protector -fcf-protection=none \
+	    -O2 -Wall -Wextra -Werror -o $@ $< || \
+	    { echo "gcc -m32 -static failed: run scripts/deps test (Debian package gcc-multilib)" >&2; exit 1; }
+
+TEST_SUITES += compat32
+## test-compat32  boot a static i386 program as init: compatibility mode, int $0x80, ringdb's TIF_IA32
+test-compat32: $(KERNEL) $(INITRAMFS) $(HELLO32) $(BUILD)/bin/ringdb
+	@os/user/static/run-hello32 $(INITRAMFS) $(HELLO32) $(BUILD)/bin/ringdb $(KERNEL)
+.PHONY: test-compat32

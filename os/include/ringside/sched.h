@@ -163,6 +163,7 @@ static inline bool test_tsk_thread_flag(struct task_struct *t, int flag)
 {
 	return (__atomic_load_n(&task_thread_info(t)->flags, __ATOMIC_SEQ_CST) >> flag) & 1;
 }
+void load_user_data_segments(struct task_struct *t);
 static inline void set_thread_flag(int flag) { set_tsk_thread_flag(current, flag); }
 static inline void clear_thread_flag(int flag) { clear_tsk_thread_flag(current, flag); }
 static inline bool test_thread_flag(int flag) { return test_tsk_thread_flag(current, flag); }
