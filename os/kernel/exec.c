@@ -307,7 +307,7 @@ int exec_into(struct task_struct *t, const char *path, struct arg_list *args, in
 	 * is an i386 one from now on (TIF_IA32), and this execve's own way out
 	 * already speaks the i386 ABI (TS_COMPAT, cleared again by
 	 * syscall_return_slowpath). An i386 task's data segments must be
-	 * usable in compatibility mode: start_thread_ia32 loads __USER_DS into
+	 * usable in compatibility mode: compat_start_thread loads __USER_DS into
 	 * ds and es (switch_to does the same for it). */
 	if (im.ia32) {
 		set_tsk_thread_flag(t, TIF_IA32);

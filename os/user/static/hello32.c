@@ -1,7 +1,7 @@
 /* hello32: a static i386 program (gcc -m32 -static -nostdlib) that prints
  * what it sees of its 32-bit world, every syscall through int $0x80:
  *   - its code segment (__USER32_CS, 0x23: compatibility mode) and its data
- *     segments (__USER_DS, 0x2b, as Linux's start_thread_ia32 loads them:
+ *     segments (__USER_DS, 0x2b, as Linux 4.3's compat_start_thread loads them:
  *     compatibility mode addresses memory through ds and es);
  *   - its pid (i386 getpid is 20);
  *   - argc and argv, read from the initial stack in 4-byte words;
