@@ -140,7 +140,7 @@ entry_SYSCALL_64_after_swapgs:
 	 * nohz) sends this syscall down the slow path. */
 	testl $_TIF_WORK_SYSCALL_ENTRY, TI_FLAGS_FROM_PT_REGS(%rsp)
 	jnz entry_SYSCALL_64_slowpath
-	incq %gs:PERCPU_fast_syscalls
+	incq %gs:PERCPU_fast_syscalls              /* the fast path's one counter */
 
 	/* Phase 1 comes back here when it lets the call run on the partial
 	 * frame. Lab 1's C dispatcher checks the number; a call that needs the

@@ -11,7 +11,8 @@ struct ringside_entry_stats {
 	unsigned long fast_syscalls;  /* SYSCALL entries dispatched on the fast path */
 	unsigned long slow_syscalls;  /* SYSCALL entries that took the slow path */
 	unsigned long int80_syscalls; /* int $0x80 entries */
-	unsigned long sysret_exits;   /* returns to user mode through SYSRET */
+	unsigned long sysret_exits;   /* returns to user mode through SYSRET (the fast exit's
+				       * are derived, not counted: <ringside/percpu.h>) */
 	unsigned long iret_exits;     /* returns to user mode through IRET (any entry) */
 	unsigned long slow_exits;     /* fast-path syscalls sent to the slow exit by exit work */
 	unsigned long interrupts;     /* hardware interrupts taken */
