@@ -42,8 +42,12 @@ static void draw_regs(struct session *s, struct region *r)
 		return;
 	uint64_t cs = reg(s, "cs");
 	int bits = kmodel_cpu_bits(&s->t);
-	rg_line(r, ATTR_NORMAL, "CPL %d (%s mode), %d-bit%s", (int)(cs & 3), (cs & 3) ? "user" : "kernel", bits,
-		bits == 32 ? ": r8-r15 read as 0" : "");
+	if (bits == 64 && cs == 0x23)   /* __USER32_CS in long mode: an i386 task's code */
+		rg_line(r, ATTR_NORMAL, "CPL 3 (user mode), compatibility mode: 32-bit code (__USER32_CS), "
+			"r8-r15 out of its reach");
+	else
+		rg_line(r, ATTR_NORMAL, "CPL %d (%s mode), %d-bit%s", (int)(cs & 3), (cs & 3) ? "user" : "kernel",
+			bits, bits == 32 ? ": r8-r15 read as 0" : "");
 	int colw = 30;
 	int cols = r->w / colw > 0 ? r->w / colw : 1;
 	int n = (int)(sizeof names / sizeof *names);
