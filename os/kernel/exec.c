@@ -156,10 +156,37 @@ static struct elf64_phdr elf_phdr(const struct initramfs_file *f, const struct e
 	return (struct elf64_phdr){ p->type, p->flags, p->offset, p->vaddr, p->paddr, p->filesz, p->memsz, p->align };
 }
 
+/* A loadable segment lies in the file and in the task's user range (below
+ * its stack for an i386 task, which must stay under 4 GiB). */
+static bool segment_ok(const struct initramfs_file *f, const struct elf_image *im, const struct elf64_phdr *ph)
+{
+	unsigned long limit = im->ia32 ? IA32_STACK_TOP - USER_STACK_SIZE : USER_MMAP_BASE;
+	unsigned long start = ph->vaddr & PAGE_MASK;
+	unsigned long end = PAGE_ALIGN(ph->vaddr + ph->memsz);
+	return ph->filesz <= ph->memsz && ph->offset <= f->size && ph->filesz <= f->size - ph->offset &&
+	       end > start && end <= limit && start >= PAGE_SIZE;
+}
+
+/* For tests (os/tests/ktest_core.c): whether execve would take this file,
+ * and as which kind of program. 0 or -ENOEXEC. */
+int elf_check(const void *data, size_t size, bool *ia32)
+{
+	const struct initramfs_file f = { "", data, size, 0755 };
+	struct elf_image im;
+	int err = elf_header(&f, &im);
+	for (unsigned i = 0; !err && i < im.phnum; i++) {
+		const struct elf64_phdr ph = elf_phdr(&f, &im, i);
+		if (ph.type == PT_LOAD && ph.memsz && !segment_ok(&f, &im, &ph))
+			err = -ENOEXEC;
+	}
+	if (!err)
+		*ia32 = im.ia32;
+	return err;
+}
+
 static int load_elf(struct mm_struct *mm, const struct initramfs_file *f, const struct elf_image *im,
 		    unsigned long *entry, unsigned long *brk, unsigned long *phdr)
 {
-	unsigned long limit = im->ia32 ? IA32_STACK_TOP - USER_STACK_SIZE : USER_MMAP_BASE;
 	unsigned long highest = 0;
 	*phdr = 0;
 	for (unsigned i = 0; i < im->phnum; i++) {
@@ -168,8 +195,7 @@ static int load_elf(struct mm_struct *mm, const struct initramfs_file *f, const 
 			continue;
 		unsigned long start = ph.vaddr & PAGE_MASK;
 		unsigned long end = PAGE_ALIGN(ph.vaddr + ph.memsz);
-		if (ph.filesz > ph.memsz || ph.offset + ph.filesz > f->size ||
-		    end <= start || end > limit || start < PAGE_SIZE)
+		if (!segment_ok(f, im, &ph))
 			return -ENOEXEC;
 		unsigned long prot = (ph.flags & PF_R ? PROT_READ : 0) |
 				     (ph.flags & PF_W ? PROT_WRITE : 0) |

@@ -6,6 +6,7 @@
 #include <ringside/entry.h>
 #include <ringside/syscalls.h>
 #include <ringside/initramfs.h>
+#include <ringside/exec.h>
 #include <ringside/context_tracking.h>
 #include <ringside/errno.h>
 
@@ -100,4 +101,47 @@ KTEST(initramfs_rejects_garbage)
 				   "..............................................................";
 	KEXPECT(initramfs_init(junk, sizeof(junk)) == -EINVAL, "garbage accepted");
 	KEXPECT(initramfs_lookup("/bin/init") != NULL, "a failed parse must not lose the real files");
+}
+
+/* An i386 ELF32 executable of 84 bytes: the header, one PT_LOAD header. */
+static size_t elf32_image(u8 *b, u8 class, u16 machine, u32 vaddr, u32 memsz, u16 phnum)
+{
+	const u16 h16[] = { 2 /* ET_EXEC */, machine };
+	const u32 h32[] = { 1, vaddr /* entry */, 52 /* phoff */, 0, 0 };
+	const u16 t16[] = { 52, 32 /* phentsize */, phnum, 0, 0, 0 };
+	const u32 ph[] = { 1 /* PT_LOAD */, 0, vaddr, vaddr, 84, memsz, 5, 0x1000 };
+	memset(b, 0, 128);
+	memcpy(b, "\177ELF", 4);
+	b[4] = class;
+	b[5] = b[6] = 1;
+	memcpy(b + 16, h16, sizeof h16);
+	memcpy(b + 20, h32, sizeof h32);
+	memcpy(b + 40, t16, sizeof t16);
+	memcpy(b + 52, ph, sizeof ph);
+	return 84;
+}
+
+KTEST(exec_takes_elf64_and_i386_elf32)
+{
+	static u8 b[128];
+	bool ia32 = false;
+	size_t n = elf32_image(b, 1, 3, 0x08048000, 0x1000, 1);
+	KEXPECT(elf_check(b, n, &ia32) == 0 && ia32, "a static i386 ELF32 executable is taken, as i386");
+	n = elf32_image(b, 1, 62, 0x08048000, 0x1000, 1);
+	KEXPECT(elf_check(b, n, &ia32) == -ENOEXEC, "ELFCLASS32 with EM_X86_64 (x32) is ENOEXEC");
+	n = elf32_image(b, 2, 3, 0x08048000, 0x1000, 1);
+	KEXPECT(elf_check(b, n, &ia32) == -ENOEXEC, "ELFCLASS64 with EM_386 is ENOEXEC");
+	n = elf32_image(b, 1, 3, 0x08048000, 0x1000, 3);
+	KEXPECT(elf_check(b, n, &ia32) == -ENOEXEC, "program headers past the end of the file are ENOEXEC");
+	n = elf32_image(b, 1, 3, 0x08048000, 0x1000, 1);
+	KEXPECT(elf_check(b, 40, &ia32) == -ENOEXEC, "a file shorter than the ELF32 header is ENOEXEC");
+	n = elf32_image(b, 1, 3, 0xfffe0000, 0x1000, 1);
+	KEXPECT(elf_check(b, n, &ia32) == -ENOEXEC, "an i386 segment where its stack goes (0xfffe0000) is ENOEXEC");
+	n = elf32_image(b, 1, 3, 0x08048000, 0xf8000000, 1);
+	KEXPECT(elf_check(b, n, &ia32) == -ENOEXEC, "an i386 segment reaching past 4 GiB is ENOEXEC");
+	n = elf32_image(b, 1, 3, 0, 0x1000, 1);
+	KEXPECT(elf_check(b, n, &ia32) == -ENOEXEC, "a segment in page 0 is ENOEXEC");
+	const struct initramfs_file *hello = initramfs_lookup("bin/hello");
+	KEXPECT(hello && elf_check(hello->data, hello->size, &ia32) == 0 && !ia32,
+		"/bin/hello (ELF64) is taken, as x86-64");
 }
