@@ -1,7 +1,7 @@
 # ringdb, the ncurses debugger on QEMU's gdbstub (debugger/), its tests, and
 # the make targets around it: debug, qemu-gdb, fuzz-rsp.
 #
-## make debug [PROG="name args"] [APPEND="..."] [TEST=name [LAB=n]] [RINGDB_ARGS=...]   boot and open ringdb at the first syscall (of hello by default)
+## make debug [PROG="name args"|BIN=FILE] [APPEND="..."] [TEST=name [LAB=n]] [RINGDB_ARGS=...]   boot and open ringdb at the first syscall (of hello by default)
 ## make qemu-gdb                          boot halted with a gdbstub on a printed port
 ## make fuzz-rsp [FUZZ_SECONDS=600]        fuzz ringdb's packet parser longer
 
@@ -162,7 +162,8 @@ debug:
 	  set -- --init-ex "$$start"; \
 	fi; \
 	echo "ringdb: kernel command line: $$append"; \
-	exec $(RINGDB) --kernel $(RINGDB_KERNEL) --initrd $(RINGDB_INITRAMFS) --append "$$append" "$$@" $(RINGDB_ARGS)
+	exec $(RINGDB) --kernel $(RINGDB_KERNEL) --initrd $(RINGDB_INITRAMFS) --append "$$append" \
+	  $(if $(RUN_BIN),--program $(abspath $(RUN_BIN))) "$$@" $(RINGDB_ARGS)
 
 qemu-gdb:
 	@scripts/deps kernel qemu

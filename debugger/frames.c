@@ -92,7 +92,7 @@ void session_switch_symbols(struct session *s)
 				symbols_close(s->usyms);
 			s->usyms = u;
 			snprintf(s->usyms_comm, sizeof s->usyms_comm, "%s", u ? comm : "");
-			if (u && user)
+			if (u)
 				session_printf(s, "user program: %s (pid %d %s)", path, s->model.now.pid, comm);
 			else if (!u && err[0])
 				session_printf(s, "user program %s: %s", path, err);
