@@ -316,7 +316,9 @@ int session_frames(struct session *s)
 		/* A return address: look up the line of the call before it. At
 		 * the boundary too, in a syscall: the pc follows the SYSCALL
 		 * instruction (an interrupt's pc is exact). */
-		c.caller = strcmp(c.how, "pt_regs") != 0 || s->model.in_syscall;
+		uint64_t orig_ax = (uint64_t)-1;
+		kmodel_ptreg(&s->model, "orig_ax", &orig_ax);
+		c.caller = strcmp(c.how, "pt_regs") != 0 || orig_ax != (uint64_t)-1;
 		c.syms = c.user ? s->usyms : s->ksyms;
 		if (c.user == f->user && has_reg(&c, R_RSP) && has_reg(f, R_RSP) && c.regs[R_RSP] <= f->regs[R_RSP]) {
 			s->frames_end = "the stack stopped growing";
