@@ -80,23 +80,26 @@ void session_switch_symbols(struct session *s)
 	bool user = s->t.connected && target_reg_value(&s->t, "cs", &cs) && (cs & 3) == 3;
 	const char *comm = s->model.now.valid ? s->model.now.comm : "";
 	if (s->model.now.valid && comm[0] && strcmp(comm, s->usyms_tried) != 0) {
-		/* Another task (or the same one after an exec): its program. */
+		/* Another task (or the same one after an exec): its program,
+		 * loaded once per name. */
 		snprintf(s->usyms_tried, sizeof s->usyms_tried, "%s", comm);
-		if (strcmp(comm, s->usyms_comm) != 0) {
-			char path[600];
-			struct symbols *u = NULL;
-			char err[512] = "";
-			if (find_program(s, comm, path, sizeof path))
-				u = symbols_open(path, err, sizeof err);
-			if (s->usyms && s->usyms != s->ksyms)
-				symbols_close(s->usyms);
-			s->usyms = u;
-			snprintf(s->usyms_comm, sizeof s->usyms_comm, "%s", u ? comm : "");
-			if (u)
-				session_printf(s, "user program: %s (pid %d %s)", path, s->model.now.pid, comm);
-			else if (!u && err[0])
+		int i;
+		for (i = 0; i < s->nucache && strcmp(s->ucache[i].comm, comm) != 0; i++)
+			;
+		if (i == s->nucache) {
+			if (i == (int)(sizeof s->ucache / sizeof s->ucache[0])) {
+				i = 0; /* full: reuse the oldest */
+				symbols_close(s->ucache[0].syms);
+			} else {
+				s->nucache++;
+			}
+			char path[600], err[512] = "";
+			snprintf(s->ucache[i].comm, sizeof s->ucache[i].comm, "%s", comm);
+			s->ucache[i].syms = find_program(s, comm, path, sizeof path) ? symbols_open(path, err, sizeof err) : NULL;
+			if (!s->ucache[i].syms && err[0])
 				session_printf(s, "user program %s: %s", path, err);
 		}
+		s->usyms = s->ucache[i].syms;
 	}
 	s->syms = user && s->usyms ? s->usyms : s->ksyms;
 }

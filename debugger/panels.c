@@ -523,7 +523,12 @@ static void draw_source(struct session *s, struct region *r)
 		int nlines = 0;
 		sym_source_line(syms, file, 1, &nlines);
 		const char *base = strrchr(file, '/');
-		rg_line(r, ATTR_DIM, "%s:%d", base ? base + 1 : file, line);
+		/* In user mode: whose program this is. */
+		const char *prog = syms != s->ksyms && syms ? strrchr(syms->path, '/') : NULL;
+		if (prog)
+			rg_line(r, ATTR_DIM, "%s:%d (user program %s)", base ? base + 1 : file, line, prog + 1);
+		else
+			rg_line(r, ATTR_DIM, "%s:%d", base ? base + 1 : file, line);
 		int want = r->h * 6 / 10 - 1;
 		if (want < 1)
 			want = 1;

@@ -44,8 +44,9 @@ void session_free(struct session *s)
 	keeper_stop(&s->keeper);
 	s->qemu_pid = 0;
 	s->sock_path[0] = s->console_path[0] = '\0';
-	if (s->usyms != s->ksyms)
-		symbols_close(s->usyms);
+	for (int i = 0; i < s->nucache; i++)
+		symbols_close(s->ucache[i].syms);
+	s->nucache = 0;
 	symbols_close(s->ksyms);
 	s->syms = s->ksyms = s->usyms = NULL;
 }

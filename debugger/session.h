@@ -62,9 +62,13 @@ struct session {
 	 * loaded. Panels, step and break use syms; kmodel keeps the kernel's. */
 	struct symbols *syms;
 	struct symbols *ksyms;
-	struct symbols *usyms;
-	char usyms_comm[17];     /* the task whose program usyms is */
+	struct symbols *usyms;   /* one of ucache[], or NULL */
 	char usyms_tried[17];    /* last comm looked up (found or not) */
+	struct {
+		char comm[17];
+		struct symbols *syms; /* NULL: no program found for it */
+	} ucache[8];             /* programs loaded so far, by task name */
+	int nucache;
 	/* Where user programs are found: --program FILE (by its name), else
 	 * DIR/COMM for each --user-dir DIR. */
 	const char *programs[8];
