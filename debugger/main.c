@@ -258,8 +258,9 @@ int main(int argc, char **argv)
 		const char *beside[2] = { initrd, elf };
 		for (int i = 0; i < 2; i++) {
 			char path[PATH_MAX];
-			if (!beside[i] || !realpath(beside[i], path))
+			if (!beside[i])
 				continue;
+			snprintf(path, sizeof path, "%s", beside[i]); /* dirname may write to it */
 			char dir[PATH_MAX + 16];
 			snprintf(dir, sizeof dir, "%s/user/bin", dirname(path));
 			if (access(dir, R_OK) == 0 && (s.nuser_dirs == 0 || strcmp(s.user_dirs[0], dir) != 0))

@@ -1352,15 +1352,43 @@ static int eval_location(struct session *s, const struct frame *f, Dwarf_Op *ops
 		} else if (atom == DW_OP_plus_uconst) {
 			NEED(1);
 			st[sp - 1] += ops[i].number;
-		} else if (atom == DW_OP_plus || atom == DW_OP_minus || atom == DW_OP_and || atom == DW_OP_or) {
+		} else if (atom == DW_OP_plus || atom == DW_OP_minus || atom == DW_OP_and || atom == DW_OP_or ||
+			   atom == DW_OP_xor || atom == DW_OP_mul || atom == DW_OP_shl || atom == DW_OP_shr ||
+			   atom == DW_OP_shra) {
 			NEED(2);
-			uint64_t b = st[--sp];
-			st[sp - 1] = atom == DW_OP_plus ? st[sp - 1] + b : atom == DW_OP_minus ? st[sp - 1] - b :
-				     atom == DW_OP_and ? (st[sp - 1] & b) : (st[sp - 1] | b);
+			uint64_t b = st[--sp], a = st[sp - 1];
+			st[sp - 1] = atom == DW_OP_plus ? a + b : atom == DW_OP_minus ? a - b : atom == DW_OP_and ? (a & b) :
+				     atom == DW_OP_or ? (a | b) : atom == DW_OP_xor ? (a ^ b) : atom == DW_OP_mul ? a * b :
+				     b >= 64 ? (atom == DW_OP_shra && (int64_t)a < 0 ? ~0ULL : 0) :
+				     atom == DW_OP_shl ? a << b : atom == DW_OP_shr ? a >> b : (uint64_t)((int64_t)a >> b);
+		} else if (atom == DW_OP_neg || atom == DW_OP_not) {
+			NEED(1);
+			st[sp - 1] = atom == DW_OP_neg ? -st[sp - 1] : ~st[sp - 1];
+		} else if (atom == DW_OP_dup || atom == DW_OP_over) {
+			NEED(atom == DW_OP_dup ? 1 : 2);
+			x = st[sp - (atom == DW_OP_dup ? 1 : 2)];
+			PUSH(x);
+		} else if (atom == DW_OP_drop) {
+			NEED(1);
+			sp--;
+		} else if (atom == DW_OP_swap) {
+			NEED(2);
+			uint64_t t = st[sp - 1];
+			st[sp - 1] = st[sp - 2];
+			st[sp - 2] = t;
 		} else if (atom == DW_OP_deref) {
 			NEED(1);
 			if (target_read_memory(&s->t, st[sp - 1], &x, 8) != TARGET_OK) {
 				snprintf(err, errlen, "cannot read %#" PRIx64 " (DW_OP_deref)", st[sp - 1]);
+				return -1;
+			}
+			st[sp - 1] = x;
+		} else if (atom == DW_OP_deref_size) {
+			NEED(1);
+			x = 0;
+			if (ops[i].number == 0 || ops[i].number > 8 ||
+			    target_read_memory(&s->t, st[sp - 1], &x, (size_t)ops[i].number) != TARGET_OK) {
+				snprintf(err, errlen, "cannot read %#" PRIx64 " (DW_OP_deref_size)", st[sp - 1]);
 				return -1;
 			}
 			st[sp - 1] = x;
