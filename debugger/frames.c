@@ -74,6 +74,31 @@ static bool find_program(struct session *s, const char *comm, char *path, size_t
 	return false;
 }
 
+struct symbols *session_program(struct session *s, const char *comm)
+{
+	int i;
+	for (i = 0; i < s->nucache && strcmp(s->ucache[i].comm, comm) != 0; i++)
+		;
+	if (i < s->nucache)
+		return s->ucache[i].syms;
+	if (i == (int)(sizeof s->ucache / sizeof s->ucache[0])) {
+		i = 0; /* full: reuse the oldest */
+		if (s->usyms == s->ucache[0].syms)
+			s->usyms = NULL, s->usyms_tried[0] = '\0';
+		if (s->syms == s->ucache[0].syms)
+			s->syms = s->ksyms;
+		symbols_close(s->ucache[0].syms);
+	} else {
+		s->nucache++;
+	}
+	char path[600], err[512] = "";
+	snprintf(s->ucache[i].comm, sizeof s->ucache[i].comm, "%s", comm);
+	s->ucache[i].syms = find_program(s, comm, path, sizeof path) ? symbols_open(path, err, sizeof err) : NULL;
+	if (!s->ucache[i].syms && err[0])
+		session_printf(s, "user program %s: %s", path, err);
+	return s->ucache[i].syms;
+}
+
 void session_switch_symbols(struct session *s)
 {
 	uint64_t cs = 0;
@@ -83,25 +108,17 @@ void session_switch_symbols(struct session *s)
 		/* Another task (or the same one after an exec): its program,
 		 * loaded once per name. */
 		snprintf(s->usyms_tried, sizeof s->usyms_tried, "%s", comm);
-		int i;
-		for (i = 0; i < s->nucache && strcmp(s->ucache[i].comm, comm) != 0; i++)
-			;
-		if (i == s->nucache) {
-			if (i == (int)(sizeof s->ucache / sizeof s->ucache[0])) {
-				i = 0; /* full: reuse the oldest */
-				symbols_close(s->ucache[0].syms);
-			} else {
-				s->nucache++;
-			}
-			char path[600], err[512] = "";
-			snprintf(s->ucache[i].comm, sizeof s->ucache[i].comm, "%s", comm);
-			s->ucache[i].syms = find_program(s, comm, path, sizeof path) ? symbols_open(path, err, sizeof err) : NULL;
-			if (!s->ucache[i].syms && err[0])
-				session_printf(s, "user program %s: %s", path, err);
-		}
-		s->usyms = s->ucache[i].syms;
+		s->usyms = session_program(s, comm);
 	}
 	s->syms = user && s->usyms ? s->usyms : s->ksyms;
+}
+
+const char *session_program_comm(const struct symbols *y, char *out, size_t cap)
+{
+	const char *base = y ? strrchr(y->path, '/') : NULL;
+	base = base ? base + 1 : y ? y->path : "";
+	snprintf(out, cap < 16 ? cap : 16, "%s", base); /* TASK_COMM_LEN - 1 */
+	return out;
 }
 
 /* --- unwinding ------------------------------------------------------------- */

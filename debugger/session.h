@@ -26,6 +26,7 @@ struct breakpoint {
 	int len;
 	bool temporary;
 	bool provenance; /* the TIF-flags watch that records who set a bit */
+	char comm[17];   /* a user program's breakpoint: stops only in a task of that name */
 	char where[128];
 	int hits;
 };
@@ -120,6 +121,7 @@ struct session {
 		uint64_t vals[PTREGS_MAX];
 		bool valid;
 	} given;
+	int goal_pid;            /* GOAL_ADDRESS in user mode: that task's (0: any) */
 	uint64_t goal_set[GOAL_SET_MAX]; /* GOAL_ANY_OF */
 	int ngoal_set;
 	uint64_t phase1_bp;      /* internal breakpoint at phase 1's return */
@@ -202,6 +204,10 @@ int session_frames(struct session *s);
 const struct frame *session_frame(struct session *s); /* the selected one */
 int session_select_frame(struct session *s, int n);
 int session_backtrace(struct session *s, int max);
+/* The program of the task named COMM (loaded once; NULL if not found). */
+struct symbols *session_program(struct session *s, const char *comm);
+/* The task name a program runs under: its file name, cut to 15 bytes. */
+const char *session_program_comm(const struct symbols *y, char *out, size_t cap);
 /* Pick syms for the CPU's mode and the current task (loads its program). */
 void session_switch_symbols(struct session *s);
 /* The symbols for an address: the user program's below the kernel half. */
