@@ -475,7 +475,10 @@ void session_frame_text(struct session *s, int n, char *out, size_t cap)
 		if (len < cap)
 			len += (size_t)snprintf(out + len, cap - len, ")");
 	} else if (len < cap && sym) {
-		len += (size_t)snprintf(out + len, cap - len, "%s+%" PRIu64 " ()", sym->name, off);
+		if (off)
+			len += (size_t)snprintf(out + len, cap - len, "%s+%" PRIu64 " ()", sym->name, off);
+		else
+			len += (size_t)snprintf(out + len, cap - len, "%s ()", sym->name);
 	} else if (len < cap) {
 		len += (size_t)snprintf(out + len, cap - len, "?? ()");
 	}
@@ -516,7 +519,7 @@ int session_backtrace(struct session *s, int max)
 			session_printf(s, "%s", text);
 		}
 		session_frame_text(s, i, text, sizeof text);
-		session_printf(s, "%s%s", text, i == s->frame_sel && n > 1 ? "   <= selected" : "");
+		session_printf(s, "%s%s", text, i == s->frame_sel && s->frame_sel > 0 ? "   <= selected" : "");
 	}
 	if (max > 0 && n > max)
 		session_printf(s, "(%d more frames)", n - max);
