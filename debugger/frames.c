@@ -224,10 +224,9 @@ static bool unwind_boundary(struct session *s, struct frame *f, struct frame *c,
 		return false;
 	memset(c, 0, sizeof *c);
 	if (user_address(sp)) {
-		/* SYSCALL's first instructions: still on the user stack, the
-		 * user's rip in rcx and rflags in r11; the rest untouched. */
-		if (kmodel_stage_at(m, f->pc) != STAGE_ENTRY && f->pc != m->stage_addr[STAGE_ENTRY])
-			return false;
+		/* SYSCALL's first instructions (the only kernel code that runs
+		 * on a user stack): the user's rip in rcx and rflags in r11;
+		 * the rest untouched. */
 		for (int r = 0; r < FRAME_REGS; r++)
 			if (r != R_RCX && r != R_R11 && r != R_RIP && has_reg(f, r))
 				set_reg(c, r, f->regs[r]);
@@ -239,8 +238,9 @@ static bool unwind_boundary(struct session *s, struct frame *f, struct frame *c,
 		return true;
 	}
 	uint64_t pt = m->now.ptregs_addr;
-	if (!pt || sp > pt + (uint64_t)m->ptregs_size || pt - sp > (m->thread_size ? m->thread_size : 16384))
-		return false;
+	uint64_t below = m->thread_size ? m->thread_size : 16384;
+	if (!pt || sp > pt + (uint64_t)m->ptregs_size || (sp < pt && pt - sp > below))
+		return false; /* not on this task's kernel stack */
 	/* Only slots already pushed (at or above rsp) hold the user's values;
 	 * below rsp the CPU still has them. */
 	bool partial = kmodel_frame_partial(m);
@@ -255,16 +255,31 @@ static bool unwind_boundary(struct session *s, struct frame *f, struct frame *c,
 		if (strcmp(name, "cs") == 0 && pushed) {
 			cs = v;
 			have_cs = true;
+		} else if (strcmp(name, "cs") == 0 && has_reg(f, R_RCX)) {
+			cs = 3; /* not pushed yet: SYSCALL's frame, from user mode */
+			have_cs = true;
 		}
 		if (r < 0)
 			continue;
 		bool extra = r == R_RBX || r == R_RBP || (r >= R_R12 && r <= 15);
 		if (pushed && !(partial && extra) && m->now.ptregs_valid)
 			set_reg(c, r, v);
+		else if (r == R_RIP && has_reg(f, R_RCX))
+			set_reg(c, r, f->regs[R_RCX]); /* SYSCALL left it in rcx */
 		else if (has_reg(f, r) && r != R_RSP && r != R_RIP)
 			set_reg(c, r, f->regs[r]);
-		if (r == R_RIP && pushed)
+		if (r == R_RIP && has_reg(c, R_RIP))
 			have_ip = true;
+		long off, size;
+		uint64_t parked;
+		if (r == R_RSP && !has_reg(c, R_RSP) && m->cpu_data && s->ksyms &&
+		    sym_member(s->ksyms, "percpu", "rsp_scratch", &off, &size) && size == 8 &&
+		    read_u64(s, m->cpu_data + (uint64_t)off, &parked))
+			set_reg(c, R_RSP, parked); /* SYSCALL parked it in cpu_data.rsp_scratch */
+		if (r == R_RSP && !has_reg(c, R_RSP)) {
+			*why = "the user rsp is parked in the per-CPU area (not pushed yet)";
+			return false;
+		}
 	}
 	if (!have_ip || !have_cs || (cs & 3) != 3 || !has_reg(c, R_RIP)) {
 		*why = "the user registers are not in pt_regs yet";

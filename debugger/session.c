@@ -266,10 +266,17 @@ const struct breakpoint *session_bp_at(const struct session *s, uint64_t addr)
 	return NULL;
 }
 
+static void describe_pc_in(struct symbols *syms, uint64_t pc, char *out, size_t cap);
+
 static void describe_pc(struct session *s, uint64_t pc, char *out, size_t cap)
 {
+	describe_pc_in(session_syms_for(s, pc), pc, out, cap);
+}
+
+/* PC with its symbol and line in SYMS. */
+static void describe_pc_in(struct symbols *syms, uint64_t pc, char *out, size_t cap)
+{
 	uint64_t off = 0;
-	struct symbols *syms = session_syms_for(s, pc);
 	const struct symbol *sym = sym_at(syms, pc, &off);
 	const char *file;
 	int line;
@@ -601,7 +608,8 @@ static bool goal_reached(struct session *s, enum run_goal goal, uint64_t goal_ad
 	case GOAL_USER:
 		return pc == s->model.stage_addr[STAGE_SYSRET] || pc == s->model.stage_addr[STAGE_IRET];
 	case GOAL_ADDRESS:
-		return pc == goal_addr;
+		/* User programs share addresses: the task that set the goal. */
+		return pc == goal_addr && (!s->goal_pid || s->model.now.pid == s->goal_pid);
 	case GOAL_ANY_OF:
 		for (int i = 0; i < s->ngoal_set; i++)
 			if (s->goal_set[i] == pc)
@@ -640,6 +648,7 @@ static int run_until(struct session *s, enum run_goal goal, uint64_t goal_addr, 
 		if (target_insert_bp(&s->t, BP_SOFTWARE, goal_addr, 1) != TARGET_OK)
 			return target_failed(s, TARGET_ERR);
 	}
+	s->goal_pid = goal == GOAL_ADDRESS && goal_addr < 0x0000800000000000ULL && s->model.now.valid ? s->model.now.pid : 0;
 	int rc = 0;
 	for (int hops = 0;; hops++) {
 		uint64_t pc = target_pc(&s->t);
@@ -710,6 +719,8 @@ static int run_until(struct session *s, enum run_goal goal, uint64_t goal_addr, 
 			break;
 		}
 		struct breakpoint *b = (struct breakpoint *)session_bp_at(s, pc);
+		if (b && b->comm[0] && strcmp(b->comm, s->model.now.comm) != 0)
+			continue; /* another program at the same address */
 		if (b) {
 			b->hits++;
 			char why[64];
@@ -949,8 +960,29 @@ int session_interrupt(struct session *s)
 	return 0;
 }
 
+/* The symbols the last session_resolve found a name or line in. */
+static struct symbols *resolved_in;
+
+/* Where names are looked up: where the CPU is first, then the kernel, then
+ * the current task's program, then the --program files. */
+static int resolve_order(struct session *s, struct symbols **order)
+{
+	int n = 0;
+	order[n++] = s->syms;
+	order[n++] = s->ksyms;
+	order[n++] = s->usyms;
+	for (int i = 0; i < s->nprograms && i < 8; i++) {
+		const char *base = strrchr(s->programs[i], '/');
+		char comm[17];
+		snprintf(comm, sizeof comm, "%.15s", base ? base + 1 : s->programs[i]);
+		order[n++] = session_program(s, comm);
+	}
+	return n;
+}
+
 bool session_resolve(struct session *s, const char *loc, uint64_t *addr, char *desc, size_t cap)
 {
+	resolved_in = NULL;
 	char *end;
 	if (loc[0] == '*')
 		loc++;
@@ -970,27 +1002,30 @@ bool session_resolve(struct session *s, const char *loc, uint64_t *addr, char *d
 		char file[256];
 		snprintf(file, sizeof file, "%.*s", (int)(colon - loc), loc);
 		int line = atoi(colon + 1), actual = line;
-		/* Where the CPU is first, then the kernel, then the task's program. */
-		if (!sym_line_addr(s->syms, file, line, addr, &actual) &&
-		    (s->ksyms == s->syms || !sym_line_addr(s->ksyms, file, line, addr, &actual)) &&
-		    (!s->usyms || s->usyms == s->syms || !sym_line_addr(s->usyms, file, line, addr, &actual))) {
+		struct symbols *order[3 + 8];
+		int n = resolve_order(s, order);
+		for (int i = 0; i < n && !resolved_in; i++)
+			if (order[i] && sym_line_addr(order[i], file, line, addr, &actual))
+				resolved_in = order[i];
+		if (!resolved_in) {
 			snprintf(desc, cap, "no code at %s:%d (or no line information)", file, line);
 			return false;
 		}
 		snprintf(desc, cap, "%s:%d (%#" PRIx64 ")", file, actual, *addr);
 		return true;
 	}
-	const struct symbol *sym = sym_lookup(s->syms, loc);
-	if (!sym && s->ksyms != s->syms)
-		sym = sym_lookup(s->ksyms, loc); /* a kernel function from user mode */
-	if (!sym && s->usyms && s->usyms != s->syms)
-		sym = sym_lookup(s->usyms, loc); /* the task's program from the kernel */
+	const struct symbol *sym = NULL;
+	struct symbols *order[3 + 8];
+	int n = resolve_order(s, order);
+	for (int i = 0; i < n && !sym; i++)
+		if (order[i] && (sym = sym_lookup(order[i], loc)))
+			resolved_in = order[i];
 	if (!sym) {
 		snprintf(desc, cap, "no symbol '%s' in %s", loc, s->kernel_path);
 		return false;
 	}
 	*addr = sym->addr;
-	describe_pc(s, *addr, desc, cap);
+	describe_pc_in(resolved_in, *addr, desc, cap);
 	return true;
 }
 
@@ -1029,6 +1064,14 @@ int session_break(struct session *s, const char *location, bool temporary)
 	if (!b)
 		return -1;
 	b->temporary = temporary;
+	/* Every user program is linked at the same addresses: a breakpoint
+	 * found in one program's symbols stops only in a task running it. */
+	if (resolved_in && resolved_in != s->ksyms) {
+		session_program_comm(resolved_in, b->comm, sizeof b->comm);
+		size_t n = strlen(b->where);
+		snprintf(b->where + n, sizeof b->where - n, " in %s", b->comm);
+		snprintf(desc + strlen(desc), sizeof desc - strlen(desc), " (in %s only)", b->comm);
+	}
 	session_printf(s, "%s %d at %s", temporary ? "temporary breakpoint" : "breakpoint", b->id, desc);
 	return 0;
 }
