@@ -150,12 +150,15 @@ static bool unwind_cfi(struct session *s, struct frame *f, struct frame *c)
 	struct symbols *y = f->syms;
 	if (!y)
 		return false;
+	/* .debug_frame (our -g builds), else .eh_frame (a static glibc or
+	 * musl program's library code has only that). */
 	Dwarf_CFI *cfi = y->dwarf ? dwarf_getcfi(y->dwarf) : NULL;
-	if (!cfi && y->elf)
-		cfi = dwarf_getcfi_elf(y->elf);
 	Dwarf_Frame *fr = NULL;
-	if (!cfi || dwarf_cfi_addrframe(cfi, lookup_pc(f), &fr) != 0)
-		return false;
+	if (!cfi || dwarf_cfi_addrframe(cfi, lookup_pc(f), &fr) != 0) {
+		cfi = y->elf ? dwarf_getcfi_elf(y->elf) : NULL;
+		if (!cfi || dwarf_cfi_addrframe(cfi, lookup_pc(f), &fr) != 0)
+			return false;
+	}
 	bool ok = false;
 	Dwarf_Op *ops;
 	size_t n;
@@ -471,6 +474,8 @@ void session_frame_text(struct session *s, int n, char *out, size_t cap)
 	char inl[64];
 	uint64_t off = 0;
 	const struct symbol *sym = f->syms ? sym_at(f->syms, lookup_pc(f), &off) : NULL;
+	if (sym)
+		off = f->pc - sym->addr; /* of the address shown, not of the lookup */
 	if (len < cap && frame_function(s, f, &func, inl, sizeof inl)) {
 		len += (size_t)snprintf(out + len, cap - len, "%s (", die_name(&func));
 		Dwarf_Die child;
