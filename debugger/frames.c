@@ -644,7 +644,8 @@ int session_locals(struct session *s, void (*line)(void *arg, const char *text),
 	Dwarf_Die func;
 	char inl[64];
 	if (!frame_function(s, f, &func, inl, sizeof inl)) {
-		line(arg, f->syms ? "no DWARF for this function" : "no symbols for this program");
+		line(arg, f->syms ? "no variables here: no DWARF for this code (assembly, or built without -g)" :
+			       "no symbols for this program (--program FILE)");
 		return 2;
 	}
 	Dwarf_Die chain[SCOPES_MAX];
