@@ -273,6 +273,19 @@ SYSCALL_DEFINE(sys_times)
 	return (long)jiffies;
 }
 
+/* int $0x80: struct compat_tms, four 32-bit clock_t; the result too is a
+ * 32-bit clock_t, sign-extended (Linux's compat_sys_times). */
+SYSCALL_DEFINE(compat_sys_times)
+{
+	struct task_struct *t = current;
+	if (a0) {
+		s32 tms[4] = { (s32)t->utime, (s32)t->stime, (s32)t->cutime, (s32)t->cstime };
+		if (copy_to_user((void *)a0, tms, sizeof(tms)))
+			return -EFAULT;
+	}
+	return (long)(s32)jiffies;
+}
+
 SYSCALL_DEFINE(compat_sys_setrlimit)
 {
 	u32 r32[2];
