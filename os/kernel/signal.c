@@ -42,7 +42,7 @@ static bool sig_ignored(struct task_struct *t, int sig)
 
 void recalc_sigpending(struct task_struct *t)
 {
-	if (t->pending & ~t->blocked)
+	if ((t->pending & ~t->blocked) || t->trap_stop_pending)
 		set_tsk_thread_flag(t, TIF_SIGPENDING);
 	else
 		clear_tsk_thread_flag(t, TIF_SIGPENDING);
@@ -266,6 +266,8 @@ void do_signal(struct pt_regs *regs)
 {
 	struct task_struct *t = current;
 	struct ksiginfo info;
+	if (t->trap_stop_pending)
+		ptrace_trap_stop();
 	for (;;) {
 		int sig = dequeue_signal(t, &info);
 		if (!sig)
