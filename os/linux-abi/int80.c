@@ -191,6 +191,8 @@ static void vectors(void)
 	printf("_llseek result %lld\n", llres);
 	R("_llseek END -1", C5(I_llseek, fd, 0xffffffffL, 0xffffffffL, &llres, SEEK_END));
 	printf("_llseek result %lld\n", llres);
+	R("_llseek SET 4 GiB + 5", C5(I_llseek, fd, 1, 5, &llres, SEEK_SET));
+	printf("_llseek result %lld\n", llres);
 	R("_llseek whence 5", C5(I_llseek, fd, 0, 0, &llres, 5));
 	R("_llseek before 0", C5(I_llseek, fd, 0xffffffffL, 0xfffffff0L, &llres, SEEK_SET));
 	R("_llseek bad result", C5(I_llseek, fd, 0, 7, BAD_PTR, SEEK_SET));
@@ -407,6 +409,10 @@ static void signals(void)
 	memset(&oss32, 0xaa, sizeof(oss32));
 	R("sigaltstack set", C2(I_sigaltstack, &ss32, &oss32));
 	printf("old: flags %d size %u\n", oss32.flags, oss32.size);
+	memset(&oss32, 0xaa, sizeof(oss32));
+	R("sigaltstack read", C2(I_sigaltstack, 0, &oss32));
+	Y("compat_stack_t: sp, flags, size", oss32.sp == (uint32_t)P(altstack) && oss32.flags == 0 &&
+	  oss32.size == sizeof(altstack));
 	stack_t cur;
 	sigaltstack(NULL, &cur);
 	Y("sigaltstack() sees it", cur.ss_sp == altstack && cur.ss_size == sizeof(altstack) && cur.ss_flags == 0);
