@@ -191,7 +191,7 @@ static void tame_call(struct fuzz_call *c, struct prng *rng)
 		return;
 	/* The kernel reads a descriptor as 32 bits: 0x100000001 is fd 1. Fds
 	 * 0, 1 and 2 are the console. */
-	if ((strcmp(c->name, "read") == 0 || strcmp(c->name, "readv") == 0) && (unsigned int)c->args[0] <= 2)
+	if (strcmp(c->name, "read") == 0 && (unsigned int)c->args[0] <= 2)
 		c->args[0] = 100 + (unsigned int)c->args[0];  /* the console would wait for a key */
 	if (strcmp(c->name, "write") == 0 && (unsigned int)c->args[0] <= 2 &&
 	    (c->arg_is_buffer[1] || c->args[1] == (long)(uintptr_t)random_number)) {
