@@ -71,6 +71,7 @@ static void __noreturn exit_with_status(int status_word)
 	list_for_each_entry_safe(child, tmp, &t->children, sibling) {
 		list_del_init(&child->sibling);
 		child->parent = init_task_ptr;
+		child->exit_signal = SIGCHLD;   /* init reaps it as any child (Linux's reparent_leader) */
 		list_add_tail(&child->sibling, &init_task_ptr->children);
 		if (child->state == EXIT_ZOMBIE)
 			zombies_for_init = true;
