@@ -774,12 +774,55 @@ static int fill_stat64(struct inode *i, void *ubuf)
 	return copy_to_user(ubuf, &st, sizeof(st));
 }
 
-static int fill_any_stat(struct inode *i, void *ubuf, bool ia32)
+/* struct compat_stat of the old i386 stat/lstat/fstat (Linux's
+ * arch/x86/include/asm/compat.h, filled by cp_compat_stat): 64 bytes,
+ * 16-bit device numbers, mode, link count and ids, a 32-bit size.
+ * -EOVERFLOW when a value does not fit (a device with major or minor
+ * above 255, an inode number or size beyond 32 bits). */
+struct stat_ia32 {
+	u16 st_dev, pad1;
+	u32 st_ino;
+	u16 st_mode, st_nlink, st_uid, st_gid, st_rdev, pad2;
+	u32 st_size, st_blksize, st_blocks;
+	u32 st_atime, st_atime_nsec, st_mtime, st_mtime_nsec, st_ctime, st_ctime_nsec;
+	u32 unused4, unused5;
+};
+BUILD_BUG_ON(sizeof(struct stat_ia32) != 64);
+
+/* Linux's dev_t encoding (new_encode_dev) back to major and minor, and
+ * the old 16-bit one. */
+static bool old_valid_dev(u64 dev)
 {
-	return ia32 ? fill_stat64(i, ubuf) : fill_stat(i, ubuf);
+	u64 major = (dev >> 8) & 0xfff, minor = (dev & 0xff) | ((dev >> 12) & 0xfff00);
+	return major < 256 && minor < 256;
 }
 
-static long do_fstatat(int dirfd, const char *upath, void *ubuf, unsigned flags, bool ia32)
+static int fill_stat_old(struct inode *i, void *ubuf)
+{
+	bool sizeless = S_ISCHR(i->mode) || (i->mode & S_IFMT) == S_IFIFO;
+	u64 size = sizeless || S_ISDIR(i->mode) ? 0 : i->size;
+	if (!old_valid_dev(i->dev) || !old_valid_dev(i->rdev) || i->ino > 0xffffffffUL ||
+	    i->nlink > 0xffff || size > 0x7fffffffUL)
+		return -EOVERFLOW;
+	struct stat_ia32 st = {
+		.st_dev = (u16)i->dev, .st_ino = (u32)i->ino, .st_mode = (u16)i->mode,
+		.st_nlink = (u16)i->nlink, .st_rdev = (u16)i->rdev, .st_size = (u32)size,
+		.st_blksize = 4096, .st_blocks = sizeless ? 0 : (u32)((i->size + 511) / 512),
+		.st_atime = (u32)i->mtime, .st_mtime = (u32)i->mtime, .st_ctime = (u32)i->mtime,
+	};
+	return copy_to_user(ubuf, &st, sizeof(st));
+}
+
+/* Which struct stat a call fills: x86-64's, i386's stat64, i386's old one. */
+enum stat_kind { STAT_64, STAT_IA32_64, STAT_IA32_OLD };
+
+static int fill_any_stat(struct inode *i, void *ubuf, enum stat_kind kind)
+{
+	return kind == STAT_IA32_64 ? fill_stat64(i, ubuf) :
+	       kind == STAT_IA32_OLD ? fill_stat_old(i, ubuf) : fill_stat(i, ubuf);
+}
+
+static long do_fstatat(int dirfd, const char *upath, void *ubuf, unsigned flags, enum stat_kind kind)
 {
 	/* 0x800 AT_NO_AUTOMOUNT; 0x6000 the AT_STATX_* sync types (accepted since Linux 4.11) */
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800 | 0x6000))
@@ -808,22 +851,22 @@ static long do_fstatat(int dirfd, const char *upath, void *ubuf, unsigned flags,
 			err = vfs_lookup(dir, path, !(flags & AT_SYMLINK_NOFOLLOW), &i);
 	}
 	kfree(path);
-	return err ? err : fill_any_stat(i, ubuf, ia32);
+	return err ? err : fill_any_stat(i, ubuf, kind);
 }
 
 SYSCALL_DEFINE(sys_newfstatat)
 {
-	return do_fstatat((int)a0, (const char *)a1, (void *)a2, (unsigned)a3, false);
+	return do_fstatat((int)a0, (const char *)a1, (void *)a2, (unsigned)a3, STAT_64);
 }
 
 SYSCALL_DEFINE(sys_stat)
 {
-	return do_fstatat(AT_FDCWD, (const char *)a0, (void *)a1, 0, false);
+	return do_fstatat(AT_FDCWD, (const char *)a0, (void *)a1, 0, STAT_64);
 }
 
 SYSCALL_DEFINE(sys_lstat)
 {
-	return do_fstatat(AT_FDCWD, (const char *)a0, (void *)a1, AT_SYMLINK_NOFOLLOW, false);
+	return do_fstatat(AT_FDCWD, (const char *)a0, (void *)a1, AT_SYMLINK_NOFOLLOW, STAT_64);
 }
 
 SYSCALL_DEFINE(sys_fstat)
@@ -838,12 +881,12 @@ SYSCALL_DEFINE(sys_fstat)
  * sys32_fstat64, sys32_fstatat): the same lookups, struct stat64 out. */
 SYSCALL_DEFINE(sys32_stat64)
 {
-	return do_fstatat(AT_FDCWD, (const char *)a0, (void *)a1, 0, true);
+	return do_fstatat(AT_FDCWD, (const char *)a0, (void *)a1, 0, STAT_IA32_64);
 }
 
 SYSCALL_DEFINE(sys32_lstat64)
 {
-	return do_fstatat(AT_FDCWD, (const char *)a0, (void *)a1, AT_SYMLINK_NOFOLLOW, true);
+	return do_fstatat(AT_FDCWD, (const char *)a0, (void *)a1, AT_SYMLINK_NOFOLLOW, STAT_IA32_64);
 }
 
 SYSCALL_DEFINE(sys32_fstat64)
@@ -854,9 +897,28 @@ SYSCALL_DEFINE(sys32_fstat64)
 	return fill_stat64(f->inode, (void *)a1);
 }
 
+/* The old i386 stat, lstat and fstat (Linux's compat_sys_newstat...). */
+SYSCALL_DEFINE(compat_sys_newstat)
+{
+	return do_fstatat(AT_FDCWD, (const char *)a0, (void *)a1, 0, STAT_IA32_OLD);
+}
+
+SYSCALL_DEFINE(compat_sys_newlstat)
+{
+	return do_fstatat(AT_FDCWD, (const char *)a0, (void *)a1, AT_SYMLINK_NOFOLLOW, STAT_IA32_OLD);
+}
+
+SYSCALL_DEFINE(compat_sys_newfstat)
+{
+	struct file *f = fget((int)a0);
+	if (!f)
+		return -EBADF;
+	return fill_stat_old(f->inode, (void *)a1);
+}
+
 SYSCALL_DEFINE(sys32_fstatat)
 {
-	return do_fstatat((int)a0, (const char *)a1, (void *)a2, (unsigned)a3, true);
+	return do_fstatat((int)a0, (const char *)a1, (void *)a2, (unsigned)a3, STAT_IA32_64);
 }
 
 /* ---- directories ---- */

@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -21,7 +22,7 @@ enum {
 	I_exit = 1, I_read = 3, I_write = 4, I_close = 6, I_waitpid = 7, I_creat = 8, I_chdir = 12,
 	I_getpid = 20, I_getuid = 24, I_times = 43, I_pipe = 42, I_getgid = 47, I_setpgid = 57,
 	I_getpgrp = 65, I_setsid = 66, I_ftruncate = 93, I_uname = 122, I_clone = 120,
-	I_getpgid = 132, I_llseek = 140, I_readv = 145, I_writev = 146, I_getsid = 147,
+	I_getpgid = 132, I_oldstat = 106, I_oldlstat = 107, I_oldfstat = 108, I_llseek = 140, I_readv = 145, I_writev = 146, I_getsid = 147,
 	I_nanosleep = 162, I_rt_sigaction = 174, I_rt_sigprocmask = 175, I_rt_sigpending = 176,
 	I_rt_sigtimedwait = 177, I_rt_sigsuspend = 179, I_pread64 = 180, I_pwrite64 = 181,
 	I_getcwd = 183, I_sigaltstack = 186, I_stat64 = 195, I_lstat64 = 196, I_fstat64 = 197,
@@ -77,6 +78,38 @@ struct stat64_32 {
 } __attribute__((packed));
 _Static_assert(sizeof(struct stat64_32) == 96, "struct stat64 is 96 bytes");
 
+/* i386 struct stat of the old stat/lstat/fstat (64 bytes). */
+struct stat32 {
+	uint16_t st_dev, pad1;
+	uint32_t st_ino;
+	uint16_t st_mode, st_nlink, st_uid, st_gid, st_rdev, pad2;
+	uint32_t st_size, st_blksize, st_blocks, st_atime_, st_atime_nsec, st_mtime_, st_mtime_nsec,
+		 st_ctime_, st_ctime_nsec, unused4, unused5;
+};
+_Static_assert(sizeof(struct stat32) == 64, "compat_stat is 64 bytes");
+
+/* What the old stat must say about a file that stat() described: the
+ * same values, or EOVERFLOW exactly when one does not fit (a device
+ * number with a major or minor above 255, a 64-bit inode number, a size
+ * of 2 GiB or more). */
+static int old_stat_fits(const struct stat *n)
+{
+	return major(n->st_dev) < 256 && minor(n->st_dev) < 256 && major(n->st_rdev) < 256 &&
+	       minor(n->st_rdev) < 256 && n->st_ino <= 0xffffffffu && n->st_nlink <= 0xffff &&
+	       n->st_size <= 0x7fffffff;
+}
+
+static int old_stat_agrees(long r, const struct stat32 *o, const struct stat *n)
+{
+	if (!old_stat_fits(n))
+		return r == -EOVERFLOW;
+	return r == 0 && o->st_dev == ((major(n->st_dev) << 8) | minor(n->st_dev)) && o->st_ino == n->st_ino &&
+	       o->st_mode == (uint16_t)n->st_mode && o->st_nlink == n->st_nlink &&
+	       o->st_rdev == ((major(n->st_rdev) << 8) | minor(n->st_rdev)) && o->st_size == n->st_size &&
+	       o->st_blocks == n->st_blocks && o->st_mtime_ == (uint32_t)n->st_mtime && o->pad1 == 0 &&
+	       o->pad2 == 0 && o->unused4 == 0 && o->unused5 == 0;
+}
+
 struct iovec32 { uint32_t base, len; };
 struct sigaction32 { uint32_t handler, flags, restorer, mask[2]; };
 struct stack32 { uint32_t sp; int32_t flags; uint32_t size; };
@@ -84,6 +117,7 @@ struct siginfo32 { int32_t signo, errno_, code, pid, uid, status, utime, stime; 
 _Static_assert(sizeof(struct siginfo32) == 128, "compat_siginfo is 128 bytes");
 
 static struct stat64_32 st64;
+static struct stat32 st32;
 static struct stat st;
 static char path[64], path2[64], dirpath[64], buf[256];
 static int fds[2];
@@ -153,7 +187,26 @@ static void stat_family(void)
 	R("fstatat64 flag 1", C4(I_fstatat64, AT_FDCWD, path, &st64, 1));
 	R("fstatat64 bad dirfd", C4(I_fstatat64, 99, "x", &st64, 0));
 	R("fstatat64 empty path", C4(I_fstatat64, AT_FDCWD, "", &st64, 0));
+	memset(&st32, 0xaa, sizeof(st32));
+	long r = C2(I_oldstat, "/dev/null", &st32);
+	stat("/dev/null", &st);
+	Y("old stat /dev/null agrees with stat()", old_stat_agrees(r, &st32, &st));
+	printf("old stat /dev/null: mode %o rdev %#x\n", st32.st_mode, st32.st_rdev);
+	memset(&st32, 0xaa, sizeof(st32));
+	r = C2(I_oldlstat, path2, &st32);
+	lstat(path2, &st);
+	Y("old lstat of the link agrees with lstat()", old_stat_agrees(r, &st32, &st));
+	stat("/dev/null", &st);
+	r = C2(I_oldstat, "/dev/null", BAD_PTR);
+	Y("old stat bad buffer: EFAULT (EOVERFLOW first where /dev/null does not fit)",
+	  r == (old_stat_fits(&st) ? -EFAULT : -EOVERFLOW));
+	R("old stat missing", C2(I_oldstat, "/no/such", &st32));
+	R("old fstat bad fd", C2(I_oldfstat, 99, &st32));
 	pipe(fds);
+	memset(&st32, 0xaa, sizeof(st32));
+	r = C2(I_oldfstat, fds[0], &st32);
+	fstat(fds[0], &st);
+	Y("old fstat of a pipe agrees with fstat()", old_stat_agrees(r, &st32, &st));
 	R("fstat64 pipe", C2(I_fstat64, fds[0], &st64));
 	printf("pipe: fifo %d size %lld\n", S_ISFIFO(st64.st_mode), (long long)st64.st_size);
 }
