@@ -101,6 +101,13 @@ int main(int argc, char **argv)
 	long waited = ms_since(&t0);
 	printf("waited about VTIME: %s\n", waited >= 150 && waited < 5000 ? "yes" : "no");
 
+	set(0, 0, 0, 0, 5, 2, TCSANOW);
+	want("ab");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	show_read("VMIN 5 VTIME 2: two bytes, then the gap ends it", 8);
+	waited = ms_since(&t0);
+	printf("returned after the first byte's VTIME: %s\n", waited < 5000 ? "yes" : "no");
+
 	set(0, 0, 0, 0, 1, 0, TCSANOW);
 	want("\\r");
 	show_read("no ICRNL: CR stays", 4);
