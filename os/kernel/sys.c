@@ -279,6 +279,18 @@ SYSCALL_DEFINE(compat_sys_mmap2)
 		       0xffffe000UL);
 }
 
+/* i386 mmap (90, the old one; Linux's sys32_mmap): the six arguments in a
+ * struct of 32-bit words in memory, the offset in bytes (page-aligned). */
+SYSCALL_DEFINE(sys32_mmap)
+{
+	struct { u32 addr, len, prot, flags, fd, offset; } a;
+	if (copy_from_user(&a, (const void *)a0, sizeof(a)))
+		return -EFAULT;
+	if (a.offset & ~PAGE_MASK)
+		return -EINVAL;
+	return compat_sys_mmap2(a.addr, a.len, a.prot, a.flags, a.fd, a.offset >> PAGE_SHIFT);
+}
+
 SYSCALL_DEFINE(sys_munmap)
 {
 	if ((a0 & ~PAGE_MASK) || !a1)

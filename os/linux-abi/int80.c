@@ -12,6 +12,8 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
@@ -22,7 +24,7 @@ enum {
 	I_exit = 1, I_read = 3, I_write = 4, I_close = 6, I_waitpid = 7, I_creat = 8, I_chdir = 12,
 	I_getpid = 20, I_getuid = 24, I_times = 43, I_pipe = 42, I_getgid = 47, I_setpgid = 57,
 	I_getpgrp = 65, I_setsid = 66, I_ftruncate = 93, I_uname = 122, I_clone = 120,
-	I_getpgid = 132, I_oldstat = 106, I_oldlstat = 107, I_oldfstat = 108, I_llseek = 140, I_readv = 145, I_writev = 146, I_getsid = 147,
+	I_getpgid = 132, I_old_getrlimit = 76, I_old_mmap = 90, I_munmap = 91, I_oldstat = 106, I_oldlstat = 107, I_oldfstat = 108, I_llseek = 140, I_readv = 145, I_writev = 146, I_getsid = 147,
 	I_nanosleep = 162, I_rt_sigaction = 174, I_rt_sigprocmask = 175, I_rt_sigpending = 176,
 	I_rt_sigtimedwait = 177, I_rt_sigsuspend = 179, I_pread64 = 180, I_pwrite64 = 181,
 	I_getcwd = 183, I_sigaltstack = 186, I_stat64 = 195, I_lstat64 = 196, I_fstat64 = 197,
@@ -303,6 +305,31 @@ static void files(void)
 	(void)rnd;
 	R("getrandom 8", C3(I_getrandom, rndbuf, 8, 0));
 	static unsigned long long lim[2];
+	static uint32_t lim32[2];
+	struct rlimit rl;
+	const int res[] = { RLIMIT_NOFILE, RLIMIT_STACK, RLIMIT_AS };
+	for (int k = 0; k < 3; k++) {
+		getrlimit(res[k], &rl);
+		long r = C2(I_old_getrlimit, res[k], lim32);
+		printf("old getrlimit %d: %ld, ", res[k], r);
+		Y("getrlimit's values, capped at 0x7fffffff",
+		  lim32[0] == (rl.rlim_cur > 0x7fffffff ? 0x7fffffffu : rl.rlim_cur) &&
+		  lim32[1] == (rl.rlim_max > 0x7fffffff ? 0x7fffffffu : rl.rlim_max));
+	}
+	R("old getrlimit resource 99", C2(I_old_getrlimit, 99, lim32));
+	R("old getrlimit bad pointer", C2(I_old_getrlimit, RLIMIT_NOFILE, BAD_PTR));
+	static uint32_t mm[6];
+	mm[0] = 0; mm[1] = 8192; mm[2] = PROT_READ | PROT_WRITE; mm[3] = MAP_PRIVATE | MAP_ANONYMOUS;
+	mm[4] = (uint32_t)-1; mm[5] = 0;
+	long a = C1(I_old_mmap, mm);
+	Y("old mmap: two zeroed pages below 4 GiB that we can write",
+	  a > 0 && a < 0xffffffffL && ((char *)a)[4097] == 0 && (((char *)a)[4097] = 1));
+	R("munmap them", C2(I_munmap, a, 8192));
+	mm[5] = 100;
+	R("old mmap offset not page-aligned", C1(I_old_mmap, mm));
+	R("old mmap bad pointer", C1(I_old_mmap, BAD_PTR));
+	mm[5] = 0; mm[3] = MAP_SHARED | MAP_ANONYMOUS; mm[1] = 0;
+	R("old mmap length 0", C1(I_old_mmap, mm));
 	R("prlimit64 NOFILE", C4(I_prlimit64, 0, 7, 0, lim));
 	Y("prlimit64: soft <= hard", lim[0] <= lim[1]);
 }
