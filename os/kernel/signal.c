@@ -247,12 +247,16 @@ static void deliver(int sig, struct k_sigaction *ka, struct ksiginfo *info, stru
 		regs->sp = orig_sp;     /* no frame: nothing moved */
 		built = false;
 	}
-	if (built && t->sas_ss_size) {
+	if (built) {
+		/* uc_stack as Linux's __save_altstack writes it, also when there
+		 * is no alternate stack (SS_DISABLE): rt_sigreturn reads it back. */
 		struct rt_sigframe *f = (struct rt_sigframe *)regs->sp;
 		struct { u64 sp; s32 flags; u32 pad; u64 size; } st = {
-			t->sas_ss_sp, on_sig_stack(t, orig_sp) ? SS_ONSTACK : 0, 0, t->sas_ss_size };
+			t->sas_ss_sp, !t->sas_ss_size ? SS_DISABLE : on_sig_stack(t, orig_sp) ? SS_ONSTACK : 0,
+			0, t->sas_ss_size };
 		copy_to_user(&f->uc.uc_stack, &st, sizeof(st));
-		copy_to_user(&f->uc.uc_mcontext.sp, &orig_sp, sizeof(orig_sp));
+		if (t->sas_ss_size)
+			copy_to_user(&f->uc.uc_mcontext.sp, &orig_sp, sizeof(orig_sp));
 	}
 	if (restore) {
 		t->restore_sigmask = false;
