@@ -1,7 +1,7 @@
 # ringdb, the ncurses debugger on QEMU's gdbstub (debugger/), its tests, and
 # the make targets around it: debug, qemu-gdb, fuzz-rsp.
 #
-## make debug [PROG="name args"] [APPEND="..."] [TEST=name [LAB=n]] [RINGDB_ARGS=...]   boot and open ringdb at the first syscall (of hello by default)
+## make debug [PROG="name args"|BIN=FILE] [APPEND="..."] [TEST=name [LAB=n]] [RINGDB_ARGS=...]   boot and open ringdb at the first syscall (of hello by default)
 ## make qemu-gdb                          boot halted with a gdbstub on a printed port
 ## make fuzz-rsp [FUZZ_SECONDS=600]        fuzz ringdb's packet parser longer
 
@@ -14,7 +14,7 @@ RINGDB      := $(BIN)/ringdb
 RINGDB_PKGS := ncursesw libdw capstone
 
 # Layers, bottom up; everything but ui.c and main.c builds without ncurses.
-RINGDB_CORE := keeper transport rsp target symbols disasm syscalls kmodel textbuf oracle fpu panels commands session
+RINGDB_CORE := keeper transport rsp target symbols disasm syscalls kmodel textbuf oracle fpu panels commands session frames
 RINGDB_CORE_OBJS := $(RINGDB_CORE:%=$(RINGDB_OUT)/%.o)
 RINGDB_OBJS := $(RINGDB_CORE_OBJS) $(RINGDB_OUT)/ui.o $(RINGDB_OUT)/main.o
 
@@ -162,7 +162,8 @@ debug:
 	  set -- --init-ex "$$start"; \
 	fi; \
 	echo "ringdb: kernel command line: $$append"; \
-	exec $(RINGDB) --kernel $(RINGDB_KERNEL) --initrd $(RINGDB_INITRAMFS) --append "$$append" "$$@" $(RINGDB_ARGS)
+	exec $(RINGDB) --kernel $(RINGDB_KERNEL) --initrd $(RINGDB_INITRAMFS) --append "$$append" \
+	  $(if $(RUN_BIN),--program $(abspath $(RUN_BIN))) "$$@" $(RINGDB_ARGS)
 
 qemu-gdb:
 	@scripts/deps kernel qemu
