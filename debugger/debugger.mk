@@ -14,7 +14,7 @@ RINGDB      := $(BIN)/ringdb
 RINGDB_PKGS := ncursesw libdw capstone
 
 # Layers, bottom up; everything but ui.c and main.c builds without ncurses.
-RINGDB_CORE := keeper transport rsp target symbols disasm syscalls kmodel textbuf oracle fpu panels commands session
+RINGDB_CORE := keeper qmp transport rsp target symbols disasm syscalls kmodel textbuf oracle fpu panels commands session timetravel
 RINGDB_CORE_OBJS := $(RINGDB_CORE:%=$(RINGDB_OUT)/%.o)
 RINGDB_OBJS := $(RINGDB_CORE_OBJS) $(RINGDB_OUT)/ui.o $(RINGDB_OUT)/main.o
 
