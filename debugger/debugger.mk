@@ -1,7 +1,7 @@
 # ringdb, the ncurses debugger on QEMU's gdbstub (debugger/), its tests, and
 # the make targets around it: debug, qemu-gdb, fuzz-rsp.
 #
-## make debug [PROG="name args"] [APPEND="..."] [TEST=name [LAB=n]] [RINGDB_ARGS=...]   boot and open ringdb at the first syscall (of hello by default)
+## make debug [PROG="name args"] [APPEND="..."] [TEST=name [LAB=n]] [REPLAY=1|DIR|record] [RINGDB_ARGS=...]   boot and open ringdb at the first syscall (of hello by default); REPLAY=1: the recording of a failing test
 ## make qemu-gdb                          boot halted with a gdbstub on a printed port
 ## make fuzz-rsp [FUZZ_SECONDS=600]        fuzz ringdb's packet parser longer
 
@@ -150,9 +150,33 @@ RINGDB_ARGS ?=
 debug_start = $(if $(findstring -ex,$(RINGDB_ARGS))$(findstring --batch,$(RINGDB_ARGS)),,--init-ex syscall)
 debug_append = $(strip $(APPEND) $(debug_prog_append))
 
+# REPLAY=1 with TEST=name [LAB=n]: open the recording make grade kept of
+# that failing test (build/recordings/labN/NAME, kernel/NAME without LAB);
+# REPLAY=DIR: that recording folder (ringgrade --record-failures DIR/...);
+# REPLAY=record: record this session as it goes (build/recordings/live/),
+# so stepping back works in it too.
+REPLAY ?=
+RINGDB_RECORDINGS := $(BUILD)/recordings
+ringdb_replay_dir = $(if $(filter 1,$(REPLAY)),$(RINGDB_RECORDINGS)/$(if $(LAB),lab$(LAB),kernel)/$(TEST),$(REPLAY))
+
 # scripts/deps first: it installs what the build itself needs.
 debug:
 	@scripts/deps kernel qemu host
+ifneq ($(filter-out record,$(REPLAY)),)
+	@$(MAKE) --no-print-directory $(RINGDB)
+	@if [ "$(REPLAY)" = 1 ] && [ -z "$(TEST)" ]; then \
+	  echo "make debug: REPLAY=1 opens the recording of a failing test: give TEST=name (and LAB=n)" >&2; exit 2; fi; \
+	rec="$(ringdb_replay_dir)"; \
+	if [ ! -e "$$rec" ]; then \
+	  echo "make debug: no recording $$rec: make grade LAB=n TEST=name keeps one of each failing test" >&2; exit 2; fi; \
+	set -- $(debug_start); \
+	if [ -n "$(TEST)" ]; then \
+	  start=$$($(RINGDB_DIR)/test-cmdline --start $(ringdb_test_def) $(TEST)) || exit 2; \
+	  set -- --init-ex "$$start"; \
+	fi; \
+	echo "ringdb: replaying $$rec"; \
+	exec $(RINGDB) --replay "$$rec" "$$@" $(RINGDB_ARGS)
+else
 	@$(MAKE) --no-print-directory $(RINGDB) $(RINGDB_KERNEL) $(RINGDB_INITRAMFS)
 	@append="$(debug_append)"; set -- $(debug_start); \
 	if [ -n "$(TEST)" ]; then \
@@ -162,7 +186,10 @@ debug:
 	  set -- --init-ex "$$start"; \
 	fi; \
 	echo "ringdb: kernel command line: $$append"; \
-	exec $(RINGDB) --kernel $(RINGDB_KERNEL) --initrd $(RINGDB_INITRAMFS) --append "$$append" "$$@" $(RINGDB_ARGS)
+	$(if $(filter record,$(REPLAY)),mkdir -p $(RINGDB_RECORDINGS)/live && echo "ringdb: recording in $(RINGDB_RECORDINGS)/live/rr";) \
+	exec $(RINGDB) --kernel $(RINGDB_KERNEL) --initrd $(RINGDB_INITRAMFS) --append "$$append" \
+	  $(if $(filter record,$(REPLAY)),--record $(RINGDB_RECORDINGS)/live/rr) "$$@" $(RINGDB_ARGS)
+endif
 
 qemu-gdb:
 	@scripts/deps kernel qemu
