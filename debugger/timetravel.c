@@ -49,9 +49,8 @@ bool session_icount(struct session *s, uint64_t *icount)
 static int refuse(struct session *s, const char *what)
 {
 	if (s->rr == RR_NONE)
-		session_error(s, "%s: this session is not a recording or a replay: only a replay can go back "
-			      "(ringdb --replay FILE, make debug TEST=... REPLAY=1, or make debug REPLAY=record "
-			      "to record as you go)", what);
+		session_error(s, "%s: QEMU cannot run backwards here: only a replay can (ringdb --replay FILE, "
+			      "make debug TEST=... REPLAY=1, or make debug REPLAY=record to record as you go)", what);
 	else
 		session_error(s, "%s: no QMP connection to QEMU (%s): cannot go back in time here", what, s->qmp.error);
 	return -1;
@@ -180,10 +179,18 @@ static int run_to_icount(struct session *s, uint64_t target, struct tt_hit *hits
 			h.bp_id = w ? w->id : 0;
 			h.provenance = w && w->provenance;
 			h.before = tif_before;
-			/* The write may not have landed yet: finish the instruction. */
-			if (quiet_stepi(s))
-				return -1;
 			h.after = s->model.now.tif;
+			if (h.provenance && h.after != h.before) {
+				/* QEMU stopped after the store: it is the instruction
+				 * before, one count back. */
+				h.icount = ic - 1;
+			} else {
+				/* The write may not have landed yet (an atomic `lock
+				 * or`): finish the instruction. */
+				if (quiet_stepi(s))
+					return -1;
+				h.after = s->model.now.tif;
+			}
 			if (h.provenance)
 				kmodel_note_tif_write(&s->model, pc, h.before, h.after);
 			if (w)
@@ -314,12 +321,12 @@ int session_reverse(struct session *s, bool step, int count)
 			snprintf(changed + len, sizeof changed - len, "%s%s %s", len ? ", " : "", name,
 				 h.after >> bit & 1 ? "set" : "cleared");
 		}
-		snprintf(why, sizeof why, "watchpoint %d, going backwards: this instruction writes the TIF flags "
+		snprintf(why, sizeof why, "watchpoint %d (going backwards): this instruction writes the TIF flags "
 			 "%#x -> %#x (%s)", h.bp_id, h.before, h.after, changed);
 	} else if (h.watch) {
-		snprintf(why, sizeof why, "watchpoint %d, going backwards: this instruction writes the watched memory", h.bp_id);
+		snprintf(why, sizeof why, "watchpoint %d (going backwards): this instruction writes the watched memory", h.bp_id);
 	} else {
-		snprintf(why, sizeof why, "breakpoint %d, going backwards", h.bp_id);
+		snprintf(why, sizeof why, "breakpoint %d (going backwards)", h.bp_id);
 	}
 	stopped(s, why);
 	return 0;
