@@ -76,7 +76,7 @@ $(RINGDB_FIXTURE_ELF): $(RINGDB_DIR)/tests/fixture/kernel_shapes.c os/include/as
 	  -Wl,--build-id=none -Wl,-e,entry_SYSCALL_64 $< -o $@
 
 BENCH_SCRIPTS    += debugger/bench-step.sh
-TEST_SUITES      += ringdb-unit ringdb-fuzz ringdb-integration ringdb-gdbinit ringdb-every-test
+TEST_SUITES      += ringdb-unit ringdb-fuzz ringdb-integration ringdb-gdbinit ringdb-every-test ringdb-timetravel
 HOST_TEST_SUITES += ringdb-unit
 
 test-ringdb-unit: $(RINGDB_TEST_BINS)
@@ -109,6 +109,13 @@ fuzz-rsp: $(RINGDB_FUZZER)
 # --- integration (live QEMU + the kernel, through the launcher) -------------
 test-ringdb-integration: $(RINGDB) $(RINGDB_KERNEL) $(RINGDB_INITRAMFS)
 	@$(RINGDB_DIR)/tests/integration $(RINGDB) $(RINGDB_KERNEL) $(RINGDB_INITRAMFS)
+
+# Going backwards in real replays (debugger/tests/timetravel): a failing lab
+# 1 test recorded by ringgrade replays to the same failure TIMETRAVEL_RUNS
+# times (3 here; `make test-ringdb-timetravel TIMETRAVEL_RUNS=10` by hand).
+TIMETRAVEL_RUNS ?= 3
+test-ringdb-timetravel: $(RINGDB) $(BIN)/ringgrade $(RINGDB_KERNEL) $(RINGDB_INITRAMFS)
+	@$(RINGDB_DIR)/tests/timetravel $(RINGDB) $(BIN)/ringgrade $(RINGDB_KERNEL) $(RINGDB_INITRAMFS) $(TIMETRAVEL_RUNS)
 
 # `make debug TEST=... LAB=...` for every test of every definition file, and
 # where each stops (debugger/tests/debug-every-test).
@@ -196,4 +203,4 @@ qemu-gdb:
 	@$(MAKE) --no-print-directory $(RINGDB_KERNEL) $(RINGDB_INITRAMFS)
 	scripts/ringside-qemu --kernel $(RINGDB_KERNEL) --initrd $(RINGDB_INITRAMFS) --gdb auto $(if $(debug_append),--append "$(debug_append)")
 
-.PHONY: ringdb test-ringdb-unit test-ringdb-fuzz test-ringdb-integration test-ringdb-gdbinit test-ringdb-every-test fuzz-rsp ringdb-transcripts debug qemu-gdb
+.PHONY: ringdb test-ringdb-unit test-ringdb-fuzz test-ringdb-integration test-ringdb-timetravel test-ringdb-gdbinit test-ringdb-every-test fuzz-rsp ringdb-transcripts debug qemu-gdb

@@ -426,7 +426,7 @@ int session_reverse_line(struct session *s, enum reverse_line how)
 	unsigned char prev_g[TARGET_G_MAX];
 	memcpy(prev_g, s->t.g, sizeof prev_g);
 	static struct tt_insn w[4096];
-	for (int window = 256; window <= 4096; window *= 4) {
+	for (int window = 64; window <= 4096; window *= 8) {
 		uint64_t from = ic > (uint64_t)window ? ic - (uint64_t)window : 0;
 		int n = (int)(ic - from);
 		if (seek(s, from, NULL, NULL))
