@@ -562,6 +562,13 @@ const struct key_binding key_bindings[] = {
 	{ 'y', 0, "y", "syscall", "run to the next syscall entry" },
 	{ 'x', 0, "x", "sysexit", "run until the syscall returns to user mode" },
 	{ 'l', 0, "l", "layout", "next layout" },
+	/* Backwards, in a replay (or a recording, which becomes one). */
+	{ 'S', 0, "S", "reverse-step", "reverse-step: back to the previous source line, into calls (replay)" },
+	{ 'N', 0, "N", "reverse-next", "reverse-next: back to the previous source line, over calls (replay)" },
+	{ 'I', 0, "I", "reverse-stepi", "reverse-stepi: one instruction back (replay)" },
+	{ 'F', 0, "F", "reverse-finish", "reverse-finish: back to the call of this function (replay)" },
+	{ 'C', 0, "C", "reverse-continue", "reverse-continue: back to the previous breakpoint or watchpoint hit (replay)" },
+	{ 'g', 0, "g", "goto-failure", "run to the failing KTAP line's assertion" },
 };
 const int key_binding_count = sizeof(key_bindings) / sizeof(key_bindings[0]);
 

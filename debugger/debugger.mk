@@ -75,7 +75,7 @@ $(RINGDB_FIXTURE_ELF): $(RINGDB_DIR)/tests/fixture/kernel_shapes.c os/include/as
 	$(HOST_CC) -g -O0 -Ios/include -ffreestanding -fno-pie -no-pie -nostdlib -static \
 	  -Wl,--build-id=none -Wl,-e,entry_SYSCALL_64 $< -o $@
 
-BENCH_SCRIPTS    += debugger/bench-step.sh
+BENCH_SCRIPTS    += debugger/bench-step.sh debugger/bench-timetravel.sh
 TEST_SUITES      += ringdb-unit ringdb-fuzz ringdb-integration ringdb-gdbinit ringdb-every-test ringdb-timetravel
 HOST_TEST_SUITES += ringdb-unit
 

@@ -145,7 +145,7 @@ static int run_to_icount(struct session *s, uint64_t target, struct tt_hit *hits
 			if (quiet_stepi(s))
 				return -1;
 			if (qmp_icount(&s->qmp, &ic) < 0)
-				break;
+				goto qmp_failed;
 			continue;
 		}
 		uint32_t tif_before = s->model.now.tif;
@@ -167,7 +167,7 @@ static int run_to_icount(struct session *s, uint64_t target, struct tt_hit *hits
 		}
 		session_after_stop(s);
 		if (qmp_icount(&s->qmp, &ic) < 0)
-			break;
+			goto qmp_failed;
 		if (ic >= target)
 			break;
 		pc = target_pc(&s->t);
@@ -200,7 +200,7 @@ static int run_to_icount(struct session *s, uint64_t target, struct tt_hit *hits
 			if (hits && (!h.provenance || h.before != h.after) && *nhits < MAX_HITS)
 				hits[(*nhits)++] = h;
 			if (qmp_icount(&s->qmp, &ic) < 0)
-				break;
+				goto qmp_failed;
 			continue;
 		}
 		struct breakpoint *b = user_bp(s, pc);
@@ -211,21 +211,40 @@ static int run_to_icount(struct session *s, uint64_t target, struct tt_hit *hits
 				hits[(*nhits)++] = h;
 		}
 	}
-	if (!qmp_connected(&s->qmp)) {
-		session_error(s, "%s", s->qmp.error);
-		return -1;
-	}
 	/* The break may still be armed when a step reached TARGET. */
 	qmp_replay_delete_break(&s->qmp);
+	if (ic != target) {
+		session_error(s, "the replay stopped at instruction %" PRIu64 ", not %" PRIu64 " as asked", ic, target);
+		return -1;
+	}
 	return 0;
+qmp_failed:
+	session_error(s, "asking QEMU for the instruction count: %s", s->qmp.error);
+	return -1;
 }
 
-/* Go to instruction count TARGET: afresh from the start. */
-static int seek(struct session *s, uint64_t target, struct tt_hit *hits, int *nhits)
+/* Go to instruction count TARGET: afresh from the start. A LOOK pass (the
+ * hits of reverse-continue, the window of reverse-step) does not show its
+ * stop, so it leaves the pipeline breakpoints out: a program's thousand
+ * syscalls then cost no stops at all. */
+static int seek_how(struct session *s, uint64_t target, struct tt_hit *hits, int *nhits, bool look)
 {
 	if (restart(s))
 		return -1;
+	if (look) {
+		for (int i = 1; i < STAGE_COUNT; i++) {
+			uint64_t a = s->model.stage_addr[i];
+			if (a && i != STAGE_SCHEDULE && !session_bp_at(s, a))
+				target_remove_bp(&s->t, BP_SOFTWARE, a, 1);
+		}
+		s->tracing = false;
+	}
 	return run_to_icount(s, target, hits, nhits);
+}
+
+static int seek(struct session *s, uint64_t target, struct tt_hit *hits, int *nhits)
+{
+	return seek_how(s, target, hits, nhits, false);
 }
 
 static bool can_travel(struct session *s, const char *what, uint64_t *ic)
@@ -280,7 +299,7 @@ int session_reverse(struct session *s, bool step, int count)
 	static struct tt_hit hits[MAX_HITS];
 	int nhits = 0;
 	/* Pass 1: forward to here, noting each breakpoint and watchpoint hit. */
-	if (seek(s, ic, hits, &nhits))
+	if (seek_how(s, ic, hits, &nhits, true))
 		return -1;
 	/* Breakpoint counts were counted again on the way: keep them as the
 	 * run to the hit leaves them. */
@@ -429,7 +448,7 @@ int session_reverse_line(struct session *s, enum reverse_line how)
 	for (int window = 64; window <= 4096; window *= 8) {
 		uint64_t from = ic > (uint64_t)window ? ic - (uint64_t)window : 0;
 		int n = (int)(ic - from);
-		if (seek(s, from, NULL, NULL))
+		if (seek_how(s, from, NULL, NULL, true))
 			return -1;
 		/* One instruction at a time up to where we were. */
 		for (int k = 0; k < n; k++) {
