@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Time travel's costs, figures only (make bench):
-#   - recording per lab: a wrong answer (the lab's first mutant in the
-#     student's position) graded as a submission without and with
+#   - recording per lab: a wrong answer (the lab's first mutant that the
+#     tests kill, in the student's position) graded as a submission without and with
 #     --record-failures (every failing test runs once more, recorded);
 #     BENCH_LABS picks the labs (default "1 4");
 #   - a recording's time to open: ringdb --replay to where make debug
@@ -21,14 +21,18 @@ trap 'rm -rf "$work"' EXIT
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 for lab in ${BENCH_LABS:-1 4}; do
-  mutant=$(ls -d labs/lab$lab/mutants/*/ 2>/dev/null | head -n 1)
-  [ -n "$mutant" ] || { echo "lab $lab: no mutant to grade"; continue; }
-  sub=$work/sub$lab
-  rm -rf "$sub"; mkdir -p "$sub"
-  for f in $(sed -n 's/^files *= *//p' labs/lab$lab/lab.def); do
-    mkdir -p "$sub/$(dirname "$f")"; cp "solutions/lab$lab/$(basename "$f")" "$sub/$f" 2>/dev/null
+  # The first mutant that fails some test (tried in turn: a graded run each).
+  mutant="" sub=$work/sub$lab
+  for m in labs/lab$lab/mutants/*/; do
+    rm -rf "$sub"; mkdir -p "$sub"
+    for f in $(sed -n 's/^files *= *//p' labs/lab$lab/lab.def); do
+      mkdir -p "$sub/$(dirname "$f")"; cp "solutions/lab$lab/$(basename "$f")" "$sub/$f" 2>/dev/null
+    done
+    patch -s -d "$sub" -p1 < "${m}mutant.patch" > /dev/null 2>&1 || continue
+    "$ringgrade" --lab "$lab" --submission "$sub" -q > /dev/null 2>&1
+    [ $? = 1 ] && { mutant=$m; break; }
   done
-  patch -s -d "$sub" -p1 < "${mutant}mutant.patch" || { echo "lab $lab: $mutant does not apply"; continue; }
+  [ -n "$mutant" ] || { echo "lab $lab: no mutant that fails a test"; continue; }
   summarize "lab $lab ($(basename "$mutant")) graded" "$ringgrade" --lab "$lab" --submission "$sub" -q
   plain=$LAST_MEDIAN
   summarize "lab $lab graded, failures recorded" "$ringgrade" --lab "$lab" --submission "$sub" -q \
