@@ -51,13 +51,13 @@ if [ -n "$rec" ]; then
     --append "$append" -ex "$start" -ex quit
   summarize "replay: open at '$start'" "$ringdb" --replay "$rec" -ex "$start" -ex quit
   open=$LAST_MEDIAN
-  summarize "replay: + stepi 10" "$ringdb" --replay "$rec" -ex "$start" -ex "stepi 10" -ex quit
-  echo "stepi in a replay: $(( (LAST_MEDIAN - open) / 10 )) ms a step"
+  summarize "replay: + stepi 50" "$ringdb" --replay "$rec" -ex "$start" -ex "stepi 50" -ex quit
+  echo "stepi in a replay: $(( (LAST_MEDIAN - open) / 50 )) ms a step"
   fwd=$LAST_MEDIAN
-  summarize "replay: + stepi 10 + rsi 5 (one at a time)" "$ringdb" --replay "$rec" -ex "$start" -ex "stepi 10" \
+  summarize "replay: + stepi 50 + rsi 5 (one at a time)" "$ringdb" --replay "$rec" -ex "$start" -ex "stepi 50" \
     -ex rsi -ex rsi -ex rsi -ex rsi -ex rsi -ex quit
   echo "reverse-stepi in a replay: $(( (LAST_MEDIAN - fwd) / 5 )) ms a step (a fresh replay to the count before)"
-  summarize "replay: + stepi 10 + rsi 5 (at once)" "$ringdb" --replay "$rec" -ex "$start" -ex "stepi 10" -ex "rsi 5" -ex quit
+  summarize "replay: + stepi 50 + rsi 5 (at once)" "$ringdb" --replay "$rec" -ex "$start" -ex "stepi 50" -ex "rsi 5" -ex quit
   echo "rsi 5: $(( LAST_MEDIAN - fwd )) ms"
 fi
 
