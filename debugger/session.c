@@ -94,7 +94,8 @@ static int target_failed(struct session *s, int rc)
 {
 	if (rc == TARGET_DEAD && s->stops > 0 && s->rr == RR_REPLAY)
 		session_error(s, "%s: the replay ran past the end of its recording, where QEMU stops. "
-			      "Start it again (ringdb --replay) to run forward from the start.", s->t.error);
+			      "reverse-continue goes back from there; start it again (ringdb --replay) to run "
+			      "forward from the start.", s->t.error);
 	else if (rc == TARGET_DEAD && s->stops > 0)
 		session_error(s, "%s. History and breakpoints are kept; `attach HOST:PORT` or restart ringdb to go on.",
 			      s->t.error);

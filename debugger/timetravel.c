@@ -33,6 +33,7 @@ struct tt_hit {
 };
 
 #define MAX_HITS 4096
+#define TO_THE_END UINT64_MAX
 
 static long now_ms(void)
 {
@@ -133,7 +134,8 @@ static int run_to_icount(struct session *s, uint64_t target, struct tt_hit *hits
 		session_error(s, "internal: the replay is past instruction %" PRIu64 " (at %" PRIu64 ")", target, ic);
 		return -1;
 	}
-	if (ic < target && qmp_replay_break(&s->qmp, target) < 0) {
+	/* TO_THE_END: no break; the run ends when the replay does. */
+	if (ic < target && target != TO_THE_END && qmp_replay_break(&s->qmp, target) < 0) {
 		session_error(s, "replay-break: %s", s->qmp.error);
 		return -1;
 	}
@@ -161,6 +163,8 @@ static int run_to_icount(struct session *s, uint64_t target, struct tt_hit *hits
 				      s->run_timeout_ms / 1000);
 			return -1;
 		}
+		if (rc == TARGET_DEAD && target == TO_THE_END)
+			return 0; /* QEMU ends with the replay */
 		if (rc) {
 			session_error(s, "%s", s->t.error);
 			return -1;
@@ -213,7 +217,7 @@ static int run_to_icount(struct session *s, uint64_t target, struct tt_hit *hits
 	}
 	/* The break may still be armed when a step reached TARGET. */
 	qmp_replay_delete_break(&s->qmp);
-	if (ic != target) {
+	if (ic != target && target != TO_THE_END) {
 		session_error(s, "the replay stopped at instruction %" PRIu64 ", not %" PRIu64 " as asked", ic, target);
 		return -1;
 	}
@@ -278,11 +282,28 @@ static void stopped(struct session *s, const char *why)
 	session_printf(s, "%s: %s", why, where);
 }
 
+/* A replay that ran to its end leaves no QEMU to ask: reverse-continue
+ * still works from there (to the last hit before the end). */
+static bool replay_ended(struct session *s, const char *what, bool can)
+{
+	if (s->t.connected || s->rr != RR_REPLAY || !s->start_launcher[0])
+		return false;
+	if (!can)
+		session_error(s, "%s: the replay ran to its end, where QEMU stops and no instruction count is left to "
+			      "go back from: reverse-continue goes back to the last breakpoint or watchpoint hit "
+			      "before the end; or start the replay again (ringdb --replay)", what);
+	return true;
+}
+
 int session_reverse(struct session *s, bool step, int count)
 {
 	uint64_t ic;
 	const char *what = step ? "reverse-stepi" : "reverse-continue";
-	if (!can_travel(s, what, &ic))
+	if (replay_ended(s, what, !step)) {
+		if (step)
+			return -1;
+		ic = TO_THE_END;
+	} else if (!can_travel(s, what, &ic))
 		return -1;
 	unsigned char prev_g[TARGET_G_MAX];
 	memcpy(prev_g, s->t.g, sizeof prev_g);
@@ -427,7 +448,7 @@ int session_reverse_line(struct session *s, enum reverse_line how)
 {
 	static const char *const names[] = { "reverse-step", "reverse-next", "reverse-finish" };
 	uint64_t ic;
-	if (!can_travel(s, names[how], &ic))
+	if (replay_ended(s, names[how], false) || !can_travel(s, names[how], &ic))
 		return -1;
 	struct tt_insn now;
 	describe_insn(s, &now);
