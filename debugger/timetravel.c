@@ -154,8 +154,16 @@ static int run_to_icount(struct session *s, uint64_t target, struct tt_hit *hits
 		int rc = target_resume(&s->t, false);
 		if (!rc)
 			rc = target_wait(&s->t, NULL, 200);
-		while (rc == TARGET_RUNNING && now_ms() < deadline)
+		while (rc == TARGET_RUNNING && now_ms() < deadline) {
+			if (s->want_interrupt && s->want_interrupt(s->want_interrupt_arg)) {
+				target_interrupt(&s->t, NULL);
+				session_after_stop(s);
+				session_error(s, "interrupted on the way (Ctrl-C): the replay stopped somewhere before "
+					      "instruction %" PRIu64, target);
+				return -1;
+			}
 			rc = target_wait(&s->t, NULL, 200);
+		}
 		if (rc == TARGET_RUNNING) {
 			target_interrupt(&s->t, NULL);
 			session_error(s, "the replay did not reach instruction %" PRIu64 " within %d s; start it again "
