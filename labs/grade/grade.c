@@ -56,8 +56,11 @@ static void run_tests_repeated(const struct grade_options *o, const struct run_c
 	for (size_t i = 0; i < n; i++)
 		report->passes[i] = report->results[i].status == STATUS_PASSED;
 	round = xcalloc(n + 1, sizeof(*round));
+	/* Failures are recorded in the first round only (--record-failures). */
+	struct run_context later = *ctx;
+	later.record_dir = NULL;
 	for (unsigned r = 1; r < runs && !spawn_was_interrupted(); r++) {
-		run_test_list(ctx, (const struct test_def *const *)tests, n, round);
+		run_test_list(&later, (const struct test_def *const *)tests, n, round);
 		for (size_t i = 0; i < n; i++) {
 			int passed = round[i].status == STATUS_PASSED;
 			report->passes[i] += passed;
