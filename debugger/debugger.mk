@@ -1,7 +1,7 @@
 # ringdb, the ncurses debugger on QEMU's gdbstub (debugger/), its tests, and
 # the make targets around it: debug, qemu-gdb, fuzz-rsp.
 #
-## make debug [PROG="name args"] [APPEND="..."] [TEST=name [LAB=n]] [REPLAY=1|DIR|record] [RINGDB_ARGS=...]   boot and open ringdb at the first syscall (of hello by default); REPLAY=1: the recording of a failing test
+## make debug [PROG="name args"|BIN=FILE] [APPEND="..."] [TEST=name [LAB=n]] [REPLAY=1|DIR|record] [RINGDB_ARGS=...]   boot and open ringdb at the first syscall (of hello by default); REPLAY=1: the recording of a failing test
 ## make qemu-gdb                          boot halted with a gdbstub on a printed port
 ## make fuzz-rsp [FUZZ_SECONDS=600]        fuzz ringdb's packet parser longer
 
@@ -14,7 +14,7 @@ RINGDB      := $(BIN)/ringdb
 RINGDB_PKGS := ncursesw libdw capstone
 
 # Layers, bottom up; everything but ui.c and main.c builds without ncurses.
-RINGDB_CORE := keeper qmp transport rsp target symbols disasm syscalls kmodel textbuf oracle fpu panels commands session timetravel
+RINGDB_CORE := keeper qmp transport rsp target symbols disasm syscalls kmodel textbuf oracle fpu panels commands session frames timetravel
 RINGDB_CORE_OBJS := $(RINGDB_CORE:%=$(RINGDB_OUT)/%.o)
 RINGDB_OBJS := $(RINGDB_CORE_OBJS) $(RINGDB_OUT)/ui.o $(RINGDB_OUT)/main.o
 
@@ -195,6 +195,7 @@ else
 	echo "ringdb: kernel command line: $$append"; \
 	$(if $(filter record,$(REPLAY)),mkdir -p $(RINGDB_RECORDINGS)/live && echo "ringdb: recording in $(RINGDB_RECORDINGS)/live/rr";) \
 	exec $(RINGDB) --kernel $(RINGDB_KERNEL) --initrd $(RINGDB_INITRAMFS) --append "$$append" \
+	  $(if $(RUN_BIN),--program $(abspath $(RUN_BIN))) \
 	  $(if $(filter record,$(REPLAY)),--record $(RINGDB_RECORDINGS)/live/rr) "$$@" $(RINGDB_ARGS)
 endif
 

@@ -47,6 +47,10 @@ static void usage(FILE *out)
 		"    --append CMDLINE   kernel command line for --kernel (e.g. \"init=/bin/hello\")\n"
 		"    --attach WHERE     connect to a running gdbstub (HOST:PORT, PORT or unix:PATH)\n"
 		"    --symbols FILE     kernel ELF for symbols with --attach (default: build/kernel.elf)\n"
+		"    --program FILE     the ELF of a user program, for its symbols and source in user mode\n"
+		"                       (matched to the current task by name; repeatable; make debug BIN=FILE)\n"
+		"    --user-dir DIR     where the other programs are: DIR/COMM for a task named COMM\n"
+		"                       (default: user/bin beside the initramfs and beside the kernel)\n"
 		"    --launcher PATH    the QEMU launcher (default: $RINGSIDE_QEMU, else the tree's scripts/ringside-qemu)\n"
 		"    --record FILE      record the run (QEMU record/replay): FILE and FILE.qcow2\n"
 		"    --replay FILE|DIR  replay a recording made with the same kernel, initrd and --append:\n"
@@ -146,6 +150,8 @@ int main(int argc, char **argv)
 	int nex = 0, ninit = 0, width = 100, timeout_s = 30;
 	bool real_time = false;
 	const char *replay = NULL, *record = NULL;
+	const char *programs[8], *user_dir = NULL;
+	int nprograms = 0;
 
 	/* GDB spells it -ex; getopt_long_only would accept that but also
 	 * mangle other short options, so translate it first. */
@@ -161,6 +167,7 @@ int main(int argc, char **argv)
 		{ "launcher", required_argument, NULL, 'l' }, { "help-markdown", no_argument, NULL, 'M' },
 		{ "init-ex", required_argument, NULL, 'I' }, { "real-time", no_argument, NULL, 'R' },
 		{ "replay", required_argument, NULL, 'P' }, { "record", required_argument, NULL, 'C' },
+		{ "program", required_argument, NULL, 'p' }, { "user-dir", required_argument, NULL, 'U' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -187,6 +194,18 @@ int main(int argc, char **argv)
 		case 'R': real_time = true; break;
 		case 'P': replay = optarg; break;
 		case 'C': record = optarg; break;
+		case 'p':
+			if (access(optarg, R_OK) != 0) {
+				fprintf(stderr, "ringdb: --program %s: %s\n", optarg, strerror(errno));
+				return EXIT_USAGE;
+			}
+			if (nprograms == 8) {
+				fprintf(stderr, "ringdb: at most 8 --program files\n");
+				return EXIT_USAGE;
+			}
+			programs[nprograms++] = optarg;
+			break;
+		case 'U': user_dir = optarg; break;
 		case 'M': commands_print_markdown(stdout); return EXIT_OK;
 		case 'h': usage(stdout); return EXIT_OK;
 		default:
@@ -266,6 +285,26 @@ int main(int argc, char **argv)
 	}
 	if (!elf)
 		session_printf(&s, "warning: no kernel symbols (give --symbols FILE): addresses only");
+	/* The user programs: named ones, then DIR/COMM. */
+	for (int i = 0; i < nprograms; i++)
+		s.programs[s.nprograms++] = programs[i];
+	if (!initrd && kernel && access("build/initramfs.cpio", R_OK) == 0)
+		initrd = "build/initramfs.cpio";
+	if (user_dir) {
+		snprintf(s.user_dirs[s.nuser_dirs++], sizeof s.user_dirs[0], "%s", user_dir);
+	} else {
+		const char *beside[2] = { initrd, elf };
+		for (int i = 0; i < 2; i++) {
+			char path[PATH_MAX];
+			if (!beside[i])
+				continue;
+			snprintf(path, sizeof path, "%s", beside[i]); /* dirname may write to it */
+			char dir[PATH_MAX + 16];
+			snprintf(dir, sizeof dir, "%s/user/bin", dirname(path));
+			if (access(dir, R_OK) == 0 && (s.nuser_dirs == 0 || strcmp(s.user_dirs[0], dir) != 0))
+				snprintf(s.user_dirs[s.nuser_dirs++], sizeof s.user_dirs[0], "%s", dir);
+		}
+	}
 	int rc;
 	if (kernel) {
 		char launcher[PATH_MAX];
