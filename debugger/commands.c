@@ -78,6 +78,49 @@ static int cmd_reverse_continue(struct session *s, int argc, char **argv, const 
 	return session_reverse(s, false, 1) ? -1 : 0;
 }
 
+static int cmd_reverse_step(struct session *s, int argc, char **argv, const char *rest)
+{
+	(void)rest;
+	for (int i = 0; i < count_arg(argc, argv); i++)
+		if (session_reverse_line(s, REVERSE_STEP))
+			return -1;
+	return 0;
+}
+
+static int cmd_reverse_next(struct session *s, int argc, char **argv, const char *rest)
+{
+	(void)rest;
+	for (int i = 0; i < count_arg(argc, argv); i++)
+		if (session_reverse_line(s, REVERSE_NEXT))
+			return -1;
+	return 0;
+}
+
+static int cmd_reverse_finish(struct session *s, int argc, char **argv, const char *rest)
+{
+	(void)argc, (void)argv, (void)rest;
+	return session_reverse_line(s, REVERSE_FINISH) ? -1 : 0;
+}
+
+static int cmd_goto_failure(struct session *s, int argc, char **argv, const char *rest)
+{
+	(void)argc, (void)argv, (void)rest;
+	return session_goto_failure(s) ? -1 : 0;
+}
+
+static int cmd_icount(struct session *s, int argc, char **argv, const char *rest)
+{
+	(void)argc, (void)argv, (void)rest;
+	uint64_t ic;
+	if (!session_icount(s, &ic)) {
+		session_error(s, "icount: only a recording or a replay counts instructions (%s)",
+			      s->rr == RR_NONE ? "this session is neither" : s->qmp.error);
+		return -1;
+	}
+	session_printf(s, "instruction count %" PRIu64 " (%s)", ic, s->rr == RR_REPLAY ? "replay" : "recording");
+	return 0;
+}
+
 static int cmd_ktest(struct session *s, int argc, char **argv, const char *rest)
 {
 	(void)rest;
@@ -512,8 +555,14 @@ const struct command commands[] = {
 	{ "interrupt", NULL, "", cmd_interrupt, "stop a running CPU (Ctrl-C on the screen)" },
 	{ "syscall", "y", "[N|NAME]", cmd_syscall, "run to the next syscall entry (SYSCALL or int $0x80); NAME: of that syscall" },
 	{ "sysexit", NULL, "", cmd_sysexit, "run until this syscall returns to user mode" },
-	{ "reverse-stepi", "rsi", "[N]", cmd_reverse_stepi, "in a replay (--replay): N instructions backwards" },
-	{ "reverse-continue", "rc", "", cmd_reverse_continue, "in a replay: back to the previous breakpoint or watchpoint hit" },
+	{ "reverse-stepi", "rsi", "[N]", cmd_reverse_stepi, "in a replay or recording: N instructions backwards" },
+	{ "reverse-step", "rs", "[N]", cmd_reverse_step, "in a replay: back to the start of the previous source line, into calls" },
+	{ "reverse-next", "rn", "[N]", cmd_reverse_next, "in a replay: back to the start of the previous source line, over calls" },
+	{ "reverse-finish", NULL, "", cmd_reverse_finish, "in a replay: back to the call of the current function" },
+	{ "reverse-continue", "rc", "", cmd_reverse_continue, "in a replay: back to the previous breakpoint or watchpoint hit "
+							      "(watch tif: the last write that changed a TIF flag)" },
+	{ "goto-failure", "gf", "", cmd_goto_failure, "run to the failing KTAP line's assertion (a KEXPECT, a \"not ok\" write, a panic)" },
+	{ "icount", NULL, "", cmd_icount, "in a replay or recording: the instruction count (QEMU's query-replay)" },
 	{ "ktest", NULL, "NAME|all [FILE...]", cmd_ktest,
 	  "run the in-kernel test NAME to its first call into a function FILE defines (a lab's file); log what it set up" },
 	{ "predict", NULL, "jump|fall", cmd_predict, "predict-then-step: guess the next conditional branch, step it, score" },
@@ -593,6 +642,13 @@ const struct key_binding key_bindings[] = {
 	{ 'y', 0, "y", "syscall", "run to the next syscall entry" },
 	{ 'x', 0, "x", "sysexit", "run until the syscall returns to user mode" },
 	{ 'l', 0, "l", "layout", "next layout" },
+	/* Backwards, in a replay (or a recording, which becomes one). */
+	{ 'S', 0, "S", "reverse-step", "reverse-step: back to the previous source line, into calls (replay)" },
+	{ 'N', 0, "N", "reverse-next", "reverse-next: back to the previous source line, over calls (replay)" },
+	{ 'I', 0, "I", "reverse-stepi", "reverse-stepi: one instruction back (replay)" },
+	{ 'F', 0, "F", "reverse-finish", "reverse-finish: back to the call of this function (replay)" },
+	{ 'C', 0, "C", "reverse-continue", "reverse-continue: back to the previous breakpoint or watchpoint hit (replay)" },
+	{ 'g', 0, "g", "goto-failure", "run to the failing KTAP line's assertion" },
 };
 const int key_binding_count = sizeof(key_bindings) / sizeof(key_bindings[0]);
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "commands.h"
@@ -33,6 +34,7 @@ static void usage(FILE *out)
 		"SYNOPSIS\n"
 		"    ringdb --kernel FILE [--initrd FILE] [--append CMDLINE] [options]\n"
 		"    ringdb --attach HOST:PORT|unix:PATH [--symbols FILE] [options]\n"
+		"    ringdb --replay DIR|FILE [--kernel FILE] [options]\n"
 		"    make debug [PROG=\"name args\"] [APPEND=...] [TEST=name [LAB=n]] [RINGDB_ARGS=...]\n"
 		"\n"
 		"DESCRIPTION\n"
@@ -51,8 +53,10 @@ static void usage(FILE *out)
 		"                       (default: user/bin beside the initramfs and beside the kernel)\n"
 		"    --launcher PATH    the QEMU launcher (default: $RINGSIDE_QEMU, else the tree's scripts/ringside-qemu)\n"
 		"    --record FILE      record the run (QEMU record/replay): FILE and FILE.qcow2\n"
-		"    --replay FILE      replay a recording made with the same kernel, initrd and --append:\n"
-		"                       the same execution, interrupts at the same instructions, every time\n"
+		"    --replay FILE|DIR  replay a recording made with the same kernel, initrd and --append:\n"
+		"                       the same execution, interrupts at the same instructions, every time;\n"
+		"                       DIR: a folder of ringgrade --record-failures (DIR/rr, its kernel.elf and\n"
+		"                       initramfs.cpio, used when --kernel/--initrd are not given)\n"
 		"    --real-time        the guest clock follows the host's (default: it counts instructions, so\n"
 		"                       interrupts land on the same instruction in every run)\n"
 		"    --batch FILE       run the commands in FILE without a screen ('-' = stdin)\n"
@@ -97,6 +101,19 @@ static void find_launcher(char *out, size_t cap, const char *kernel)
 		char *d = dirname(path);
 		char cand[PATH_MAX + 64];
 		snprintf(cand, sizeof cand, "%s/../scripts/ringside-qemu", d);
+		if (access(cand, X_OK) == 0) {
+			snprintf(out, cap, "%s", cand);
+			return;
+		}
+	}
+	/* A kernel from elsewhere (a recording folder): the tree this ringdb
+	 * was built in (TREE/build/bin/ringdb). */
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		char cand[PATH_MAX + 64];
+		snprintf(cand, sizeof cand, "%s/../../scripts/ringside-qemu", dirname(exe));
 		if (access(cand, X_OK) == 0) {
 			snprintf(out, cap, "%s", cand);
 			return;
@@ -204,12 +221,33 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ringdb: give --kernel (start QEMU) or --attach (use a running one), not both\n");
 		return EXIT_USAGE;
 	}
-	if (!kernel && !attach) {
+	if (!kernel && !attach && !replay) {
 		fprintf(stderr, "ringdb: nothing to debug: give --kernel build/kernel.elf or --attach HOST:PORT (see --help)\n");
 		return EXIT_USAGE;
 	}
+	/* A recording folder (ringgrade --record-failures, make grade): its
+	 * log is DIR/rr, and it carries the kernel and initramfs it ran. */
+	static char replay_file[PATH_MAX], replay_kernel[PATH_MAX], replay_initrd[PATH_MAX];
+	if (replay && !attach) {
+		struct stat st;
+		if (stat(replay, &st) == 0 && S_ISDIR(st.st_mode)) {
+			snprintf(replay_file, sizeof replay_file, "%s/rr", replay);
+			replay = replay_file;
+		}
+		char dir[PATH_MAX];
+		snprintf(dir, sizeof dir, "%s", replay);
+		char *d = dirname(dir);
+		snprintf(replay_kernel, sizeof replay_kernel, "%s/kernel.elf", d);
+		snprintf(replay_initrd, sizeof replay_initrd, "%s/initramfs.cpio", d);
+		if (!kernel && access(replay_kernel, R_OK) == 0) {
+			kernel = replay_kernel;
+			if (!initrd && access(replay_initrd, R_OK) == 0)
+				initrd = replay_initrd;
+		}
+	}
 	if ((replay || record || real_time) && !kernel) {
-		fprintf(stderr, "ringdb: --replay, --record and --real-time start QEMU: they need --kernel\n");
+		fprintf(stderr, "ringdb: --replay, --record and --real-time start QEMU: they need --kernel "
+			"(a recording folder with kernel.elf needs none)\n");
 		return EXIT_USAGE;
 	}
 	if (replay && record) {

@@ -783,6 +783,11 @@ void screen_compose(struct session *s, struct textbuf *tb, const char *input)
 		snprintf(status, sizeof status, ":%s", input);
 	else if (s->busy)
 		snprintf(status, sizeof status, "running: %s ... (Ctrl-C interrupts)", s->busy);
+	else if (s->rr != RR_NONE)
+		/* A replay (or a recording) also goes back: capitals. */
+		snprintf(status, sizeof status, "%s | %s | %s | s n i f c forward  S N I F C back  g goto-failure  y syscall  : command  ? help  q quit",
+			 s->t.connected ? (s->t.running ? "running" : "stopped") : "no QEMU", layouts[s->layout].name,
+			 s->rr == RR_REPLAY ? "replay" : "recording");
 	else
 		snprintf(status, sizeof status, "%s | %s | s step  n next  i stepi  f finish  c cont  y syscall  x sysexit  : command  ? help  q quit",
 			 s->t.connected ? (s->t.running ? "running" : "stopped") : "no QEMU", layouts[s->layout].name);

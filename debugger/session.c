@@ -26,6 +26,7 @@ void session_init(struct session *s)
 	s->width = 100;
 	s->height = 30;
 	kmodel_init(&s->model, &s->t, NULL);
+	qmp_init(&s->qmp);
 }
 
 void session_free(struct session *s)
@@ -41,6 +42,7 @@ void session_free(struct session *s)
 	/* Our own QEMU: the keeper stops the launcher's process group, QEMU
 	 * with it (never through the `k` packet), and removes the private
 	 * directory with the socket and the console file. */
+	qmp_close(&s->qmp);
 	keeper_stop(&s->keeper);
 	s->qemu_pid = 0;
 	s->sock_path[0] = s->console_path[0] = '\0';
@@ -93,7 +95,11 @@ bool session_alive(const struct session *s)
 /* Report a failed target operation; a dead QEMU gets its own message. */
 static int target_failed(struct session *s, int rc)
 {
-	if (rc == TARGET_DEAD && s->stops > 0)
+	if (rc == TARGET_DEAD && s->stops > 0 && s->rr == RR_REPLAY)
+		session_error(s, "%s: the replay ran past the end of its recording, where QEMU stops. "
+			      "reverse-continue goes back from there; start it again (ringdb --replay) to run "
+			      "forward from the start.", s->t.error);
+	else if (rc == TARGET_DEAD && s->stops > 0)
 		session_error(s, "%s. History and breakpoints are kept; `attach HOST:PORT` or restart ringdb to go on.",
 			      s->t.error);
 	else
@@ -141,7 +147,25 @@ int session_start_qemu(struct session *s, const char *launcher, const char *kern
 	snprintf(s->console_path, sizeof s->console_path, "%s/console", s->keeper.dir);
 	char gdb[160];
 	snprintf(gdb, sizeof gdb, "unix:%s", s->sock_path);
-	const char *argv[24];
+	/* What a replay needs to start afresh (timetravel.c). */
+	if (launcher != s->start_launcher) {
+		snprintf(s->start_launcher, sizeof s->start_launcher, "%s", launcher);
+		snprintf(s->start_kernel, sizeof s->start_kernel, "%s", kernel);
+		snprintf(s->start_initrd, sizeof s->start_initrd, "%s", initrd ? initrd : "");
+		snprintf(s->start_append, sizeof s->start_append, "%s", append ? append : "");
+		s->start_have_initrd = initrd != NULL;
+		s->start_have_append = append != NULL;
+	}
+	s->rr = RR_NONE;
+	for (int i = 0; i + 1 < s->nlauncher_args; i++)
+		if (!strcmp(s->launcher_args[i], "--replay") || !strcmp(s->launcher_args[i], "--record")) {
+			s->rr = s->launcher_args[i][4] == 'p' ? RR_REPLAY : RR_RECORD;
+			snprintf(s->rr_file, sizeof s->rr_file, "%s", s->launcher_args[i + 1]);
+		}
+	s->qmp_path[0] = '\0';
+	if (s->rr != RR_NONE)
+		snprintf(s->qmp_path, sizeof s->qmp_path, "%s/qmp.sock", s->keeper.dir);
+	const char *argv[26];
 	int n = 0;
 	argv[n++] = launcher;
 	argv[n++] = "--kernel";
@@ -154,8 +178,12 @@ int session_start_qemu(struct session *s, const char *launcher, const char *kern
 		argv[n++] = "--append";
 		argv[n++] = append;
 	}
-	for (int i = 0; i < s->nlauncher_args && n < 22; i++)
+	for (int i = 0; i < s->nlauncher_args && n < 20; i++)
 		argv[n++] = s->launcher_args[i];
+	if (s->qmp_path[0]) {
+		argv[n++] = "--qmp";
+		argv[n++] = s->qmp_path;
+	}
 	argv[n++] = "--gdb";
 	argv[n++] = gdb;
 	argv[n] = NULL;
@@ -196,7 +224,10 @@ int session_start_qemu(struct session *s, const char *launcher, const char *kern
 		}
 		usleep(20000);
 	}
-	session_printf(s, "started QEMU (pid %d), console output in %s", (int)pid, s->console_path);
+	if (s->qmp_path[0] && qmp_open(&s->qmp, s->qmp_path, 10000) < 0)
+		session_printf(s, "warning: %s: going back in time is not available", s->qmp.error);
+	if (!s->restarting)
+		session_printf(s, "started QEMU (pid %d), console output in %s", (int)pid, s->console_path);
 	return after_connect(s, gdb);
 }
 
@@ -220,8 +251,9 @@ static int install_tracing(struct session *s)
  * the first look at the CPU. */
 static int after_connect(struct session *s, const char *where)
 {
-	session_printf(s, "connected to %s: %s, %d registers (%d bytes), pc %#" PRIx64, where, s->t.arch,
-		       s->t.nregs, s->t.g_size, target_pc(&s->t));
+	if (!s->restarting)
+		session_printf(s, "connected to %s: %s, %d registers (%d bytes), pc %#" PRIx64, where, s->t.arch,
+			       s->t.nregs, s->t.g_size, target_pc(&s->t));
 	s->model.t = &s->t;
 	/* `?` at connect dropped all breakpoints in QEMU: reinsert ours. */
 	for (int i = 0; i < s->nbps; i++) {
@@ -889,64 +921,6 @@ int session_ktest(struct session *s, const char *name, int nfiles, char **files)
 			session_printf(s, "%s", line);
 		}
 	}
-	return 0;
-}
-
-int session_reverse(struct session *s, bool step, int count)
-{
-	if (!s->t.connected)
-		return target_failed(s, TARGET_DEAD);
-	remember_registers(s);
-	for (int i = 0; i < (step ? count : 1); i++) {
-		for (int hops = 0; hops < 10000; hops++) {
-			int rc = target_reverse(&s->t, step);
-			if (rc)
-				return target_failed(s, rc);
-			bool interrupted = false;
-			/* QEMU 7.2 goes back by loading the recording's start
-			 * snapshot and replaying forward; when that does not come
-			 * back (reverse-continue here, docs/ringdb.md), say so
-			 * after a bounded wait instead of hanging. */
-			rc = target_wait(&s->t, NULL, step ? s->t.timeout_ms : 15000);
-			if (rc == TARGET_RUNNING) {
-				if (target_interrupt(&s->t, NULL) != TARGET_OK) {
-					target_close(&s->t);
-					s->t.connected = false;
-				}
-				session_error(s, "QEMU's %s did not come back within %d s: this QEMU cannot go back that way "
-					      "in this recording%s. Use reverse-stepi, or start the replay again and run "
-					      "forward: it is the same execution every time.",
-					      step ? "reverse step" : "reverse-continue", step ? s->t.timeout_ms / 1000 : 15,
-					      s->t.connected ? "" : " (and did not answer an interrupt: the session is over)");
-				return -1;
-			}
-			if (rc)
-				return target_failed(s, rc);
-			/* The model only re-reads state going backwards: the
-			 * pipeline and history record forward execution. */
-			kmodel_refresh(&s->model);
-			track_given_regs(s, target_pc(&s->t));
-			uint64_t pc = target_pc(&s->t);
-			if (step || interrupted || session_bp_at(s, pc) || s->t.last_stop.kind == STOP_WATCH)
-				break;
-			/* A pipeline breakpoint: not the user's, keep going back. */
-			if (kmodel_stage_at(&s->model, pc) == STAGE_COUNT && pc != s->phase1_bp)
-				break;
-		}
-	}
-	uint64_t pc = target_pc(&s->t);
-	const struct breakpoint *b = session_bp_at(s, pc);
-	char why[64];
-	if (step)
-		snprintf(why, sizeof why, "reverse-stepped");
-	else if (s->t.last_stop.kind == STOP_WATCH)
-		snprintf(why, sizeof why, "watchpoint (%s %#" PRIx64 ", going backwards)", s->t.last_stop.watch_type,
-			 s->t.last_stop.watch_addr);
-	else if (b)
-		snprintf(why, sizeof why, "breakpoint %d (going backwards)", b->id);
-	else
-		snprintf(why, sizeof why, "reverse-continued to the start of the recording");
-	report_stop(s, why);
 	return 0;
 }
 

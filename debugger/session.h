@@ -12,6 +12,7 @@
 
 #include "keeper.h"
 #include "kmodel.h"
+#include "qmp.h"
 #include "symbols.h"
 #include "target.h"
 
@@ -143,6 +144,18 @@ struct session {
 	int quiz_right, quiz_total; /* predict-then-step score */
 	int width;               /* batch panel width */
 	int height;              /* batch panel height */
+	/* Record/replay (timetravel.c): QEMU's QMP socket beside the gdbstub
+	 * for the instruction count, and what QEMU was started with, so a
+	 * step back can start the replay afresh and run it to an earlier
+	 * instruction count. */
+	struct qmp qmp;
+	enum { RR_NONE, RR_RECORD, RR_REPLAY } rr;
+	char rr_file[512];
+	char qmp_path[256];
+	char start_launcher[512], start_kernel[512], start_initrd[512], start_append[2048];
+	bool start_have_initrd, start_have_append;
+	bool restarting;         /* a replay started afresh: no connect messages */
+	unsigned long restarts;
 };
 
 void session_init(struct session *s);
@@ -164,9 +177,19 @@ int session_step_line(struct session *s, bool over_calls);
 int session_finish(struct session *s);
 int session_run(struct session *s, enum run_goal goal, uint64_t goal_addr);
 int session_interrupt(struct session *s);
-/* Backwards, in a replay (ringdb --replay): COUNT instructions (STEP), or
- * to the previous breakpoint or watchpoint hit. */
+/* Backwards, in a replay (ringdb --replay) or a recording (--record, which
+ * then becomes a replay of what was recorded): COUNT instructions (STEP),
+ * or to the previous breakpoint or watchpoint hit (timetravel.c). */
 int session_reverse(struct session *s, bool step, int count);
+enum reverse_line { REVERSE_STEP, REVERSE_NEXT, REVERSE_FINISH };
+/* reverse-step, reverse-next, reverse-finish. */
+int session_reverse_line(struct session *s, enum reverse_line how);
+/* Run forward to the failing KTAP line's assertion: an in-kernel test's
+ * failed KEXPECT (its printk of "# FILE:LINE: expected"), a program's
+ * write() of "not ok", or a panic. */
+int session_goto_failure(struct session *s);
+/* The replay's instruction count (QMP query-replay); false outside one. */
+bool session_icount(struct session *s, uint64_t *icount);
 /* Run the in-kernel test NAME ("all": whichever runs first) to its first
  * call into a function defined in one of FILES (none: stop in the test
  * itself), and log what the test set up: the task, its TIF flags, the
