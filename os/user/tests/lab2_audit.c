@@ -89,15 +89,21 @@ static void entry_tests(void)
 	ktap_plan(10);
 	ringside_audit(RINGSIDE_AUDIT_ENABLE, 0, NULL, 0);
 
+	/* x86-64 arguments are recorded whole, all 64 bits: upper halves and a
+	 * bit 31 that an (int) or a (u32) would lose or sign-extend. */
 	drain();
-	prctl64(0x11, 0x22, 0x33, 0x44);
+	syscall5(NR_PRCTL_64, 0x5a00000000000000L | PR_GET_NO_NEW_PRIVS, 0x7b00000080000011L, 0x22,
+		 (long)0xffffffff80000033UL, 0x44);
 	collect();
 	n = count_records(RINGSIDE_AUDIT_ENTRY, NR_PRCTL_64, AUDIT_ARCH_X86_64, &r);
 	if (n == 1)
 		ktap_diag("x86-64 entry record: args %#lx %#lx %#lx %#lx", r.args[0], r.args[1], r.args[2],
 			  r.args[3]);
-	ktap_ok(n == 1 && r.args[0] == PR_GET_NO_NEW_PRIVS && r.args[1] == 0x11 && r.args[2] == 0x22 &&
-		r.args[3] == 0x33, "audit64_args");
+	else
+		ktap_diag("%d x86-64 entry records for prctl (157), want 1", n);
+	ktap_ok(n == 1 && r.args[0] == (0x5a00000000000000UL | PR_GET_NO_NEW_PRIVS) &&
+		r.args[1] == 0x7b00000080000011UL && r.args[2] == 0x22 &&
+		r.args[3] == 0xffffffff80000033UL, "audit64_args");
 
 	drain();
 	syscall32_6(NR_PRCTL_32, 0x7a00000000000000L | PR_GET_NO_NEW_PRIVS, 0x7b00000000000011L,
