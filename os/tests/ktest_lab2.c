@@ -88,6 +88,15 @@ KTEST(lab2_nohz)
 	KEXPECT(cpu_data.context_state == CONTEXT_KERNEL, "nohz + seccomp: user_exit() must come first, "
 		"before seccomp runs (and before any early return)");
 	KEXPECT(ct_warnings == warnings, "no CT_WARN_ON expected (%lu new)", ct_warnings - warnings);
+	/* A syscall entry while context tracking already says "kernel" (an
+	 * earlier exit forgot user_enter()): the entry's check must catch it. */
+	cpu_data.context_state = CONTEXT_KERNEL;
+	warnings_expected = 1;
+	r = phase1(&f, _TIF_NOHZ, AUDIT_ARCH_X86_64);
+	warnings_expected = 0;
+	KEXPECT(ct_warnings == warnings + 1, "TIF_NOHZ with context tracking already in kernel state: "
+		"phase 1 must go through enter_from_user_mode(), whose CT_WARN_ON catches an entry in "
+		"the wrong state (%lu warnings, want 1)", ct_warnings - warnings);
 	fake_task_end(&f);
 }
 
