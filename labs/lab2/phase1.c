@@ -42,7 +42,8 @@ void do_audit_syscall_entry(struct pt_regs *regs, u32 arch)
 /* syscall_trace_enter_phase1: the cheap entry work, in this order.
  *
  * Read the work flags once from the thread_info (pt_regs_to_thread_info)
- * and keep only _TIF_WORK_SYSCALL_ENTRY.
+ * and keep only _TIF_WORK_SYSCALL_ENTRY: your copy, from which each step
+ * clears what it handled (the task's own flags stay as they are).
  *  1. TIF_NOHZ: enter_from_user_mode(), before anything else runs.
  *  2. TIF_SECCOMP (only then: without it the task is in no seccomp mode,
  *     and seccomp_phase1() would warn): fill a struct seccomp_data -

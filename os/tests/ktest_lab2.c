@@ -25,10 +25,17 @@ KTEST(lab2_enter_from_user_mode)
 	cpu_data.context_state = saved;
 }
 
-static unsigned long phase1(struct fake_task *f, u32 flags, u32 arch)
+/* Phase 1 with these work flags. It clears the flags it has handled from its
+ * own copy (work), never from the task: TIF_NOHZ stays set on every task
+ * while nohz_full is on, TIF_SECCOMP for the rest of the task's life. */
+static unsigned long phase1(struct ktest_ctx *ctx, struct fake_task *f, u32 flags, u32 arch)
 {
 	f->ti->flags = flags;
-	return syscall_trace_enter_phase1(f->regs, arch);
+	unsigned long r = syscall_trace_enter_phase1(f->regs, arch);
+	KEXPECT(f->ti->flags == flags, "phase 1 changed thread_info->flags from %#x to %#x: a flag it "
+		"handled is cleared from its copy, work, not from the task (the next call needs it too)",
+		flags, f->ti->flags);
+	return r;
 }
 
 KTEST(lab2_return_codes)
@@ -37,23 +44,23 @@ KTEST(lab2_return_codes)
 	if (!fake_task_begin(&f, 0)) { KEXPECT(0, "no memory"); return; }
 	f.regs->orig_ax = __NR_getpid;
 	unsigned long r;
-	r = phase1(&f, _TIF_SYSCALL_TRACE, AUDIT_ARCH_X86_64);
+	r = phase1(ctx, &f, _TIF_SYSCALL_TRACE, AUDIT_ARCH_X86_64);
 	KEXPECT(r == 1, "TIF_SYSCALL_TRACE needs phase 2: got %lu", r);
-	r = phase1(&f, _TIF_SYSCALL_EMU, AUDIT_ARCH_X86_64);
+	r = phase1(ctx, &f, _TIF_SYSCALL_EMU, AUDIT_ARCH_X86_64);
 	KEXPECT(r == 1, "TIF_SYSCALL_EMU needs phase 2: got %lu", r);
-	r = phase1(&f, _TIF_SINGLESTEP, AUDIT_ARCH_X86_64);
+	r = phase1(ctx, &f, _TIF_SINGLESTEP, AUDIT_ARCH_X86_64);
 	KEXPECT(r == 1, "TIF_SINGLESTEP needs phase 2: got %lu", r);
-	r = phase1(&f, _TIF_SYSCALL_TRACEPOINT, AUDIT_ARCH_X86_64);
+	r = phase1(ctx, &f, _TIF_SYSCALL_TRACEPOINT, AUDIT_ARCH_X86_64);
 	KEXPECT(r == 1, "TIF_SYSCALL_TRACEPOINT needs phase 2: got %lu", r);
-	r = phase1(&f, _TIF_SYSCALL_AUDIT, AUDIT_ARCH_X86_64);
+	r = phase1(ctx, &f, _TIF_SYSCALL_AUDIT, AUDIT_ARCH_X86_64);
 	KEXPECT(r == 0, "audit alone is finished in phase 1 (return 0): got %lu", r);
-	r = phase1(&f, _TIF_SYSCALL_AUDIT | _TIF_NOHZ, AUDIT_ARCH_X86_64);
+	r = phase1(ctx, &f, _TIF_SYSCALL_AUDIT | _TIF_NOHZ, AUDIT_ARCH_X86_64);
 	KEXPECT(r == 0, "nohz + audit is finished in phase 1: got %lu", r);
-	r = phase1(&f, _TIF_SYSCALL_AUDIT | _TIF_SYSCALL_TRACEPOINT, AUDIT_ARCH_X86_64);
+	r = phase1(ctx, &f, _TIF_SYSCALL_AUDIT | _TIF_SYSCALL_TRACEPOINT, AUDIT_ARCH_X86_64);
 	KEXPECT(r == 1, "audit + tracepoint needs phase 2: got %lu", r);
-	r = phase1(&f, _TIF_SYSCALL_AUDIT | _TIF_SYSCALL_TRACE, AUDIT_ARCH_I386);
+	r = phase1(ctx, &f, _TIF_SYSCALL_AUDIT | _TIF_SYSCALL_TRACE, AUDIT_ARCH_I386);
 	KEXPECT(r == 1, "audit + ptrace needs phase 2: got %lu", r);
-	r = phase1(&f, _TIF_SIGPENDING | _TIF_NEED_RESCHED, AUDIT_ARCH_X86_64);
+	r = phase1(ctx, &f, _TIF_SIGPENDING | _TIF_NEED_RESCHED, AUDIT_ARCH_X86_64);
 	KEXPECT(r == 0, "exit-only flags are no entry work: got %lu", r);
 	KEXPECT(f.regs->orig_ax == __NR_getpid, "no seccomp: orig_ax must not change (%ld)",
 		(long)f.regs->orig_ax);
@@ -67,22 +74,22 @@ KTEST(lab2_nohz)
 	unsigned long warnings = ct_warnings;
 	context_tracking_enabled = true;
 	cpu_data.context_state = CONTEXT_USER;
-	unsigned long r = phase1(&f, _TIF_NOHZ, AUDIT_ARCH_X86_64);
+	unsigned long r = phase1(ctx, &f, _TIF_NOHZ, AUDIT_ARCH_X86_64);
 	KEXPECT(r == 0, "nohz alone: return 0, got %lu", r);
 	KEXPECT(cpu_data.context_state == CONTEXT_KERNEL, "TIF_NOHZ: context tracking must leave user state");
 	cpu_data.context_state = CONTEXT_USER;
-	r = phase1(&f, _TIF_NOHZ | _TIF_SYSCALL_TRACE, AUDIT_ARCH_X86_64);
+	r = phase1(ctx, &f, _TIF_NOHZ | _TIF_SYSCALL_TRACE, AUDIT_ARCH_X86_64);
 	KEXPECT(r == 1, "nohz + ptrace: return 1, got %lu", r);
 	KEXPECT(cpu_data.context_state == CONTEXT_KERNEL, "nohz + ptrace: user_exit missing");
 	cpu_data.context_state = CONTEXT_USER;
-	r = phase1(&f, _TIF_SYSCALL_TRACE, AUDIT_ARCH_X86_64);
+	r = phase1(ctx, &f, _TIF_SYSCALL_TRACE, AUDIT_ARCH_X86_64);
 	KEXPECT(cpu_data.context_state == CONTEXT_USER, "without TIF_NOHZ, context tracking is not touched");
 	/* seccomp sends the call to the tracer: phase 1 returns early, but the
 	 * CPU left user mode before any other work ran. */
 	static const struct sock_filter trace[] = { BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE | 3) };
 	if (!fake_task_filter(&f, trace, 1)) { KEXPECT(0, "no memory"); fake_task_end(&f); return; }
 	cpu_data.context_state = CONTEXT_USER;
-	r = phase1(&f, _TIF_NOHZ | _TIF_SECCOMP, AUDIT_ARCH_X86_64);
+	r = phase1(ctx, &f, _TIF_NOHZ | _TIF_SECCOMP, AUDIT_ARCH_X86_64);
 	KEXPECT(r == (SECCOMP_RET_TRACE | 3), "nohz + a seccomp TRACE answer: phase 1 returns the "
 		"answer, got %#lx", r);
 	KEXPECT(cpu_data.context_state == CONTEXT_KERNEL, "nohz + seccomp: user_exit() must come first, "
@@ -92,7 +99,7 @@ KTEST(lab2_nohz)
 	 * earlier exit forgot user_enter()): the entry's check must catch it. */
 	cpu_data.context_state = CONTEXT_KERNEL;
 	warnings_expected = 1;
-	r = phase1(&f, _TIF_NOHZ, AUDIT_ARCH_X86_64);
+	r = phase1(ctx, &f, _TIF_NOHZ, AUDIT_ARCH_X86_64);
 	warnings_expected = 0;
 	KEXPECT(ct_warnings == warnings + 1, "TIF_NOHZ with context tracking already in kernel state: "
 		"phase 1 must go through enter_from_user_mode(), whose CT_WARN_ON catches an entry in "
@@ -209,33 +216,33 @@ KTEST(lab2_seccomp_answers)
 
 	if (!fake_task_begin(&f, 0) || !answer_filter(&f, SECCOMP_RET_ALLOW)) { KEXPECT(0, "no memory"); return; }
 	f.regs->orig_ax = __NR_getpid;
-	r = phase1(&f, _TIF_SECCOMP, AUDIT_ARCH_X86_64);
+	r = phase1(ctx, &f, _TIF_SECCOMP, AUDIT_ARCH_X86_64);
 	KEXPECT(r == 0 && f.regs->orig_ax == __NR_getpid, "ALLOW: return 0, orig_ax kept (got %lu, %ld)",
 		r, (long)f.regs->orig_ax);
-	r = phase1(&f, _TIF_SECCOMP | _TIF_SYSCALL_AUDIT, AUDIT_ARCH_X86_64);
+	r = phase1(ctx, &f, _TIF_SECCOMP | _TIF_SYSCALL_AUDIT, AUDIT_ARCH_X86_64);
 	KEXPECT(r == 0, "ALLOW + audit: audit is finished in phase 1 (got %lu)", r);
-	r = phase1(&f, _TIF_SECCOMP | _TIF_SYSCALL_TRACE, AUDIT_ARCH_X86_64);
+	r = phase1(ctx, &f, _TIF_SECCOMP | _TIF_SYSCALL_TRACE, AUDIT_ARCH_X86_64);
 	KEXPECT(r == 1, "ALLOW + ptrace: phase 2 with no seccomp result (got %lu)", r);
 	fake_task_end(&f);
 
 	if (!fake_task_begin(&f, 0) || !answer_filter(&f, SECCOMP_RET_TRACE | 9)) { KEXPECT(0, "no memory"); return; }
 	f.regs->orig_ax = __NR_getpid;
-	r = phase1(&f, _TIF_SECCOMP, AUDIT_ARCH_X86_64);
+	r = phase1(ctx, &f, _TIF_SECCOMP, AUDIT_ARCH_X86_64);
 	KEXPECT(r == (SECCOMP_RET_TRACE | 9), "TRACE: phase 1 must return the filter's answer %#x, got %#lx",
 		SECCOMP_RET_TRACE | 9, r);
 	KEXPECT(f.regs->orig_ax == __NR_getpid, "TRACE: orig_ax must not change yet");
-	r = phase1(&f, _TIF_SECCOMP | _TIF_SYSCALL_AUDIT, AUDIT_ARCH_X86_64);
+	r = phase1(ctx, &f, _TIF_SECCOMP | _TIF_SYSCALL_AUDIT, AUDIT_ARCH_X86_64);
 	KEXPECT(r == (SECCOMP_RET_TRACE | 9), "TRACE + audit: still the filter's answer, got %#lx", r);
 	fake_task_end(&f);
 
 	if (!fake_task_begin(&f, 0) || !answer_filter(&f, SECCOMP_RET_ERRNO | 13)) { KEXPECT(0, "no memory"); return; }
 	f.regs->orig_ax = __NR_getpid;
-	r = phase1(&f, _TIF_SECCOMP, AUDIT_ARCH_X86_64);
+	r = phase1(ctx, &f, _TIF_SECCOMP, AUDIT_ARCH_X86_64);
 	KEXPECT(r == 0 && (long)f.regs->orig_ax == -1 && (long)f.regs->ax == -13,
 		"ERRNO(13): return 0, orig_ax -1, ax -13 (got %lu, %ld, %ld)", r, (long)f.regs->orig_ax,
 		(long)f.regs->ax);
 	f.regs->orig_ax = __NR_getpid;
-	r = phase1(&f, _TIF_SECCOMP | _TIF_SYSCALL_TRACE, AUDIT_ARCH_X86_64);
+	r = phase1(ctx, &f, _TIF_SECCOMP | _TIF_SYSCALL_TRACE, AUDIT_ARCH_X86_64);
 	KEXPECT(r == 1 && (long)f.regs->orig_ax == -1, "ERRNO + ptrace: orig_ax -1 and phase 2 "
 		"(got %lu, %ld)", r, (long)f.regs->orig_ax);
 	fake_task_end(&f);
