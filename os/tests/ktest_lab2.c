@@ -1,7 +1,8 @@
 /* Lab 2's in-kernel tests: syscall_trace_enter_phase1() on a fake task
  * (lab_fixture.h) whose work flags, seccomp filter and registers the test
- * chooses. What seccomp saw is read back through a filter that answers
- * ERRNO(the word it loaded): the errno lands in regs->ax. Audit records are
+ * chooses. What seccomp saw is read back through filters that answer
+ * ERRNO(12 bits of the word they loaded), three per word: the errno lands in
+ * regs->ax. Audit records are
  * checked from user space (lab2_audit). Run with ktest=lab2_... */
 #include <ringside/kernel.h>
 #include <ringside/ktest.h>
