@@ -175,6 +175,29 @@ KTEST(lab6_check_rejects_loads)
 	expect_checks(ctx, invalid, N(invalid), -EINVAL);
 }
 
+/* int lab6_check_guarded(filter, len, u64 *damage): seccomp_check_filter(filter,
+ * len) called with a known pattern in every register the x86-64 calling
+ * convention says a function must give back unchanged (rbx, rbp, r12-r15).
+ * *damage gets the bits that came back different: a checker that writes
+ * past the end of an array on its own stack frame overwrites the saved
+ * copies that sit right above it. */
+int lab6_check_guarded(const struct sock_filter *filter, unsigned len, u64 *damage);
+asm(".pushsection .text\n"
+    ".globl lab6_check_guarded\n"
+    "lab6_check_guarded:\n"
+    "	push %rbx; push %rbp; push %r12; push %r13; push %r14; push %r15\n"
+    "	push %rdx\n"                          /* damage; rsp is 16-aligned again */
+    "	movabs $0x5a5aa5a55a5aa5a5, %rbx\n"
+    "	mov %rbx, %rbp; mov %rbx, %r12; mov %rbx, %r13; mov %rbx, %r14; mov %rbx, %r15\n"
+    "	call seccomp_check_filter\n"
+    "	movabs $0x5a5aa5a55a5aa5a5, %rdx\n"
+    "	xor %rdx, %rbx; xor %rdx, %rbp; or %rbp, %rbx; xor %rdx, %r12; or %r12, %rbx\n"
+    "	xor %rdx, %r13; or %r13, %rbx; xor %rdx, %r14; or %r14, %rbx; xor %rdx, %r15; or %r15, %rbx\n"
+    "	pop %rdx; mov %rbx, (%rdx)\n"
+    "	pop %r15; pop %r14; pop %r13; pop %r12; pop %rbp; pop %rbx\n"
+    "	ret\n"
+    ".popsection\n");
+
 KTEST(lab6_check_rejects_jumps)
 {
 	static const struct sock_filter ja_out[] = { BPF_STMT(BPF_JMP | BPF_JA, 1), RET_K(1) };
@@ -213,6 +236,25 @@ KTEST(lab6_check_rejects_jumps)
 		  "an opcode is 8 bits: a code with a bit above the low 8 set is in no opcode table" },
 	};
 	expect_checks(ctx, invalid, N(invalid), -EINVAL);
+
+	/* The longest programs, one valid and one that falls off its end: the
+	 * checker must stay inside its own arrays for both. */
+	static struct sock_filter longest[BPF_MAXINSNS];
+	static const struct { struct sock_filter insn; int want; const char *what; } edge[] = {
+		{ RET_K(SECCOMP_RET_ALLOW), 0, "BPF_MAXINSNS RETs" },
+		{ LD_IMM(0), -EINVAL, "BPF_MAXINSNS LD IMMs (the last falls off the end)" },
+	};
+	for (unsigned e = 0; e < N(edge); e++) {
+		u64 damage = 0;
+		for (unsigned i = 0; i < BPF_MAXINSNS; i++)
+			longest[i] = edge[e].insn;
+		int got = lab6_check_guarded(longest, BPF_MAXINSNS, &damage);
+		KEXPECT(got == edge[e].want, "%s: Linux 4.3 %s it; your checker returned %d", edge[e].what,
+			edge[e].want ? "rejects" : "accepts", got);
+		KEXPECT(damage == 0, "%s: your checker wrote past the end of an array on its stack (the "
+			"caller's saved registers changed by %#lx): with len == BPF_MAXINSNS, index len is "
+			"one past the last instruction", edge[e].what, (unsigned long)damage);
+	}
 }
 
 KTEST(lab6_check_rejects_alu_and_scratch)
