@@ -4,8 +4,9 @@
  * (<ringside/seccomp.h> has the opcode fields and the BPF_* constants). The
  * machine has a 32-bit accumulator A, a 32-bit index register X and 16
  * 32-bit scratch words M[0..15], all 0 at the start of every run. The only
- * data is the struct seccomp_data of the call (64 bytes). The program's answer is the
- * value of the first RET it reaches (SECCOMP_RET_ALLOW, _ERRNO | errno...).
+ * data is the struct seccomp_data of the call (64 bytes). The program's
+ * answer is the value of the first RET it reaches (SECCOMP_RET_ALLOW,
+ * _ERRNO | errno...).
  *
  * os/kernel/seccomp.c calls seccomp_check_filter() once when a task attaches
  * a filter (prctl/seccomp), and seccomp_run_filter() on every syscall of that
