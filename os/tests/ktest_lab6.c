@@ -127,6 +127,11 @@ KTEST(lab6_check_accepts)
 			ALU_K(BPF_OR, 0), ALU_K(BPF_AND, 0), ALU_K(BPF_XOR, 0), ALU_K(BPF_LSH, 0),
 			ALU_K(BPF_RSH, 0), RET_A),
 		  "only DIV and MOD refuse a constant 0; every other ALU op takes K = 0" },
+		{ "x_ops_ignore_k", PROG(LD_IMM(1), LDX_IMM(1), BPF_STMT(BPF_ALU | BPF_DIV | BPF_X, 0),
+			BPF_STMT(BPF_ALU | BPF_MOD | BPF_X, 0), BPF_STMT(BPF_ALU | BPF_LSH | BPF_X, 40),
+			BPF_STMT(BPF_ALU | BPF_RSH | BPF_X, 32), RET_A),
+		  "with BPF_X the operand is X and k is not used: the constant-0 and constant-shift "
+		  "rules are for BPF_K only" },
 		/* 0: nr; 1: 39? -> 2 : 4; 2: M[0] = A; 3: -> 5; 4: -> 6 either way; 5: A = M[0]; 6. */
 		{ "cond_jump_over_the_read", PROG(LD_ABS(0), BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 39, 0, 2),
 			ST(0), JA(1), BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 40, 1, 1), LD_MEM(0), RET_A),
@@ -167,6 +172,8 @@ KTEST(lab6_check_rejects_loads)
 		{ "ld_abs_1", PROG(LD_ABS(1), RET_A), "LD ABS offsets are multiples of 4" },
 		{ "ld_abs_61", PROG(LD_ABS(61), RET_A),
 		  "61 is below 64 but not a multiple of 4: the word would end past seccomp_data" },
+		{ "ld_abs_0xfffffffc", PROG(LD_ABS(0xfffffffcU), RET_A),
+		  "k is an unsigned 32-bit offset: 0xfffffffc is a multiple of 4 far past the end, not -4" },
 		{ "ld_abs_code_0x120", PROG(CODE(BPF_LD | BPF_W | BPF_ABS | 0x100, 0), RET_A),
 		  "an opcode is 8 bits: a code with a bit above the low 8 set is in no opcode table" },
 		{ "ld_imm_code_0x100", PROG(CODE(BPF_LD | BPF_IMM | 0x100, 5), RET_A),
@@ -311,6 +318,9 @@ KTEST(lab6_check_rejects_alu_and_scratch)
 		  "the jt branch at 1 reaches the LD MEM at 3 without the ST at 2" },
 		{ "alu_code_0x104", PROG(LD_IMM(1), CODE(BPF_ALU | BPF_ADD | BPF_K | 0x100, 1), RET_A),
 		  "an opcode is 8 bits: a code with a bit above the low 8 set is in no opcode table" },
+		{ "stx_16", PROG(LDX_IMM(1), BPF_STMT(BPF_STX, 16), RET_A), "M[] has 16 words: k < 16 for STX too" },
+		{ "ldx_mem_16", PROG(LD_IMM(1), BPF_STMT(BPF_ST, 0), BPF_STMT(BPF_LDX | BPF_MEM, 16), RET_A),
+		  "M[] has 16 words: k < 16 for LDX MEM too" },
 		{ "misc_0x0f", PROG(LD_IMM(1), CODE(BPF_MISC | 0x08, 0), RET_A),
 		  "MISC has exactly two codes, TAX and TXA" },
 		{ "st_with_mode_bits", PROG(LD_IMM(1), CODE(BPF_ST | BPF_MEM, 0), RET_A),
@@ -377,7 +387,7 @@ KTEST(lab6_run_alu)
 		KEXPECT(got == cases[i].want, "%s: expected %#x, got %#x", cases[i].what, cases[i].want, got);
 	}
 
-	/* In this order: the last three find registers left over from a run before. */
+	/* In this order: the last two find registers left over from a run before. */
 	static const struct run_case more[] = {
 		{ "a_is_32_bits_shl_shr", PROG(LD_IMM(0x80000000U), ALU_K(BPF_LSH, 1), ALU_K(BPF_RSH, 1), RET_A),
 		  0, "A is a 32-bit register: the bit shifted out at the left is gone" },
@@ -400,6 +410,10 @@ KTEST(lab6_run_alu)
 		  0, "this lab: a shift by X >= 32 gives 0" },
 		{ "rsh_by_k_31", PROG(LD_IMM(0x80000000U), ALU_K(BPF_RSH, 31), RET_A),
 		  1, "31 is a valid shift count" },
+		{ "div_is_unsigned", PROG(LD_IMM(0xfffffff0U), ALU_K(BPF_DIV, 2), RET_A),
+		  0x7ffffff8U, "DIV divides unsigned 32-bit numbers" },
+		{ "mod_is_unsigned", PROG(LD_IMM(0xfffffff1U), LDX_IMM(16), ALU_X(BPF_MOD), RET_A),
+		  1, "MOD takes the remainder of unsigned 32-bit numbers" },
 		{ "a_starts_at_0", PROG(RET_A),
 		  0, "A and X are 0 when a filter starts, every time it runs" },
 		{ "x_starts_at_0", PROG(BPF_STMT(BPF_MISC | BPF_TXA, 0), RET_A),
@@ -490,6 +504,7 @@ KTEST(lab6_run_jumps)
 		COND("jge_x_true", BPF_JGE | BPF_X, 0x80000000, 1, 0xffffffff, 1),
 		COND("jge_x_false", BPF_JGE | BPF_X, 4, 5, 3, 2),
 		COND("jset_k_true", BPF_JSET | BPF_K, 6, 1, 2, 1),
+		COND("jset_k_some_bits", BPF_JSET | BPF_K, 6, 0, 3, 1),
 		COND("jset_k_false", BPF_JSET | BPF_K, 6, 2, 1, 2),
 		COND("jset_x_true", BPF_JSET | BPF_X, 6, 4, 1, 1),
 		COND("jset_x_false", BPF_JSET | BPF_X, 6, 9, 2, 2),
