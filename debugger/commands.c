@@ -78,6 +78,49 @@ static int cmd_reverse_continue(struct session *s, int argc, char **argv, const 
 	return session_reverse(s, false, 1) ? -1 : 0;
 }
 
+static int cmd_reverse_step(struct session *s, int argc, char **argv, const char *rest)
+{
+	(void)rest;
+	for (int i = 0; i < count_arg(argc, argv); i++)
+		if (session_reverse_line(s, REVERSE_STEP))
+			return -1;
+	return 0;
+}
+
+static int cmd_reverse_next(struct session *s, int argc, char **argv, const char *rest)
+{
+	(void)rest;
+	for (int i = 0; i < count_arg(argc, argv); i++)
+		if (session_reverse_line(s, REVERSE_NEXT))
+			return -1;
+	return 0;
+}
+
+static int cmd_reverse_finish(struct session *s, int argc, char **argv, const char *rest)
+{
+	(void)argc, (void)argv, (void)rest;
+	return session_reverse_line(s, REVERSE_FINISH) ? -1 : 0;
+}
+
+static int cmd_goto_failure(struct session *s, int argc, char **argv, const char *rest)
+{
+	(void)argc, (void)argv, (void)rest;
+	return session_goto_failure(s) ? -1 : 0;
+}
+
+static int cmd_icount(struct session *s, int argc, char **argv, const char *rest)
+{
+	(void)argc, (void)argv, (void)rest;
+	uint64_t ic;
+	if (!session_icount(s, &ic)) {
+		session_error(s, "icount: only a recording or a replay counts instructions (%s)",
+			      s->rr == RR_NONE ? "this session is neither" : s->qmp.error);
+		return -1;
+	}
+	session_printf(s, "instruction count %" PRIu64 " (%s)", ic, s->rr == RR_REPLAY ? "replay" : "recording");
+	return 0;
+}
+
 static int cmd_ktest(struct session *s, int argc, char **argv, const char *rest)
 {
 	(void)rest;
@@ -334,6 +377,7 @@ static int cmd_info(struct session *s, int argc, char **argv, const char *rest)
 	static const char *const names[][2] = {
 		{ "registers", "regs" }, { "breakpoints", "breakpoints" }, { "watchpoints", "breakpoints" },
 		{ "stack", "stack" }, { "source", "source" }, { "line", "source" },
+		{ "locals", "locals" }, { "args", "locals" }, { "frame", "locals" },
 	};
 	for (size_t i = 0; argc > 1 && i < sizeof names / sizeof *names; i++) {
 		if (strncmp(names[i][0], argv[1], strlen(argv[1])) != 0)
@@ -341,7 +385,7 @@ static int cmd_info(struct session *s, int argc, char **argv, const char *rest)
 		char *args[2] = { "panel", (char *)names[i][1] };
 		return cmd_panel(s, 2, args, "");
 	}
-	session_error(s, "usage: info registers|breakpoints|stack|source (or: panel NAME)");
+	session_error(s, "usage: info registers|breakpoints|stack|source|locals (or: panel NAME)");
 	return -1;
 }
 
@@ -425,6 +469,76 @@ static int cmd_help(struct session *s, int argc, char **argv, const char *rest)
 	return 0;
 }
 
+static int cmd_backtrace(struct session *s, int argc, char **argv, const char *rest)
+{
+	(void)rest;
+	int max = 0;
+	if (argc > 1 && (max = atoi(argv[1])) <= 0) {
+		session_error(s, "backtrace: N must be a positive count, not '%s'", argv[1]);
+		return -1;
+	}
+	return session_backtrace(s, max) ? -1 : 0;
+}
+
+static int cmd_frame(struct session *s, int argc, char **argv, const char *rest)
+{
+	(void)rest;
+	if (session_frames(s) == 0) {
+		session_error(s, "%s: no registers (not connected?)", argv[0]);
+		return -1;
+	}
+	char *end = NULL;
+	long n = argc > 1 ? strtol(argv[1], &end, 10) : -1;
+	if (argc > 1 && (*end || n < 0)) {
+		session_error(s, "%s: '%s' is not a frame number or count", argv[0], argv[1]);
+		return -1;
+	}
+	int target = s->frame_sel;
+	if (strcmp(argv[0], "frame") == 0 || strcmp(argv[0], "f") == 0)
+		target = argc > 1 ? (int)n : s->frame_sel;
+	else if (strcmp(argv[0], "up") == 0)
+		target += argc > 1 ? (int)n : 1;
+	else
+		target -= argc > 1 ? (int)n : 1;
+	if (strcmp(argv[0], "frame") != 0 && strcmp(argv[0], "f") != 0 && (target < 0 || target >= s->nframes)) {
+		session_error(s, "%s: %s", argv[0], target < 0 ? "already at the innermost frame (#0)" :
+			      "already at the outermost frame (see bt)");
+		return -1;
+	}
+	return session_select_frame(s, target) ? -1 : 0;
+}
+
+static int cmd_display(struct session *s, int argc, char **argv, const char *rest)
+{
+	(void)argv;
+	if (argc < 2) {
+		if (s->ndisplays == 0)
+			session_printf(s, "no displays");
+		s->displays_key = 0; /* print them now */
+		session_show_displays(s);
+		return 0;
+	}
+	return session_display(s, rest) ? -1 : 0;
+}
+
+static int cmd_undisplay(struct session *s, int argc, char **argv, const char *rest)
+{
+	(void)rest;
+	if (argc < 2)
+		return session_undisplay(s, 0) ? -1 : 0;
+	for (int i = 1; i < argc; i++) {
+		char *end;
+		long id = strtol(argv[i], &end, 10);
+		if (*end || id <= 0) {
+			session_error(s, "undisplay: '%s' is not a display number", argv[i]);
+			return -1;
+		}
+		if (session_undisplay(s, (int)id))
+			return -1;
+	}
+	return 0;
+}
+
 static int cmd_quit(struct session *s, int argc, char **argv, const char *rest)
 {
 	(void)argc, (void)argv, (void)rest;
@@ -441,8 +555,14 @@ const struct command commands[] = {
 	{ "interrupt", NULL, "", cmd_interrupt, "stop a running CPU (Ctrl-C on the screen)" },
 	{ "syscall", "y", "[N|NAME]", cmd_syscall, "run to the next syscall entry (SYSCALL or int $0x80); NAME: of that syscall" },
 	{ "sysexit", NULL, "", cmd_sysexit, "run until this syscall returns to user mode" },
-	{ "reverse-stepi", "rsi", "[N]", cmd_reverse_stepi, "in a replay (--replay): N instructions backwards" },
-	{ "reverse-continue", "rc", "", cmd_reverse_continue, "in a replay: back to the previous breakpoint or watchpoint hit" },
+	{ "reverse-stepi", "rsi", "[N]", cmd_reverse_stepi, "in a replay or recording: N instructions backwards" },
+	{ "reverse-step", "rs", "[N]", cmd_reverse_step, "in a replay: back to the start of the previous source line, into calls" },
+	{ "reverse-next", "rn", "[N]", cmd_reverse_next, "in a replay: back to the start of the previous source line, over calls" },
+	{ "reverse-finish", NULL, "", cmd_reverse_finish, "in a replay: back to the call of the current function" },
+	{ "reverse-continue", "rc", "", cmd_reverse_continue, "in a replay: back to the previous breakpoint or watchpoint hit "
+							      "(watch tif: the last write that changed a TIF flag)" },
+	{ "goto-failure", "gf", "", cmd_goto_failure, "run to the failing KTAP line's assertion (a KEXPECT, a \"not ok\" write, a panic)" },
+	{ "icount", NULL, "", cmd_icount, "in a replay or recording: the instruction count (QEMU's query-replay)" },
 	{ "ktest", NULL, "NAME|all [FILE...]", cmd_ktest,
 	  "run the in-kernel test NAME to its first call into a function FILE defines (a lab's file); log what it set up" },
 	{ "predict", NULL, "jump|fall", cmd_predict, "predict-then-step: guess the next conditional branch, step it, score" },
@@ -452,6 +572,13 @@ const struct command commands[] = {
 	{ "watch", NULL, "tif|GLOBAL|*ADDR [LEN]", cmd_watch, "hardware write watchpoint; `watch tif` records who sets each TIF bit" },
 	{ "print", "p", "EXPRESSION", cmd_print, "a parameter or local (DWARF locations), a register, a global, fields (a.b->c[i]), *ptr, ptregs.NAME" },
 	{ "x", NULL, "EXPRESSION [N]", cmd_x, "N quadwords of memory at an address, a pointer's target (x regs) or a register (x $rdi 21)" },
+	{ "backtrace", "bt", "[N]", cmd_backtrace,
+	  "the call stack: each frame's function, arguments (DWARF) and file:line; kernel and user frames" },
+	{ "frame", "f", "[N]", cmd_frame, "select frame N (see bt): print, x, display and the locals panel use it" },
+	{ "up", NULL, "[N]", cmd_frame, "select the frame N (default 1) above: the caller" },
+	{ "down", NULL, "[N]", cmd_frame, "select the frame N (default 1) below: the callee" },
+	{ "display", NULL, "[EXPRESSION]", cmd_display, "print EXPRESSION now and at every stop (no argument: all of them now)" },
+	{ "undisplay", NULL, "[N...]", cmd_undisplay, "stop displaying N (all without N)" },
 	{ "sigframe", NULL, "[ADDRESS]", cmd_sigframe, "decode a signal frame (default at rsp): registers, mask, siginfo, fpstate" },
 	{ "set", NULL, "reg|tif|timeout|width|height", cmd_set, "set reg NAME VALUE; set tif FLAG on|off (what-if); set timeout S; panel size" },
 	{ "panel", NULL, "NAME", cmd_panel, "print a panel as text (batch) or show it (screen)" },
@@ -497,6 +624,8 @@ int command_execute(struct session *s, const char *line)
 			int rc = c->run(s, argc, argv, rest_copy);
 			if (rc && s->errors == errors)
 				s->errors++;
+			/* display EXPR: again after every command that stopped the CPU. */
+			session_show_displays(s);
 			return rc ? -1 : 0;
 		}
 	}
@@ -513,6 +642,13 @@ const struct key_binding key_bindings[] = {
 	{ 'y', 0, "y", "syscall", "run to the next syscall entry" },
 	{ 'x', 0, "x", "sysexit", "run until the syscall returns to user mode" },
 	{ 'l', 0, "l", "layout", "next layout" },
+	/* Backwards, in a replay (or a recording, which becomes one). */
+	{ 'S', 0, "S", "reverse-step", "reverse-step: back to the previous source line, into calls (replay)" },
+	{ 'N', 0, "N", "reverse-next", "reverse-next: back to the previous source line, over calls (replay)" },
+	{ 'I', 0, "I", "reverse-stepi", "reverse-stepi: one instruction back (replay)" },
+	{ 'F', 0, "F", "reverse-finish", "reverse-finish: back to the call of this function (replay)" },
+	{ 'C', 0, "C", "reverse-continue", "reverse-continue: back to the previous breakpoint or watchpoint hit (replay)" },
+	{ 'g', 0, "g", "goto-failure", "run to the failing KTAP line's assertion" },
 };
 const int key_binding_count = sizeof(key_bindings) / sizeof(key_bindings[0]);
 

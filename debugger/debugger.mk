@@ -1,7 +1,7 @@
 # ringdb, the ncurses debugger on QEMU's gdbstub (debugger/), its tests, and
 # the make targets around it: debug, qemu-gdb, fuzz-rsp.
 #
-## make debug [PROG="name args"] [APPEND="..."] [TEST=name [LAB=n]] [RINGDB_ARGS=...]   boot and open ringdb at the first syscall (of hello by default)
+## make debug [PROG="name args"|BIN=FILE] [APPEND="..."] [TEST=name [LAB=n]] [REPLAY=1|DIR|record] [RINGDB_ARGS=...]   boot and open ringdb at the first syscall (of hello by default); REPLAY=1: the recording of a failing test
 ## make qemu-gdb                          boot halted with a gdbstub on a printed port
 ## make fuzz-rsp [FUZZ_SECONDS=600]        fuzz ringdb's packet parser longer
 
@@ -14,7 +14,7 @@ RINGDB      := $(BIN)/ringdb
 RINGDB_PKGS := ncursesw libdw capstone
 
 # Layers, bottom up; everything but ui.c and main.c builds without ncurses.
-RINGDB_CORE := keeper transport rsp target symbols disasm syscalls kmodel textbuf oracle fpu panels commands session
+RINGDB_CORE := keeper qmp transport rsp target symbols disasm syscalls kmodel textbuf oracle fpu panels commands session frames timetravel
 RINGDB_CORE_OBJS := $(RINGDB_CORE:%=$(RINGDB_OUT)/%.o)
 RINGDB_OBJS := $(RINGDB_CORE_OBJS) $(RINGDB_OUT)/ui.o $(RINGDB_OUT)/main.o
 
@@ -75,8 +75,8 @@ $(RINGDB_FIXTURE_ELF): $(RINGDB_DIR)/tests/fixture/kernel_shapes.c os/include/as
 	$(HOST_CC) -g -O0 -Ios/include -ffreestanding -fno-pie -no-pie -nostdlib -static \
 	  -Wl,--build-id=none -Wl,-e,entry_SYSCALL_64 $< -o $@
 
-BENCH_SCRIPTS    += debugger/bench-step.sh
-TEST_SUITES      += ringdb-unit ringdb-fuzz ringdb-integration ringdb-gdbinit ringdb-every-test
+BENCH_SCRIPTS    += debugger/bench-step.sh debugger/bench-timetravel.sh
+TEST_SUITES      += ringdb-unit ringdb-fuzz ringdb-integration ringdb-gdbinit ringdb-every-test ringdb-timetravel
 HOST_TEST_SUITES += ringdb-unit
 
 test-ringdb-unit: $(RINGDB_TEST_BINS)
@@ -109,6 +109,13 @@ fuzz-rsp: $(RINGDB_FUZZER)
 # --- integration (live QEMU + the kernel, through the launcher) -------------
 test-ringdb-integration: $(RINGDB) $(RINGDB_KERNEL) $(RINGDB_INITRAMFS)
 	@$(RINGDB_DIR)/tests/integration $(RINGDB) $(RINGDB_KERNEL) $(RINGDB_INITRAMFS)
+
+# Going backwards in real replays (debugger/tests/timetravel): a failing lab
+# 1 test recorded by ringgrade replays to the same failure TIMETRAVEL_RUNS
+# times (3 here; `make test-ringdb-timetravel TIMETRAVEL_RUNS=10` by hand).
+TIMETRAVEL_RUNS ?= 3
+test-ringdb-timetravel: $(RINGDB) $(BIN)/ringgrade $(RINGDB_KERNEL) $(RINGDB_INITRAMFS)
+	@$(RINGDB_DIR)/tests/timetravel $(RINGDB) $(BIN)/ringgrade $(RINGDB_KERNEL) $(RINGDB_INITRAMFS) $(TIMETRAVEL_RUNS)
 
 # `make debug TEST=... LAB=...` for every test of every definition file, and
 # where each stops (debugger/tests/debug-every-test).
@@ -150,9 +157,33 @@ RINGDB_ARGS ?=
 debug_start = $(if $(findstring -ex,$(RINGDB_ARGS))$(findstring --batch,$(RINGDB_ARGS)),,--init-ex syscall)
 debug_append = $(strip $(APPEND) $(debug_prog_append))
 
+# REPLAY=1 with TEST=name [LAB=n]: open the recording make grade kept of
+# that failing test (build/recordings/labN/NAME, kernel/NAME without LAB);
+# REPLAY=DIR: that recording folder (ringgrade --record-failures DIR/...);
+# REPLAY=record: record this session as it goes (build/recordings/live/),
+# so stepping back works in it too.
+REPLAY ?=
+RINGDB_RECORDINGS := $(BUILD)/recordings
+ringdb_replay_dir = $(if $(filter 1,$(REPLAY)),$(RINGDB_RECORDINGS)/$(if $(LAB),lab$(LAB),kernel)/$(TEST),$(REPLAY))
+
 # scripts/deps first: it installs what the build itself needs.
 debug:
 	@scripts/deps kernel qemu host
+ifneq ($(filter-out record,$(REPLAY)),)
+	@$(MAKE) --no-print-directory $(RINGDB)
+	@if [ "$(REPLAY)" = 1 ] && [ -z "$(TEST)" ]; then \
+	  echo "make debug: REPLAY=1 opens the recording of a failing test: give TEST=name (and LAB=n)" >&2; exit 2; fi; \
+	rec="$(ringdb_replay_dir)"; \
+	if [ ! -e "$$rec" ]; then \
+	  echo "make debug: no recording $$rec: make grade LAB=n TEST=name keeps one of each failing test" >&2; exit 2; fi; \
+	set -- $(debug_start); \
+	if [ -n "$(TEST)" ]; then \
+	  start=$$($(RINGDB_DIR)/test-cmdline --start $(ringdb_test_def) $(TEST)) || exit 2; \
+	  set -- --init-ex "$$start"; \
+	fi; \
+	echo "ringdb: replaying $$rec"; \
+	exec $(RINGDB) --replay "$$rec" "$$@" $(RINGDB_ARGS)
+else
 	@$(MAKE) --no-print-directory $(RINGDB) $(RINGDB_KERNEL) $(RINGDB_INITRAMFS)
 	@append="$(debug_append)"; set -- $(debug_start); \
 	if [ -n "$(TEST)" ]; then \
@@ -162,11 +193,15 @@ debug:
 	  set -- --init-ex "$$start"; \
 	fi; \
 	echo "ringdb: kernel command line: $$append"; \
-	exec $(RINGDB) --kernel $(RINGDB_KERNEL) --initrd $(RINGDB_INITRAMFS) --append "$$append" "$$@" $(RINGDB_ARGS)
+	$(if $(filter record,$(REPLAY)),mkdir -p $(RINGDB_RECORDINGS)/live && echo "ringdb: recording in $(RINGDB_RECORDINGS)/live/rr";) \
+	exec $(RINGDB) --kernel $(RINGDB_KERNEL) --initrd $(RINGDB_INITRAMFS) --append "$$append" \
+	  $(if $(RUN_BIN),--program $(abspath $(RUN_BIN))) \
+	  $(if $(filter record,$(REPLAY)),--record $(RINGDB_RECORDINGS)/live/rr) "$$@" $(RINGDB_ARGS)
+endif
 
 qemu-gdb:
 	@scripts/deps kernel qemu
 	@$(MAKE) --no-print-directory $(RINGDB_KERNEL) $(RINGDB_INITRAMFS)
 	scripts/ringside-qemu --kernel $(RINGDB_KERNEL) --initrd $(RINGDB_INITRAMFS) --gdb auto $(if $(debug_append),--append "$(debug_append)")
 
-.PHONY: ringdb test-ringdb-unit test-ringdb-fuzz test-ringdb-integration test-ringdb-gdbinit test-ringdb-every-test fuzz-rsp ringdb-transcripts debug qemu-gdb
+.PHONY: ringdb test-ringdb-unit test-ringdb-fuzz test-ringdb-integration test-ringdb-timetravel test-ringdb-gdbinit test-ringdb-every-test fuzz-rsp ringdb-transcripts debug qemu-gdb

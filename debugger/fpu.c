@@ -86,8 +86,8 @@ static bool live_fx(struct session *s, struct fx_view *v)
 static bool saved_fx(struct session *s, struct fx_view *v, uint64_t *where)
 {
 	long off, size;
-	if (!s->model.now.valid || !s->model.now.task || !s->syms ||
-	    !sym_member(s->syms, "task_struct", "fpu", &off, &size) || size < 512)
+	if (!s->model.now.valid || !s->model.now.task || !s->ksyms ||
+	    !sym_member(s->ksyms, "task_struct", "fpu", &off, &size) || size < 512)
 		return false;
 	unsigned char raw[512];
 	*where = s->model.now.task + (uint64_t)off;

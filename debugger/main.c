@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "commands.h"
@@ -33,6 +34,7 @@ static void usage(FILE *out)
 		"SYNOPSIS\n"
 		"    ringdb --kernel FILE [--initrd FILE] [--append CMDLINE] [options]\n"
 		"    ringdb --attach HOST:PORT|unix:PATH [--symbols FILE] [options]\n"
+		"    ringdb --replay DIR|FILE [--kernel FILE] [options]\n"
 		"    make debug [PROG=\"name args\"] [APPEND=...] [TEST=name [LAB=n]] [RINGDB_ARGS=...]\n"
 		"\n"
 		"DESCRIPTION\n"
@@ -45,10 +47,16 @@ static void usage(FILE *out)
 		"    --append CMDLINE   kernel command line for --kernel (e.g. \"init=/bin/hello\")\n"
 		"    --attach WHERE     connect to a running gdbstub (HOST:PORT, PORT or unix:PATH)\n"
 		"    --symbols FILE     kernel ELF for symbols with --attach (default: build/kernel.elf)\n"
+		"    --program FILE     the ELF of a user program, for its symbols and source in user mode\n"
+		"                       (matched to the current task by name; repeatable; make debug BIN=FILE)\n"
+		"    --user-dir DIR     where the other programs are: DIR/COMM for a task named COMM\n"
+		"                       (default: user/bin beside the initramfs and beside the kernel)\n"
 		"    --launcher PATH    the QEMU launcher (default: $RINGSIDE_QEMU, else the tree's scripts/ringside-qemu)\n"
 		"    --record FILE      record the run (QEMU record/replay): FILE and FILE.qcow2\n"
-		"    --replay FILE      replay a recording made with the same kernel, initrd and --append:\n"
-		"                       the same execution, interrupts at the same instructions, every time\n"
+		"    --replay FILE|DIR  replay a recording made with the same kernel, initrd and --append:\n"
+		"                       the same execution, interrupts at the same instructions, every time;\n"
+		"                       DIR: a folder of ringgrade --record-failures (DIR/rr, its kernel.elf and\n"
+		"                       initramfs.cpio, used when --kernel/--initrd are not given)\n"
 		"    --real-time        the guest clock follows the host's (default: it counts instructions, so\n"
 		"                       interrupts land on the same instruction in every run)\n"
 		"    --batch FILE       run the commands in FILE without a screen ('-' = stdin)\n"
@@ -98,6 +106,19 @@ static void find_launcher(char *out, size_t cap, const char *kernel)
 			return;
 		}
 	}
+	/* A kernel from elsewhere (a recording folder): the tree this ringdb
+	 * was built in (TREE/build/bin/ringdb). */
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		char cand[PATH_MAX + 64];
+		snprintf(cand, sizeof cand, "%s/../../scripts/ringside-qemu", dirname(exe));
+		if (access(cand, X_OK) == 0) {
+			snprintf(out, cap, "%s", cand);
+			return;
+		}
+	}
 	snprintf(out, cap, "scripts/ringside-qemu");
 }
 
@@ -129,6 +150,8 @@ int main(int argc, char **argv)
 	int nex = 0, ninit = 0, width = 100, timeout_s = 30;
 	bool real_time = false;
 	const char *replay = NULL, *record = NULL;
+	const char *programs[8], *user_dir = NULL;
+	int nprograms = 0;
 
 	/* GDB spells it -ex; getopt_long_only would accept that but also
 	 * mangle other short options, so translate it first. */
@@ -144,6 +167,7 @@ int main(int argc, char **argv)
 		{ "launcher", required_argument, NULL, 'l' }, { "help-markdown", no_argument, NULL, 'M' },
 		{ "init-ex", required_argument, NULL, 'I' }, { "real-time", no_argument, NULL, 'R' },
 		{ "replay", required_argument, NULL, 'P' }, { "record", required_argument, NULL, 'C' },
+		{ "program", required_argument, NULL, 'p' }, { "user-dir", required_argument, NULL, 'U' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -170,6 +194,18 @@ int main(int argc, char **argv)
 		case 'R': real_time = true; break;
 		case 'P': replay = optarg; break;
 		case 'C': record = optarg; break;
+		case 'p':
+			if (access(optarg, R_OK) != 0) {
+				fprintf(stderr, "ringdb: --program %s: %s\n", optarg, strerror(errno));
+				return EXIT_USAGE;
+			}
+			if (nprograms == 8) {
+				fprintf(stderr, "ringdb: at most 8 --program files\n");
+				return EXIT_USAGE;
+			}
+			programs[nprograms++] = optarg;
+			break;
+		case 'U': user_dir = optarg; break;
 		case 'M': commands_print_markdown(stdout); return EXIT_OK;
 		case 'h': usage(stdout); return EXIT_OK;
 		default:
@@ -185,12 +221,33 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ringdb: give --kernel (start QEMU) or --attach (use a running one), not both\n");
 		return EXIT_USAGE;
 	}
-	if (!kernel && !attach) {
+	if (!kernel && !attach && !replay) {
 		fprintf(stderr, "ringdb: nothing to debug: give --kernel build/kernel.elf or --attach HOST:PORT (see --help)\n");
 		return EXIT_USAGE;
 	}
+	/* A recording folder (ringgrade --record-failures, make grade): its
+	 * log is DIR/rr, and it carries the kernel and initramfs it ran. */
+	static char replay_file[PATH_MAX], replay_kernel[PATH_MAX], replay_initrd[PATH_MAX];
+	if (replay && !attach) {
+		struct stat st;
+		if (stat(replay, &st) == 0 && S_ISDIR(st.st_mode)) {
+			snprintf(replay_file, sizeof replay_file, "%s/rr", replay);
+			replay = replay_file;
+		}
+		char dir[PATH_MAX];
+		snprintf(dir, sizeof dir, "%s", replay);
+		char *d = dirname(dir);
+		snprintf(replay_kernel, sizeof replay_kernel, "%s/kernel.elf", d);
+		snprintf(replay_initrd, sizeof replay_initrd, "%s/initramfs.cpio", d);
+		if (!kernel && access(replay_kernel, R_OK) == 0) {
+			kernel = replay_kernel;
+			if (!initrd && access(replay_initrd, R_OK) == 0)
+				initrd = replay_initrd;
+		}
+	}
 	if ((replay || record || real_time) && !kernel) {
-		fprintf(stderr, "ringdb: --replay, --record and --real-time start QEMU: they need --kernel\n");
+		fprintf(stderr, "ringdb: --replay, --record and --real-time start QEMU: they need --kernel "
+			"(a recording folder with kernel.elf needs none)\n");
 		return EXIT_USAGE;
 	}
 	if (replay && record) {
@@ -228,6 +285,26 @@ int main(int argc, char **argv)
 	}
 	if (!elf)
 		session_printf(&s, "warning: no kernel symbols (give --symbols FILE): addresses only");
+	/* The user programs: named ones, then DIR/COMM. */
+	for (int i = 0; i < nprograms; i++)
+		s.programs[s.nprograms++] = programs[i];
+	if (!initrd && kernel && access("build/initramfs.cpio", R_OK) == 0)
+		initrd = "build/initramfs.cpio";
+	if (user_dir) {
+		snprintf(s.user_dirs[s.nuser_dirs++], sizeof s.user_dirs[0], "%s", user_dir);
+	} else {
+		const char *beside[2] = { initrd, elf };
+		for (int i = 0; i < 2; i++) {
+			char path[PATH_MAX];
+			if (!beside[i])
+				continue;
+			snprintf(path, sizeof path, "%s", beside[i]); /* dirname may write to it */
+			char dir[PATH_MAX + 16];
+			snprintf(dir, sizeof dir, "%s/user/bin", dirname(path));
+			if (access(dir, R_OK) == 0 && (s.nuser_dirs == 0 || strcmp(s.user_dirs[0], dir) != 0))
+				snprintf(s.user_dirs[s.nuser_dirs++], sizeof s.user_dirs[0], "%s", dir);
+		}
+	}
 	int rc;
 	if (kernel) {
 		char launcher[PATH_MAX];

@@ -488,7 +488,7 @@ static void draw_disasm(struct session *s, struct region *r, uint64_t pc, int co
 		uint64_t a = pc + off;
 		bool ok = disasm_one(code + off, sizeof code - off, a, bits, &in);
 		uint64_t so;
-		const struct symbol *sym = sym_at(s->syms, a, &so);
+		const struct symbol *sym = sym_at(session_syms_for(s, a), a, &so);
 		bool bp = session_bp_at(s, a) != NULL;
 		rg_add(r, bp ? ATTR_BREAK : ATTR_NORMAL, "%s", bp ? "B" : " ");
 		if (sym)
@@ -511,11 +511,24 @@ static void draw_source(struct session *s, struct region *r)
 	const char *file;
 	int line;
 	int src_rows = 0;
-	if (s->syms && sym_line_at(s->syms, pc, &file, &line)) {
+	struct symbols *syms = s->syms;
+	/* A frame chosen with up/down/frame: its line (the call in progress). */
+	const struct frame *f = s->frame_sel > 0 ? session_frame(s) : NULL;
+	if (f && s->frame_sel > 0) {
+		pc = f->pc;
+		syms = f->syms;
+		rg_line(r, ATTR_DIM, "frame #%d%s", s->frame_sel, f->user ? " (user mode)" : "");
+	}
+	if (syms && sym_line_at(syms, pc - (f && f->caller ? 1 : 0), &file, &line)) {
 		int nlines = 0;
-		sym_source_line(s->syms, file, 1, &nlines);
+		sym_source_line(syms, file, 1, &nlines);
 		const char *base = strrchr(file, '/');
-		rg_line(r, ATTR_DIM, "%s:%d", base ? base + 1 : file, line);
+		/* In user mode: whose program this is. */
+		const char *prog = syms != s->ksyms && syms ? strrchr(syms->path, '/') : NULL;
+		if (prog)
+			rg_line(r, ATTR_DIM, "%s:%d (user program %s)", base ? base + 1 : file, line, prog + 1);
+		else
+			rg_line(r, ATTR_DIM, "%s:%d", base ? base + 1 : file, line);
 		int want = r->h * 6 / 10 - 1;
 		if (want < 1)
 			want = 1;
@@ -525,13 +538,13 @@ static void draw_source(struct session *s, struct region *r)
 		if (nlines == 0)
 			rg_line(r, ATTR_DIM, "(source %s not readable here)", file);
 		for (int l = start; l < start + want && l <= nlines && rg_rows_left(r) > 0; l++) {
-			const char *text = sym_source_line(s->syms, file, l, NULL);
+			const char *text = sym_source_line(syms, file, l, NULL);
 			rg_add(r, l == line ? ATTR_CURRENT : ATTR_NORMAL, "%s%5d  %s", l == line ? "=>" : "  ", l, text ? text : "");
 			rg_newline(r);
 			src_rows++;
 		}
 		rg_line(r, ATTR_TITLE, "-- disassembly --");
-	} else if (s->syms) {
+	} else if (syms) {
 		rg_line(r, ATTR_DIM, "no line information at %#" PRIx64 ": disassembly", pc);
 	}
 	draw_disasm(s, r, pc, rg_rows_left(r));
@@ -563,7 +576,7 @@ static void draw_stack(struct session *s, struct region *r)
 	}
 	for (int i = 0; i < n && rg_rows_left(r) > 0; i++) {
 		uint64_t off;
-		const struct symbol *sym = sym_at(s->syms, words[i], &off);
+		const struct symbol *sym = sym_at(session_syms_for(s, words[i]), words[i], &off);
 		rg_add(r, ATTR_NORMAL, "%#" PRIx64 ": 0x%016" PRIx64, sp + 8 * (uint64_t)i, words[i]);
 		if (sym && off < 0x10000 && sym->is_function)
 			rg_add(r, ATTR_DIM, "  <%s+%" PRIu64 ">", sym->name, off);
@@ -631,6 +644,38 @@ static void draw_console(struct session *s, struct region *r)
 		rg_line(r, ATTR_NORMAL, "%s", lines[i % keep]);
 }
 
+/* --- frames: the call stack and the selected frame's variables ---------------- */
+
+static void locals_line(void *arg, const char *text)
+{
+	struct region *r = arg;
+	if (rg_rows_left(r) > 0)
+		rg_line(r, ATTR_NORMAL, "%s", text);
+}
+
+static void draw_locals(struct session *s, struct region *r)
+{
+	if (not_connected(s, r))
+		return;
+	session_locals(s, locals_line, r);
+}
+
+static void draw_backtrace(struct session *s, struct region *r)
+{
+	if (not_connected(s, r))
+		return;
+	int n = session_frames(s);
+	for (int i = 0; i < n && rg_rows_left(r) > 0; i++) {
+		char text[1024];
+		if (i > 0 && s->frames[i].user && !s->frames[i - 1].user)
+			rg_line(r, ATTR_DIM, "--- user mode (%s) ---", s->frames[i].syms ? s->frames[i].syms->path : "no program");
+		session_frame_text(s, i, text, sizeof text);
+		rg_line(r, i == s->frame_sel ? ATTR_CURRENT : ATTR_NORMAL, "%s%s", i == s->frame_sel ? "=>" : "  ", text);
+	}
+	if (rg_rows_left(r) > 0)
+		rg_line(r, ATTR_DIM, "end: %s", s->frames_end);
+}
+
 const struct panel_type panel_types[] = {
 	{ "source", "Source", "source lines around the PC, then the disassembly (J/K scroll)", draw_source, key_source },
 	{ "regs", "Registers", "CPU registers; changed since the last stop: highlighted and *", draw_regs, NULL },
@@ -643,6 +688,9 @@ const struct panel_type panel_types[] = {
 	{ "log", "Log", "command output and messages", draw_log, NULL },
 	{ "console", "Console", "the kernel's serial console (QEMU started by ringdb)", draw_console, NULL },
 	{ "fpu", "FPU", "x87/SSE: the current task's saved FXSAVE area and the live registers", draw_fpu, NULL },
+	{ "locals", "Locals", "the selected frame's parameters and locals (DWARF), <optimised out> said so", draw_locals, NULL },
+	{ "backtrace", "Backtrace", "the call stack, kernel and user frames; => the selected frame (up/down/frame N)",
+	  draw_backtrace, NULL },
 };
 const int panel_type_count = sizeof panel_types / sizeof *panel_types;
 
@@ -666,6 +714,8 @@ const struct layout layouts[] = {
 	{ "regs", "registers, stack, breakpoints and the console",
 	  { { "regs", 0, 0, 60, 100 }, { "stack", 60, 0, 40, 45 }, { "breakpoints", 60, 45, 40, 20 },
 	    { "console", 60, 65, 40, 35 } } },
+	{ "frames", "source, the selected frame's locals and the call stack",
+	  { { "source", 0, 0, 58, 100 }, { "locals", 58, 0, 42, 50 }, { "backtrace", 58, 50, 42, 50 } } },
 };
 const int layout_count = sizeof layouts / sizeof *layouts;
 
@@ -725,6 +775,11 @@ void screen_compose(struct session *s, struct textbuf *tb, const char *input)
 		snprintf(status, sizeof status, ":%s", input);
 	else if (s->busy)
 		snprintf(status, sizeof status, "running: %s ... (Ctrl-C interrupts)", s->busy);
+	else if (s->rr != RR_NONE)
+		/* A replay (or a recording) also goes back: capitals. */
+		snprintf(status, sizeof status, "%s | %s | %s | s n i f c forward  S N I F C back  g goto-failure  y syscall  : command  ? help  q quit",
+			 s->t.connected ? (s->t.running ? "running" : "stopped") : "no QEMU", layouts[s->layout].name,
+			 s->rr == RR_REPLAY ? "replay" : "recording");
 	else
 		snprintf(status, sizeof status, "%s | %s | s step  n next  i stepi  f finish  c cont  y syscall  x sysexit  : command  ? help  q quit",
 			 s->t.connected ? (s->t.running ? "running" : "stopped") : "no QEMU", layouts[s->layout].name);

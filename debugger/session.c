@@ -26,6 +26,7 @@ void session_init(struct session *s)
 	s->width = 100;
 	s->height = 30;
 	kmodel_init(&s->model, &s->t, NULL);
+	qmp_init(&s->qmp);
 }
 
 void session_free(struct session *s)
@@ -41,11 +42,15 @@ void session_free(struct session *s)
 	/* Our own QEMU: the keeper stops the launcher's process group, QEMU
 	 * with it (never through the `k` packet), and removes the private
 	 * directory with the socket and the console file. */
+	qmp_close(&s->qmp);
 	keeper_stop(&s->keeper);
 	s->qemu_pid = 0;
 	s->sock_path[0] = s->console_path[0] = '\0';
-	symbols_close(s->syms);
-	s->syms = NULL;
+	for (int i = 0; i < s->nucache; i++)
+		symbols_close(s->ucache[i].syms);
+	s->nucache = 0;
+	symbols_close(s->ksyms);
+	s->syms = s->ksyms = s->usyms = NULL;
 }
 
 static void vlog(struct session *s, bool error, const char *fmt, va_list ap)
@@ -90,7 +95,11 @@ bool session_alive(const struct session *s)
 /* Report a failed target operation; a dead QEMU gets its own message. */
 static int target_failed(struct session *s, int rc)
 {
-	if (rc == TARGET_DEAD && s->stops > 0)
+	if (rc == TARGET_DEAD && s->stops > 0 && s->rr == RR_REPLAY)
+		session_error(s, "%s: the replay ran past the end of its recording, where QEMU stops. "
+			      "reverse-continue goes back from there; start it again (ringdb --replay) to run "
+			      "forward from the start.", s->t.error);
+	else if (rc == TARGET_DEAD && s->stops > 0)
 		session_error(s, "%s. History and breakpoints are kept; `attach HOST:PORT` or restart ringdb to go on.",
 			      s->t.error);
 	else
@@ -106,8 +115,8 @@ int session_load_symbols(struct session *s, const char *kernel)
 		session_error(s, "%s", err);
 		return -1;
 	}
-	symbols_close(s->syms);
-	s->syms = syms;
+	symbols_close(s->ksyms);
+	s->syms = s->ksyms = syms;
 	snprintf(s->kernel_path, sizeof s->kernel_path, "%s", kernel);
 	if (syms->warning[0])
 		session_printf(s, "warning: %s", syms->warning);
@@ -138,7 +147,25 @@ int session_start_qemu(struct session *s, const char *launcher, const char *kern
 	snprintf(s->console_path, sizeof s->console_path, "%s/console", s->keeper.dir);
 	char gdb[160];
 	snprintf(gdb, sizeof gdb, "unix:%s", s->sock_path);
-	const char *argv[24];
+	/* What a replay needs to start afresh (timetravel.c). */
+	if (launcher != s->start_launcher) {
+		snprintf(s->start_launcher, sizeof s->start_launcher, "%s", launcher);
+		snprintf(s->start_kernel, sizeof s->start_kernel, "%s", kernel);
+		snprintf(s->start_initrd, sizeof s->start_initrd, "%s", initrd ? initrd : "");
+		snprintf(s->start_append, sizeof s->start_append, "%s", append ? append : "");
+		s->start_have_initrd = initrd != NULL;
+		s->start_have_append = append != NULL;
+	}
+	s->rr = RR_NONE;
+	for (int i = 0; i + 1 < s->nlauncher_args; i++)
+		if (!strcmp(s->launcher_args[i], "--replay") || !strcmp(s->launcher_args[i], "--record")) {
+			s->rr = s->launcher_args[i][4] == 'p' ? RR_REPLAY : RR_RECORD;
+			snprintf(s->rr_file, sizeof s->rr_file, "%s", s->launcher_args[i + 1]);
+		}
+	s->qmp_path[0] = '\0';
+	if (s->rr != RR_NONE)
+		snprintf(s->qmp_path, sizeof s->qmp_path, "%s/qmp.sock", s->keeper.dir);
+	const char *argv[26];
 	int n = 0;
 	argv[n++] = launcher;
 	argv[n++] = "--kernel";
@@ -151,8 +178,12 @@ int session_start_qemu(struct session *s, const char *launcher, const char *kern
 		argv[n++] = "--append";
 		argv[n++] = append;
 	}
-	for (int i = 0; i < s->nlauncher_args && n < 22; i++)
+	for (int i = 0; i < s->nlauncher_args && n < 20; i++)
 		argv[n++] = s->launcher_args[i];
+	if (s->qmp_path[0]) {
+		argv[n++] = "--qmp";
+		argv[n++] = s->qmp_path;
+	}
 	argv[n++] = "--gdb";
 	argv[n++] = gdb;
 	argv[n] = NULL;
@@ -193,7 +224,10 @@ int session_start_qemu(struct session *s, const char *launcher, const char *kern
 		}
 		usleep(20000);
 	}
-	session_printf(s, "started QEMU (pid %d), console output in %s", (int)pid, s->console_path);
+	if (s->qmp_path[0] && qmp_open(&s->qmp, s->qmp_path, 10000) < 0)
+		session_printf(s, "warning: %s: going back in time is not available", s->qmp.error);
+	if (!s->restarting)
+		session_printf(s, "started QEMU (pid %d), console output in %s", (int)pid, s->console_path);
 	return after_connect(s, gdb);
 }
 
@@ -217,8 +251,9 @@ static int install_tracing(struct session *s)
  * the first look at the CPU. */
 static int after_connect(struct session *s, const char *where)
 {
-	session_printf(s, "connected to %s: %s, %d registers (%d bytes), pc %#" PRIx64, where, s->t.arch,
-		       s->t.nregs, s->t.g_size, target_pc(&s->t));
+	if (!s->restarting)
+		session_printf(s, "connected to %s: %s, %d registers (%d bytes), pc %#" PRIx64, where, s->t.arch,
+			       s->t.nregs, s->t.g_size, target_pc(&s->t));
 	s->model.t = &s->t;
 	/* `?` at connect dropped all breakpoints in QEMU: reinsert ours. */
 	for (int i = 0; i < s->nbps; i++) {
@@ -263,10 +298,18 @@ const struct breakpoint *session_bp_at(const struct session *s, uint64_t addr)
 	return NULL;
 }
 
+static void describe_pc_in(struct symbols *syms, uint64_t pc, char *out, size_t cap);
+
 static void describe_pc(struct session *s, uint64_t pc, char *out, size_t cap)
 {
+	describe_pc_in(session_syms_for(s, pc), pc, out, cap);
+}
+
+/* PC with its symbol and line in SYMS. */
+static void describe_pc_in(struct symbols *syms, uint64_t pc, char *out, size_t cap)
+{
 	uint64_t off = 0;
-	const struct symbol *sym = sym_at(s->syms, pc, &off);
+	const struct symbol *sym = sym_at(syms, pc, &off);
 	const char *file;
 	int line;
 	if (sym && off)
@@ -275,10 +318,19 @@ static void describe_pc(struct session *s, uint64_t pc, char *out, size_t cap)
 		snprintf(out, cap, "%#" PRIx64 " <%s>", pc, sym->name);
 	else
 		snprintf(out, cap, "%#" PRIx64, pc);
-	if (s->syms && sym_line_at(s->syms, pc, &file, &line)) {
+	const char *ofile;
+	int oline;
+	if (syms && sym_line_at(syms, pc, &file, &line)) {
 		const char *base = strrchr(file, '/');
 		size_t n = strlen(out);
-		snprintf(out + n, cap - n, " at %s:%d", base ? base + 1 : file, line);
+		/* In an inlined call: the line of the call, then where inside. */
+		if (session_outer_line(syms, pc, &ofile, &oline) && (oline != line || strcmp(ofile, file) != 0)) {
+			const char *obase = strrchr(ofile, '/');
+			snprintf(out + n, cap - n, " at %s:%d (inlined code from %s:%d)", obase ? obase + 1 : ofile, oline,
+				 base ? base + 1 : file, line);
+		} else {
+			snprintf(out + n, cap - n, " at %s:%d", base ? base + 1 : file, line);
+		}
 	}
 }
 
@@ -287,11 +339,11 @@ static void track_given_regs(struct session *s, uint64_t pc)
 {
 	uint64_t off = 0, rsp = 0, rdi = 0;
 	target_reg_value(&s->t, "rsp", &rsp);
-	const struct symbol *sym = s->syms ? sym_at(s->syms, pc, &off) : NULL;
+	const struct symbol *sym = s->ksyms ? sym_at(s->ksyms, pc, &off) : NULL;
 	char pname[32];
 	Dwarf_Die type;
 	if (sym && off == 0 && sym->is_function && target_reg_value(&s->t, "rdi", &rdi) &&
-	    sym_func_param(s->syms, sym->addr, 0, pname, sizeof pname, &type) && sym_is_pointer_to(&type, "pt_regs")) {
+	    sym_func_param(s->ksyms, sym->addr, 0, pname, sizeof pname, &type) && sym_is_pointer_to(&type, "pt_regs")) {
 		s->given.active = true;
 		s->given.addr = rdi;
 		s->given.func = sym->addr;
@@ -320,6 +372,7 @@ void session_after_stop(struct session *s)
 	if (!s->t.connected)
 		return;
 	kmodel_refresh(&s->model);
+	session_switch_symbols(s);
 	uint64_t pc = target_pc(&s->t);
 	track_given_regs(s, pc);
 	kmodel_on_stop(&s->model, pc);
@@ -354,6 +407,7 @@ static int step_instruction(struct session *s, bool light)
 		s->model.in_kernel = (cs & 3) == 0;
 		if (!s->model.in_kernel)
 			s->model.where = STAGE_USER;
+		session_switch_symbols(s);
 		return 0;
 	}
 	session_after_stop(s);
@@ -408,14 +462,73 @@ static bool insn_at(struct session *s, uint64_t pc, struct insn *out)
 
 static int run_until(struct session *s, enum run_goal goal, uint64_t goal_addr, bool quiet);
 
+/* Is the instruction at PC a system call (SYSCALL, int $0x80, SYSENTER)? */
+static bool is_syscall_insn(const struct insn *in)
+{
+	return strncmp(in->text, "syscall", 7) == 0 || strncmp(in->text, "sysenter", 8) == 0 ||
+	       strcmp(in->text, "int 0x80") == 0;
+}
+
+/* Back in user mode after a syscall, at PC: true when PC starts a line
+ * other than the one of the SYSCALL instruction before it (the next line);
+ * false with FILE/LINE set to the SYSCALL's line, to step on from. */
+static bool at_next_user_line(struct session *s, bool (*line_at)(struct symbols *, uint64_t, const char **, int *),
+			      char *file, size_t cap, int *line)
+{
+	uint64_t pc = target_pc(&s->t);
+	const char *f0, *f1;
+	int l0, l1;
+	if (!s->syms || !line_at(s->syms, pc - 1, &f0, &l0))
+		return true; /* no lines here: stop */
+	snprintf(file, cap, "%s", f0);
+	*line = l0;
+	return line_at(s->syms, pc, &f1, &l1) && (l1 != l0 || strcmp(f1, file) != 0);
+}
+
+/* `next` over a system call: run until this task is back in user mode
+ * (the kernel runs in full; a breakpoint in it still stops). True when
+ * it came back; false when something else stopped it (reported). */
+static bool run_over_syscall(struct session *s, int *rc)
+{
+	int pid = s->model.now.pid;
+	bool quiet = s->quiet_stops;
+	s->quiet_stops = true;
+	bool back = false;
+	for (int i = 0; i < 64; i++) {
+		if ((*rc = run_until(s, GOAL_USER, 0, true)) || !s->t.connected)
+			break;
+		if (strcmp(s->stop_reason, "back in user mode") != 0)
+			break; /* a breakpoint, a watchpoint, Ctrl-C */
+		if (!s->model.in_kernel && s->model.now.pid == pid) {
+			back = true;
+			break;
+		}
+	}
+	s->quiet_stops = quiet;
+	if (!back && !*rc && s->t.connected)
+		report_stop(s, s->stop_reason);
+	return back;
+}
+
+static const char *finish_label; /* finish's report when it steps on */
+
 int session_step_line(struct session *s, bool over_calls)
 {
 	if (!s->t.connected)
 		return target_failed(s, TARGET_DEAD);
+	/* At the boundary (docs/ringdb.md, "Both sides of the boundary"):
+	 * `step` over a SYSCALL goes into the kernel and stops at the entry's
+	 * first line; `next` runs the whole syscall and stays in user mode;
+	 * a step or next that returns to user mode (SYSRET/IRET) goes on to
+	 * the next line of the user program, the one after the call. */
+	bool crossed = false, started_user = !s->model.in_kernel;
 	const char *file0 = NULL;
 	int line0 = 0;
 	uint64_t pc = target_pc(&s->t);
-	bool have_line = s->syms && sym_line_at(s->syms, pc, &file0, &line0);
+	/* `next` goes over inlined calls too: its lines are those of the
+	 * function the pc belongs to (session_outer_line). */
+	bool (*line_at)(struct symbols *, uint64_t, const char **, int *) = over_calls ? session_outer_line : sym_line_at;
+	bool have_line = s->syms && line_at(s->syms, pc, &file0, &line0);
 	char file_copy[512] = "";
 	remember_registers(s);
 	if (have_line)
@@ -425,19 +538,33 @@ int session_step_line(struct session *s, bool over_calls)
 		struct insn in;
 		pc = target_pc(&s->t);
 		int rc;
-		if (over_calls && insn_at(s, pc, &in) && in.is_call) {
+		bool was_kernel = s->model.in_kernel;
+		bool have_insn = insn_at(s, pc, &in);
+		if (over_calls && have_insn && !was_kernel && is_syscall_insn(&in)) {
+			if (!run_over_syscall(s, &rc))
+				return rc;
+		} else if (over_calls && have_insn && in.is_call) {
 			rc = run_until(s, GOAL_ADDRESS, pc + (uint64_t)in.size, true);
 		} else {
 			rc = step_instruction(s, true);
 		}
 		if (rc || !s->t.connected)
 			return rc;
-		if (!have_line)
-			break;
 		const char *file;
 		int line;
 		pc = target_pc(&s->t);
-		if (!sym_line_at(s->syms, pc, &file, &line)) {
+		if (was_kernel && !s->model.in_kernel) {
+			/* Back in user mode just after the SYSCALL: stop if a new
+			 * line starts here, else go on to the next line. */
+			crossed = true;
+			if (at_next_user_line(s, line_at, file_copy, sizeof file_copy, &line0))
+				break;
+			have_line = true;
+			continue;
+		}
+		if (!have_line)
+			break;
+		if (!line_at(s->syms, pc, &file, &line)) {
 			if (!s->model.in_kernel)
 				break; /* back in user mode: no kernel lines here */
 			continue;
@@ -446,20 +573,49 @@ int session_step_line(struct session *s, bool over_calls)
 			break;
 	}
 	finish_light_steps(s);
-	report_stop(s, over_calls ? "next" : "step");
+	session_switch_symbols(s);
+	report_stop(s, finish_label ? finish_label : crossed ? (over_calls ? "next: back in user mode at the next line" :
+				  "step: back in user mode at the next line") :
+		       started_user && s->model.in_kernel ? "step: entered the kernel" : over_calls ? "next" : "step");
 	return 0;
 }
 
 int session_finish(struct session *s)
 {
 	uint64_t pc = target_pc(&s->t), off = 0, sp = 0, bp = 0, ret = 0;
+	int sel = s->t.connected && session_frames(s) > 0 ? s->frame_sel : 0;
+	if (sel + 1 < s->nframes && !s->frames[sel].user && s->frames[sel + 1].user) {
+		/* The entry code's caller is the user program: finishing it is
+		 * returning from the syscall, to the next line of the program. */
+		int rc = 0, line;
+		char file[512];
+		if (!run_over_syscall(s, &rc))
+			return rc;
+		if (at_next_user_line(s, session_outer_line, file, sizeof file, &line)) {
+			report_stop(s, "finished: back in user mode at the next line");
+			return 0;
+		}
+		finish_label = "finished: back in user mode at the next line";
+		rc = session_step_line(s, true);
+		finish_label = NULL;
+		return rc;
+	}
 	const struct symbol *sym = sym_at(s->syms, pc, &off);
 	target_reg_value(&s->t, "rsp", &sp);
 	target_reg_value(&s->t, "rbp", &bp);
 	/* Frame pointers: at the first instruction the return address is at
-	 * [rsp], after `push %rbp` at [rsp+8], after the prologue at [rbp+8]. */
+	 * [rsp], after `push %rbp` at [rsp+8], after the prologue at [rbp+8].
+	 * The unwound caller (CFI) when there is one; it also finishes a
+	 * frame selected with up/frame N. */
 	uint64_t slot = off == 0 ? sp : off == 1 ? sp + 8 : bp + 8;
-	if (!sym || target_read_memory(&s->t, slot, &ret, 8) != TARGET_OK || !ret) {
+	if (sel + 1 < s->nframes && s->frames[sel + 1].user == s->frames[sel].user &&
+	    strcmp(s->frames[sel + 1].how, "cfi") == 0) {
+		ret = s->frames[sel + 1].pc;
+		sym = sym_at(s->frames[sel].syms, s->frames[sel].pc - (s->frames[sel].caller ? 1 : 0), &off);
+	} else if (sel > 0) {
+		session_error(s, "finish: frame #%d's caller is not known (see bt)", sel);
+		return -1;
+	} else if (!sym || target_read_memory(&s->t, slot, &ret, 8) != TARGET_OK || !ret) {
 		session_error(s, "finish: cannot find the return address here");
 		return -1;
 	}
@@ -484,7 +640,8 @@ static bool goal_reached(struct session *s, enum run_goal goal, uint64_t goal_ad
 	case GOAL_USER:
 		return pc == s->model.stage_addr[STAGE_SYSRET] || pc == s->model.stage_addr[STAGE_IRET];
 	case GOAL_ADDRESS:
-		return pc == goal_addr;
+		/* User programs share addresses: the task that set the goal. */
+		return pc == goal_addr && (!s->goal_pid || s->model.now.pid == s->goal_pid);
 	case GOAL_ANY_OF:
 		for (int i = 0; i < s->ngoal_set; i++)
 			if (s->goal_set[i] == pc)
@@ -523,6 +680,7 @@ static int run_until(struct session *s, enum run_goal goal, uint64_t goal_addr, 
 		if (target_insert_bp(&s->t, BP_SOFTWARE, goal_addr, 1) != TARGET_OK)
 			return target_failed(s, TARGET_ERR);
 	}
+	s->goal_pid = goal == GOAL_ADDRESS && goal_addr < 0x0000800000000000ULL && s->model.now.valid ? s->model.now.pid : 0;
 	int rc = 0;
 	for (int hops = 0;; hops++) {
 		uint64_t pc = target_pc(&s->t);
@@ -571,7 +729,7 @@ static int run_until(struct session *s, enum run_goal goal, uint64_t goal_addr, 
 				uint32_t after = s->model.now.tif;
 				kmodel_note_tif_write(&s->model, writer, before, after);
 				uint64_t off;
-				const struct symbol *sym = sym_at(s->syms, writer, &off);
+				const struct symbol *sym = sym_at(s->ksyms, writer, &off);
 				session_printf(s, "TIF flags written in %s: %#x -> %#x", sym ? sym->name : "?", before, after);
 				continue;
 			}
@@ -593,6 +751,8 @@ static int run_until(struct session *s, enum run_goal goal, uint64_t goal_addr, 
 			break;
 		}
 		struct breakpoint *b = (struct breakpoint *)session_bp_at(s, pc);
+		if (b && b->comm[0] && strcmp(b->comm, s->model.now.comm) != 0)
+			continue; /* another program at the same address */
 		if (b) {
 			b->hits++;
 			char why[64];
@@ -659,7 +819,7 @@ static int run_to_any(struct session *s, const char *what)
 
 int session_ktest(struct session *s, const char *name, int nfiles, char **files)
 {
-	if (!s->syms) {
+	if (!s->ksyms) {
 		session_error(s, "ktest: no kernel symbols");
 		return -1;
 	}
@@ -668,8 +828,8 @@ int session_ktest(struct session *s, const char *name, int nfiles, char **files)
 	bool all = strcmp(name, "all") == 0;
 	char fn[160];
 	snprintf(fn, sizeof fn, "ktest_fn_%s", name);
-	for (size_t i = 0; i < s->syms->nsyms && s->ngoal_set < GOAL_SET_MAX; i++) {
-		const struct symbol *y = &s->syms->syms[i];
+	for (size_t i = 0; i < s->ksyms->nsyms && s->ngoal_set < GOAL_SET_MAX; i++) {
+		const struct symbol *y = &s->ksyms->syms[i];
 		if (y->is_function && (all ? strncmp(y->name, "ktest_fn_", 9) == 0 : strcmp(y->name, fn) == 0))
 			s->goal_set[s->ngoal_set++] = y->addr;
 	}
@@ -682,7 +842,7 @@ int session_ktest(struct session *s, const char *name, int nfiles, char **files)
 	if (run_to_any(s, what))
 		return -1;
 	uint64_t off;
-	const struct symbol *test = sym_at(s->syms, target_pc(&s->t), &off);
+	const struct symbol *test = sym_at(s->ksyms, target_pc(&s->t), &off);
 	char tname[160];
 	snprintf(tname, sizeof tname, "%s", test ? test->name + 9 : name);
 	char where[256];
@@ -690,11 +850,11 @@ int session_ktest(struct session *s, const char *name, int nfiles, char **files)
 	/* 2. To its first call into the lab's functions. */
 	char funcs[512] = "";
 	if (nfiles > 0) {
-		for (size_t i = 0; i < s->syms->nsyms && s->ngoal_set < GOAL_SET_MAX; i++) {
-			const struct symbol *y = &s->syms->syms[i];
+		for (size_t i = 0; i < s->ksyms->nsyms && s->ngoal_set < GOAL_SET_MAX; i++) {
+			const struct symbol *y = &s->ksyms->syms[i];
 			const char *file;
 			int line;
-			if (!y->is_function || !sym_line_at(s->syms, y->addr, &file, &line))
+			if (!y->is_function || !sym_line_at(s->ksyms, y->addr, &file, &line))
 				continue;
 			for (int f = 0; f < nfiles; f++)
 				if (same_lab_file(file, files[f])) {
@@ -716,7 +876,7 @@ int session_ktest(struct session *s, const char *name, int nfiles, char **files)
 	}
 	/* 3. What the test set up. */
 	uint64_t pc = target_pc(&s->t);
-	const struct symbol *at = sym_at(s->syms, pc, &off);
+	const struct symbol *at = sym_at(s->ksyms, pc, &off);
 	describe_pc(s, pc, where, sizeof where);
 	snprintf(s->stop_reason, sizeof s->stop_reason, "ktest %s", tname);
 	session_printf(s, "ktest %s: stopped at %s: %s", tname, nfiles ? "its first call into the lab's code" : "the test's start",
@@ -741,7 +901,7 @@ int session_ktest(struct session *s, const char *name, int nfiles, char **files)
 	char pname[64];
 	Dwarf_Die ptype;
 	uint64_t rdi = 0;
-	if (at && off == 0 && sym_func_param(s->syms, at->addr, 0, pname, sizeof pname, &ptype) &&
+	if (at && off == 0 && sym_func_param(s->ksyms, at->addr, 0, pname, sizeof pname, &ptype) &&
 	    sym_is_pointer_to(&ptype, "pt_regs") && target_reg_value(&s->t, "rdi", &rdi)) {
 		unsigned char raw[512];
 		uint64_t v[PTREGS_MAX];
@@ -764,64 +924,6 @@ int session_ktest(struct session *s, const char *name, int nfiles, char **files)
 	return 0;
 }
 
-int session_reverse(struct session *s, bool step, int count)
-{
-	if (!s->t.connected)
-		return target_failed(s, TARGET_DEAD);
-	remember_registers(s);
-	for (int i = 0; i < (step ? count : 1); i++) {
-		for (int hops = 0; hops < 10000; hops++) {
-			int rc = target_reverse(&s->t, step);
-			if (rc)
-				return target_failed(s, rc);
-			bool interrupted = false;
-			/* QEMU 7.2 goes back by loading the recording's start
-			 * snapshot and replaying forward; when that does not come
-			 * back (reverse-continue here, docs/ringdb.md), say so
-			 * after a bounded wait instead of hanging. */
-			rc = target_wait(&s->t, NULL, step ? s->t.timeout_ms : 15000);
-			if (rc == TARGET_RUNNING) {
-				if (target_interrupt(&s->t, NULL) != TARGET_OK) {
-					target_close(&s->t);
-					s->t.connected = false;
-				}
-				session_error(s, "QEMU's %s did not come back within %d s: this QEMU cannot go back that way "
-					      "in this recording%s. Use reverse-stepi, or start the replay again and run "
-					      "forward: it is the same execution every time.",
-					      step ? "reverse step" : "reverse-continue", step ? s->t.timeout_ms / 1000 : 15,
-					      s->t.connected ? "" : " (and did not answer an interrupt: the session is over)");
-				return -1;
-			}
-			if (rc)
-				return target_failed(s, rc);
-			/* The model only re-reads state going backwards: the
-			 * pipeline and history record forward execution. */
-			kmodel_refresh(&s->model);
-			track_given_regs(s, target_pc(&s->t));
-			uint64_t pc = target_pc(&s->t);
-			if (step || interrupted || session_bp_at(s, pc) || s->t.last_stop.kind == STOP_WATCH)
-				break;
-			/* A pipeline breakpoint: not the user's, keep going back. */
-			if (kmodel_stage_at(&s->model, pc) == STAGE_COUNT && pc != s->phase1_bp)
-				break;
-		}
-	}
-	uint64_t pc = target_pc(&s->t);
-	const struct breakpoint *b = session_bp_at(s, pc);
-	char why[64];
-	if (step)
-		snprintf(why, sizeof why, "reverse-stepped");
-	else if (s->t.last_stop.kind == STOP_WATCH)
-		snprintf(why, sizeof why, "watchpoint (%s %#" PRIx64 ", going backwards)", s->t.last_stop.watch_type,
-			 s->t.last_stop.watch_addr);
-	else if (b)
-		snprintf(why, sizeof why, "breakpoint %d (going backwards)", b->id);
-	else
-		snprintf(why, sizeof why, "reverse-continued to the start of the recording");
-	report_stop(s, why);
-	return 0;
-}
-
 int session_interrupt(struct session *s)
 {
 	int rc = target_interrupt(&s->t, NULL);
@@ -832,8 +934,29 @@ int session_interrupt(struct session *s)
 	return 0;
 }
 
+/* The symbols the last session_resolve found a name or line in. */
+static struct symbols *resolved_in;
+
+/* Where names are looked up: where the CPU is first, then the kernel, then
+ * the current task's program, then the --program files. */
+static int resolve_order(struct session *s, struct symbols **order)
+{
+	int n = 0;
+	order[n++] = s->syms;
+	order[n++] = s->ksyms;
+	order[n++] = s->usyms;
+	for (int i = 0; i < s->nprograms && i < 8; i++) {
+		const char *base = strrchr(s->programs[i], '/');
+		char comm[17];
+		snprintf(comm, sizeof comm, "%.15s", base ? base + 1 : s->programs[i]);
+		order[n++] = session_program(s, comm);
+	}
+	return n;
+}
+
 bool session_resolve(struct session *s, const char *loc, uint64_t *addr, char *desc, size_t cap)
 {
+	resolved_in = NULL;
 	char *end;
 	if (loc[0] == '*')
 		loc++;
@@ -853,20 +976,30 @@ bool session_resolve(struct session *s, const char *loc, uint64_t *addr, char *d
 		char file[256];
 		snprintf(file, sizeof file, "%.*s", (int)(colon - loc), loc);
 		int line = atoi(colon + 1), actual = line;
-		if (!sym_line_addr(s->syms, file, line, addr, &actual)) {
+		struct symbols *order[3 + 8];
+		int n = resolve_order(s, order);
+		for (int i = 0; i < n && !resolved_in; i++)
+			if (order[i] && sym_line_addr(order[i], file, line, addr, &actual))
+				resolved_in = order[i];
+		if (!resolved_in) {
 			snprintf(desc, cap, "no code at %s:%d (or no line information)", file, line);
 			return false;
 		}
 		snprintf(desc, cap, "%s:%d (%#" PRIx64 ")", file, actual, *addr);
 		return true;
 	}
-	const struct symbol *sym = sym_lookup(s->syms, loc);
+	const struct symbol *sym = NULL;
+	struct symbols *order[3 + 8];
+	int n = resolve_order(s, order);
+	for (int i = 0; i < n && !sym; i++)
+		if (order[i] && (sym = sym_lookup(order[i], loc)))
+			resolved_in = order[i];
 	if (!sym) {
 		snprintf(desc, cap, "no symbol '%s' in %s", loc, s->kernel_path);
 		return false;
 	}
 	*addr = sym->addr;
-	describe_pc(s, *addr, desc, cap);
+	describe_pc_in(resolved_in, *addr, desc, cap);
 	return true;
 }
 
@@ -905,6 +1038,14 @@ int session_break(struct session *s, const char *location, bool temporary)
 	if (!b)
 		return -1;
 	b->temporary = temporary;
+	/* Every user program is linked at the same addresses: a breakpoint
+	 * found in one program's symbols stops only in a task running it. */
+	if (resolved_in && resolved_in != s->ksyms) {
+		session_program_comm(resolved_in, b->comm, sizeof b->comm);
+		size_t n = strlen(b->where);
+		snprintf(b->where + n, sizeof b->where - n, " in %s", b->comm);
+		snprintf(desc + strlen(desc), sizeof desc - strlen(desc), " (in %s only)", b->comm);
+	}
 	session_printf(s, "%s %d at %s", temporary ? "temporary breakpoint" : "breakpoint", b->id, desc);
 	return 0;
 }
@@ -1090,7 +1231,7 @@ static void format_value(struct session *s, struct value *v, char *out, size_t c
 	}
 	if (tag == DW_TAG_pointer_type) {
 		uint64_t off;
-		const struct symbol *sym = x ? sym_at(s->syms, x, &off) : NULL;
+		const struct symbol *sym = x ? sym_at(session_syms_for(s, x), x, &off) : NULL;
 		if (sym && off == 0)
 			snprintf(out, cap, "%#" PRIx64 " <%s>", x, sym->name);
 		else
@@ -1136,21 +1277,37 @@ static const char *const dwarf_reg_names[17] = {
 	"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "rip",
 };
 
-static bool dwarf_reg(struct session *s, uint64_t n, uint64_t *val, char *err, size_t errlen)
+/* Register N as frame F has it: the CPU's in frame 0, the unwound value
+ * above (callee-saved ones restored by the CFI; call-clobbered ones are
+ * lost once a call is made). */
+static bool dwarf_reg(struct session *s, const struct frame *f, uint64_t n, uint64_t *val, char *err, size_t errlen)
 {
-	if (n >= 17 || !target_reg_value(&s->t, dwarf_reg_names[n], val)) {
+	(void)s;
+	if (n >= FRAME_REGS) {
 		snprintf(err, errlen, "DWARF register %" PRIu64 " is not one ringdb reads", n);
 		return false;
 	}
+	if (!(f->known & (1u << n))) {
+		snprintf(err, errlen, "<optimised out>: %s is not recoverable in this frame (call-clobbered)",
+			 dwarf_reg_names[n]);
+		return false;
+	}
+	*val = f->regs[n];
 	return true;
 }
 
-/* Evaluate a DWARF location expression at PC (frame 0): the value lands in
- * V as a register/constant (scalar) or as a memory address. FUNC gives
- * DW_AT_frame_base for DW_OP_fbreg. */
-static int eval_location(struct session *s, Dwarf_Op *ops, size_t n, Dwarf_Die *func, uint64_t pc, int depth,
+static uint64_t frame_lookup_pc(const struct frame *f)
+{
+	return f->pc - (f->caller ? 1 : 0);
+}
+
+/* Evaluate a DWARF location expression in frame F (at its pc): the value
+ * lands in V as a register/constant (scalar) or as a memory address. FUNC
+ * gives DW_AT_frame_base for DW_OP_fbreg. */
+static int eval_location(struct session *s, const struct frame *f, Dwarf_Op *ops, size_t n, Dwarf_Die *func, int depth,
 			 struct value *v, char *err, size_t errlen)
 {
+	uint64_t pc = frame_lookup_pc(f);
 	uint64_t st[32], x;
 	int sp = 0;
 	bool stack_value = false, in_reg = false;
@@ -1160,19 +1317,19 @@ static int eval_location(struct session *s, Dwarf_Op *ops, size_t n, Dwarf_Die *
 	for (size_t i = 0; i < n; i++) {
 		unsigned atom = ops[i].atom;
 		if (atom >= DW_OP_reg0 && atom <= DW_OP_reg31) {
-			if (!dwarf_reg(s, atom - DW_OP_reg0, &reg_val, err, errlen))
+			if (!dwarf_reg(s, f, atom - DW_OP_reg0, &reg_val, err, errlen))
 				return -1;
 			in_reg = true;
 		} else if (atom == DW_OP_regx) {
-			if (!dwarf_reg(s, ops[i].number, &reg_val, err, errlen))
+			if (!dwarf_reg(s, f, ops[i].number, &reg_val, err, errlen))
 				return -1;
 			in_reg = true;
 		} else if (atom >= DW_OP_breg0 && atom <= DW_OP_breg31) {
-			if (!dwarf_reg(s, atom - DW_OP_breg0, &x, err, errlen))
+			if (!dwarf_reg(s, f, atom - DW_OP_breg0, &x, err, errlen))
 				return -1;
 			PUSH(x + (uint64_t)(int64_t)ops[i].number);
 		} else if (atom == DW_OP_bregx) {
-			if (!dwarf_reg(s, ops[i].number, &x, err, errlen))
+			if (!dwarf_reg(s, f, ops[i].number, &x, err, errlen))
 				return -1;
 			PUSH(x + (uint64_t)(int64_t)ops[i].number2);
 		} else if (atom == DW_OP_fbreg || atom == DW_OP_call_frame_cfa) {
@@ -1184,8 +1341,12 @@ static int eval_location(struct session *s, Dwarf_Op *ops, size_t n, Dwarf_Die *
 				snprintf(err, errlen, "DWARF frame base refers to itself");
 				return -1;
 			}
+			if (atom == DW_OP_call_frame_cfa && f->cfa) {
+				PUSH(f->cfa);
+				continue;
+			}
 			if (atom == DW_OP_call_frame_cfa) {
-				if (!sym_cfa_ops(s->syms, pc, &fops, &fn)) {
+				if (!f->syms || !sym_cfa_ops(f->syms, pc, &fops, &fn)) {
 					snprintf(err, errlen, "no call frame information at %#" PRIx64, pc);
 					return -1;
 				}
@@ -1194,7 +1355,7 @@ static int eval_location(struct session *s, Dwarf_Op *ops, size_t n, Dwarf_Die *
 				snprintf(err, errlen, "no frame base for this function at %#" PRIx64, pc);
 				return -1;
 			}
-			if (eval_location(s, fops, fn, func, pc, depth + 1, &base, err, errlen) < 0)
+			if (eval_location(s, f, fops, fn, func, depth + 1, &base, err, errlen) < 0)
 				return -1;
 			/* A frame base named by a register is that register's value. */
 			x = base.in_memory ? base.addr : base.scalar;
@@ -1208,15 +1369,43 @@ static int eval_location(struct session *s, Dwarf_Op *ops, size_t n, Dwarf_Die *
 		} else if (atom == DW_OP_plus_uconst) {
 			NEED(1);
 			st[sp - 1] += ops[i].number;
-		} else if (atom == DW_OP_plus || atom == DW_OP_minus || atom == DW_OP_and || atom == DW_OP_or) {
+		} else if (atom == DW_OP_plus || atom == DW_OP_minus || atom == DW_OP_and || atom == DW_OP_or ||
+			   atom == DW_OP_xor || atom == DW_OP_mul || atom == DW_OP_shl || atom == DW_OP_shr ||
+			   atom == DW_OP_shra) {
 			NEED(2);
-			uint64_t b = st[--sp];
-			st[sp - 1] = atom == DW_OP_plus ? st[sp - 1] + b : atom == DW_OP_minus ? st[sp - 1] - b :
-				     atom == DW_OP_and ? (st[sp - 1] & b) : (st[sp - 1] | b);
+			uint64_t b = st[--sp], a = st[sp - 1];
+			st[sp - 1] = atom == DW_OP_plus ? a + b : atom == DW_OP_minus ? a - b : atom == DW_OP_and ? (a & b) :
+				     atom == DW_OP_or ? (a | b) : atom == DW_OP_xor ? (a ^ b) : atom == DW_OP_mul ? a * b :
+				     b >= 64 ? (atom == DW_OP_shra && (int64_t)a < 0 ? ~0ULL : 0) :
+				     atom == DW_OP_shl ? a << b : atom == DW_OP_shr ? a >> b : (uint64_t)((int64_t)a >> b);
+		} else if (atom == DW_OP_neg || atom == DW_OP_not) {
+			NEED(1);
+			st[sp - 1] = atom == DW_OP_neg ? -st[sp - 1] : ~st[sp - 1];
+		} else if (atom == DW_OP_dup || atom == DW_OP_over) {
+			NEED(atom == DW_OP_dup ? 1 : 2);
+			x = st[sp - (atom == DW_OP_dup ? 1 : 2)];
+			PUSH(x);
+		} else if (atom == DW_OP_drop) {
+			NEED(1);
+			sp--;
+		} else if (atom == DW_OP_swap) {
+			NEED(2);
+			uint64_t t = st[sp - 1];
+			st[sp - 1] = st[sp - 2];
+			st[sp - 2] = t;
 		} else if (atom == DW_OP_deref) {
 			NEED(1);
 			if (target_read_memory(&s->t, st[sp - 1], &x, 8) != TARGET_OK) {
 				snprintf(err, errlen, "cannot read %#" PRIx64 " (DW_OP_deref)", st[sp - 1]);
+				return -1;
+			}
+			st[sp - 1] = x;
+		} else if (atom == DW_OP_deref_size) {
+			NEED(1);
+			x = 0;
+			if (ops[i].number == 0 || ops[i].number > 8 ||
+			    target_read_memory(&s->t, st[sp - 1], &x, (size_t)ops[i].number) != TARGET_OK) {
+				snprintf(err, errlen, "cannot read %#" PRIx64 " (DW_OP_deref_size)", st[sp - 1]);
 				return -1;
 			}
 			st[sp - 1] = x;
@@ -1252,20 +1441,34 @@ static int eval_location(struct session *s, Dwarf_Op *ops, size_t n, Dwarf_Die *
 
 /* 1: NAME is a parameter or local of the function at the PC (value in V);
  * 0: it is not; -1: it is, but its value is unavailable (ERR says why). */
+static int var_value(struct session *s, const struct frame *f, const char *name, Dwarf_Die *var, Dwarf_Die *func,
+		     struct value *v, char *err, size_t errlen);
+
 static int local_value(struct session *s, const char *name, struct value *v, char *err, size_t errlen)
 {
 	Dwarf_Die var, func;
-	uint64_t pc = target_pc(&s->t);
-	if (!s->syms || !s->syms->dwarf || !s->t.connected || !sym_local(s->syms, pc, name, &var, &func))
+	if (!s->t.connected)
 		return 0;
+	const struct frame *f = session_frame(s);
+	if (!f || !f->syms || !f->syms->dwarf ||
+	    (!session_frame_local(s, f, name, &var, &func) && !sym_local(f->syms, frame_lookup_pc(f), name, &var, &func)))
+		return 0;
+	return var_value(s, f, name, &var, &func, v, err, errlen);
+}
+
+/* The value of the variable VAR (of the function FUNC) in frame F. */
+static int var_value(struct session *s, const struct frame *f, const char *name, Dwarf_Die *var, Dwarf_Die *func,
+		     struct value *v, char *err, size_t errlen)
+{
+	uint64_t pc = frame_lookup_pc(f);
 	Dwarf_Attribute loc;
 	Dwarf_Op *ops;
 	size_t n;
-	if (!dwarf_attr_integrate(&var, DW_AT_location, &loc)) {
+	if (!dwarf_attr_integrate(var, DW_AT_location, &loc)) {
 		/* A constant folded away: DW_AT_const_value. */
 		Dwarf_Attribute cv;
 		Dwarf_Word w;
-		if (dwarf_attr_integrate(&var, DW_AT_const_value, &cv) && dwarf_formudata(&cv, &w) == 0) {
+		if (dwarf_attr_integrate(var, DW_AT_const_value, &cv) && dwarf_formudata(&cv, &w) == 0) {
 			memset(v, 0, sizeof *v);
 			v->scalar = w;
 		} else {
@@ -1277,15 +1480,45 @@ static int local_value(struct session *s, const char *name, struct value *v, cha
 		return -1;
 	} else {
 		char why[200];
-		if (eval_location(s, ops, n, &func, pc, 0, v, why, sizeof why) < 0) {
+		if (eval_location(s, f, ops, n, func, 0, v, why, sizeof why) < 0) {
 			snprintf(err, errlen, "%s: %s", name, why);
 			return -1;
 		}
 	}
 	Dwarf_Attribute ta;
-	if (dwarf_attr_integrate(&var, DW_AT_type, &ta) && dwarf_formref_die(&ta, &v->type))
+	if (dwarf_attr_integrate(var, DW_AT_type, &ta) && dwarf_formref_die(&ta, &v->type))
 		v->has_type = true;
 	return 1;
+}
+
+bool session_var_text(struct session *s, const struct frame *f, Dwarf_Die *var, Dwarf_Die *func, char *out,
+		      size_t cap)
+{
+	struct value v;
+	char err[256];
+	const char *name = dwarf_diename(var);
+	if (var_value(s, f, name ? name : "?", var, func, &v, err, sizeof err) < 0) {
+		/* ERR is "NAME: why"; the caller prints the name. */
+		const char *why = strstr(err, ": ");
+		snprintf(out, cap, "%s", why ? why + 2 : err);
+		return false;
+	}
+	format_value(s, &v, out, cap, 1);
+	return true;
+}
+
+bool session_eval_cfi(struct session *s, const struct frame *f, uint64_t cfa, Dwarf_Op *ops, size_t n,
+		      uint64_t *out, bool *is_value)
+{
+	struct frame g = *f;
+	g.cfa = cfa;
+	struct value v;
+	char err[128];
+	if (n == 0 || eval_location(s, &g, ops, n, NULL, 0, &v, err, sizeof err) < 0)
+		return false;
+	*is_value = !v.in_memory;
+	*out = v.in_memory ? v.addr : v.scalar;
+	return true;
 }
 
 static int eval(struct session *s, const char *expr, struct value *v, char *err, size_t errlen)
@@ -1342,14 +1575,26 @@ static int eval(struct session *s, const char *expr, struct value *v, char *err,
 			snprintf(err, errlen, "registers unavailable (not connected?)");
 			return -1;
 		}
+		/* In a frame above the innermost: that frame's value. */
+		const struct frame *f = s->frame_sel > 0 ? session_frame(s) : NULL;
+		for (int r = 0; f && r < FRAME_REGS; r++)
+			if (strcmp(dwarf_reg_names[r], name) == 0 ||
+			    (r == 16 && (strcmp(name, "pc") == 0 || strcmp(name, "rip") == 0))) {
+				if (!dwarf_reg(s, f, (uint64_t)r, &v->scalar, err, errlen))
+					return -1;
+			}
 	} else {
 		Dwarf_Die type;
-		if (s->syms && sym_variable(s->syms, name, &v->addr, &type)) {
+		/* The program's globals where the CPU is, then the kernel's. */
+		struct symbols *gs = s->syms;
+		if (gs && !sym_variable(gs, name, &v->addr, &type) && !sym_lookup(gs, name))
+			gs = s->ksyms;
+		if (gs && sym_variable(gs, name, &v->addr, &type)) {
 			v->in_memory = true;
 			v->has_type = true;
 			v->type = type;
 		} else {
-			const struct symbol *sym = sym_lookup(s->syms, name);
+			const struct symbol *sym = sym_lookup(gs, name);
 			if (!sym) {
 				snprintf(err, errlen, "no register or symbol named '%s'", name);
 				return -1;
@@ -1459,7 +1704,8 @@ bool session_eval_address(struct session *s, const char *expr, uint64_t *addr, c
 	return true;
 }
 
-int session_print(struct session *s, const char *expr)
+/* "EXPR = VALUE" into OUT; false (OUT: "EXPR: why") when it cannot be had. */
+bool session_expr_text(struct session *s, const char *expr, char *out, size_t cap)
 {
 	/* pt_regs members of the current task: `print ptregs.orig_ax`. */
 	struct value lv;
@@ -1469,20 +1715,31 @@ int session_print(struct session *s, const char *expr)
 		const char *m = expr + (expr[0] == 'p' ? 7 : 6);
 		uint64_t v;
 		if (!kmodel_ptreg(&s->model, m, &v)) {
-			session_error(s, "no pt_regs member '%s' (or no current task)", m);
-			return -1;
+			snprintf(out, cap, "no pt_regs member '%s' (or no current task)", m);
+			return false;
 		}
-		session_printf(s, "%s = %" PRId64 " (%#" PRIx64 ")", expr, (int64_t)v, v);
-		return 0;
+		snprintf(out, cap, "%s = %" PRId64 " (%#" PRIx64 ")", expr, (int64_t)v, v);
+		return true;
 	}
 	struct value v;
 	char err[256], text[2048];
 	if (eval(s, expr, &v, err, sizeof err) < 0) {
-		session_error(s, "print: %s", err);
-		return -1;
+		snprintf(out, cap, "%s", err);
+		return false;
 	}
 	format_value(s, &v, text, sizeof text, 0);
-	session_printf(s, "%s = %s", expr, text);
+	snprintf(out, cap, "%s = %s", expr, text);
+	return true;
+}
+
+int session_print(struct session *s, const char *expr)
+{
+	char text[2304];
+	if (!session_expr_text(s, expr, text, sizeof text)) {
+		session_error(s, "print: %s", text);
+		return -1;
+	}
+	session_printf(s, "%s", text);
 	return 0;
 }
 

@@ -254,7 +254,14 @@ static void *batch_worker(void *arg)
 		if (!s->mine || s->current)
 			continue;
 		strbuf_init(&intake);
-		trouble = grade_submission(b->o, b->base, s->path, &report, &intake) < 0;
+		{
+			/* Recordings of failures: DIR/STUDENT/NAME/. */
+			struct grade_options mine = *b->o;
+			char *rec = b->o->record_dir ? path_join(b->o->record_dir, s->name) : NULL;
+			mine.record_dir = rec;
+			trouble = grade_submission(&mine, b->base, s->path, &report, &intake) < 0;
+			free(rec);
+		}
 		if (spawn_was_interrupted()) {
 			/* half-graded: leave no result, so a rerun grades it */
 			grade_report_free(&report);

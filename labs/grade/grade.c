@@ -56,8 +56,11 @@ static void run_tests_repeated(const struct grade_options *o, const struct run_c
 	for (size_t i = 0; i < n; i++)
 		report->passes[i] = report->results[i].status == STATUS_PASSED;
 	round = xcalloc(n + 1, sizeof(*round));
+	/* Failures are recorded in the first round only (--record-failures). */
+	struct run_context later = *ctx;
+	later.record_dir = NULL;
 	for (unsigned r = 1; r < runs && !spawn_was_interrupted(); r++) {
-		run_test_list(ctx, (const struct test_def *const *)tests, n, round);
+		run_test_list(&later, (const struct test_def *const *)tests, n, round);
 		for (size_t i = 0; i < n; i++) {
 			int passed = round[i].status == STATUS_PASSED;
 			report->passes[i] += passed;
@@ -85,6 +88,34 @@ static void run_tests_repeated(const struct grade_options *o, const struct run_c
 	}
 }
 
+/* After a run with --record-failures: a recording made in a submission's
+ * tree (staging) is copied to o->record_dir; a test that passed this time
+ * loses the recording of an earlier failure, so REPLAY=1 never opens a
+ * stale one. */
+static void keep_recordings(const struct grade_options *o, const char *staging, struct grade_report *report)
+{
+	for (size_t i = 0; i < report->nresults; i++) {
+		struct test_result *r = &report->results[i];
+		char *final = path_join(o->record_dir, r->test->name);
+		if (!r->recording || staging)
+			remove_tree(final);
+		if (r->recording && staging) {
+			remove_tree(final);
+			if (copy_flat_dir(r->recording, final) < 0) {
+				r->recording_note = xasprintf("no recording: cannot copy it to %s: %s", final,
+							      strerror(errno));
+				free(r->recording);
+				r->recording = NULL;
+				remove_tree(final);
+			} else {
+				free(r->recording);
+				r->recording = xstrdup(final);
+			}
+		}
+		free(final);
+	}
+}
+
 /* Build (unless told not to) and run; the common part of both paths. */
 static void build_and_run(const struct grade_options *o, const char *tree, int student,
 			  const struct test_def **tests, size_t n, struct grade_report *report)
@@ -102,9 +133,16 @@ static void build_and_run(const struct grade_options *o, const char *tree, int s
 		fail_all_build((const struct test_def *const *)tests, n, digest, report->results);
 		free(digest);
 	} else {
+		/* A submission's tree is the only folder its runs may write
+		 * (the sandbox): recordings are made there and copied out. */
+		char *staging = o->record_dir && student ? path_join(tree, "build/recordings") : NULL;
 		struct run_context ctx = { .def = o->def, .tree = tree, .jobs = o->jobs, .progress = o->progress,
-					   .one_boot_each = o->one_boot_each };
+					   .one_boot_each = o->one_boot_each,
+					   .record_dir = staging ? staging : o->record_dir };
 		run_tests_repeated(o, &ctx, tests, n, report);
+		if (o->record_dir)
+			keep_recordings(o, staging, report);
+		free(staging);
 	}
 	report->build_log = log;
 }

@@ -20,6 +20,9 @@ struct grade_options {
 	int one_boot_each;       /* never share a boot between in-kernel tests */
 	int repeat;              /* --repeat N: run the tests N times (0 or 1: once) */
 	unsigned shard_k, shard_n; /* batch: grade slice K of N (0: all) */
+	/* --record-failures DIR: keep a recording of every failing test in
+	 * DIR/NAME/ (batch: OUT/STUDENT/recordings/NAME/); NULL: none. */
+	const char *record_dir;
 };
 
 /* The tests selected by --test (or all), in definition order. */

@@ -1,7 +1,7 @@
 # ringgrade, the autograder (labs/grade/), its tests, and the make targets
 # that use it. Included by the top-level Makefile.
 #
-## make grade LAB=n [TEST="name ..."]  grade lab n in this tree (per-test points, hints)
+## make grade LAB=n [TEST="name ..."] [RECORD=0]  grade lab n in this tree; each failing test is recorded in build/recordings/labN/ (RECORD=0: not)
 ## make gradescope LAB=n               build/gradescope-labN.zip, a Gradescope autograder
 ##                                     (NO_SANDBOX=1: its run_autograder passes --no-sandbox)
 ## make bench-grade                    seconds per graded lab, submissions per minute, flake rates
@@ -99,7 +99,7 @@ TEST ?=
 grade: $(RINGGRADE)
 	@test -n "$(LAB)" || { echo "make grade: say which lab, e.g. make grade LAB=1" >&2; exit 2; }
 	@scripts/deps kernel qemu
-	@$(RINGGRADE) --lab $(LAB) $(foreach t,$(TEST),--test $(t))
+	@$(RINGGRADE) --lab $(LAB) $(foreach t,$(TEST),--test $(t)) $(if $(filter 0,$(RECORD)),,--record-failures $(BUILD)/recordings/lab$(LAB))
 
 gradescope: $(RINGGRADE)
 	@test -n "$(LAB)" || { echo "make gradescope: say which lab, e.g. make gradescope LAB=1" >&2; exit 2; }

@@ -27,7 +27,7 @@ enum option_id {
 	OPT_LAB = 256, OPT_DEF, OPT_TREE, OPT_TEST, OPT_JOBS, OPT_SUBMISSION, OPT_SUBMISSIONS, OPT_OUT,
 	OPT_JSON, OPT_JUNIT, OPT_QUIET, OPT_LIST, OPT_NO_BUILD, OPT_KEEP, OPT_HELP, OPT_NO_SANDBOX,
 	/* class scale: slices, merging, repeats (class.h) */
-	OPT_SHARD, OPT_MERGE, OPT_REPEAT, OPT_BOOT_EACH,
+	OPT_SHARD, OPT_MERGE, OPT_REPEAT, OPT_BOOT_EACH, OPT_RECORD_FAILURES,
 };
 
 struct option_row {
@@ -65,6 +65,9 @@ static const struct option_row option_table[] = {
 	{ "repeat", 0, "N", OPT_REPEAT, "run every test N times (1-1000) on one build and report each test's pass "
 					"rate; a test passes only if it passed every run" },
 	{ "boot-each", 0, NULL, OPT_BOOT_EACH, "boot once per test: in-kernel tests do not share a boot" },
+	{ "record-failures", 0, "DIR", OPT_RECORD_FAILURES, "re-run each failing test once under QEMU record/replay and "
+							    "keep the recording in DIR/NAME/ (batch: DIR/STUDENT/NAME/) "
+							    "for ringdb --replay" },
 	{ "help", 'h', NULL, OPT_HELP, "this text" },
 };
 
@@ -260,6 +263,8 @@ int main(int argc, char **argv)
 	int merging = 0, repeat = 0, boot_each = 0;
 	unsigned shard_k = 0, shard_n = 0;
 	int no_sandbox = 0;
+	const char *record_arg = NULL;
+	char *record_dir = NULL;
 	char *sealed_scratch = NULL, *sealed_tree = NULL;
 	char *def_file = NULL, *tree_dir = NULL, err[512];
 	struct lab_def def;
@@ -339,6 +344,7 @@ int main(int argc, char **argv)
 			break;
 		}
 		case OPT_BOOT_EACH: boot_each = 1; break;
+		case OPT_RECORD_FAILURES: record_arg = optarg; break;
 		case ':':
 			return usage_error("option '%s' needs a value", argv[optind - 1]);
 		default:
@@ -382,6 +388,16 @@ int main(int argc, char **argv)
 		return usage_error("--no-sandbox is for grading submissions (--submission or --submissions)");
 	if (jobs < 1)
 		jobs = 1;
+	if (record_arg && (merging || list))
+		return usage_error("--record-failures is for runs that boot tests, not --merge or --list");
+	if (record_arg) {
+		/* The launcher runs in the tree: the folder must be absolute. */
+		if (!record_arg[0] || make_dirs(record_arg, 0755) < 0 || !(record_dir = realpath(record_arg, NULL))) {
+			fprintf(stderr, "ringgrade: --record-failures %s: cannot make that folder: %s\n", record_arg,
+				record_arg[0] ? strerror(errno) : "empty name");
+			return 2;
+		}
+	}
 
 	if (lab) {
 		char *end;
@@ -449,6 +465,7 @@ int main(int argc, char **argv)
 	o.one_boot_each = boot_each;
 	o.shard_k = shard_k;
 	o.shard_n = shard_n;
+	o.record_dir = record_dir;
 	for (size_t i = 0; i < nonly; i++) {
 		if (!def_find_test(&def, only[i])) {
 			fprintf(stderr, "ringgrade: %s has no test '%s'; its tests are:", def_file, only[i]);
@@ -560,5 +577,6 @@ done:
 	free(tree_dir);
 	free(only);
 	free(merge);
+	free(record_dir);
 	return rc;
 }

@@ -72,6 +72,28 @@ char *debug_command(const struct grade_report *g, const struct test_def *t)
 	return strbuf_detach(&sb);
 }
 
+char *replay_command(const struct grade_report *g, const struct test_result *r)
+{
+	/* make debug TEST=name [LAB=n] REPLAY=1 opens the tree's
+	 * build/recordings/labN/NAME (kernel/NAME for the kernel's suite),
+	 * where make grade keeps them; any other folder is named. */
+	const char *tag_end = r->recording + strlen(r->recording) - strlen(r->test->name);
+	char *lab = g->by_lab && g->def->number >= 0 ? xasprintf("lab%d", g->def->number) : xstrdup("kernel");
+	char *tail = xasprintf("/build/recordings/%s/", lab);
+	size_t tl = strlen(tail);
+	char *cmd;
+
+	if (tag_end - r->recording >= (long)tl && !strncmp(tag_end - tl, tail, tl) && !strcmp(tag_end, r->test->name) &&
+	    (g->by_lab || (strlen(g->def_arg) >= 19 && !strcmp(g->def_arg + strlen(g->def_arg) - 19, "os/tests/kernel.def"))))
+		cmd = g->by_lab ? xasprintf("make debug TEST=%s LAB=%d REPLAY=1", r->test->name, g->def->number)
+				: xasprintf("make debug TEST=%s REPLAY=1", r->test->name);
+	else
+		cmd = xasprintf("make debug REPLAY=%s", r->recording);
+	free(lab);
+	free(tail);
+	return cmd;
+}
+
 /* Length of the UTF-8 sequence starting at s, or 0 when it is invalid. */
 static size_t utf8_length(const unsigned char *s)
 {
@@ -194,6 +216,13 @@ static char *test_output(const struct grade_report *g, const struct test_result 
 			strbuf_addf(&sb, "re-run: %s\ndebug:  %s\n", rerun, debug);
 			free(rerun);
 			free(debug);
+		}
+		if (r->recording) {
+			char *replay = replay_command(g, r);
+			strbuf_addf(&sb, "replay: %s\n        ringdb --replay %s\n", replay, r->recording);
+			free(replay);
+		} else if (r->recording_note) {
+			strbuf_addf(&sb, "replay: %s\n", r->recording_note);
 		}
 	}
 	return strbuf_detach(&sb);

@@ -46,5 +46,7 @@ void csv_add_field(struct strbuf *sb, const char *s);
 /* The two commands printed under a failed test. */
 char *rerun_command(const struct grade_report *g, const char *test);
 char *debug_command(const struct grade_report *g, const struct test_def *t);
+/* The command that opens r's recording in ringdb (make debug ... REPLAY=). */
+char *replay_command(const struct grade_report *g, const struct test_result *r);
 
 #endif

@@ -42,7 +42,10 @@ void test_result_free(struct test_result *r)
 	free(r->summary);
 	free(r->details);
 	free(r->console);
+	free(r->recording);
+	free(r->recording_note);
 	r->summary = r->details = r->console = NULL;
+	r->recording = r->recording_note = NULL;
 }
 
 int make_nonce(char out[33])
@@ -488,19 +491,23 @@ static char *in_tree(const char *tree, const char *path)
 /* Boot the machine once for t (its command line and timeout) with this
  * nonce. 0 when the launcher ran, -1 with a message in r otherwise. */
 static int launch(const struct run_context *ctx, const struct test_def *t, const char *nonce,
-		  struct spawn_result *res, struct test_result *r)
+		  const char *record, struct spawn_result *res, struct test_result *r)
 {
 	char *cmdline = kernel_cmdline(t, nonce), *launcher = in_tree(ctx->tree, ctx->def->launcher),
 	     *kernel = in_tree(ctx->tree, ctx->def->kernel), *initrd = in_tree(ctx->tree, ctx->def->initrd);
 	char timeout[16], vm_limit[16];
 	char *argv[] = { launcher, "--kernel", kernel, "--initrd", initrd, "--append", cmdline,
-			 "--timeout", timeout, "--vm-limit", vm_limit, NULL };
+			 "--timeout", timeout, "--vm-limit", vm_limit, NULL, NULL, NULL };
 	struct spawn_options opts = { .argv = argv, .cwd = ctx->tree, .output_limit = ctx->def->output_limit,
 				      .timeout = t->timeout + LAUNCHER_GRACE };
 	int rc = 0;
 
 	snprintf(timeout, sizeof(timeout), "%d", t->timeout);
 	snprintf(vm_limit, sizeof(vm_limit), "%d", ctx->def->vm_limit_mb);
+	if (record) {
+		argv[11] = "--record";
+		argv[12] = (char *)record;
+	}
 	if (spawn_run(&opts, res) < 0) {
 		r->status = STATUS_QEMU_FAILED;
 		r->summary = xasprintf("cannot run the launcher %s: %s", launcher, strerror(errno));
@@ -526,6 +533,62 @@ static int fresh_nonce(char nonce[33], struct test_result *r)
 	return -1;
 }
 
+/* A failed test once more, recorded (the launcher's --record): with the
+ * same command line (nonce included) and the instruction-counting clock
+ * the re-run is the same execution, so its recording shows the failure the
+ * student saw. It is kept, in record_dir/NAME/, only when the re-run ended
+ * with the same verdict and summary; otherwise r->recording_note says why
+ * there is none. The folder is self-contained: the log (rr), the snapshot
+ * disk (rr.qcow2), what it was made of (rr.info), and copies of the kernel
+ * and initramfs, which a later build or a removed scratch tree would lose. */
+static void record_failure(const struct run_context *ctx, const struct test_def *t, const char *nonce,
+			   struct test_result *r)
+{
+	char *dir = path_join(ctx->record_dir, t->name), *file = path_join(dir, "rr");
+	char *kernel = in_tree(ctx->tree, ctx->def->kernel), *initrd = in_tree(ctx->tree, ctx->def->initrd);
+	char *kernel_copy = path_join(dir, "kernel.elf"), *initrd_copy = path_join(dir, "initramfs.cpio");
+	char *rr_files = xasprintf("%s.files", file);
+	struct spawn_result res;
+	struct test_result again;
+
+	memset(&again, 0, sizeof(again));
+	/* The launcher makes the folder: in the sandbox it runs as another
+	 * user, who must own it. */
+	remove_tree(dir);
+	if (launch(ctx, t, nonce, file, &res, &again) < 0) {
+		r->recording_note = xasprintf("no recording: %s", again.summary);
+		remove_tree(dir);
+		goto out;
+	}
+	judge(t, res.exit_code, res.flooded, res.timed_out, res.output, res.output_len, nonce,
+	      ctx->def->output_limit, &again);
+	r->record_seconds = res.seconds;
+	if (res.interrupted || again.status != r->status || strcmp(again.summary, r->summary)) {
+		r->recording_note = res.interrupted ? xstrdup("no recording: interrupted") :
+			xasprintf("no recording: the recorded re-run ended otherwise (%s: %s)",
+				  status_name(again.status), again.summary);
+		remove_tree(dir);
+	} else if (copy_plain_file(kernel, kernel_copy) < 0 || copy_plain_file(initrd, initrd_copy) < 0) {
+		r->recording_note = xasprintf("no recording: cannot copy the kernel and initramfs into %s: %s", dir,
+					      strerror(errno));
+		remove_tree(dir);
+	} else {
+		/* The launcher remakes its links (rr.files/) at every replay. */
+		remove_tree(rr_files);
+		r->recording = xstrdup(dir);
+	}
+	spawn_result_free(&res);
+out:
+	test_result_free(&again);
+	free(rr_files);
+	free(kernel_copy);
+	free(initrd_copy);
+	free(kernel);
+	free(initrd);
+	free(file);
+	free(dir);
+}
+
 /* One test, start to verdict, in a boot of its own. */
 static void run_one(const struct run_context *ctx, const struct test_def *t, struct test_result *r)
 {
@@ -534,7 +597,7 @@ static void run_one(const struct run_context *ctx, const struct test_def *t, str
 
 	memset(r, 0, sizeof(*r));
 	r->test = t;
-	if (fresh_nonce(nonce, r) < 0 || launch(ctx, t, nonce, &res, r) < 0)
+	if (fresh_nonce(nonce, r) < 0 || launch(ctx, t, nonce, NULL, &res, r) < 0)
 		return;
 	judge(t, res.exit_code, res.flooded, res.timed_out, res.output, res.output_len, nonce,
 	      ctx->def->output_limit, r);
@@ -558,6 +621,9 @@ static void run_one(const struct run_context *ctx, const struct test_def *t, str
 	} else {
 		r->console = res.output;
 	}
+	if (ctx->record_dir && !res.interrupted && r->status != STATUS_PASSED && r->status != STATUS_QEMU_FAILED &&
+	    !spawn_was_interrupted())
+		record_failure(ctx, t, nonce, r);
 }
 
 /* --- in-kernel tests sharing one boot ------------------------------------
@@ -638,7 +704,7 @@ static void run_shared(const struct run_context *ctx, const struct test_def *con
 		again[idx[i]] = 1;
 	}
 	boot.append = append.data;
-	if (fresh_nonce(nonce, &failure) < 0 || launch(ctx, &boot, nonce, &res, &failure) < 0) {
+	if (fresh_nonce(nonce, &failure) < 0 || launch(ctx, &boot, nonce, NULL, &res, &failure) < 0) {
 		*why = failure.summary;
 		failure.summary = NULL;
 		test_result_free(&failure);

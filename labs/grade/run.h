@@ -31,6 +31,12 @@ struct test_result {
 	char *details;     /* failing subtests with diagnostics, panic line, console tail; may be "" */
 	char *console;     /* everything the run printed (for logs) */
 	size_t ignored_lines; /* result lines without this run's nonce */
+	/* --record-failures: the recording of this failure (a folder: rr,
+	 * rr.qcow2, rr.info, kernel.elf, initramfs.cpio), or why there is
+	 * none; NULL when not recording or the test passed. */
+	char *recording;
+	char *recording_note;
+	double record_seconds; /* how long the recorded re-run took */
 };
 
 void test_result_free(struct test_result *r);
@@ -42,6 +48,10 @@ struct run_context {
 	int jobs;
 	int progress;      /* show "N/M tests done" on stderr while running (a terminal) */
 	int one_boot_each; /* never share a boot between in-kernel tests (see run_test_list) */
+	/* Re-run every test that did not pass once more under QEMU's
+	 * record/replay (the launcher's --record) and keep the recording in
+	 * record_dir/NAME/ when the re-run fails the same way; NULL: never. */
+	const char *record_dir;
 };
 
 /* The build step: def->build run in tree, with its placeholders filled:

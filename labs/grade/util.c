@@ -250,6 +250,77 @@ int make_dirs(const char *path, unsigned mode)
 	return rc;
 }
 
+int copy_plain_file(const char *src, const char *dst)
+{
+	char buf[65536];
+	int in = open(src, O_RDONLY | O_CLOEXEC), out, rc = 0;
+	ssize_t n;
+
+	if (in < 0)
+		return -1;
+	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (out < 0) {
+		int e = errno;
+		close(in);
+		errno = e;
+		return -1;
+	}
+	while ((n = read(in, buf, sizeof(buf))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = -1;
+			break;
+		}
+		for (ssize_t done = 0; done < n; ) {
+			ssize_t w = write(out, buf + done, (size_t)(n - done));
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w < 0) {
+				rc = -1;
+				break;
+			}
+			done += w;
+		}
+		if (rc)
+			break;
+	}
+	{
+		int e = errno;
+		close(in);
+		if (close(out) < 0)
+			rc = -1;
+		if (rc)
+			errno = e;
+	}
+	return rc;
+}
+
+int copy_flat_dir(const char *src, const char *dst)
+{
+	DIR *dir = opendir(src);
+	struct dirent *entry;
+	int rc = 0;
+
+	if (!dir || make_dirs(dst, 0755) < 0) {
+		int e = errno;
+		if (dir)
+			closedir(dir);
+		errno = e;
+		return -1;
+	}
+	while ((entry = readdir(dir))) {
+		struct stat st;
+		char *from = path_join(src, entry->d_name), *to = path_join(dst, entry->d_name);
+		if (lstat(from, &st) == 0 && S_ISREG(st.st_mode) && copy_plain_file(from, to) < 0)
+			rc = -1;
+		free(from);
+		free(to);
+	}
+	closedir(dir);
+	return rc;
+}
+
 int remove_tree(const char *path)
 {
 	struct stat st;

@@ -43,6 +43,11 @@ double now_seconds(void);
 char *path_join(const char *a, const char *b);
 /* mkdir -p; 0 or -1 with errno. */
 int make_dirs(const char *path, unsigned mode);
+/* Copy a regular file (mode 0644), replacing dst; 0 or -1 with errno. */
+int copy_plain_file(const char *src, const char *dst);
+/* Copy the regular files of folder src into dst (made; not recursive);
+ * 0 or -1 with errno. */
+int copy_flat_dir(const char *src, const char *dst);
 /* rm -rf without following symlinks; 0 or -1 with errno. */
 int remove_tree(const char *path);
 

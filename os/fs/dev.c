@@ -117,7 +117,8 @@ static long console_ioctl(struct file *f, unsigned cmd, unsigned long arg)
 		struct kernel_termios t;
 		if (copy_from_user(&t, (const void *)arg, sizeof(t)))
 			return -EFAULT;
-		console_termios = t;     /* kept and reported; the line discipline stays canonical */
+		console_termios = t;     /* reported by TCGETS as set */
+		tty_set_termios(t.c_iflag, t.c_lflag, t.c_cc, cmd == TCSETSF);
 		return 0;
 	}
 	case TIOCGWINSZ:

@@ -255,7 +255,12 @@ SYSCALL_DEFINE(sys_pwrite64)
 #define UIO_MAXIOV 1024
 struct iovec { void *base; size_t len; };
 
-static long do_rw_vector(int fd, const struct iovec *uiov, unsigned long cnt, bool writing)
+/* The 32-bit iovec of int $0x80 (struct compat_iovec): base and length, 4
+ * bytes each; a length with bit 31 set is negative (compat_ssize_t), so
+ * -EINVAL as in Linux's compat_rw_copy_check_uvector. */
+struct compat_iovec { u32 base, len; };
+
+static long do_rw_vector(int fd, const void *uiov, unsigned long cnt, bool writing, bool compat)
 {
 	struct file *f = fget(fd);
 	if (!f)
@@ -270,7 +275,18 @@ static long do_rw_vector(int fd, const struct iovec *uiov, unsigned long cnt, bo
 	if (!iov)
 		return -ENOMEM;
 	long ret = 0;
-	if (copy_from_user(iov, uiov, cnt * sizeof(*iov))) {
+	if (compat) {
+		const struct compat_iovec *u = uiov;
+		for (unsigned long k = 0; k < cnt; k++) {
+			struct compat_iovec c;
+			if (copy_from_user(&c, &u[k], sizeof(c))) {
+				ret = -EFAULT;
+				goto out;
+			}
+			iov[k].base = (void *)(unsigned long)c.base;
+			iov[k].len = (size_t)(long)(s32)c.len;
+		}
+	} else if (copy_from_user(iov, uiov, cnt * sizeof(*iov))) {
 		ret = -EFAULT;
 		goto out;
 	}
@@ -310,12 +326,34 @@ out:
 
 SYSCALL_DEFINE(sys_readv)
 {
-	return do_rw_vector((int)a0, (const struct iovec *)a1, a2, false);
+	return do_rw_vector((int)a0, (const void *)a1, a2, false, false);
 }
 
 SYSCALL_DEFINE(sys_writev)
 {
-	return do_rw_vector((int)a0, (const struct iovec *)a1, a2, true);
+	return do_rw_vector((int)a0, (const void *)a1, a2, true, false);
+}
+
+SYSCALL_DEFINE(compat_sys_readv)
+{
+	return do_rw_vector((int)a0, (const void *)a1, (u32)a2, false, true);
+}
+
+SYSCALL_DEFINE(compat_sys_writev)
+{
+	return do_rw_vector((int)a0, (const void *)a1, (u32)a2, true, true);
+}
+
+/* i386 pread64/pwrite64 (Linux's sys32_pread/sys32_pwrite): the 64-bit
+ * offset comes split in two registers, low half first. */
+SYSCALL_DEFINE(sys32_pread)
+{
+	return sys_pread64(a0, a1, (u32)a2, (u32)a3 | (a4 << 32), 0, 0);
+}
+
+SYSCALL_DEFINE(sys32_pwrite)
+{
+	return sys_pwrite64(a0, a1, (u32)a2, (u32)a3 | (a4 << 32), 0, 0);
 }
 
 #define SEEK_SET  0
@@ -366,6 +404,22 @@ SYSCALL_DEFINE(compat_sys_lseek)
 {
 	long r = do_lseek((int)a0, (long)(s32)a1, (unsigned)a2);
 	return r > 0x7fffffffL ? -EOVERFLOW : r;
+}
+
+/* _llseek(fd, offset_high, offset_low, result, whence), i386 only: the
+ * 64-bit offset in two halves, the new position stored at *result (after
+ * the seek: a bad result pointer still moves the file), 0 returned. As
+ * Linux's sys_llseek, whence is checked before the file's kind. */
+SYSCALL_DEFINE(sys_llseek)
+{
+	if (!fget((int)a0))
+		return -EBADF;
+	if ((unsigned)a4 > SEEK_HOLE)
+		return -EINVAL;
+	long r = do_lseek((int)a0, (long)((a1 << 32) | (u32)a2), (unsigned)a4);
+	if (r < 0)
+		return r;
+	return copy_to_user((void *)a3, &r, sizeof(r)) ? -EFAULT : 0;
 }
 
 /* ---- opening ---- */
@@ -681,7 +735,94 @@ static int fill_stat(struct inode *i, void *ubuf)
 	return copy_to_user(ubuf, &st, sizeof(st));
 }
 
-static long do_fstatat(int dirfd, const char *upath, void *ubuf, unsigned flags)
+/* struct stat64 of i386 (Linux's arch/x86/include/asm/ia32.h): 96 bytes,
+ * packed, the inode number twice (a 32-bit __st_ino at 12 and the full one
+ * at 88). Linux stores the fields one by one and leaves the padding at 8
+ * and 40 as it was; so does this (read, change, write back). */
+struct stat64_ia32 {
+	u64 st_dev;
+	u8 pad0[4];
+	u32 st_ino32, st_mode, st_nlink, st_uid, st_gid;
+	u64 st_rdev;
+	u8 pad3[4];
+	s64 st_size;
+	u32 st_blksize;
+	u64 st_blocks;
+	u32 st_atime, st_atime_nsec, st_mtime, st_mtime_nsec, st_ctime, st_ctime_nsec;
+	u64 st_ino;
+} __attribute__((packed));
+BUILD_BUG_ON(sizeof(struct stat64_ia32) != 96);
+
+static int fill_stat64(struct inode *i, void *ubuf)
+{
+	struct stat64_ia32 st;
+	if (copy_from_user(&st, ubuf, sizeof(st)))
+		return -EFAULT;
+	bool sizeless = S_ISCHR(i->mode) || (i->mode & S_IFMT) == S_IFIFO;
+	st.st_dev = i->dev;
+	st.st_ino32 = (u32)i->ino;
+	st.st_ino = i->ino;
+	st.st_mode = i->mode;
+	st.st_nlink = i->nlink;
+	st.st_uid = st.st_gid = 0;
+	st.st_rdev = i->rdev;
+	st.st_size = sizeless || S_ISDIR(i->mode) ? 0 : (s64)i->size;
+	st.st_blksize = 4096;
+	st.st_blocks = sizeless ? 0 : (i->size + 511) / 512;
+	st.st_atime = st.st_mtime = st.st_ctime = (u32)i->mtime;
+	st.st_atime_nsec = st.st_mtime_nsec = st.st_ctime_nsec = 0;
+	return copy_to_user(ubuf, &st, sizeof(st));
+}
+
+/* struct compat_stat of the old i386 stat/lstat/fstat (Linux's
+ * arch/x86/include/asm/compat.h, filled by cp_compat_stat): 64 bytes,
+ * 16-bit device numbers, mode, link count and ids, a 32-bit size.
+ * -EOVERFLOW when a value does not fit (a device with major or minor
+ * above 255, an inode number or size beyond 32 bits). */
+struct stat_ia32 {
+	u16 st_dev, pad1;
+	u32 st_ino;
+	u16 st_mode, st_nlink, st_uid, st_gid, st_rdev, pad2;
+	u32 st_size, st_blksize, st_blocks;
+	u32 st_atime, st_atime_nsec, st_mtime, st_mtime_nsec, st_ctime, st_ctime_nsec;
+	u32 unused4, unused5;
+};
+BUILD_BUG_ON(sizeof(struct stat_ia32) != 64);
+
+/* Linux's dev_t encoding (new_encode_dev) back to major and minor, and
+ * the old 16-bit one. */
+static bool old_valid_dev(u64 dev)
+{
+	u64 major = (dev >> 8) & 0xfff, minor = (dev & 0xff) | ((dev >> 12) & 0xfff00);
+	return major < 256 && minor < 256;
+}
+
+static int fill_stat_old(struct inode *i, void *ubuf)
+{
+	bool sizeless = S_ISCHR(i->mode) || (i->mode & S_IFMT) == S_IFIFO;
+	u64 size = sizeless || S_ISDIR(i->mode) ? 0 : i->size;
+	if (!old_valid_dev(i->dev) || !old_valid_dev(i->rdev) || i->ino > 0xffffffffUL ||
+	    i->nlink > 0xffff || size > 0x7fffffffUL)
+		return -EOVERFLOW;
+	struct stat_ia32 st = {
+		.st_dev = (u16)i->dev, .st_ino = (u32)i->ino, .st_mode = (u16)i->mode,
+		.st_nlink = (u16)i->nlink, .st_rdev = (u16)i->rdev, .st_size = (u32)size,
+		.st_blksize = 4096, .st_blocks = sizeless ? 0 : (u32)((i->size + 511) / 512),
+		.st_atime = (u32)i->mtime, .st_mtime = (u32)i->mtime, .st_ctime = (u32)i->mtime,
+	};
+	return copy_to_user(ubuf, &st, sizeof(st));
+}
+
+/* Which struct stat a call fills: x86-64's, i386's stat64, i386's old one. */
+enum stat_kind { STAT_64, STAT_IA32_64, STAT_IA32_OLD };
+
+static int fill_any_stat(struct inode *i, void *ubuf, enum stat_kind kind)
+{
+	return kind == STAT_IA32_64 ? fill_stat64(i, ubuf) :
+	       kind == STAT_IA32_OLD ? fill_stat_old(i, ubuf) : fill_stat(i, ubuf);
+}
+
+static long do_fstatat(int dirfd, const char *upath, void *ubuf, unsigned flags, enum stat_kind kind)
 {
 	/* 0x800 AT_NO_AUTOMOUNT; 0x6000 the AT_STATX_* sync types (accepted since Linux 4.11) */
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800 | 0x6000))
@@ -710,22 +851,22 @@ static long do_fstatat(int dirfd, const char *upath, void *ubuf, unsigned flags)
 			err = vfs_lookup(dir, path, !(flags & AT_SYMLINK_NOFOLLOW), &i);
 	}
 	kfree(path);
-	return err ? err : fill_stat(i, ubuf);
+	return err ? err : fill_any_stat(i, ubuf, kind);
 }
 
 SYSCALL_DEFINE(sys_newfstatat)
 {
-	return do_fstatat((int)a0, (const char *)a1, (void *)a2, (unsigned)a3);
+	return do_fstatat((int)a0, (const char *)a1, (void *)a2, (unsigned)a3, STAT_64);
 }
 
 SYSCALL_DEFINE(sys_stat)
 {
-	return do_fstatat(AT_FDCWD, (const char *)a0, (void *)a1, 0);
+	return do_fstatat(AT_FDCWD, (const char *)a0, (void *)a1, 0, STAT_64);
 }
 
 SYSCALL_DEFINE(sys_lstat)
 {
-	return do_fstatat(AT_FDCWD, (const char *)a0, (void *)a1, AT_SYMLINK_NOFOLLOW);
+	return do_fstatat(AT_FDCWD, (const char *)a0, (void *)a1, AT_SYMLINK_NOFOLLOW, STAT_64);
 }
 
 SYSCALL_DEFINE(sys_fstat)
@@ -734,6 +875,50 @@ SYSCALL_DEFINE(sys_fstat)
 	if (!f)
 		return -EBADF;
 	return fill_stat(f->inode, (void *)a1);
+}
+
+/* The i386 stat64 family (Linux's sys32_stat64, sys32_lstat64,
+ * sys32_fstat64, sys32_fstatat): the same lookups, struct stat64 out. */
+SYSCALL_DEFINE(sys32_stat64)
+{
+	return do_fstatat(AT_FDCWD, (const char *)a0, (void *)a1, 0, STAT_IA32_64);
+}
+
+SYSCALL_DEFINE(sys32_lstat64)
+{
+	return do_fstatat(AT_FDCWD, (const char *)a0, (void *)a1, AT_SYMLINK_NOFOLLOW, STAT_IA32_64);
+}
+
+SYSCALL_DEFINE(sys32_fstat64)
+{
+	struct file *f = fget((int)a0);
+	if (!f)
+		return -EBADF;
+	return fill_stat64(f->inode, (void *)a1);
+}
+
+/* The old i386 stat, lstat and fstat (Linux's compat_sys_newstat...). */
+SYSCALL_DEFINE(compat_sys_newstat)
+{
+	return do_fstatat(AT_FDCWD, (const char *)a0, (void *)a1, 0, STAT_IA32_OLD);
+}
+
+SYSCALL_DEFINE(compat_sys_newlstat)
+{
+	return do_fstatat(AT_FDCWD, (const char *)a0, (void *)a1, AT_SYMLINK_NOFOLLOW, STAT_IA32_OLD);
+}
+
+SYSCALL_DEFINE(compat_sys_newfstat)
+{
+	struct file *f = fget((int)a0);
+	if (!f)
+		return -EBADF;
+	return fill_stat_old(f->inode, (void *)a1);
+}
+
+SYSCALL_DEFINE(sys32_fstatat)
+{
+	return do_fstatat((int)a0, (const char *)a1, (void *)a2, (unsigned)a3, STAT_IA32_64);
 }
 
 /* ---- directories ---- */

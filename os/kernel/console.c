@@ -1,7 +1,11 @@
 /* The console: COM1 (a 16550 UART) for kernel messages and for the user's
  * terminal. Output is polled; input arrives by interrupt and goes through a
- * small line discipline (echo, backspace, ^D for end of file, ^U to kill the
- * line) so that read() returns whole lines, as a Linux tty in canonical mode. */
+ * small line discipline, a reduced Linux n_tty driven by the termios that
+ * TCSETS sets (os/fs/dev.c): in canonical mode (ICANON) read() returns
+ * whole lines, edited with VERASE, VKILL and VEOF (end of file); without
+ * ICANON every byte is readable at once and VMIN/VTIME decide when read()
+ * returns. ECHO (ECHOE for erasing, ECHONL) and ICRNL, IGNCR, INLCR apply.
+ * ISIG is kept but not acted on: ^C is an ordinary byte. */
 #include <ringside/kernel.h>
 #include <ringside/sched.h>
 #include <ringside/console.h>
@@ -44,6 +48,24 @@ static size_t ready_head, ready_tail;   /* ring buffer */
 static int eof_pending;
 static int tty_wait;                    /* sleepers wait on this address */
 
+/* The termios bits the line discipline obeys (Linux's values), and its
+ * state at boot: a serial console's (os/fs/dev.c reports the whole set). */
+#define INLCR   0x040
+#define IGNCR   0x080
+#define ICRNL   0x100
+#define ICANON  0x002
+#define ECHO    0x008
+#define ECHOE   0x010
+#define ECHONL  0x040
+#define VERASE  2
+#define VKILL   3
+#define VEOF    4
+#define VTIME   5
+#define VMIN    6
+#define VEOL    11
+static u32 tty_iflag = ICRNL, tty_lflag = ICANON | ECHO | ECHOE;
+static u8 tty_cc[19] = { 3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15, 23, 22, 0 };
+
 static void ready_push(char c)
 {
 	size_t next = (ready_tail + 1) % TTY_BUF;
@@ -53,25 +75,47 @@ static void ready_push(char c)
 	}
 }
 
+static void echo(const char *s, size_t n)
+{
+	if (tty_lflag & ECHO)
+		console_write(s, n);
+}
+
+static void echo_erase(void)
+{
+	if ((tty_lflag & (ECHO | ECHOE)) == (ECHO | ECHOE))
+		console_write("\b \b", 3);
+}
+
 static void tty_receive(char c)
 {
-	if (c == '\r')
+	if (c == '\r' && (tty_iflag & IGNCR))
+		return;
+	if (c == '\r' && (tty_iflag & ICRNL))
 		c = '\n';
-	if (c == 0x7f || c == '\b') {
+	else if (c == '\n' && (tty_iflag & INLCR))
+		c = '\r';
+	if (!(tty_lflag & ICANON)) {    /* non-canonical: readable at once */
+		echo(&c, 1);
+		ready_push(c);
+		wake_up_channel(&tty_wait);
+		return;
+	}
+	if (c == (char)tty_cc[VERASE] || c == '\b') {
 		if (line_len) {
 			line_len--;
-			console_write("\b \b", 3);
+			echo_erase();
 		}
 		return;
 	}
-	if (c == 0x15) {                /* ^U: kill the line */
+	if (c == (char)tty_cc[VKILL]) { /* ^U: kill the line */
 		while (line_len) {
 			line_len--;
-			console_write("\b \b", 3);
+			echo_erase();
 		}
 		return;
 	}
-	if (c == 0x04) {                /* ^D: push the line, or end of file */
+	if (c == (char)tty_cc[VEOF]) {  /* ^D: push the line, or end of file */
 		for (size_t i = 0; i < line_len; i++)
 			ready_push(line[i]);
 		if (!line_len)
@@ -80,11 +124,14 @@ static void tty_receive(char c)
 		wake_up_channel(&tty_wait);
 		return;
 	}
-	if (c == '\n' || line_len < TTY_BUF - 1) {
-		console_write(&c, 1);
+	bool eol = c == '\n' || (tty_cc[VEOL] && c == (char)tty_cc[VEOL]);
+	if (eol || line_len < TTY_BUF - 1) {
+		if (c == '\n' && (tty_lflag & (ECHO | ECHONL)) == ECHONL)
+			console_write(&c, 1);
+		echo(&c, 1);
 		line[line_len++] = c;
 	}
-	if (c == '\n') {
+	if (eol) {
 		for (size_t i = 0; i < line_len; i++)
 			ready_push(line[i]);
 		line_len = 0;
@@ -98,11 +145,99 @@ void serial_interrupt(void)
 		tty_receive(inb(COM1));
 }
 
+/* TCSETS*: the new modes take effect at once. Leaving canonical mode makes
+ * the line being edited readable, as n_tty_set_termios does; flush
+ * (TCSETSF) drops all unread input first. */
+void tty_set_termios(u32 iflag, u32 lflag, const u8 cc[19], bool flush)
+{
+	unsigned long flags = local_irq_save();
+	if (flush) {
+		ready_head = ready_tail = 0;
+		line_len = 0;
+		eof_pending = 0;
+	}
+	if ((tty_lflag & ICANON) && !(lflag & ICANON)) {
+		for (size_t i = 0; i < line_len; i++)
+			ready_push(line[i]);
+		line_len = 0;
+	}
+	tty_iflag = iflag;
+	tty_lflag = lflag;
+	memcpy(tty_cc, cc, sizeof(tty_cc));
+	local_irq_restore(flags);
+	wake_up_channel(&tty_wait);
+}
+
+/* Sleep until input, a signal or the tick deadline (0: none). Called and
+ * returns with IRQs off. */
+static void tty_sleep(unsigned long deadline)
+{
+	current->wake_at = deadline;
+	current->state = TASK_INTERRUPTIBLE;
+	current->wait_channel = &tty_wait;
+	schedule();
+	local_irq_disable();
+	current->wake_at = 0;
+}
+
+/* Non-canonical read, as Linux's n_tty_read: with VMIN > 0, wait for VMIN
+ * bytes (or n, if fewer), and with VTIME > 0 as well, stop when VTIME
+ * tenths of a second pass after a byte with no other; with VMIN 0, return
+ * what there is, waiting up to VTIME for the first byte (not at all when
+ * VTIME is 0: then 0, even without O_NONBLOCK). */
+static long tty_read_raw(char *kbuf, size_t n, bool nonblock)
+{
+	size_t minimum = tty_cc[VMIN], got = 0;
+	unsigned long time = tty_cc[VTIME] * (HZ / 10), timeout;   /* ticks; ~0: no limit */
+	long ret = 0;
+	if (minimum) {
+		timeout = ~0UL;
+	} else {
+		timeout = time;
+		minimum = 1;
+		time = 0;
+	}
+	unsigned long deadline = timeout == ~0UL || !timeout ? 0 : jiffies + timeout;
+	local_irq_disable();
+	while (got < n) {
+		if (ready_head == ready_tail) {
+			if (!timeout)
+				break;
+			if (nonblock) {
+				ret = -EAGAIN;
+				break;
+			}
+			if (signal_pending(current)) {
+				ret = -EINTR;
+				break;
+			}
+			tty_sleep(deadline);
+			if (deadline && jiffies >= deadline && ready_head == ready_tail)
+				timeout = 0;
+			continue;
+		}
+		while (got < n && ready_head != ready_tail) {
+			kbuf[got++] = ready[ready_head];
+			ready_head = (ready_head + 1) % TTY_BUF;
+		}
+		if (got >= minimum)
+			break;
+		if (time) {             /* the timer restarts with each byte */
+			timeout = time;
+			deadline = jiffies + time;
+		}
+	}
+	local_irq_enable();
+	return got ? (long)got : ret;
+}
+
 /* Wait for a line (or ^D) and copy up to n bytes of it into kbuf. Returns
  * the count, 0 at end of file, -EINTR if a signal arrived, or -EAGAIN if
- * nothing is ready and nonblock. */
+ * nothing is ready and nonblock. Without ICANON: tty_read_raw. */
 long tty_read(char *kbuf, size_t n, bool nonblock)
 {
+	if (!(tty_lflag & ICANON))
+		return tty_read_raw(kbuf, n, nonblock);
 	local_irq_disable();
 	while (ready_head == ready_tail && !eof_pending) {
 		if (nonblock) {

@@ -71,6 +71,7 @@ static void __noreturn exit_with_status(int status_word)
 	list_for_each_entry_safe(child, tmp, &t->children, sibling) {
 		list_del_init(&child->sibling);
 		child->parent = init_task_ptr;
+		child->exit_signal = SIGCHLD;   /* init reaps it as any child (Linux's reparent_leader) */
 		list_add_tail(&child->sibling, &init_task_ptr->children);
 		if (child->state == EXIT_ZOMBIE)
 			zombies_for_init = true;
@@ -147,6 +148,20 @@ static bool wait_matches(struct task_struct *p, int which, pid_t id)
 	}
 }
 
+/* Linux's eligible_child for processes: a "clone" child is one that
+ * reports its end with a signal other than SIGCHLD (clone's CSIGNAL).
+ * Without __WALL, __WCLONE waits for clone children only and its absence
+ * for the others only; a child that sees no match does not count (ECHILD if
+ * none does). A tracer waits for its tracees whatever the flags (since
+ * Linux 4.7; 4.3 applied the rule to them too). __WNOTHREAD changes
+ * nothing with one thread per process. */
+static bool wait_eligible(struct task_struct *me, struct task_struct *p, int options)
+{
+	if ((p->ptrace && p->tracer == me) || (options & __WALL))
+		return true;
+	return (p->exit_signal != SIGCHLD) == !!(options & __WCLONE);
+}
+
 /* May this waiter report p now? Fills r and returns true if so; consumes
  * the event (reaps a zombie) unless WNOWAIT. Called with IRQs off. */
 static bool wait_consider(struct task_struct *me, struct task_struct *p, int options,
@@ -214,7 +229,7 @@ static long do_wait(int which, pid_t id, int options, struct wait_result *r)
 		bool any = false;
 		local_irq_disable();
 		list_for_each_entry_safe(p, tmp, &me->children, sibling) {
-			if (!wait_matches(p, which, id))
+			if (!wait_matches(p, which, id) || !wait_eligible(me, p, options))
 				continue;
 			any = true;
 			if (wait_consider(me, p, options, r)) {
@@ -275,7 +290,7 @@ long do_wait4(pid_t pid, int *ustatus, int options, void *urusage, size_t rusage
 /* waitid(idtype, id, infop, options, rusage): Linux's siginfo answer; 0 on
  * success, also for WNOHANG with nothing to report (then the siginfo's
  * signo, code, pid, uid and status read 0). */
-static long do_waitid(int which, pid_t id, void *uinfo, int options, void *urusage, size_t rusage_size)
+static long do_waitid(int which, pid_t id, void *uinfo, int options, void *urusage, bool compat)
 {
 	struct wait_result r;
 	if (options & ~(WNOHANG | WNOWAIT | WEXITED | WSTOPPED | WCONTINUED | __WNOTHREAD | __WCLONE | __WALL))
@@ -299,16 +314,28 @@ static long do_waitid(int which, pid_t id, void *uinfo, int options, void *urusa
 	struct ksiginfo info = { 0 };
 	if (ret > 0)
 		info = (struct ksiginfo){ .signo = SIGCHLD, .code = r.code, .pid = r.pid, .status = r.status };
-	if (uinfo && copy_siginfo_to_user(uinfo, &info))
+	if (uinfo && (compat ? copy_siginfo_to_user32(uinfo, &info) : copy_siginfo_to_user(uinfo, &info)))
 		return -EFAULT;
-	if (urusage && clear_user(urusage, rusage_size))
+	if (urusage && clear_user(urusage, compat ? 72 : 144))
 		return -EFAULT;
 	return 0;
 }
 
 SYSCALL_DEFINE(sys_waitid)
 {
-	return do_waitid((int)a0, (pid_t)a1, (void *)a2, (int)a3, (void *)a4, 144);
+	return do_waitid((int)a0, (pid_t)a1, (void *)a2, (int)a3, (void *)a4, false);
+}
+
+/* int $0x80: a compat_siginfo (union at 12) and a 72-byte compat_rusage. */
+SYSCALL_DEFINE(compat_sys_waitid)
+{
+	return do_waitid((int)a0, (pid_t)a1, (void *)a2, (int)a3, (void *)a4, true);
+}
+
+/* i386 waitpid(pid, status, options): wait4 without the rusage. */
+SYSCALL_DEFINE(sys_waitpid)
+{
+	return do_wait4((pid_t)a0, (int *)a1, (int)a2, NULL, 0);
 }
 
 SYSCALL_DEFINE(sys_wait4)

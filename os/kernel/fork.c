@@ -163,3 +163,13 @@ SYSCALL_DEFINE(sys_clone)
 		return -EINVAL;
 	return copy_and_start(task_pt_regs(current), &ca);
 }
+
+/* i386 clone(flags, newsp, parent_tid, tls, child_tid): tls before
+ * child_tid (Linux's CLONE_BACKWARDS order). There CLONE_SETTLS names a
+ * struct user_desc for set_thread_area, which Ringside lacks: -EINVAL. */
+SYSCALL_DEFINE(compat_sys_clone)
+{
+	if (a0 & CLONE_SETTLS)
+		return -EINVAL;
+	return sys_clone(a0, a1, a2, a4, a3, 0);
+}

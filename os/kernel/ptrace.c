@@ -89,6 +89,22 @@ void ptrace_event(int event, unsigned long message)
 	}
 }
 
+/* A pending PTRACE_EVENT_STOP (do_signal takes it before any signal): the
+ * tracer sees the stop code SIGTRAP | PTRACE_EVENT_STOP << 8, and
+ * PTRACE_GETSIGINFO that as si_code, as Linux's do_jobctl_trap reports it
+ * with ptrace_do_notify. A signal passed on resume is dropped, as Linux
+ * drops one passed from an event stop of this kind. */
+void ptrace_trap_stop(void)
+{
+	struct task_struct *t = current;
+	t->trap_stop_pending = false;
+	recalc_sigpending(t);
+	if (!t->ptrace)
+		return;
+	ptrace_notify(SIGTRAP | (PTRACE_EVENT_STOP << 8));
+	t->resume_signal = 0;
+}
+
 void user_enable_single_step(struct task_struct *t)
 {
 	struct pt_regs *regs = task_pt_regs(t);
@@ -151,7 +167,9 @@ void exit_ptrace(struct task_struct *tracer)
 
 /* The parent is forking: a traced parent that asked for this event (or,
  * for clone, any of them, as Linux) gets its child attached to the same
- * tracer, which sees the child start with a SIGSTOP. */
+ * tracer, which sees the child start with a SIGSTOP if the parent was
+ * attached with PTRACE_ATTACH, and with a PTRACE_EVENT_STOP trap under
+ * PTRACE_SEIZE (Linux's ptrace_init_task: JOBCTL_TRAP_STOP). */
 int ptrace_init_child(struct task_struct *child, int event)
 {
 	struct task_struct *parent = current;
@@ -165,7 +183,15 @@ int ptrace_init_child(struct task_struct *child, int event)
 	child->ptrace = parent->ptrace;
 	child->ptrace_options = parent->ptrace_options;
 	child->tracer = parent->tracer;
-	send_signal(child, SIGSTOP, NULL);
+	if (child->ptrace & PT_SEIZED) {
+		child->trap_stop_pending = true;
+		set_tsk_thread_flag(child, TIF_SIGPENDING);
+	} else {
+		/* Linux only sets the pending bit: no queued siginfo, so
+		 * PTRACE_GETSIGINFO reads SI_USER from pid 0. */
+		struct ksiginfo info = { .signo = SIGSTOP, .code = SI_USER };
+		send_signal(child, SIGSTOP, &info);
+	}
 	return event;
 }
 

@@ -140,6 +140,20 @@ SYSCALL_DEFINE(compat_sys_getrlimit)
 	return copy_to_user((void *)(unsigned long)(u32)a1, r32, sizeof(r32));
 }
 
+/* i386 getrlimit (76, the old one; Linux's compat_sys_old_getrlimit): as
+ * ugetrlimit, but anything beyond 0x7fffffff (infinity included) shows as
+ * 0x7fffffff. */
+SYSCALL_DEFINE(compat_sys_old_getrlimit)
+{
+	struct rlimit64 old;
+	long err = do_prlimit(current, (unsigned)a0, NULL, &old);
+	if (err)
+		return err;
+	u32 r32[2] = { old.rlim_cur > 0x7fffffffUL ? 0x7fffffffU : (u32)old.rlim_cur,
+		       old.rlim_max > 0x7fffffffUL ? 0x7fffffffU : (u32)old.rlim_max };
+	return copy_to_user((void *)a1, r32, sizeof(r32));
+}
+
 /* ---- getrandom ---- */
 
 #define GRND_NONBLOCK 0x1
@@ -271,6 +285,19 @@ SYSCALL_DEFINE(sys_times)
 	}
 	/* Clock ticks since an arbitrary point: boot, here (USER_HZ = HZ = 100). */
 	return (long)jiffies;
+}
+
+/* int $0x80: struct compat_tms, four 32-bit clock_t; the result too is a
+ * 32-bit clock_t, sign-extended (Linux's compat_sys_times). */
+SYSCALL_DEFINE(compat_sys_times)
+{
+	struct task_struct *t = current;
+	if (a0) {
+		s32 tms[4] = { (s32)t->utime, (s32)t->stime, (s32)t->cutime, (s32)t->cstime };
+		if (copy_to_user((void *)a0, tms, sizeof(tms)))
+			return -EFAULT;
+	}
+	return (long)(s32)jiffies;
 }
 
 SYSCALL_DEFINE(compat_sys_setrlimit)

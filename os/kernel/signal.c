@@ -42,7 +42,7 @@ static bool sig_ignored(struct task_struct *t, int sig)
 
 void recalc_sigpending(struct task_struct *t)
 {
-	if (t->pending & ~t->blocked)
+	if ((t->pending & ~t->blocked) || t->trap_stop_pending)
 		set_tsk_thread_flag(t, TIF_SIGPENDING);
 	else
 		clear_tsk_thread_flag(t, TIF_SIGPENDING);
@@ -251,12 +251,16 @@ static void deliver(int sig, struct k_sigaction *ka, struct ksiginfo *info, stru
 		regs->sp = orig_sp;     /* no frame: nothing moved */
 		built = false;
 	}
-	if (built && t->sas_ss_size) {
+	if (built) {
+		/* uc_stack as Linux's __save_altstack writes it, also when there
+		 * is no alternate stack (SS_DISABLE): rt_sigreturn reads it back. */
 		struct rt_sigframe *f = (struct rt_sigframe *)regs->sp;
 		struct { u64 sp; s32 flags; u32 pad; u64 size; } st = {
-			t->sas_ss_sp, on_sig_stack(t, orig_sp) ? SS_ONSTACK : 0, 0, t->sas_ss_size };
+			t->sas_ss_sp, !t->sas_ss_size ? SS_DISABLE : on_sig_stack(t, orig_sp) ? SS_ONSTACK : 0,
+			0, t->sas_ss_size };
 		copy_to_user(&f->uc.uc_stack, &st, sizeof(st));
-		copy_to_user(&f->uc.uc_mcontext.sp, &orig_sp, sizeof(orig_sp));
+		if (t->sas_ss_size)
+			copy_to_user(&f->uc.uc_mcontext.sp, &orig_sp, sizeof(orig_sp));
 	}
 	if (restore) {
 		t->restore_sigmask = false;
@@ -270,6 +274,8 @@ void do_signal(struct pt_regs *regs)
 {
 	struct task_struct *t = current;
 	struct ksiginfo info;
+	if (t->trap_stop_pending)
+		ptrace_trap_stop();
 	for (;;) {
 		int sig = dequeue_signal(t, &info);
 		if (!sig)
@@ -339,28 +345,66 @@ void flush_signal_handlers(struct task_struct *t)
 
 /* ---- syscalls ---- */
 
-SYSCALL_DEFINE(sys_rt_sigaction)
+/* The core of rt_sigaction, as Linux's do_sigaction: the old action is
+ * read before the new one is installed; the callers copy from and to user
+ * space around it (a bad oact still installs act, then -EFAULT, as on
+ * Linux). */
+static int do_sigaction(int sig, const struct k_sigaction *act, struct k_sigaction *oact)
 {
-	int sig = (int)a0;
-	struct k_sigaction act, *ka;
-	if (a3 != sizeof(u64) || !sig_valid(sig))
+	if (!sig_valid(sig) || (act && (sig == SIGKILL || sig == SIGSTOP)))
 		return -EINVAL;
-	ka = &current->sighand[sig - 1];
-	if (a1 && (sig == SIGKILL || sig == SIGSTOP))
-		return -EINVAL;
-	if (a1 && copy_from_user(&act, (const void *)a1, sizeof(act)))
-		return -EFAULT;
-	if (a2 && copy_to_user((void *)a2, ka, sizeof(*ka)))
-		return -EFAULT;
-	if (a1) {
-		act.mask &= ~SIG_KERNEL_ONLY_MASK;
-		*ka = act;
+	struct k_sigaction *ka = &current->sighand[sig - 1];
+	if (oact)
+		*oact = *ka;
+	if (act) {
+		*ka = *act;
+		ka->mask &= ~SIG_KERNEL_ONLY_MASK;
 		if (sig_ignored(current, sig)) {     /* setting SIG_IGN discards it */
 			current->pending &= ~sigmask(sig);
 			recalc_sigpending(current);
 		}
 	}
 	return 0;
+}
+
+SYSCALL_DEFINE(sys_rt_sigaction)
+{
+	struct k_sigaction act, old;
+	if (a3 != sizeof(u64))
+		return -EINVAL;
+	if (a1 && copy_from_user(&act, (const void *)a1, sizeof(act)))
+		return -EFAULT;
+	int ret = do_sigaction((int)a0, a1 ? &act : NULL, a2 ? &old : NULL);
+	if (!ret && a2 && copy_to_user((void *)a2, &old, sizeof(old)))
+		return -EFAULT;
+	return ret;
+}
+
+/* struct compat_sigaction of int $0x80 (Linux's include/linux/compat.h on
+ * x86): handler, flags, restorer as 32-bit words, then the 64-bit mask as
+ * two 32-bit halves; 20 bytes. */
+struct compat_sigaction { u32 handler, flags, restorer, mask[2]; };
+
+SYSCALL_DEFINE(compat_sys_rt_sigaction)
+{
+	struct compat_sigaction c;
+	struct k_sigaction act, old;
+	if (a3 != sizeof(u64))
+		return -EINVAL;
+	if (a1) {
+		if (copy_from_user(&c, (const void *)a1, sizeof(c)))
+			return -EFAULT;
+		act = (struct k_sigaction){ c.handler, c.flags, c.restorer,
+					    c.mask[0] | (u64)c.mask[1] << 32 };
+	}
+	int ret = do_sigaction((int)a0, a1 ? &act : NULL, a2 ? &old : NULL);
+	if (!ret && a2) {
+		c = (struct compat_sigaction){ (u32)old.handler, (u32)old.flags, (u32)old.restorer,
+					       { (u32)old.mask, (u32)(old.mask >> 32) } };
+		if (copy_to_user((void *)a2, &c, sizeof(c)))
+			return -EFAULT;
+	}
+	return ret;
 }
 
 SYSCALL_DEFINE(sys_rt_sigprocmask)
@@ -480,11 +524,18 @@ SYSCALL_DEFINE(sys_pause)
 	return -ERESTARTNOHAND;
 }
 
+/* sigaltstack's core, below; rt_sigreturn uses it too. */
+struct kstack { unsigned long sp; int flags; unsigned long size; };
+static int do_sigaltstack(const struct kstack *ss, struct kstack *oss, unsigned long sp);
+
 SYSCALL_DEFINE(sys_rt_sigreturn)
 {
 	struct pt_regs *regs = task_pt_regs(current);
+	struct rt_sigframe *frame = (struct rt_sigframe *)(regs->sp - sizeof(long));
+	struct { u64 sp; s32 flags; u32 pad; u64 size; } uss;
 	u64 mask;
-	if (restore_rt_frame(regs, &mask)) {
+	if (restore_rt_frame(regs, &mask) ||
+	    copy_from_user(&uss, &frame->uc.uc_stack, sizeof(uss))) {
 		/* A frame we cannot read or will not trust: the task dies the
 		 * way Linux kills it, with SIGSEGV. */
 		force_sig_info(SIGSEGV, NULL);
@@ -492,6 +543,12 @@ SYSCALL_DEFINE(sys_rt_sigreturn)
 	}
 	current->blocked = mask & ~SIG_KERNEL_ONLY_MASK;
 	recalc_sigpending(current);
+	/* The alternate stack as uc_stack says (Linux's restore_altstack): a
+	 * handler may change it there. Judged at the restored rsp, so nothing
+	 * changes while that is on the alternate stack (-EPERM); like every
+	 * refusal but -EFAULT, that one is silent. */
+	struct kstack ss = { uss.sp, uss.flags, uss.size };
+	do_sigaltstack(&ss, NULL, regs->sp);
 	/* A non-canonical rip cannot be returned to: IRET would fault in the
 	 * kernel (and SYSRET worse). Linux lets IRET fault and turns that into
 	 * a user #GP at the restored registers; the same, without the fault:
@@ -525,6 +582,44 @@ int copy_siginfo_to_user(void *uinfo, const struct ksiginfo *info)
 		si.u.kill.pid = info->pid;
 	} else {
 		si.u.fault.addr = info->addr;
+	}
+	return copy_to_user(uinfo, &si, sizeof(si));
+}
+
+/* compat_siginfo of int $0x80 (Linux's arch/x86/include/asm/compat.h):
+ * 128 bytes, signo, errno and code, then the union at 12 (no padding, as
+ * on i386) with 32-bit pointers and clock_t. Zeroed beyond the fields, as
+ * Linux (since 4.19's to_compat_siginfo) writes it. */
+struct siginfo_32 {
+	s32 si_signo, si_errno, si_code;
+	union {
+		struct { s32 pid; u32 uid; s32 status; s32 utime, stime; } child;
+		struct { s32 pid; u32 uid; } kill;
+		struct { u32 addr; } fault;
+		struct { u32 call_addr; s32 syscall; u32 arch; } sys;
+		u8 pad[128 - 12];
+	} u;
+};
+BUILD_BUG_ON(sizeof(struct siginfo_32) != 128);
+
+int copy_siginfo_to_user32(void *uinfo, const struct ksiginfo *info)
+{
+	struct siginfo_32 si;
+	memset(&si, 0, sizeof(si));
+	si.si_signo = info->signo;
+	si.si_errno = info->errno;
+	si.si_code = info->code;
+	if (info->signo == SIGSYS) {
+		si.u.sys.call_addr = (u32)info->addr;
+		si.u.sys.syscall = info->syscall;
+		si.u.sys.arch = info->arch;
+	} else if (info->signo == SIGCHLD) {
+		si.u.child.pid = info->pid;
+		si.u.child.status = info->status;
+	} else if (info->code == SI_USER || info->code == SI_TKILL || info->code == SI_KERNEL) {
+		si.u.kill.pid = info->pid;
+	} else {
+		si.u.fault.addr = (u32)info->addr;
 	}
 	return copy_to_user(uinfo, &si, sizeof(si));
 }
@@ -569,27 +664,17 @@ static int dequeue_from(struct task_struct *t, u64 set, struct ksiginfo *info)
 	return sig;
 }
 
-/* Wait for one of set; -EAGAIN when the timeout passes, -EINTR when a
- * signal outside set (and not blocked) arrives first. */
-SYSCALL_DEFINE(sys_rt_sigtimedwait)
+/* Wait for one of set (ts NULL: for ever); the signal, -EAGAIN when the
+ * timeout passes, -EINTR when a signal outside set (and not blocked)
+ * arrives first, -EINVAL for a bad timespec. As Linux's do_sigtimedwait. */
+static long do_sigtimedwait(u64 set, struct ksiginfo *info, const struct timespec64 *ts)
 {
 	struct task_struct *t = current;
-	u64 set;
-	struct ksiginfo info;
-	struct timespec64 ts;
-	if (a3 != sizeof(u64))
-		return -EINVAL;
-	if (copy_from_user(&set, (const void *)a0, sizeof(set)))
-		return -EFAULT;
 	set &= ~SIG_KERNEL_ONLY_MASK;
-	if (a2) {
-		if (copy_from_user(&ts, (const void *)a2, sizeof(ts)))
-			return -EFAULT;
-		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= (long)NSEC_PER_SEC)
-			return -EINVAL;
-	}
-	unsigned long deadline = a2 ? ktime_get_ns() + ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec : 0;
-	int sig = dequeue_from(t, set, &info);
+	if (ts && (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= (long)NSEC_PER_SEC))
+		return -EINVAL;
+	unsigned long deadline = ts ? ktime_get_ns() + ts->tv_sec * NSEC_PER_SEC + ts->tv_nsec : 0;
+	int sig = dequeue_from(t, set, info);
 	if (!sig) {
 		/* Let the awaited signals wake us while we sleep. */
 		u64 real_blocked = t->blocked;
@@ -602,11 +687,11 @@ SYSCALL_DEFINE(sys_rt_sigtimedwait)
 				break;
 			}
 			unsigned long now = ktime_get_ns();
-			if (a2 && now >= deadline) {
+			if (ts && now >= deadline) {
 				local_irq_enable();
 				break;
 			}
-			t->wake_at = a2 ? jiffies + (deadline - now + NSEC_PER_TICK - 1) / NSEC_PER_TICK : 0;
+			t->wake_at = ts ? jiffies + (deadline - now + NSEC_PER_TICK - 1) / NSEC_PER_TICK : 0;
 			t->state = TASK_INTERRUPTIBLE;
 			t->wait_channel = &t->pending;
 			schedule();
@@ -614,45 +699,120 @@ SYSCALL_DEFINE(sys_rt_sigtimedwait)
 		}
 		t->blocked = real_blocked;
 		recalc_sigpending(t);
-		sig = dequeue_from(t, set, &info);
+		sig = dequeue_from(t, set, info);
 		if (!sig)
 			return signal_pending(t) ? -EINTR : -EAGAIN;
 	}
-	if (a1 && copy_siginfo_to_user((void *)a1, &info))
+	return sig;
+}
+
+SYSCALL_DEFINE(sys_rt_sigtimedwait)
+{
+	u64 set;
+	struct ksiginfo info;
+	struct timespec64 ts;
+	if (a3 != sizeof(u64))
+		return -EINVAL;
+	if (copy_from_user(&set, (const void *)a0, sizeof(set)))
+		return -EFAULT;
+	if (a2 && copy_from_user(&ts, (const void *)a2, sizeof(ts)))
+		return -EFAULT;
+	long sig = do_sigtimedwait(set, &info, a2 ? &ts : NULL);
+	if (sig > 0 && a1 && copy_siginfo_to_user((void *)a1, &info))
 		return -EFAULT;
 	return sig;
 }
 
-SYSCALL_DEFINE(sys_sigaltstack)
+/* int $0x80: a compat_timespec (two 32-bit words) and a compat_siginfo. */
+SYSCALL_DEFINE(compat_sys_rt_sigtimedwait)
+{
+	u64 set;
+	struct ksiginfo info;
+	struct timespec64 ts;
+	s32 ts32[2];
+	if (a3 != sizeof(u64))
+		return -EINVAL;
+	if (copy_from_user(&set, (const void *)a0, sizeof(set)))
+		return -EFAULT;
+	if (a2) {
+		if (copy_from_user(ts32, (const void *)a2, sizeof(ts32)))
+			return -EFAULT;
+		ts.tv_sec = ts32[0];
+		ts.tv_nsec = ts32[1];
+	}
+	long sig = do_sigtimedwait(set, &info, a2 ? &ts : NULL);
+	if (sig > 0 && a1 && copy_siginfo_to_user32((void *)a1, &info))
+		return -EFAULT;
+	return sig;
+}
+
+/* The core of sigaltstack, as Linux's do_sigaltstack: sp is the user stack
+ * pointer that decides "running on the alternate stack" (the syscall's, or
+ * for rt_sigreturn the restored one). The old setting is taken before the
+ * new one is made; the callers copy it out afterwards (a bad oss pointer
+ * still installs ss, then -EFAULT, as on Linux). */
+
+static int do_sigaltstack(const struct kstack *ss, struct kstack *oss, unsigned long sp)
 {
 	struct task_struct *t = current;
-	struct { u64 sp; s32 flags; u32 pad; u64 size; } ss, old;
-	unsigned long sp = task_pt_regs(t)->sp;
-	old.sp = t->sas_ss_sp;
-	old.size = t->sas_ss_size;
-	old.flags = !t->sas_ss_size ? SS_DISABLE : on_sig_stack(t, sp) ? SS_ONSTACK : 0;
-	old.pad = 0;
-	if (a0) {
-		if (copy_from_user(&ss, (const void *)a0, sizeof(ss)))
-			return -EFAULT;
+	if (oss) {
+		oss->sp = t->sas_ss_sp;
+		oss->size = t->sas_ss_size;
+		oss->flags = !t->sas_ss_size ? SS_DISABLE : on_sig_stack(t, sp) ? SS_ONSTACK : 0;
+	}
+	if (ss) {
+		unsigned long ss_sp = ss->sp, ss_size = ss->size;
 		if (on_sig_stack(t, sp))
 			return -EPERM;          /* not while running on it */
-		if (ss.flags != SS_DISABLE && ss.flags != SS_ONSTACK && ss.flags != 0)
+		if (ss->flags != SS_DISABLE && ss->flags != SS_ONSTACK && ss->flags != 0)
 			return -EINVAL;
-		if (ss.flags == SS_DISABLE) {
-			ss.size = 0;
-			ss.sp = 0;
-		} else if (ss.size < MINSIGSTKSZ) {
+		if (ss->flags == SS_DISABLE) {
+			ss_size = 0;
+			ss_sp = 0;
+		} else if (ss_size < MINSIGSTKSZ) {
 			return -ENOMEM;
 		}
-	}
-	if (a1 && copy_to_user((void *)a1, &old, sizeof(old)))
-		return -EFAULT;
-	if (a0) {
-		t->sas_ss_sp = ss.sp;
-		t->sas_ss_size = ss.size;
+		t->sas_ss_sp = ss_sp;
+		t->sas_ss_size = ss_size;
 	}
 	return 0;
+}
+
+SYSCALL_DEFINE(sys_sigaltstack)
+{
+	struct { u64 sp; s32 flags; u32 pad; u64 size; } u;
+	struct kstack ss, old;
+	if (a0) {
+		if (copy_from_user(&u, (const void *)a0, sizeof(u)))
+			return -EFAULT;
+		ss = (struct kstack){ u.sp, u.flags, u.size };
+	}
+	int ret = do_sigaltstack(a0 ? &ss : NULL, &old, task_pt_regs(current)->sp);
+	if (!ret && a1) {
+		u = (typeof(u)){ old.sp, old.flags, 0, old.size };
+		if (copy_to_user((void *)a1, &u, sizeof(u)))
+			return -EFAULT;
+	}
+	return ret;
+}
+
+/* int $0x80: compat_stack_t, three 32-bit words (sp, flags, size). */
+SYSCALL_DEFINE(compat_sys_sigaltstack)
+{
+	struct { u32 sp; s32 flags; u32 size; } u;
+	struct kstack ss, old;
+	if (a0) {
+		if (copy_from_user(&u, (const void *)a0, sizeof(u)))
+			return -EFAULT;
+		ss = (struct kstack){ u.sp, u.flags, u.size };
+	}
+	int ret = do_sigaltstack(a0 ? &ss : NULL, &old, task_pt_regs(current)->sp);
+	if (!ret && a1) {
+		u = (typeof(u)){ (u32)old.sp, old.flags, (u32)old.size };
+		if (copy_to_user((void *)a1, &u, sizeof(u)))
+			return -EFAULT;
+	}
+	return ret;
 }
 
 /* restart_syscall: continue what the interrupted call left in restart_block. */

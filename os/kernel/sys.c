@@ -169,16 +169,22 @@ SYSCALL_DEFINE(compat_sys_nanosleep)
 /* clock_nanosleep(clock, flags, req, rem): relative like nanosleep, or
  * until an absolute time of that clock with TIMER_ABSTIME (then rem is
  * not written and a stop and continue sleeps on to the same time). */
-SYSCALL_DEFINE(sys_clock_nanosleep)
+static long do_clock_nanosleep(unsigned long clk, unsigned long flags, unsigned long ureq,
+			       unsigned long rmtp, bool compat)
 {
 	struct timespec64 req, now = { 0, 0 };
-	unsigned long clk = a0;
 	if (clk != CLOCK_REALTIME && clk != CLOCK_MONOTONIC && clk != CLOCK_BOOTTIME && clk != CLOCK_TAI)
 		return -EINVAL;        /* the CPU-time clocks and unknown ones */
-	if (copy_from_user(&req, (const void *)a2, sizeof(req)))
+	if (compat) {
+		s32 t32[2];
+		if (copy_from_user(t32, (const void *)ureq, sizeof(t32)))
+			return -EFAULT;
+		req = (struct timespec64){ t32[0], t32[1] };
+	} else if (copy_from_user(&req, (const void *)ureq, sizeof(req))) {
 		return -EFAULT;
-	if (!(a1 & TIMER_ABSTIME))
-		return do_nanosleep(&req, a3, false);
+	}
+	if (!(flags & TIMER_ABSTIME))
+		return do_nanosleep(&req, rmtp, compat);
 	if (req.tv_sec < 0 || req.tv_nsec < 0 || req.tv_nsec >= (long)NSEC_PER_SEC)
 		return -EINVAL;
 	clock_now(clk == CLOCK_TAI ? CLOCK_REALTIME : clk, &now);
@@ -187,6 +193,17 @@ SYSCALL_DEFINE(sys_clock_nanosleep)
 	if (want <= have)
 		return 0;
 	return sleep_until(ktime_get_ns() + (want - have), true);
+}
+
+SYSCALL_DEFINE(sys_clock_nanosleep)
+{
+	return do_clock_nanosleep(a0, a1, a2, a3, false);
+}
+
+/* int $0x80: compat_timespec for the request and the remainder. */
+SYSCALL_DEFINE(compat_sys_clock_nanosleep)
+{
+	return do_clock_nanosleep((u32)a0, a1, (u32)a2, (u32)a3, true);
 }
 
 SYSCALL_DEFINE(sys_sched_yield)
@@ -260,6 +277,18 @@ SYSCALL_DEFINE(compat_sys_mmap2)
 {
 	return do_mmap((u32)a0, (u32)a1, a2, a3, (u32)a4, (unsigned long)(u32)a5 << PAGE_SHIFT,
 		       0xffffe000UL);
+}
+
+/* i386 mmap (90, the old one; Linux's sys32_mmap): the six arguments in a
+ * struct of 32-bit words in memory, the offset in bytes (page-aligned). */
+SYSCALL_DEFINE(sys32_mmap)
+{
+	struct { u32 addr, len, prot, flags, fd, offset; } a;
+	if (copy_from_user(&a, (const void *)a0, sizeof(a)))
+		return -EFAULT;
+	if (a.offset & ~PAGE_MASK)
+		return -EINVAL;
+	return compat_sys_mmap2(a.addr, a.len, a.prot, a.flags, a.fd, a.offset >> PAGE_SHIFT);
 }
 
 SYSCALL_DEFINE(sys_munmap)

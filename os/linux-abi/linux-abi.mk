@@ -33,4 +33,19 @@ TEST_SUITES += linux-abi
 test-linux-abi: deps-qemu $(KERNEL) $(INITRAMFS) $(LINUX_ABI_BINS) $(USER_OUT)/bin/abirun
 	@scripts/test-linux-abi $(LINUX_ABI_OUT)
 
-.PHONY: linux-abi test-linux-abi
+# The console's line discipline (TCSETS: raw mode, VMIN/VTIME, echo) needs a
+# terminal and someone typing: ttyraw runs on a pty on the host and on
+# /dev/console on Ringside, scripts/test-linux-abi-tty types what it asks
+# for, and the two terminals' transcripts are compared.
+LINUX_ABI_TTY := $(LINUX_ABI_OUT)/tty/ttyraw
+$(LINUX_ABI_TTY): os/linux-abi/tty/ttyraw.c
+	@command -v $(LINUX_ABI_CC) >/dev/null || { echo "$(LINUX_ABI_CC) not found: run scripts/deps test (Debian package musl-tools)" >&2; exit 1; }
+	@mkdir -p $(dir $@)
+	$(LINUX_ABI_CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
+
+TEST_SUITES += linux-abi-tty
+## test-linux-abi-tty  the console's termios modes against a pty on this Linux
+test-linux-abi-tty: deps-qemu $(KERNEL) $(INITRAMFS) $(LINUX_ABI_TTY)
+	@scripts/test-linux-abi-tty $(LINUX_ABI_TTY) $(LINUX_ABI_OUT)/tty
+
+.PHONY: linux-abi test-linux-abi test-linux-abi-tty

@@ -167,6 +167,59 @@ static void commands_for_a_definition_file(void **state)
 	free(cmd);
 }
 
+/* The replay command under a recorded failure: make debug ... REPLAY=1
+ * for the tree's own build/recordings/labN/NAME (kernel/NAME for the
+ * kernel's suite), the folder named otherwise; the note when none was kept. */
+static void replay_commands_for_recordings(void **state)
+{
+	struct grade_report g;
+	struct test_result results[2];
+	char *cmd, *text = NULL;
+	size_t len = 0;
+	FILE *out;
+	(void)state;
+
+	make_report(&g, results);
+	results[1].recording = "/home/s/ringside/build/recordings/lab3/fuzz";
+	cmd = replay_command(&g, &results[1]);
+	assert_string_equal(cmd, "make debug TEST=fuzz LAB=3 REPLAY=1");
+	free(cmd);
+	results[1].recording = "/home/s/ringside/build/recordings/lab2/fuzz"; /* another lab's folder */
+	cmd = replay_command(&g, &results[1]);
+	assert_string_equal(cmd, "make debug REPLAY=/home/s/ringside/build/recordings/lab2/fuzz");
+	free(cmd);
+	results[1].recording = "/srv/batch/rec/alice/fuzz";
+	cmd = replay_command(&g, &results[1]);
+	assert_string_equal(cmd, "make debug REPLAY=/srv/batch/rec/alice/fuzz");
+	free(cmd);
+	g.by_lab = 0;
+	g.def_arg = "os/tests/kernel.def";
+	results[1].recording = "/t/build/recordings/kernel/fuzz";
+	cmd = replay_command(&g, &results[1]);
+	assert_string_equal(cmd, "make debug TEST=fuzz REPLAY=1");
+	free(cmd);
+
+	/* Both commands under the failure, on the terminal and in the JSON. */
+	make_report(&g, results);
+	results[1].recording = "/srv/rec/fuzz";
+	out = open_memstream(&text, &len);
+	report_terminal(out, &g, 0, 0);
+	fclose(out);
+	assert_non_null(strstr(text, "replay: make debug REPLAY=/srv/rec/fuzz\n        ringdb --replay /srv/rec/fuzz\n"));
+	free(text);
+	text = report_json(&g);
+	assert_non_null(strstr(text, "ringdb --replay /srv/rec/fuzz"));
+	free(text);
+	results[1].recording = NULL;
+	results[1].recording_note = "no recording: the recorded re-run ended otherwise (passed: 1 results ok)";
+	out = open_memstream(&text, &len);
+	report_terminal(out, &g, 0, 0);
+	fclose(out);
+	assert_non_null(strstr(text, "replay: no recording: the recorded re-run ended otherwise"));
+	assert_null(strstr(text, "ringdb --replay"));
+	free(text);
+}
+
 int report_tests(int *total)
 {
 	const struct CMUnitTest tests_[] = {
@@ -176,6 +229,7 @@ int report_tests(int *total)
 		cmocka_unit_test(csv_fields_are_quoted_when_needed),
 		cmocka_unit_test(terminal_shows_hint_commands_and_ends_with_counts),
 		cmocka_unit_test(commands_for_a_definition_file),
+		cmocka_unit_test(replay_commands_for_recordings),
 	};
 	return RUN_GROUP("reports", tests_, total);
 }

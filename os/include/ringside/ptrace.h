@@ -32,4 +32,6 @@ void exit_ptrace(struct task_struct *tracer);   /* the tracer is exiting */
 /* fork/vfork/clone: attach the child to the parent's tracer when the
  * parent asked for this event; returns the event to report, or 0. */
 int ptrace_init_child(struct task_struct *child, int event);
+/* do_signal: take a pending PTRACE_EVENT_STOP (task->trap_stop_pending). */
+void ptrace_trap_stop(void);
 #endif

@@ -104,6 +104,7 @@ struct task_struct {
 	unsigned long ptrace_options;     /* PTRACE_O_* */
 	unsigned long ptrace_message;     /* PTRACE_GETEVENTMSG */
 	int resume_signal;                /* the signal the tracer passed on resume */
+	bool trap_stop_pending;           /* a PTRACE_EVENT_STOP to take (Linux's JOBCTL_TRAP_STOP) */
 
 	/* seccomp (kernel/seccomp.c). */
 	int seccomp_mode;                 /* SECCOMP_MODE_DISABLED/STRICT/FILTER */

@@ -43,4 +43,6 @@ int setup_rt_frame(int sig, const struct k_sigaction *ka, const struct ksiginfo 
 int restore_rt_frame(struct pt_regs *regs, u64 *mask);
 void flush_signal_handlers(struct task_struct *t);   /* execve */
 int copy_siginfo_to_user(void *uinfo, const struct ksiginfo *info);
+/* The same in the int $0x80 layout (compat_siginfo, 32-bit words). */
+int copy_siginfo_to_user32(void *uinfo, const struct ksiginfo *info);
 #endif

@@ -56,5 +56,6 @@
 #define PTRACE_EVENT_VFORK_DONE 5
 #define PTRACE_EVENT_EXIT     6
 #define PTRACE_EVENT_SECCOMP  7
+#define PTRACE_EVENT_STOP     128
 
 #endif

@@ -220,14 +220,21 @@ static void tame_call(struct fuzz_call *c, struct prng *rng)
 		c->args[1] &= ~1L;                      /* no TIMER_ABSTIME: the time is random */
 		if (c->arg_is_buffer[2]) {
 			long *ts = (long *)(uintptr_t)c->args[2];
-			ts[0] = 0;
-			ts[1] = (long)prng_below(rng, 1000000);
+			if (c->compat) {            /* compat_timespec: two ints */
+				((int *)ts)[0] = 0;
+				((int *)ts)[1] = (int)prng_below(rng, 1000000);
+			} else {
+				ts[0] = 0;
+				ts[1] = (long)prng_below(rng, 1000000);
+			}
 		}
 	}
 	if (strcmp(c->name, "rt_sigtimedwait") == 0) {
 		static long short_wait[2];              /* never NULL: that would wait forever */
 		short_wait[0] = 0;
 		short_wait[1] = (long)prng_below(rng, 1000000);
+		if (c->compat)                          /* compat_timespec: two ints */
+			short_wait[0] = (long)prng_below(rng, 1000000) << 32;
 		c->args[2] = (long)(uintptr_t)short_wait;
 	}
 	if (strcmp(c->name, "wait4") == 0 || strcmp(c->name, "waitpid") == 0)

@@ -14,11 +14,12 @@
 #include <string.h>
 #include <sys/sigaction.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#define PLAN 39
+#define PLAN 41
 
 static volatile int hits, depth, max_depth, last_sig, usr2_inside_usr1;
 static volatile int seen_signo, seen_code, seen_pid;
@@ -267,6 +268,49 @@ static long wait_while_signalled(unsigned long flags, int *err, pid_t *slow_out)
 	return r;
 }
 
+/* The alternate stack in the frame's uc_stack, as Linux 4.3 writes and
+ * reads it (kernel/signal.c: __save_altstack, restore_altstack). Later
+ * Linux differs in both, so these run on Ringside only. */
+#define SS_ONSTACK_ 1
+#define SS_DISABLE_ 2
+struct kstack_t { void *sp; int flags; unsigned long size; };
+static char altstack[16384];
+static volatile int uc_flags_seen = -1;
+static volatile unsigned long uc_size_seen = 1;
+
+static void uc_stack_handler(int sig, siginfo_t *info, void *ctx)
+{
+	ucontext_t *uc = ctx;
+	(void)sig;
+	(void)info;
+	uc_flags_seen = uc->uc_stack.ss_flags;
+	uc_size_seen = uc->uc_stack.ss_size;
+	uc->uc_stack.ss_flags = SS_DISABLE_;     /* ask rt_sigreturn to switch it off */
+}
+
+static void altstack_checks(void)
+{
+	if (!running_on_ringside()) {
+		ktap_skip("not on Ringside", "uc_stack without an alternate stack reads SS_DISABLE, size 0");
+		ktap_skip("not on Ringside", "a handler on the alternate stack that disables it in uc_stack");
+		return;
+	}
+	install_info(SIGUSR2, uc_stack_handler, 0);
+	raise(SIGUSR2);
+	ktap_ok(uc_flags_seen == SS_DISABLE_ && uc_size_seen == 0,
+		"uc_stack without an alternate stack reads SS_DISABLE, size 0 (flags %d, size %lu), as Linux 4.3",
+		uc_flags_seen, uc_size_seen);
+	struct kstack_t ss = { altstack, 0, sizeof(altstack) }, now;
+	syscall2(__NR_sigaltstack, (long)&ss, 0);
+	install_info(SIGUSR2, uc_stack_handler, SA_ONSTACK);
+	raise(SIGUSR2);
+	syscall2(__NR_sigaltstack, 0, (long)&now);
+	ktap_ok(uc_flags_seen == 0 && now.flags == SS_DISABLE_ && now.size == 0,
+		"a handler on the alternate stack disables it in uc_stack: applied, the restored rsp being off it "
+		"(frame flags %d; now flags %d, size %lu), as Linux 4.3", uc_flags_seen, now.flags, now.size);
+	signal(SIGUSR2, SIG_DFL);
+}
+
 int main(int argc, char **argv)
 {
 	sigset_t set, old;
@@ -446,6 +490,8 @@ int main(int argc, char **argv)
 	status = child_status(kernel_rip_frame_child);
 	ktap_ok(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV,
 		"rt_sigreturn to a kernel rip kills with SIGSEGV (status %#x)", status);
+
+	altstack_checks();
 
 	/* bad input */
 	ktap_expect(sys_kill(999999, SIGUSR1), -ESRCH, "kill of a nonexistent pid is ESRCH");

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Time travel's costs, figures only (make bench):
+#   - recording per lab: a wrong answer (the lab's first mutant that the
+#     tests kill, in the student's position) graded as a submission without and with
+#     --record-failures (every failing test runs once more, recorded);
+#     BENCH_LABS picks the labs (default "1 4");
+#   - a recording's time to open: ringdb --replay to where make debug
+#     TEST=... stops, against the same start on a live QEMU;
+#   - reverse-stepi against stepi in that replay (per step);
+#   - record as you go: hello to its end live and recorded (REPLAY=record).
+# The load average is printed first and last: figures compare only at the
+# same load. It never fails on timing.
+set -u
+cd "$(dirname "$0")/.."
+. bench/lib.sh
+runs=${RUNS:-3}
+make -s build/bin/ringdb build/bin/ringgrade build/kernel.elf build/initramfs.cpio > /dev/null || exit 1
+ringdb=$PWD/build/bin/ringdb ringgrade=$PWD/build/bin/ringgrade
+work=$(mktemp -d "${TMPDIR:-/tmp}/timetravel-bench.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+for lab in ${BENCH_LABS:-1 4}; do
+  # The first mutant that fails some test (tried in turn: a graded run each).
+  mutant="" sub=$work/sub$lab
+  for m in labs/lab$lab/mutants/*/; do
+    rm -rf "$sub"; mkdir -p "$sub"
+    for f in $(sed -n 's/^files *= *//p' labs/lab$lab/lab.def); do
+      mkdir -p "$sub/$(dirname "$f")"; cp "solutions/lab$lab/$(basename "$f")" "$sub/$f" 2>/dev/null
+    done
+    patch -s -d "$sub" -p1 < "${m}mutant.patch" > /dev/null 2>&1 || continue
+    "$ringgrade" --lab "$lab" --submission "$sub" -q > /dev/null 2>&1
+    [ $? = 1 ] && { mutant=$m; break; }
+  done
+  [ -n "$mutant" ] || { echo "lab $lab: no mutant that fails a test"; continue; }
+  summarize "lab $lab ($(basename "$mutant")) graded" "$ringgrade" --lab "$lab" --submission "$sub" -q
+  plain=$LAST_MEDIAN
+  summarize "lab $lab graded, failures recorded" "$ringgrade" --lab "$lab" --submission "$sub" -q \
+    --record-failures "$work/rec$lab"
+  failing=$(ls "$work/rec$lab" 2>/dev/null | wc -l)
+  echo "lab $lab: recording the $failing failing tests costs +$(( (LAST_MEDIAN - plain) * 100 / (plain ? plain : 1) )) % of its grading time ($(du -sh "$work/rec$lab" 2>/dev/null | cut -f1) kept)"
+done
+
+# Open a replay where make debug TEST=... stops, against a live start.
+rec=$(ls -d "$work"/rec1/*/ 2>/dev/null | head -n 1)
+if [ -n "$rec" ]; then
+  name=$(basename "$rec")
+  start=$(debugger/test-cmdline --start labs/lab1/lab.def "$name")
+  append=$(debugger/test-cmdline labs/lab1/lab.def "$name")
+  summarize "live: open at '$start'" "$ringdb" --kernel "$rec/kernel.elf" --initrd "$rec/initramfs.cpio" \
+    --append "$append" -ex "$start" -ex quit
+  summarize "replay: open at '$start'" "$ringdb" --replay "$rec" -ex "$start" -ex quit
+  open=$LAST_MEDIAN
+  summarize "replay: + stepi 50" "$ringdb" --replay "$rec" -ex "$start" -ex "stepi 50" -ex quit
+  echo "stepi in a replay: $(( (LAST_MEDIAN - open) / 50 )) ms a step"
+  fwd=$LAST_MEDIAN
+  summarize "replay: + stepi 50 + rsi 5 (one at a time)" "$ringdb" --replay "$rec" -ex "$start" -ex "stepi 50" \
+    -ex rsi -ex rsi -ex rsi -ex rsi -ex rsi -ex quit
+  echo "reverse-stepi in a replay: $(( (LAST_MEDIAN - fwd) / 5 )) ms a step (a fresh replay to the count before)"
+  summarize "replay: + stepi 50 + rsi 5 (at once)" "$ringdb" --replay "$rec" -ex "$start" -ex "stepi 50" -ex "rsi 5" -ex quit
+  echo "rsi 5: $(( LAST_MEDIAN - fwd )) ms"
+fi
+
+# Record as you go: hello from boot to its end.
+summarize "live: hello to its end" "$ringdb" --kernel build/kernel.elf --append init=/bin/hello -ex continue -ex quit
+plain=$LAST_MEDIAN
+summarize "recorded (REPLAY=record): hello to its end" "$ringdb" --kernel build/kernel.elf --append init=/bin/hello \
+  --record "$work/live.rr" -ex continue -ex quit
+echo "record as you go costs +$(( (LAST_MEDIAN - plain) * 100 / (plain ? plain : 1) )) % on hello"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
