@@ -29,6 +29,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/seccomp.h>
 #include <sys/sigaction.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -235,6 +237,396 @@ static void fpu_tests(void)
 	ktap_ok(checks, "fpstate_checks");
 }
 
+/* ---- a signal that interrupts arbitrary code: every register in the frame ----
+ * ud2 with a known value in every general register and CF and DF set: the
+ * SIGILL handler (context_entry, below) records what it starts with, reads
+ * the ucontext, moves rip past the ud2 and, in the second round, writes a
+ * new value into every register slot. ctx_in/ctx_out are indexed like
+ * gregs (REG_R8 .. REG_RCX); ctx_out[CTX_FLAGS] is rflags after the return. */
+#define CTX_FLAGS 17
+#define DF 0x400UL
+unsigned long ctx_in[NGREG], ctx_out[NGREG];
+unsigned long entry_rax, entry_rflags, entry_cs, entry_ss;   /* written by context_entry */
+static volatile int ctx_edit, ctx_sig;
+static volatile unsigned long ctx_uc_flags, ctx_uc_link, ctx_sigmask;
+static unsigned long ctx_gregs[NGREG];
+extern char ctx_ud2[];
+
+void context_handler(int sig, siginfo_t *info, void *ucv);
+void context_entry(int sig, siginfo_t *info, void *ucv);
+/* The handler's first instructions: what the kernel set before any C code
+ * (rax, rflags, cs, ss), then the C part. */
+__asm__(".text\n"
+	".globl context_entry\n"
+	".type context_entry, @function\n"
+	"context_entry:\n\t"
+	"movq %rax, entry_rax(%rip)\n\t"
+	"pushfq\n\t"
+	"popq %rax\n\t"
+	"movq %rax, entry_rflags(%rip)\n\t"
+	"xorl %eax, %eax\n\t"
+	"movw %cs, %ax\n\t"
+	"movq %rax, entry_cs(%rip)\n\t"
+	"movw %ss, %ax\n\t"
+	"movq %rax, entry_ss(%rip)\n\t"
+	"cld\n\t"
+	"jmp context_handler\n\t"
+	".size context_entry, .-context_entry\n");
+
+static unsigned long edited(int i) { return 0x5e00000000000000UL | (unsigned long)i * 0x010101010101UL; }
+
+void context_handler(int sig, siginfo_t *info, void *ucv)
+{
+	ucontext_t *uc = ucv;
+	(void)info;
+	ctx_sig = sig;
+	ctx_uc_flags = uc->uc_flags;
+	ctx_uc_link = (unsigned long)uc->uc_link;
+	ctx_sigmask = uc->uc_sigmask;
+	memcpy(ctx_gregs, uc->uc_mcontext.gregs, sizeof(ctx_gregs));
+	uc->uc_mcontext.gregs[REG_RIP] += 2;              /* past the ud2 */
+	if (ctx_edit)
+		for (int i = REG_R8; i <= REG_RCX; i++)
+			if (i != REG_RSP)
+				uc->uc_mcontext.gregs[i] = edited(i);
+}
+
+static __attribute__((noinline)) void ud2_with_every_register(void)
+{
+	__asm__ volatile(
+		"subq $128, %%rsp\n\t"                 /* keep clear of the red zone */
+		"pushq %%rbp\n\t"
+		"pushq %%rbx\n\t"
+		"pushq %%r12\n\t"
+		"pushq %%r13\n\t"
+		"pushq %%r14\n\t"
+		"pushq %%r15\n\t"
+		"movq ctx_in+0(%%rip), %%r8\n\t"
+		"movq ctx_in+8(%%rip), %%r9\n\t"
+		"movq ctx_in+16(%%rip), %%r10\n\t"
+		"movq ctx_in+24(%%rip), %%r11\n\t"
+		"movq ctx_in+32(%%rip), %%r12\n\t"
+		"movq ctx_in+40(%%rip), %%r13\n\t"
+		"movq ctx_in+48(%%rip), %%r14\n\t"
+		"movq ctx_in+56(%%rip), %%r15\n\t"
+		"movq ctx_in+64(%%rip), %%rdi\n\t"
+		"movq ctx_in+72(%%rip), %%rsi\n\t"
+		"movq ctx_in+80(%%rip), %%rbp\n\t"
+		"movq ctx_in+88(%%rip), %%rbx\n\t"
+		"movq ctx_in+96(%%rip), %%rdx\n\t"
+		"movq ctx_in+104(%%rip), %%rax\n\t"
+		"movq ctx_in+112(%%rip), %%rcx\n\t"
+		"stc\n\t"
+		"std\n"
+		".globl ctx_ud2\n"
+		"ctx_ud2:\n\t"
+		"ud2\n\t"
+		"pushfq\n\t"
+		"cld\n\t"
+		"movq %%r8, ctx_out+0(%%rip)\n\t"
+		"movq %%r9, ctx_out+8(%%rip)\n\t"
+		"movq %%r10, ctx_out+16(%%rip)\n\t"
+		"movq %%r11, ctx_out+24(%%rip)\n\t"
+		"movq %%r12, ctx_out+32(%%rip)\n\t"
+		"movq %%r13, ctx_out+40(%%rip)\n\t"
+		"movq %%r14, ctx_out+48(%%rip)\n\t"
+		"movq %%r15, ctx_out+56(%%rip)\n\t"
+		"movq %%rdi, ctx_out+64(%%rip)\n\t"
+		"movq %%rsi, ctx_out+72(%%rip)\n\t"
+		"movq %%rbp, ctx_out+80(%%rip)\n\t"
+		"movq %%rbx, ctx_out+88(%%rip)\n\t"
+		"movq %%rdx, ctx_out+96(%%rip)\n\t"
+		"movq %%rax, ctx_out+104(%%rip)\n\t"
+		"movq %%rcx, ctx_out+112(%%rip)\n\t"
+		"popq %%rax\n\t"
+		"movq %%rax, ctx_out+136(%%rip)\n\t"   /* CTX_FLAGS */
+		"popq %%r15\n\t"
+		"popq %%r14\n\t"
+		"popq %%r13\n\t"
+		"popq %%r12\n\t"
+		"popq %%rbx\n\t"
+		"popq %%rbp\n\t"
+		"addq $128, %%rsp\n\t"
+		:
+		:
+		: "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11", "memory", "cc");
+}
+
+static const char *const greg_names[NGREG] = {
+	"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "rdi", "rsi", "rbp", "rbx", "rdx", "rax",
+	"rcx", "rsp", "rip", "rflags", "cs/gs/fs/ss", "err", "trapno", "oldmask", "cr2",
+};
+
+/* Every register in [REG_R8, REG_RCX] but rsp equal to want(i); says which not. */
+static int registers_are(const unsigned long *got, unsigned long (*want)(int), const char *what)
+{
+	int same = 1;
+	for (int i = REG_R8; i <= REG_RCX; i++) {
+		if (i == REG_RSP || got[i] == want(i))
+			continue;
+		ktap_diag("%s: %s is %#lx, want %#lx", what, greg_names[i], got[i], want(i));
+		same = 0;
+	}
+	return same;
+}
+
+static unsigned long original(int i) { return ctx_in[i]; }
+
+static void context_tests(void)
+{
+	struct sigaction act = { .sa_sigaction = context_entry, .sa_flags = SA_SIGINFO };
+	sigaction(SIGILL, &act, NULL);
+	for (int i = REG_R8; i <= REG_RCX; i++)
+		ctx_in[i] = 0x0123000000000000UL | (unsigned long)(i + 1) * 0x0011001100110011UL;
+	sigset_t usr2, old;
+	sigemptyset(&usr2);
+	sigaddset(&usr2, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &usr2, &old);
+
+	ctx_edit = 0;
+	ctx_sig = 0;
+	entry_rax = entry_rflags = entry_cs = entry_ss = 0xdead;
+	ud2_with_every_register();
+	ktap_diag("handler entry: rax %#lx, rflags %#lx, cs %#lx, ss %#lx (interrupted: rax %#lx, "
+		  "CF and DF set)", entry_rax, entry_rflags, entry_cs, entry_ss, ctx_in[REG_RAX]);
+	ktap_ok(ctx_sig == SIGILL && entry_rax == 0 && !(entry_rflags & DF) && entry_cs == 0x33 &&
+		entry_ss == 0x2b, "handler_entry");
+
+	int saved = ctx_sig == SIGILL && registers_are(ctx_gregs, original, "the frame");
+	unsigned long csgsfs = ctx_gregs[REG_CSGSFS];
+	ktap_diag("frame: rip %#lx (the ud2 at %#lx), rflags %#lx, cs %#lx gs %#lx fs %#lx ss %#lx, "
+		  "oldmask %#lx, uc_sigmask %#lx, uc_flags %#lx, uc_link %#lx", ctx_gregs[REG_RIP],
+		  (unsigned long)ctx_ud2, ctx_gregs[REG_EFL], csgsfs & 0xffff, (csgsfs >> 16) & 0xffff,
+		  (csgsfs >> 32) & 0xffff, csgsfs >> 48, ctx_gregs[REG_OLDMASK], ctx_sigmask, ctx_uc_flags,
+		  ctx_uc_link);
+	saved &= ctx_gregs[REG_RIP] == (unsigned long)ctx_ud2 &&
+		 (ctx_gregs[REG_EFL] & (CF | DF | IF)) == (CF | DF | IF) &&
+		 csgsfs == (0x2bUL << 48 | 0x33) &&
+		 ctx_gregs[REG_OLDMASK] == (old | usr2) && ctx_sigmask == (old | usr2) && ctx_uc_flags == 0 &&
+		 ctx_uc_link == 0;
+	saved &= registers_are(ctx_out, original, "after the handler");
+	ktap_diag("rflags after the handler: %#lx (want CF and DF back)", ctx_out[CTX_FLAGS]);
+	saved &= (ctx_out[CTX_FLAGS] & (CF | DF)) == (CF | DF);
+	ktap_ok(saved, "saved_context");
+
+	ctx_edit = 1;
+	ctx_sig = 0;
+	ud2_with_every_register();
+	ktap_ok(ctx_sig == SIGILL && registers_are(ctx_out, edited, "after a handler that edited the frame") &&
+		(ctx_out[CTX_FLAGS] & (CF | DF)) == (CF | DF), "context_edits");
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	act.sa_sigaction = NULL;
+	act.sa_flags = 0;
+	sigaction(SIGILL, &act, NULL);
+}
+
+/* ---- siginfo by kind: kill, SIGCHLD, SIGSYS, a page fault ---- */
+#define UNMAPPED 0x1008UL                      /* the first page is never mapped */
+static volatile int si_got;
+static siginfo_t si_copy;
+static volatile unsigned long si_cr2;
+extern char segv_load[], segv_resume[];
+
+static void copy_info_handler(int sig, siginfo_t *info, void *ucv)
+{
+	ucontext_t *uc = ucv;
+	si_got = sig;
+	si_copy = *info;
+	si_cr2 = uc->uc_mcontext.gregs[REG_CR2];
+	if (sig == SIGSEGV)
+		uc->uc_mcontext.gregs[REG_RIP] = (unsigned long)segv_resume;
+}
+
+static void on(int sig, int flags)
+{
+	struct sigaction act = { .sa_sigaction = copy_info_handler, .sa_flags = SA_SIGINFO | flags };
+	sigaction(sig, &act, NULL);
+}
+
+static void off(int sig)
+{
+	struct sigaction act = { .sa_handler = SIG_DFL };
+	sigaction(sig, &act, NULL);
+}
+
+static __attribute__((noinline)) void load_unmapped(void)
+{
+	__asm__ volatile(".globl segv_load\n"
+			 "segv_load:\n\t"
+			 "movq (%0), %%rax\n"
+			 ".globl segv_resume\n"
+			 "segv_resume:\n"
+			 : : "r"(UNMAPPED) : "rax", "memory");
+}
+
+/* In a child (a filter is for life): getppid trapped by seccomp with data
+ * 42. Exit 0 when the SIGSYS siginfo is right, else a bit per wrong field. */
+static int sigsys_child(void)
+{
+	on(SIGSYS, 0);
+	struct sock_filter prog[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SECCOMP_DATA_NR),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_getppid, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP | 42),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog fprog = { .len = 4, .filter = prog };
+	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	if (sys_seccomp(SECCOMP_SET_MODE_FILTER, 0, &fprog))
+		return 90;
+	unsigned long after;
+	long r;
+	__asm__ volatile("lea 1f(%%rip), %1\n\t"
+			 "mov $110, %%eax\n\t"           /* getppid */
+			 "syscall\n"
+			 "1:"
+			 : "=a"(r), "=&r"(after)
+			 :
+			 : "rcx", "r11", "memory");
+	(void)r;
+	int bad = 0;
+	if (si_got != SIGSYS || si_copy.si_signo != SIGSYS || si_copy.si_code != SYS_SECCOMP)
+		bad |= 1;
+	if (si_copy.si_errno != 42)
+		bad |= 2;
+	if ((unsigned long)si_copy.si_call_addr != after)
+		bad |= 4;
+	if (si_copy.si_syscall != __NR_getppid)
+		bad |= 8;
+	if (si_copy.si_arch != AUDIT_ARCH_X86_64)
+		bad |= 16;
+	return bad;
+}
+
+static void siginfo_tests(void)
+{
+	int ok = 1;
+	pid_t me = getpid();
+
+	on(SIGUSR1, 0);
+	si_got = 0;
+	kill(me, SIGUSR1);
+	ktap_diag("kill: signo %d errno %d code %d pid %d uid %u (want 10 0 %d %d %u)", si_copy.si_signo,
+		  si_copy.si_errno, si_copy.si_code, si_copy.si_pid, (unsigned)si_copy.si_uid, SI_USER, me,
+		  (unsigned)sys_getuid());
+	ok &= si_got == SIGUSR1 && si_copy.si_signo == SIGUSR1 && si_copy.si_errno == 0 &&
+	      si_copy.si_code == SI_USER && si_copy.si_pid == me && si_copy.si_uid == (uid_t)sys_getuid();
+
+	on(SIGCHLD, SA_RESTART);
+	si_got = 0;
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(3);
+	int status = 0;
+	waitpid(pid, &status, 0);
+	ktap_diag("SIGCHLD: signo %d code %d pid %d status %d uid %u (want %d %d %d 3 0)", si_copy.si_signo,
+		  si_copy.si_code, si_copy.si_pid, si_copy.si_status, (unsigned)si_copy.si_uid, SIGCHLD,
+		  CLD_EXITED, pid);
+	ok &= si_got == SIGCHLD && si_copy.si_code == CLD_EXITED && si_copy.si_pid == pid &&
+	      si_copy.si_status == 3 && si_copy.si_uid == 0 && si_copy.si_errno == 0;
+	off(SIGCHLD);
+
+	pid = fork();
+	if (pid == 0)
+		_exit(sigsys_child());
+	status = 0;
+	waitpid(pid, &status, 0);
+	ktap_diag("SIGSYS from SECCOMP_RET_TRAP|42 on getppid: child status %#x (want exit 0; bits: 1 "
+		  "signo/code, 2 si_errno, 4 si_call_addr, 8 si_syscall, 16 si_arch)", status);
+	ok &= WIFEXITED(status) && WEXITSTATUS(status) == 0;
+
+	on(SIGSEGV, 0);
+	si_got = 0;
+	load_unmapped();
+	ktap_diag("page fault at %#lx: signo %d code %d addr %#lx, uc_mcontext cr2 %#lx (want %d %d)",
+		  UNMAPPED, si_copy.si_signo, si_copy.si_code, (unsigned long)si_copy.si_addr, si_cr2, SIGSEGV,
+		  SEGV_MAPERR);
+	ok &= si_got == SIGSEGV && si_copy.si_code == SEGV_MAPERR &&
+	      (unsigned long)si_copy.si_addr == UNMAPPED && si_cr2 == UNMAPPED;
+	off(SIGSEGV);
+	install();
+	ktap_ok(ok, "siginfo_fields");
+}
+
+/* ---- where exactly the frame goes ---- */
+static char placement_stack[16384] __attribute__((aligned(64)));
+static volatile unsigned long placed_uc, placed_fpregs, placed_rsp;
+
+static void placement_handler(int sig, siginfo_t *info, void *ucv)
+{
+	ucontext_t *uc = ucv;
+	(void)sig;
+	(void)info;
+	placed_uc = (unsigned long)uc;
+	placed_fpregs = (unsigned long)uc->uc_mcontext.fpregs;
+	placed_rsp = uc->uc_mcontext.gregs[REG_RSP];
+}
+
+/* kill(getpid(), SIGUSR1) with rsp = sp, any value (odd too). */
+static __attribute__((noinline)) void kill_self_on_stack(unsigned long sp)
+{
+	long pid = getpid();
+	__asm__ volatile("movq %%rsp, %%r12\n\t"
+			 "movq %[sp], %%rsp\n\t"
+			 "movl $62, %%eax\n\t"
+			 "syscall\n\t"
+			 "movq %%r12, %%rsp\n\t"
+			 :
+			 : [sp] "r"(sp), "D"(pid), "S"(10L)
+			 : "rax", "rcx", "rdx", "r11", "r12", "memory", "cc");
+}
+
+static void placement_tests(void)
+{
+	struct sigaction act = { .sa_sigaction = placement_handler, .sa_flags = SA_SIGINFO };
+	sigaction(SIGUSR1, &act, NULL);
+	int ok = 1;
+	unsigned long top = (unsigned long)placement_stack + sizeof(placement_stack) - 1024;
+	const unsigned long sps[] = { top, top + 63, top + 8 };   /* 0, 63 and 8 past a 64-byte line */
+	for (unsigned i = 0; i < sizeof(sps) / sizeof(sps[0]); i++) {
+		placed_uc = placed_fpregs = placed_rsp = 0;
+		kill_self_on_stack(sps[i]);
+		unsigned long fp = (sps[i] - 128 - 512) & ~63UL;
+		unsigned long uc = (((fp - 440) & ~15UL) - 8) + 8;
+		if (placed_fpregs != fp || placed_uc != uc || placed_rsp != sps[i]) {
+			ktap_diag("interrupted rsp %#lx: fpregs %#lx, ucontext %#lx, saved rsp %#lx; want "
+				  "fpregs %#lx (the highest 64-byte boundary with 512 bytes below the red "
+				  "zone), ucontext %#lx", sps[i], placed_fpregs, placed_uc, placed_rsp, fp, uc);
+			ok = 0;
+		}
+	}
+	install();
+	ktap_ok(ok, "frame_placement");
+}
+
+/* ---- no SA_RESTORER: nowhere to return to, so no frame ---- */
+static void exit7_handler(int sig)
+{
+	(void)sig;
+	_exit(7);
+}
+
+static int no_restorer_child(void)
+{
+	struct sigaction act = { .sa_handler = exit7_handler, .sa_flags = 0 };   /* no SA_RESTORER */
+	if (sys_rt_sigaction(SIGUSR1, &act, NULL, 8))
+		return 90;
+	kill(getpid(), SIGUSR1);
+	return 3;
+}
+
+static void no_restorer_test(void)
+{
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(no_restorer_child());
+	int status = 0;
+	waitpid(pid, &status, 0);
+	ktap_diag("a handler without SA_RESTORER: child status %#x (want killed by SIGSEGV; exit 7: the "
+		  "handler ran)", status);
+	ktap_ok(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV, "no_restorer");
+}
+
 /* A handler may rewrite the saved rax, even to a value that happens to be
  * a kernel restart code. rt_sigreturn ends the syscall-ness of the frame
  * it restores (orig_ax = -1, as Linux's restore_sigcontext does), so a
@@ -283,7 +675,7 @@ int main(int argc, char **argv)
 		ktap_skip("not on Ringside", "lab7_frame");
 		return ktap_finish();
 	}
-	ktap_plan(12);
+	ktap_plan(18);
 	install();
 
 	sigset_t usr2;
@@ -338,6 +730,10 @@ int main(int argc, char **argv)
 		  "rip, SI_KERNEL; 10: the frame was refused; 13: a fault fetching there)", status);
 	ktap_ok(WIFEXITED(status) && WEXITSTATUS(status) == 11, "noncanonical_rip");
 	fpu_tests();
+	context_tests();
+	siginfo_tests();
+	placement_tests();
+	no_restorer_test();
 
 	pid = fork();
 	if (pid == 0)
