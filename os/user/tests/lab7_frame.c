@@ -220,6 +220,7 @@ static void fpu_tests(void)
 	int checks = fp_handler_ran && is_initial(&out, "after a frame with fpregs = NULL");
 	static const struct { int mode; const char *what; } bad[] = {
 		{ EDIT_MISALIGNED, "an fpregs 8 bytes off 16-byte alignment" },
+		{ EDIT_ODD, "an fpregs 1 byte off 16-byte alignment" },
 		{ EDIT_MXCSR, "a reserved MXCSR bit" },
 		{ EDIT_UNMAPPED, "an unmapped fpregs" },
 	};
