@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/seccomp.h>
 #include <sys/sigaction.h>
 #include <sys/syscall.h>
@@ -665,6 +666,54 @@ static int sigreturn_restart_child(void)
 	return r == RESTART_CODE && runs_a == 1 && runs_b == 1 ? 0 : r == RESTART_CODE ? 1 : 2;
 }
 
+/* What a tracer sees at rt_sigreturn's exit stop: orig_rax -1, as Linux 4.3's
+ * restore_sigcontext leaves it (no syscall is in progress any more). The
+ * child stops itself, then runs a SIGUSR1 handler under PTRACE_SYSCALL. */
+static int tracee(void)
+{
+	if (ptrace(PTRACE_TRACEME, 0, NULL, NULL))
+		_exit(90);
+	kill(getpid(), SIGSTOP);
+	kill(getpid(), SIGUSR1);             /* the handler was installed before fork */
+	_exit(0);
+}
+
+static void tracer_test(void)
+{
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(tracee());
+	int status = 0, in_call = 0, after_sigreturn = 0, stops = 0;
+	long seen = 0x5eed;
+	waitpid(pid, &status, 0);            /* its SIGSTOP */
+	ptrace(PTRACE_SETOPTIONS, pid, NULL, (void *)PTRACE_O_TRACESYSGOOD);
+	ptrace(PTRACE_SYSCALL, pid, NULL, NULL);
+	while (stops++ < 100 && waitpid(pid, &status, 0) == pid && WIFSTOPPED(status)) {
+		long sig = 0;
+		if (WSTOPSIG(status) == (SIGTRAP | 0x80)) {
+			struct user_regs_struct r;
+			ptrace(PTRACE_GETREGS, pid, NULL, &r);
+			in_call = !in_call;
+			if (in_call && r.orig_rax == __NR_rt_sigreturn)
+				after_sigreturn = 1;
+			else if (!in_call && after_sigreturn == 1) {
+				seen = (long)r.orig_rax;
+				after_sigreturn = 2;
+			}
+		} else {
+			sig = WSTOPSIG(status);      /* a signal: deliver it */
+		}
+		ptrace(PTRACE_SYSCALL, pid, NULL, (void *)sig);
+	}
+	if (!WIFEXITED(status)) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+	}
+	ktap_diag("a tracer at rt_sigreturn's exit stop reads orig_rax %ld (want -1: no syscall in "
+		  "progress; %s)", seen, after_sigreturn == 2 ? "stopped there" : "never got there");
+	ktap_ok(after_sigreturn == 2 && seen == -1, "sigreturn_orig_ax");
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 2 && !strcmp(argv[1], "--help")) {
@@ -676,7 +725,7 @@ int main(int argc, char **argv)
 		ktap_skip("not on Ringside", "lab7_frame");
 		return ktap_finish();
 	}
-	ktap_plan(18);
+	ktap_plan(19);
 	install();
 
 	sigset_t usr2;
@@ -745,5 +794,6 @@ int main(int argc, char **argv)
 		  "out: child status %#x (want a normal exit 0: the value returned as it is, no restart)",
 		  RESTART_CODE, status);
 	ktap_ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "sigreturn_not_restarted");
+	tracer_test();
 	return ktap_finish();
 }
