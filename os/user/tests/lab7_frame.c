@@ -601,6 +601,50 @@ static void placement_tests(void)
 	ktap_ok(ok, "frame_placement");
 }
 
+/* ---- a signal that interrupts 32-bit code: the handler runs in 64-bit mode ----
+ * A far jump to __USER32_CS runs a ud2 as 32-bit code. Exit 0: the handler
+ * ran with cs 0x33 and the frame says 0x23; 1: the frame's cs is wrong. (A
+ * handler started in 32-bit mode runs its 64-bit code as garbage and dies.) */
+static void compat_handler(int sig, siginfo_t *info, void *ucv)
+{
+	ucontext_t *uc = ucv;
+	unsigned short cs;
+	(void)info;
+	__asm__ volatile("movw %%cs, %0" : "=r"(cs));
+	_exit(sig == SIGILL && cs == 0x33 && (uc->uc_mcontext.gregs[REG_CSGSFS] & 0xffff) == 0x23 ? 0 : 1);
+}
+
+extern char compat_ud2[];
+static int compat_child(void)
+{
+	struct sigaction act = { .sa_sigaction = compat_handler, .sa_flags = SA_SIGINFO };
+	sigaction(SIGILL, &act, NULL);
+	/* A far jump through memory (offset, selector), not a far return: QEMU's
+	 * lret reads the stack with kernel rights, which SMAP refuses. */
+	static struct { unsigned int offset; unsigned short selector; } __attribute__((packed)) far;
+	far.offset = (unsigned int)(unsigned long)compat_ud2;
+	far.selector = 0x23;                                 /* __USER32_CS */
+	__asm__ volatile("ljmpl *%0\n"
+			 ".code32\n"
+			 ".globl compat_ud2\n"
+			 "compat_ud2:\tud2\n"
+			 ".code64\n"
+			 : : "m"(far) : "memory");
+	return 3;
+}
+
+static void compat_test(void)
+{
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(compat_child());
+	int status = 0;
+	waitpid(pid, &status, 0);
+	ktap_diag("SIGILL in 32-bit code: child status %#x (want exit 0: the handler ran in 64-bit mode "
+		  "and the frame holds cs 0x23)", status);
+	ktap_ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "handler_from_32bit");
+}
+
 /* ---- no SA_RESTORER: nowhere to return to, so no frame ---- */
 static void exit7_handler(int sig)
 {
@@ -725,7 +769,7 @@ int main(int argc, char **argv)
 		ktap_skip("not on Ringside", "lab7_frame");
 		return ktap_finish();
 	}
-	ktap_plan(19);
+	ktap_plan(20);
 	install();
 
 	sigset_t usr2;
@@ -784,6 +828,7 @@ int main(int argc, char **argv)
 	siginfo_tests();
 	placement_tests();
 	no_restorer_test();
+	compat_test();
 
 	pid = fork();
 	if (pid == 0)
