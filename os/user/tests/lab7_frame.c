@@ -216,7 +216,13 @@ static void fpu_tests(void)
 	kill_self_with_state(&in, &out, EDIT_XMM0);
 	restored &= fp_handler_ran && same_state(&out, &want, "after editing xmm0 in the frame");
 	ktap_ok(restored, "fpstate_restored");
+}
 
+static void fpstate_checks_test(void)
+{
+	static fxstate in, out;
+	install_handler();
+	make_state(&in, 0x21);
 	kill_self_with_state(&in, &out, EDIT_NULL);
 	int checks = fp_handler_ran && is_initial(&out, "after a frame with fpregs = NULL");
 	static const struct { int mode; const char *what; } bad[] = {
@@ -374,7 +380,7 @@ static int registers_are(const unsigned long *got, unsigned long (*want)(int), c
 
 static unsigned long original(int i) { return ctx_in[i]; }
 
-static void context_tests(void)
+static void context_tests(int saved_round, int edit_round)
 {
 	struct sigaction act = { .sa_sigaction = context_entry, .sa_flags = SA_SIGINFO };
 	sigaction(SIGILL, &act, NULL);
@@ -385,6 +391,8 @@ static void context_tests(void)
 	sigaddset(&usr2, SIGUSR2);
 	sigprocmask(SIG_BLOCK, &usr2, &old);
 
+	if (!saved_round)
+		goto edits;
 	ctx_edit = 0;
 	ctx_sig = 0;
 	entry_rax = entry_rflags = entry_cs = entry_ss = 0xdead;
@@ -410,12 +418,15 @@ static void context_tests(void)
 	ktap_diag("rflags after the handler: %#lx (want CF and DF back)", ctx_out[CTX_FLAGS]);
 	saved &= (ctx_out[CTX_FLAGS] & (CF | DF)) == (CF | DF);
 	ktap_ok(saved, "saved_context");
-
+edits:
+	if (!edit_round)
+		goto done;
 	ctx_edit = 1;
 	ctx_sig = 0;
 	ud2_with_every_register();
 	ktap_ok(ctx_sig == SIGILL && registers_are(ctx_out, edited, "after a handler that edited the frame") &&
 		(ctx_out[CTX_FLAGS] & (CF | DF)) == (CF | DF), "context_edits");
+done:
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	act.sa_sigaction = NULL;
 	act.sa_flags = 0;
@@ -724,6 +735,7 @@ static int tracee(void)
 
 static void tracer_test(void)
 {
+	install();
 	pid_t pid = fork();
 	if (pid == 0)
 		_exit(tracee());
@@ -758,20 +770,20 @@ static void tracer_test(void)
 	ktap_ok(after_sigreturn == 2 && seen == -1, "sigreturn_orig_ax");
 }
 
-int main(int argc, char **argv)
-{
-	if (argc == 2 && !strcmp(argv[1], "--help")) {
-		printf("usage: lab7_frame\nLab 7 tests: the signal frame and rt_sigreturn, register by register.\nKTAP on stdout; exit status 0 when every check passed. Ringside only.\n");
-		return 0;
-	}
-	if (!running_on_ringside()) {
-		ktap_plan(1);
-		ktap_skip("not on Ringside", "lab7_frame");
-		return ktap_finish();
-	}
-	ktap_plan(20);
-	install();
+/* The groups lab.def runs one at a time (each test boots for its own), in
+ * the order a full run prints them. */
+enum { G_FRAME = 1, G_FPU = 2, G_FORGED = 4, G_SIGRETURN = 8 };
+static const struct { const char *name; int bit, tests; } groups[] = {
+	{ "frame", G_FRAME, 7 },
+	{ "fpu", G_FPU, 3 },
+	{ "forged", G_FORGED, 8 },
+	{ "sigreturn", G_SIGRETURN, 2 },
+};
+#define NGROUPS (int)(sizeof(groups) / sizeof(groups[0]))
 
+static void frame_group(void)
+{
+	install();
 	sigset_t usr2;
 	sigemptyset(&usr2);
 	sigaddset(&usr2, SIGUSR2);
@@ -800,12 +812,20 @@ int main(int argc, char **argv)
 		}
 	}
 	ktap_ok(all, "registers_restored");
+	context_tests(1, 0);
+	siginfo_tests();
+}
 
+static void forged_group(void)
+{
+	unsigned long out[14];
+	install();
 	forge = FORGE_CF_IOPL;
 	got_sig = 0;
 	kill_self_keeping_registers(out);
 	ktap_diag("rflags after a handler that set CF and IOPL 3 in the frame: %#lx", out[12]);
 	ktap_ok(got_sig && (out[12] & CF) && !(out[12] & IOPL) && (out[12] & IF), "flags_from_frame");
+	forge = FORGE_NONE;
 
 	pid_t pid = fork();
 	if (pid == 0)
@@ -823,22 +843,67 @@ int main(int argc, char **argv)
 	ktap_diag("a frame with a non-canonical rip: child status %#x (want exit 11: SIGSEGV at that "
 		  "rip, SI_KERNEL; 10: the frame was refused; 13: a fault fetching there)", status);
 	ktap_ok(WIFEXITED(status) && WEXITSTATUS(status) == 11, "noncanonical_rip");
-	fpu_tests();
-	context_tests();
-	siginfo_tests();
+	fpstate_checks_test();
+	context_tests(0, 1);
 	placement_tests();
 	no_restorer_test();
 	compat_test();
+}
 
-	pid = fork();
+static void sigreturn_group(void)
+{
+	pid_t pid = fork();
 	if (pid == 0)
 		_exit(sigreturn_restart_child());
-	status = 0;
+	int status = 0;
 	waitpid(pid, &status, 0);
 	ktap_diag("a handler set the saved rax to %ld, and a second signal came on rt_sigreturn's way "
 		  "out: child status %#x (want a normal exit 0: the value returned as it is, no restart)",
 		  RESTART_CODE, status);
 	ktap_ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "sigreturn_not_restarted");
 	tracer_test();
+}
+
+int main(int argc, char **argv)
+{
+	int which = 0, plan = 0;
+	if (argc == 2 && !strcmp(argv[1], "--help")) {
+		printf("usage: lab7_frame [GROUP...]\n"
+		       "Lab 7 tests: the signal frame and rt_sigreturn, register by register.\n"
+		       "GROUP is frame, fpu, forged or sigreturn (lab.def runs one per test);\n"
+		       "without one, all of them. KTAP on stdout; exit status 0 when every check\n"
+		       "passed. Ringside only.\n");
+		return 0;
+	}
+	for (int a = 1; a < argc; a++) {
+		int g = 0;
+		while (g < NGROUPS && strcmp(argv[a], groups[g].name))
+			g++;
+		if (g == NGROUPS) {
+			dprintf(2, "lab7_frame: unknown group '%s' (frame, fpu, forged, sigreturn; see --help)\n",
+				argv[a]);
+			return 2;
+		}
+		which |= groups[g].bit;
+	}
+	if (!which)
+		which = G_FRAME | G_FPU | G_FORGED | G_SIGRETURN;
+	for (int g = 0; g < NGROUPS; g++)
+		if (which & groups[g].bit)
+			plan += groups[g].tests;
+	if (!running_on_ringside()) {
+		ktap_plan(1);
+		ktap_skip("not on Ringside", "lab7_frame");
+		return ktap_finish();
+	}
+	ktap_plan(plan);
+	if (which & G_FRAME)
+		frame_group();
+	if (which & G_FPU)
+		fpu_tests();
+	if (which & G_FORGED)
+		forged_group();
+	if (which & G_SIGRETURN)
+		sigreturn_group();
 	return ktap_finish();
 }
