@@ -1,5 +1,8 @@
-/* lab7_frame: the signal frame and rt_sigreturn, register by register.
+/* lab7_frame [GROUP...]: the signal frame and rt_sigreturn, register by
+ * register. GROUP (frame, fpu, forged, sigreturn) runs only that group's
+ * subtests, one lab.def test each; none runs them all.
  *
+ * frame:
  *   handler_args        rdi = signal, rsi = &siginfo, rdx = &ucontext, the
  *                       siginfo right after the ucontext, as Linux lays it out
  *   frame_alignment     the handler starts as if called: (rsp + 8) % 16 == 0,
@@ -8,12 +11,31 @@
  *                       handler the signal itself is blocked
  *   registers_restored  every register a syscall preserves is the same after
  *                       a handler ran on that syscall's return
+ *   handler_entry       the handler starts with rax 0, DF clear, cs 0x33 and ss
+ *                       0x2b (it interrupted a ud2 with rax != 0 and DF set)
+ *   saved_context       the SIGILL frame of a ud2 holds every register of the
+ *                       interrupted code (rcx, r11, rax too), rip, rflags,
+ *                       cs/gs/fs/ss, oldmask, uc_flags 0, uc_link 0; all come back
+ *   siginfo_fields      kill (pid, uid), SIGCHLD (pid, status, uid), seccomp
+ *                       SIGSYS (call_addr, syscall, arch, errno), a page fault
+ *                       (addr, and cr2 in the ucontext)
+ * forged:
  *   flags_from_frame    the handler's change to CF in the frame is honoured,
  *                       IOPL in the frame is not
  *   forged_cs           a frame with the kernel's code segment returns to
  *                       user mode with the user one
  *   noncanonical_rip    a frame whose rip is not canonical: SIGSEGV at that
  *                       rip, as on Linux
+ *   fpstate_checks      fpregs NULL gives the initial state; an fpregs 8 or 1
+ *                       byte off alignment, unmapped, or with a reserved MXCSR
+ *                       bit: SIGSEGV
+ *   context_edits       a handler that edits every saved register in the frame:
+ *                       the interrupted code sees the new values
+ *   frame_placement     the fpstate and the frame exactly where Linux 4.3's
+ *                       get_sigframe puts them, for rsp 0, 63 and 8 past a line
+ *   no_restorer         a handler without SA_RESTORER: SIGSEGV, no handler
+ *   handler_from_32bit  a signal in 32-bit code: the handler runs in 64-bit mode
+ * fpu:
  *   fpstate_saved       uc_mcontext.fpregs points at the interrupted x87/SSE
  *                       registers, 64-byte aligned, between the ucontext and
  *                       the red zone
@@ -21,8 +43,10 @@
  *   fpstate_restored    after a handler that overwrote every x87/SSE register
  *                       the interrupted code has its own back; an xmm0 edited
  *                       in the frame is the new xmm0
- *   fpstate_checks      fpregs NULL gives the initial state; a misaligned
- *                       fpregs, or a reserved MXCSR bit: SIGSEGV
+ * sigreturn:
+ *   sigreturn_not_restarted  a second signal on rt_sigreturn's way out does not
+ *                       take the restored rax for a restart code
+ *   sigreturn_orig_ax   a tracer at rt_sigreturn's exit stop reads orig_rax -1
  * KTAP on stdout, one-word result names. */
 #include <errno.h>
 #include <ktap.h>
