@@ -16,7 +16,7 @@
  *   saved_context       the SIGILL frame of a ud2 holds every register of the
  *                       interrupted code (rcx, r11, rax too), rip, rflags,
  *                       cs/gs/fs/ss, oldmask, uc_flags 0, uc_link 0; all come back
- *   siginfo_fields      kill (pid, uid), SIGCHLD (pid, status, uid), seccomp
+ *   siginfo_fields      kill, tgkill (pid, uid), SIGCHLD (pid, status, uid), seccomp
  *                       SIGSYS (call_addr, syscall, arch, errno), a page fault
  *                       (addr, and cr2 in the ucontext)
  * forged:
@@ -29,8 +29,8 @@
  *   fpstate_checks      fpregs NULL gives the initial state; an fpregs 8 or 1
  *                       byte off alignment, unmapped, or with a reserved MXCSR
  *                       bit: SIGSEGV
- *   context_edits       a handler that edits every saved register in the frame:
- *                       the interrupted code sees the new values
+ *   context_edits       a handler that edits every saved register, AC in the
+ *                       flags and uc_sigmask: the interrupted code sees them
  *   frame_placement     the fpstate and the frame exactly where Linux 4.3's
  *                       get_sigframe puts them, for rsp 0, 63 and 8 past a line
  *   no_restorer         a handler without SA_RESTORER: SIGSEGV, no handler
@@ -277,6 +277,8 @@ static void fpstate_checks_test(void)
  * gregs (REG_R8 .. REG_RCX); ctx_out[CTX_FLAGS] is rflags after the return. */
 #define CTX_FLAGS 17
 #define DF 0x400UL
+#define AC 0x40000UL
+#define ALRM_BIT (1UL << (SIGALRM - 1))
 unsigned long ctx_in[NGREG], ctx_out[NGREG];
 unsigned long entry_rax, entry_rflags, entry_cs, entry_ss;   /* written by context_entry */
 static volatile int ctx_edit, ctx_sig;
@@ -317,10 +319,13 @@ void context_handler(int sig, siginfo_t *info, void *ucv)
 	ctx_sigmask = uc->uc_sigmask;
 	memcpy(ctx_gregs, uc->uc_mcontext.gregs, sizeof(ctx_gregs));
 	uc->uc_mcontext.gregs[REG_RIP] += 2;              /* past the ud2 */
-	if (ctx_edit)
+	if (ctx_edit) {
 		for (int i = REG_R8; i <= REG_RCX; i++)
 			if (i != REG_RSP)
 				uc->uc_mcontext.gregs[i] = edited(i);
+		uc->uc_mcontext.gregs[REG_EFL] |= AC;     /* a flag user mode may set */
+		uc->uc_sigmask |= ALRM_BIT;               /* the mask to go back to */
+	}
 }
 
 static __attribute__((noinline)) void ud2_with_every_register(void)
@@ -355,6 +360,9 @@ static __attribute__((noinline)) void ud2_with_every_register(void)
 		"ud2\n\t"
 		"pushfq\n\t"
 		"cld\n\t"
+		"pushq (%%rsp)\n\t"                  /* AC off again before any C code */
+		"andq $-262145, (%%rsp)\n\t"
+		"popfq\n\t"
 		"movq %%r8, ctx_out+0(%%rip)\n\t"
 		"movq %%r9, ctx_out+8(%%rip)\n\t"
 		"movq %%r10, ctx_out+16(%%rip)\n\t"
@@ -448,8 +456,13 @@ edits:
 	ctx_edit = 1;
 	ctx_sig = 0;
 	ud2_with_every_register();
+	sigset_t now;
+	sigprocmask(SIG_BLOCK, NULL, &now);
+	ktap_diag("after a handler that edited the frame: rflags %#lx (want CF, DF and the AC it set), "
+		  "SIGALRM %s (it added SIGALRM to uc_sigmask)", ctx_out[CTX_FLAGS],
+		  now & ALRM_BIT ? "blocked" : "not blocked");
 	ktap_ok(ctx_sig == SIGILL && registers_are(ctx_out, edited, "after a handler that edited the frame") &&
-		(ctx_out[CTX_FLAGS] & (CF | DF)) == (CF | DF), "context_edits");
+		(ctx_out[CTX_FLAGS] & (CF | DF | AC)) == (CF | DF | AC) && (now & ALRM_BIT), "context_edits");
 done:
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	act.sa_sigaction = NULL;
@@ -548,6 +561,11 @@ static void siginfo_tests(void)
 		  (unsigned)sys_getuid());
 	ok &= si_got == SIGUSR1 && si_copy.si_signo == SIGUSR1 && si_copy.si_errno == 0 &&
 	      si_copy.si_code == SI_USER && si_copy.si_pid == me && si_copy.si_uid == (uid_t)sys_getuid();
+	si_got = 0;
+	tgkill(me, me, SIGUSR1);
+	ktap_diag("tgkill: signo %d code %d pid %d uid %u (want 10 %d %d 0)", si_copy.si_signo, si_copy.si_code,
+		  si_copy.si_pid, (unsigned)si_copy.si_uid, SI_TKILL, me);
+	ok &= si_got == SIGUSR1 && si_copy.si_code == SI_TKILL && si_copy.si_pid == me && si_copy.si_uid == 0;
 
 	on(SIGCHLD, SA_RESTART);
 	si_got = 0;
