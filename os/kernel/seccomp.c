@@ -237,7 +237,10 @@ int seccomp_phase2(u32 phase1_result)
 {
 	struct task_struct *t = current;
 	struct pt_regs *regs = task_pt_regs(t);
-	if ((phase1_result & SECCOMP_RET_ACTION) != SECCOMP_RET_TRACE)
+	/* Only a TRACE answer has a second phase: phase 2 of the entry work
+	 * must not call this for phase 1's plain "more work" (1). Linux 4.3
+	 * has BUG_ON(action != SECCOMP_RET_TRACE) here; a warning will do. */
+	if (WARN_ON((phase1_result & SECCOMP_RET_ACTION) != SECCOMP_RET_TRACE))
 		return 0;
 	if (!t->ptrace || !(t->ptrace_options & PTRACE_O_TRACESECCOMP)) {
 		regs->ax = -ENOSYS;       /* nobody to ask: the syscall fails */

@@ -135,6 +135,10 @@ void do_debug(struct pt_regs *regs)
 	if (!user_mode(regs) && (dr6 & 0xf)) {
 		if (!kernel_watch.hits)
 			kernel_watch.first_flags = regs->flags;
+		if (kernel_watch.hits < KERNEL_WATCH_LOG) {
+			kernel_watch.log_ip[kernel_watch.hits] = regs->ip;
+			kernel_watch.log_flags[kernel_watch.hits] = regs->flags;
+		}
 		kernel_watch.hits++;
 		kernel_watch.last_flags = regs->flags;
 		kernel_watch.last_ip = regs->ip;

@@ -197,6 +197,9 @@ KTEST(lab1_int80_numbers)
 	r->orig_ax = 0xffffffff00000000UL | 20;  /* only eax is the number */
 	KEXPECT(call32(r) == 4242, "the i386 number is the low 32 bits of orig_ax: 0xffffffff00000014 "
 		"is getpid (20), got %ld", (long)r->ax);
+	r->orig_ax = 0x10000 | 20;               /* eax 0x10014: no i386 call */
+	KEXPECT(call32(r) == -ENOSYS, "i386 number 0x10014 is out of range (all 32 bits of eax "
+		"count), got %ld", (long)r->ax);
 	/* Every number between the two tables' sizes is out of range too. */
 	for (unsigned long nr = IA32_NR_syscalls; nr < NR_syscalls + 8; nr++) {
 		memset(r, 0, sizeof(*r));

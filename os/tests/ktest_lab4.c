@@ -168,9 +168,32 @@ KTEST(lab4_called_with_irqs_on)
 	prepare_exit_to_usermode(f.regs);      /* a caller's bug: IRQs are on */
 	bool off = irqs_disabled();
 	enum ctx_state state = cpu_data.context_state;
+	int missing = warnings_expected;
+	warnings_expected = 0;
 	local_irq_enable();
 	KEXPECT(off, "even when called with IRQs on, it must return with them off");
 	KEXPECT(state == CONTEXT_USER, "no work: still user_enter(): context state %d", state);
+	KEXPECT(missing == 0, "called with IRQs on, it must warn (WARN_ON(!irqs_disabled())): no "
+		"warning came");
+
+	/* The same bug with work pending: the check comes first, before the
+	 * loop turns IRQs on and off itself and hides it. */
+	cpu_data.context_state = CONTEXT_KERNEL;
+	reset_events();
+	work_a.func = run_a;
+	task_work_add(&f.task, &work_a);
+	local_irq_enable();
+	warnings_expected = 1;
+	prepare_exit_to_usermode(f.regs);
+	off = irqs_disabled();
+	missing = warnings_expected;
+	warnings_expected = 0;
+	local_irq_enable();
+	KEXPECT(!strcmp(events, "a"), "the queued work must run: ran \"%s\"", events);
+	KEXPECT(off, "return with IRQs off");
+	KEXPECT(missing == 0, "called with IRQs on and work pending, it must warn about the caller's "
+		"bug before anything else: no warning came (the loop turns IRQs off at the end of a "
+		"pass, so a check after it finds nothing wrong)");
 	fake_task_end(&f);
 }
 
@@ -237,5 +260,108 @@ KTEST(lab4_last_check_irqs_off)
 		"returning found no work, but IRQs were on then: an interrupt after it could raise work "
 		"that waits until the next kernel entry (last access at %#lx)", w.last_ip);
 	KEXPECT(off, "return with IRQs off");
+	fake_task_end(&f);
+}
+
+/* Which kind of work touched the thread_info's flags, from the address of
+ * the access: every work function clears its own flag (do_signal through
+ * recalc_sigpending), so a data watchpoint on the flags word sees each one
+ * run, in order, and whether IRQs were on. */
+static char work_letter(unsigned long ip)
+{
+	unsigned long off;
+	const char *s = lookup_symbol(ip, &off);
+	if (!s)
+		return 0;
+	if (!strcmp(s, "uprobe_notify_resume"))
+		return 'p';
+	if (!strcmp(s, "schedule"))
+		return 'r';
+	if (!strcmp(s, "do_signal") || !strcmp(s, "dequeue_signal") || !strcmp(s, "recalc_sigpending"))
+		return 's';
+	if (!strcmp(s, "tracehook_notify_resume"))
+		return 'n';
+	if (!strcmp(s, "fire_user_return_notifiers"))
+		return 'u';
+	return 0;        /* the loop's own reads, in whatever functions it is split into */
+}
+
+static char order[KERNEL_WATCH_LOG + 1];
+static bool work_irqs_off;
+
+/* Exit with the given flags (and, for NOTIFY_RESUME and USER_RETURN_NOTIFY,
+ * real work behind them) under the watchpoint; order[] gets the work seen. */
+static unsigned long exit_watched(struct fake_task *f, u32 flags)
+{
+	reset_events();
+	f->ti->flags = flags & ~(_TIF_NOTIFY_RESUME | _TIF_USER_RETURN_NOTIFY);
+	if (flags & _TIF_NOTIFY_RESUME) {
+		work_a.func = run_a;
+		task_work_add(&f->task, &work_a);
+	}
+	if (flags & _TIF_USER_RETURN_NOTIFY) {
+		urn_plain.on_user_return = fire_plain;
+		user_return_notifier_register(&urn_plain);
+	}
+	unsigned long before = cpu_data.stats.exit_loop_iterations;
+	memset(&kernel_watch, 0, sizeof(kernel_watch));
+	local_irq_disable();
+	watch_flags(&f->ti->flags);
+	prepare_exit_to_usermode(f->regs);
+	unwatch();
+	struct kernel_watch w = kernel_watch;
+	local_irq_enable();
+	int n = 0;
+	work_irqs_off = false;
+	for (unsigned long i = 0; i < w.hits && i < KERNEL_WATCH_LOG; i++) {
+		char c = work_letter(w.log_ip[i]);
+		if (!c)
+			continue;
+		/* uprobe_notify_resume and tracehook_notify_resume clear their
+		 * flag before anything else; schedule, do_signal and the
+		 * notifiers turn IRQs off themselves around theirs. */
+		if (c == 'p' || c == 'n')
+			work_irqs_off |= !(w.log_flags[i] & X86_EFLAGS_IF);
+		if (n == 0 || order[n - 1] != c)
+			order[n++] = c;
+	}
+	order[n] = 0;
+	return cpu_data.stats.exit_loop_iterations - before;
+}
+
+/* Each kind of work runs only when its flag was set at the top of the pass,
+ * with IRQs on, in Linux 4.3's order: reschedule, signals, notify-resume,
+ * user-return notifiers (the uprobe: first, or right after the reschedule,
+ * where Linux 4.3 has it). Letters: p uprobe, r schedule, s do_signal,
+ * n task work (tracehook_notify_resume), u user-return notifiers. */
+KTEST(lab4_work_order)
+{
+	struct fake_task f;
+	if (!fake_task_begin(&f, 0)) { KEXPECT(0, "no memory"); return; }
+	unsigned long passes = exit_watched(&f, _TIF_UPROBE | _TIF_NEED_RESCHED | _TIF_SIGPENDING |
+					    _TIF_NOTIFY_RESUME | _TIF_USER_RETURN_NOTIFY);
+	KEXPECT(!strcmp(order, "prsnu") || !strcmp(order, "rpsnu"), "all five kinds of work pending: they "
+		"ran in the order \"%s\"; want reschedule (r), signals (s), task work (n), user-return "
+		"notifiers (u), each once, and the uprobe (p) first or right after the reschedule",
+		order);
+	KEXPECT(!work_irqs_off, "the uprobe or the task work ran with IRQs off: all the work runs "
+		"with IRQs on (it may sleep or fault)");
+	KEXPECT(passes == 1, "one pass did all the work; exit_loop_iterations counted %lu", passes);
+	KEXPECT(!(f.ti->flags & EXIT_TO_USERMODE_LOOP_FLAGS), "exit work left: %#x", f.ti->flags);
+
+	static const struct { u32 flag; const char *want, *what; } alone[] = {
+		{ _TIF_NOTIFY_RESUME, "n", "TIF_NOTIFY_RESUME (task work)" },
+		{ _TIF_USER_RETURN_NOTIFY, "u", "TIF_USER_RETURN_NOTIFY" },
+		{ _TIF_UPROBE, "p", "TIF_UPROBE" },
+		{ _TIF_SIGPENDING, "s", "TIF_SIGPENDING (no signal left: do_signal clears it)" },
+	};
+	for (unsigned i = 0; i < sizeof(alone) / sizeof(alone[0]); i++) {
+		passes = exit_watched(&f, alone[i].flag);
+		KEXPECT(!strcmp(order, alone[i].want), "only %s set: the work that ran was \"%s\", want "
+			"\"%s\": each kind of work runs only when its own flag is set", alone[i].what,
+			order, alone[i].want);
+		KEXPECT(passes == 1, "only %s set: exit_loop_iterations counted %lu passes, want 1",
+			alone[i].what, passes);
+	}
 	fake_task_end(&f);
 }

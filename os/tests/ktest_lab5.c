@@ -108,3 +108,51 @@ KTEST(lab5_exit_work_irqs_on)
 		"sleep) runs with IRQs on, and only then do they go off for the exit loop");
 	fake_task_end(&f);
 }
+
+/* A caller's bugs are reported, as Linux 4.3 reports them: entered with
+ * IRQs off, syscall_return_slowpath warns (WARN "syscall left IRQs
+ * disabled") and turns them on before any exit work; entered in a
+ * context-tracking state other than "kernel", CT_WARN_ON says so. The
+ * watchpoint on the status word (see above) shows whether the audit exit
+ * record was written with IRQs on. */
+KTEST(lab5_caller_bugs_reported)
+{
+	struct fake_task f;
+	if (!fake_task_begin(&f, _TIF_SYSCALL_AUDIT)) { KEXPECT(0, "no memory"); return; }
+	f.ti->status = TS_COMPAT;
+	f.regs->orig_ax = 20;
+	f.regs->ax = 4242;
+	memset(&kernel_watch, 0, sizeof(kernel_watch));
+	unsigned long dr7 = 1UL | (3UL << 16) | (3UL << 18);   /* L0, read/write, 4 bytes */
+	__asm__ volatile("mov %0, %%db0" :: "r"(&f.ti->status));
+	local_irq_disable();                   /* the caller's bug */
+	__asm__ volatile("mov %0, %%db7" :: "r"(dr7));
+	warnings_expected = 1;
+	syscall_return_slowpath(f.regs);
+	__asm__ volatile("mov %0, %%db7" :: "r"(0UL));
+	int missing = warnings_expected;
+	warnings_expected = 0;
+	struct kernel_watch w = kernel_watch;
+	bool off = irqs_disabled();
+	local_irq_enable();
+	KEXPECT(missing == 0, "entered with IRQs off, syscall_return_slowpath must warn (WARN_ON) "
+		"about the caller's bug: no warning came");
+	KEXPECT(w.hits > 0 && (w.first_flags & X86_EFLAGS_IF), "entered with IRQs off, the audit exit "
+		"record was written with IRQs still off: the check that turns them on comes before "
+		"the exit work");
+	KEXPECT(off, "return with IRQs off");
+
+	/* Context tracking says user mode: someone forgot user_exit(). */
+	f.ti->flags = 0;
+	context_tracking_enabled = true;
+	cpu_data.context_state = CONTEXT_USER;
+	local_irq_enable();
+	warnings_expected = 1;
+	syscall_return_slowpath(f.regs);
+	missing = warnings_expected;
+	warnings_expected = 0;
+	local_irq_enable();
+	KEXPECT(missing == 0, "entered in context-tracking state USER, syscall_return_slowpath must "
+		"say so (CT_WARN_ON(ct_state() != CONTEXT_KERNEL)): no warning came");
+	fake_task_end(&f);
+}

@@ -7,11 +7,11 @@
 # (a KTAP test) with a main(), and add NAME to the right list below.
 
 USER_BIN_PROGRAMS  := init sh hello argv cat echo ls strace seccomp-run auditctl tracecat nullsys abirun
-USER_TEST_PROGRAMS := starttest vfstest proctest systest forktest preempt faulttest int80test fastpath libctest fuzz sigtest ptracetest seccomptest audittest audit1 tracetest fastslow exitworktest uprobetest urntest nohztest lab2_audit lab3_ptrace lab4_exit lab7_frame calleesaved fputest entrytest
+USER_TEST_PROGRAMS := starttest vfstest proctest systest forktest preempt faulttest int80test fastpath libctest fuzz sigtest ptracetest seccomptest audittest audit1 tracetest fastslow exitworktest uprobetest urntest nohztest lab1_int80 lab2_audit lab3_ptrace lab4_exit lab7_frame calleesaved fputest entrytest
 USER_PROGRAMS      := $(USER_BIN_PROGRAMS) $(USER_TEST_PROGRAMS)
 # The tests that must pass on the host's Linux too (never fuzz: it would
 # attack the host kernel).
-USER_HOST_TESTS    := starttest vfstest proctest systest forktest preempt faulttest int80test fastpath libctest sigtest ptracetest seccomptest audittest audit1 tracetest fastslow exitworktest uprobetest urntest nohztest calleesaved fputest entrytest
+USER_HOST_TESTS    := starttest vfstest proctest systest forktest preempt faulttest int80test fastpath libctest sigtest ptracetest seccomptest audittest audit1 tracetest fastslow exitworktest uprobetest urntest nohztest lab1_int80 calleesaved fputest entrytest
 
 USER_OUT      := $(BUILD)/user
 USER_BINARIES := $(addprefix $(USER_OUT)/bin/,$(USER_PROGRAMS))

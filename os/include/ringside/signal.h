@@ -26,7 +26,14 @@ void recalc_sigpending(struct task_struct *t);
 void do_debug(struct pt_regs *regs);
 /* Kernel-mode hits of a data watchpoint (DR0-DR3), for in-kernel tests: how
  * many, the rflags of the first access, the rflags and rip of the last. */
-struct kernel_watch { unsigned long hits, first_flags, last_flags, last_ip; };
+/* Data-watchpoint hits of an in-kernel test (DR0-DR3): how many, the rflags
+ * of the first and last, and the first KERNEL_WATCH_LOG instruction
+ * addresses with their rflags, in order. */
+#define KERNEL_WATCH_LOG 32
+struct kernel_watch {
+	unsigned long hits, first_flags, last_flags, last_ip;
+	unsigned long log_ip[KERNEL_WATCH_LOG], log_flags[KERNEL_WATCH_LOG];
+};
 extern struct kernel_watch kernel_watch;
 /* Called on the way to user mode with TIF_SIGPENDING: deliver one signal. */
 void do_signal(struct pt_regs *regs);

@@ -13,8 +13,13 @@ typedef long (*sys_call_ptr_t)(unsigned long, unsigned long, unsigned long,
 
 #define NR_syscalls      SYSCALLS_64_MAX
 #define IA32_NR_syscalls SYSCALLS_32_MAX
-extern const sys_call_ptr_t sys_call_table[NR_syscalls];
-extern const sys_call_ptr_t ia32_sys_call_table[IA32_NR_syscalls];
+/* Each table has one entry more than it has numbers, and one before its
+ * first: guards (at index NR_syscalls or IA32_NR_syscalls, and at -1) that
+ * warn and answer -ENOSYS, so a dispatcher whose bound check lets the size
+ * itself through, or that keeps the number signed, reads a guard and not
+ * whatever the linker put next to the table (os/entry/syscall_table.c). */
+extern const sys_call_ptr_t sys_call_table[NR_syscalls + 1];
+extern const sys_call_ptr_t ia32_sys_call_table[IA32_NR_syscalls + 1];
 extern const char *const syscall_names_64[NR_syscalls];
 extern const u8 sys_call_needs_full_frame[NR_syscalls];
 
