@@ -27,7 +27,8 @@ void enter_from_user_mode(void)
 
 /* do_audit_syscall_entry: write the audit entry record through
  * audit_syscall_entry(arch, number, a0, a1, a2, a3) - the number is
- * (int)regs->orig_ax, the arguments the first four of that ABI:
+ * (int)regs->orig_ax (all of it: 0x10027 stays 0x10027), the arguments
+ * the first four of that ABI:
  *   AUDIT_ARCH_X86_64: rdi, rsi, rdx, r10 (full 64 bits);
  *   AUDIT_ARCH_I386:   ebx, ecx, edx, esi (32 bits each).
  * Lab 3's phase 2 calls it too. */
@@ -41,12 +42,16 @@ void do_audit_syscall_entry(struct pt_regs *regs, u32 arch)
 /* syscall_trace_enter_phase1: the cheap entry work, in this order.
  *
  * Read the work flags once from the thread_info (pt_regs_to_thread_info)
- * and keep only _TIF_WORK_SYSCALL_ENTRY.
+ * and keep only _TIF_WORK_SYSCALL_ENTRY: your copy, from which each step
+ * clears what it handled (the task's own flags stay as they are).
  *  1. TIF_NOHZ: enter_from_user_mode(), before anything else runs.
- *  2. TIF_SECCOMP: fill a struct seccomp_data - nr = (int)orig_ax, arch,
- *     instruction_pointer = ip, args[0..5] = the six argument registers of
+ *  2. TIF_SECCOMP (only then: without it the task is in no seccomp mode,
+ *     and seccomp_phase1() would warn): fill a struct seccomp_data -
+ *     nr = (int)orig_ax, arch, instruction_pointer = ip,
+ *     args[0..5] = the six argument registers of
  *     that arch (x86-64: rdi rsi rdx r10 r8 r9; i386: ebx ecx edx esi edi
- *     ebp, 32 bits each) - and call seccomp_phase1(&sd). Its answer:
+ *     ebp, all 32 bits of each, zero-extended) - and call
+ *     seccomp_phase1(&sd). Its answer:
  *       SECCOMP_PHASE1_OK    go on;
  *       SECCOMP_PHASE1_SKIP  the call must not run: set orig_ax to -1 (the
  *                            result is already in regs->ax) and go on;

@@ -3,9 +3,10 @@
  * A seccomp filter is a program of struct sock_filter { code, jt, jf, k }
  * (<ringside/seccomp.h> has the opcode fields and the BPF_* constants). The
  * machine has a 32-bit accumulator A, a 32-bit index register X and 16
- * 32-bit scratch words M[0..15], all 0 at the start. The only data is the
- * struct seccomp_data of the call (64 bytes). The program's answer is the
- * value of the first RET it reaches (SECCOMP_RET_ALLOW, _ERRNO | errno...).
+ * 32-bit scratch words M[0..15], all 0 at the start of every run. The only
+ * data is the struct seccomp_data of the call (64 bytes). The program's
+ * answer is the value of the first RET it reaches (SECCOMP_RET_ALLOW,
+ * _ERRNO | errno...).
  *
  * os/kernel/seccomp.c calls seccomp_check_filter() once when a task attaches
  * a filter (prctl/seccomp), and seccomp_run_filter() on every syscall of that
@@ -37,7 +38,9 @@
  * and the last instruction must be a RET. Scratch rule: a LD/LDX MEM k is
  * refused unless M[k] was stored on every path that reaches it (jumps only
  * go forward, so one pass in program order can track, for each
- * instruction, the set of words written on all paths to it).
+ * instruction, the set of words written on all paths to it; a jump passes
+ * its set only to its targets, a RET to nobody). This runs in the kernel:
+ * stay inside your arrays, also for len == BPF_MAXINSNS.
  */
 int seccomp_check_filter(const struct sock_filter *filter, unsigned len)
 {

@@ -29,6 +29,48 @@ static u32 run(const struct sock_filter *prog, unsigned len)
 #define EXPECT_VALID(prog) KEXPECT(seccomp_check_filter(prog, N(prog)) == 0, "%s must be accepted", #prog)
 #define EXPECT_INVALID(prog) KEXPECT(seccomp_check_filter(prog, N(prog)) == -EINVAL, "%s must be rejected", #prog)
 
+/* Tables of small filters: a failure names the filter and says what Linux
+ * 4.3 does with it and why (never how to code it). PROG(...) gives a table
+ * entry its instructions and their count. */
+#define PROG(...) { __VA_ARGS__ }, N(((const struct sock_filter[]){ __VA_ARGS__ }))
+#define JA(k)      BPF_STMT(BPF_JMP | BPF_JA, k)
+#define ST(k)      BPF_STMT(BPF_ST, k)
+#define LD_MEM(k)  BPF_STMT(BPF_LD | BPF_MEM, k)
+#define CODE(c, k) { c, 0, 0, k }      /* any raw code, for the refused ones */
+
+struct check_case {
+	const char *name;
+	struct sock_filter prog[10];
+	unsigned len;
+	const char *rule;       /* what Linux 4.3's checkers see in it */
+};
+
+static void expect_checks(struct ktest_ctx *ctx, const struct check_case *c, unsigned n, int want)
+{
+	for (unsigned i = 0; i < n; i++) {
+		int got = seccomp_check_filter(c[i].prog, c[i].len);
+		KEXPECT(got == want, "filter %s: Linux 4.3 %s it (%s); your checker returned %d",
+			c[i].name, want ? "rejects" : "accepts", c[i].rule, got);
+	}
+}
+
+struct run_case {
+	const char *name;
+	struct sock_filter prog[10];
+	unsigned len;
+	u32 want;
+	const char *rule;       /* the rule of Linux 4.3 (or of this lab) it checks */
+};
+
+static void expect_runs(struct ktest_ctx *ctx, const struct run_case *c, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		u32 got = run(c[i].prog, c[i].len);
+		KEXPECT(got == c[i].want, "filter %s: expected %#x, got %#x (%s)",
+			c[i].name, c[i].want, got, c[i].rule);
+	}
+}
+
 KTEST(lab6_check_accepts)
 {
 	static const struct sock_filter arch_check[] = {
@@ -79,6 +121,27 @@ KTEST(lab6_check_accepts)
 	KEXPECT(seccomp_check_filter(longest, BPF_MAXINSNS) == 0, "BPF_MAXINSNS instructions are allowed");
 	KEXPECT(seccomp_check_filter(longest, BPF_MAXINSNS + 1) == -EINVAL, "BPF_MAXINSNS + 1 are not");
 	KEXPECT(seccomp_check_filter(longest, 0) == -EINVAL, "an empty program is not");
+
+	static const struct check_case valid[] = {
+		{ "alu_by_constant_0", PROG(LD_IMM(1), ALU_K(BPF_ADD, 0), ALU_K(BPF_SUB, 0), ALU_K(BPF_MUL, 0),
+			ALU_K(BPF_OR, 0), ALU_K(BPF_AND, 0), ALU_K(BPF_XOR, 0), ALU_K(BPF_LSH, 0),
+			ALU_K(BPF_RSH, 0), RET_A),
+		  "only DIV and MOD refuse a constant 0; every other ALU op takes K = 0" },
+		{ "x_ops_ignore_k", PROG(LD_IMM(1), LDX_IMM(1), BPF_STMT(BPF_ALU | BPF_DIV | BPF_X, 0),
+			BPF_STMT(BPF_ALU | BPF_LSH | BPF_X, 40), BPF_STMT(BPF_ALU | BPF_RSH | BPF_X, 32), RET_A),
+		  "with BPF_X the operand is X and k is not used: the constant-0 and constant-shift "
+		  "rules are for BPF_K only" },
+		/* 0: nr; 1: 39? -> 2 : 4; 2: M[0] = A; 3: -> 5; 4: -> 6 either way; 5: A = M[0]; 6. */
+		{ "cond_jump_over_the_read", PROG(LD_ABS(0), BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 39, 0, 2),
+			ST(0), JA(1), BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 40, 1, 1), LD_MEM(0), RET_A),
+		  "the LD MEM at 5 is reached only by the JA at 3, after the ST; the conditional jump at 4 "
+		  "goes to 6 on both branches, so its path does not reach 5" },
+		{ "ja_over_the_read", PROG(LD_ABS(0), BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 39, 0, 2),
+			ST(0), JA(1), JA(1), LD_MEM(0), RET_A),
+		  "the LD MEM at 5 is reached only by the JA at 3, after the ST; the JA at 4 goes to 6, "
+		  "so its path does not reach 5" },
+	};
+	expect_checks(ctx, valid, N(valid), 0);
 }
 
 KTEST(lab6_check_rejects_loads)
@@ -103,7 +166,43 @@ KTEST(lab6_check_rejects_loads)
 	EXPECT_INVALID(indirect);
 	EXPECT_INVALID(ldx_abs);
 	EXPECT_INVALID(msh);
+
+	static const struct check_case invalid[] = {
+		{ "ld_abs_1", PROG(LD_ABS(1), RET_A), "LD ABS offsets are multiples of 4" },
+		{ "ld_abs_61", PROG(LD_ABS(61), RET_A),
+		  "61 is below 64 but not a multiple of 4: the word would end past seccomp_data" },
+		{ "ld_abs_0xfffffffc", PROG(LD_ABS(0xfffffffcU), RET_A),
+		  "k is an unsigned 32-bit offset: 0xfffffffc is a multiple of 4 far past the end, not -4" },
+		{ "ld_abs_code_0x120", PROG(CODE(BPF_LD | BPF_W | BPF_ABS | 0x100, 0), RET_A),
+		  "an opcode is 8 bits: a code with a bit above the low 8 set is in no opcode table" },
+		{ "ld_imm_code_0x100", PROG(CODE(BPF_LD | BPF_IMM | 0x100, 5), RET_A),
+		  "an opcode is 8 bits: a code with a bit above the low 8 set is in no opcode table" },
+	};
+	expect_checks(ctx, invalid, N(invalid), -EINVAL);
 }
+
+/* int lab6_check_guarded(filter, len, u64 *damage): seccomp_check_filter(filter,
+ * len) called with a known pattern in every register the x86-64 calling
+ * convention says a function must give back unchanged (rbx, rbp, r12-r15).
+ * *damage gets the bits that came back different: a checker that writes
+ * past the end of an array on its own stack frame overwrites the saved
+ * copies that sit right above it. */
+int lab6_check_guarded(const struct sock_filter *filter, unsigned len, u64 *damage);
+asm(".pushsection .text\n"
+    ".globl lab6_check_guarded\n"
+    "lab6_check_guarded:\n"
+    "	push %rbx; push %rbp; push %r12; push %r13; push %r14; push %r15\n"
+    "	push %rdx\n"                          /* damage; rsp is 16-aligned again */
+    "	movabs $0x5a5aa5a55a5aa5a5, %rbx\n"
+    "	mov %rbx, %rbp; mov %rbx, %r12; mov %rbx, %r13; mov %rbx, %r14; mov %rbx, %r15\n"
+    "	call seccomp_check_filter\n"
+    "	movabs $0x5a5aa5a55a5aa5a5, %rdx\n"
+    "	xor %rdx, %rbx; xor %rdx, %rbp; or %rbp, %rbx; xor %rdx, %r12; or %r12, %rbx\n"
+    "	xor %rdx, %r13; or %r13, %rbx; xor %rdx, %r14; or %r14, %rbx; xor %rdx, %r15; or %r15, %rbx\n"
+    "	pop %rdx; mov %rbx, (%rdx)\n"
+    "	pop %r15; pop %r14; pop %r13; pop %r12; pop %rbp; pop %rbx\n"
+    "	ret\n"
+    ".popsection\n");
 
 KTEST(lab6_check_rejects_jumps)
 {
@@ -133,6 +232,35 @@ KTEST(lab6_check_rejects_jumps)
 	EXPECT_INVALID(no_ret);
 	EXPECT_INVALID(ends_in_alu);
 	EXPECT_INVALID(bad_jmp_op);
+
+	static const struct check_case invalid[] = {
+		{ "ja_past_end_from_pc_1", PROG(LD_ABS(0), JA(1), RET_A),
+		  "JA at pc 1 with k = 1 targets pc + 1 + k = 3, and the program's last index is 2" },
+		{ "ja_with_x", PROG(LD_ABS(0), CODE(BPF_JMP | BPF_JA | BPF_X, 0), RET_A),
+		  "JA takes no operand: only BPF_JMP | BPF_JA is a JA" },
+		{ "jeq_code_0x115", PROG(LD_ABS(0), { BPF_JMP | BPF_JEQ | BPF_K | 0x100, 0, 0, 39 }, RET_A),
+		  "an opcode is 8 bits: a code with a bit above the low 8 set is in no opcode table" },
+	};
+	expect_checks(ctx, invalid, N(invalid), -EINVAL);
+
+	/* The longest programs, one valid and one that falls off its end: the
+	 * checker must stay inside its own arrays for both. */
+	static struct sock_filter longest[BPF_MAXINSNS];
+	static const struct { struct sock_filter insn; int want; const char *what; } edge[] = {
+		{ RET_K(SECCOMP_RET_ALLOW), 0, "BPF_MAXINSNS RETs" },
+		{ LD_IMM(0), -EINVAL, "BPF_MAXINSNS LD IMMs (the last falls off the end)" },
+	};
+	for (unsigned e = 0; e < N(edge); e++) {
+		u64 damage = 0;
+		for (unsigned i = 0; i < BPF_MAXINSNS; i++)
+			longest[i] = edge[e].insn;
+		int got = lab6_check_guarded(longest, BPF_MAXINSNS, &damage);
+		KEXPECT(got == edge[e].want, "%s: Linux 4.3 %s it; your checker returned %d", edge[e].what,
+			edge[e].want ? "rejects" : "accepts", got);
+		KEXPECT(damage == 0, "%s: your checker wrote past the end of an array on its stack (the "
+			"caller's saved registers changed by %#lx): with len == BPF_MAXINSNS, index len is "
+			"one past the last instruction", edge[e].what, (unsigned long)damage);
+	}
 }
 
 KTEST(lab6_check_rejects_alu_and_scratch)
@@ -179,6 +307,27 @@ KTEST(lab6_check_rejects_alu_and_scratch)
 	EXPECT_INVALID(big_code);
 	EXPECT_INVALID(ret_x);
 	EXPECT_INVALID(neg_x);
+
+	static const struct check_case invalid[] = {
+		{ "ja_skips_the_store", PROG(LD_IMM(1), JA(1), ST(0), LD_MEM(0), RET_A),
+		  "the JA at 1 reaches the LD MEM at 3 without the ST at 2: a jump's target gets the "
+		  "words stored on the jump's path too" },
+		{ "jt_skips_the_store", PROG(LD_ABS(0), BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 1, 1, 0),
+			ST(3), LD_MEM(3), RET_A),
+		  "the jt branch at 1 reaches the LD MEM at 3 without the ST at 2" },
+		{ "alu_code_0x104", PROG(LD_IMM(1), CODE(BPF_ALU | BPF_ADD | BPF_K | 0x100, 1), RET_A),
+		  "an opcode is 8 bits: a code with a bit above the low 8 set is in no opcode table" },
+		{ "stx_16", PROG(LDX_IMM(1), BPF_STMT(BPF_STX, 16), RET_A), "M[] has 16 words: k < 16 for STX too" },
+		{ "ldx_mem_16", PROG(LD_IMM(1), BPF_STMT(BPF_ST, 0), BPF_STMT(BPF_LDX | BPF_MEM, 16), RET_A),
+		  "M[] has 16 words: k < 16 for LDX MEM too" },
+		{ "misc_0x0f", PROG(LD_IMM(1), CODE(BPF_MISC | 0x08, 0), RET_A),
+		  "MISC has exactly two codes, TAX and TXA" },
+		{ "st_with_mode_bits", PROG(LD_IMM(1), CODE(BPF_ST | BPF_MEM, 0), RET_A),
+		  "ST has exactly one code, BPF_ST (no size or mode bits)" },
+		{ "stx_with_size_bits", PROG(LDX_IMM(1), CODE(BPF_STX | BPF_H, 0), RET_A),
+		  "STX has exactly one code, BPF_STX (no size or mode bits)" },
+	};
+	expect_checks(ctx, invalid, N(invalid), -EINVAL);
 }
 
 KTEST(lab6_run_loads_and_returns)
@@ -236,6 +385,40 @@ KTEST(lab6_run_alu)
 		u32 got = run(cases[i].prog, len + 1);
 		KEXPECT(got == cases[i].want, "%s: expected %#x, got %#x", cases[i].what, cases[i].want, got);
 	}
+
+	/* In this order: the last two find registers left over from a run before. */
+	static const struct run_case more[] = {
+		{ "a_is_32_bits_shl_shr", PROG(LD_IMM(0x80000000U), ALU_K(BPF_LSH, 1), ALU_K(BPF_RSH, 1), RET_A),
+		  0, "A is a 32-bit register: the bit shifted out at the left is gone" },
+		{ "a_is_32_bits_sub", PROG(LD_IMM(0), ALU_K(BPF_SUB, 1), ALU_K(BPF_RSH, 31), RET_A),
+		  1, "0 - 1 is 0xffffffff in 32 bits" },
+		{ "a_is_32_bits_mul_div", PROG(LD_IMM(0x10000), ALU_K(BPF_MUL, 0x10000), ALU_K(BPF_DIV, 2), RET_A),
+		  0, "0x10000 * 0x10000 wraps to 0 in 32 bits" },
+		{ "a_is_32_bits_compare", PROG(LD_IMM(0xffffffffU), ALU_K(BPF_ADD, 1),
+			BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1), RET_K(0), RET_K(1)),
+		  0, "0xffffffff + 1 is 0 in 32 bits, so JEQ #0 is true" },
+		{ "lsh_by_x_31", PROG(LD_IMM(1), LDX_IMM(31), ALU_X(BPF_LSH), RET_A),
+		  0x80000000U, "31 is a valid shift count" },
+		{ "lsh_by_x_32", PROG(LD_IMM(1), LDX_IMM(32), ALU_X(BPF_LSH), RET_A),
+		  0, "this lab: a shift by X >= 32 gives 0" },
+		{ "rsh_by_x_31", PROG(LD_IMM(0x80000000U), LDX_IMM(31), ALU_X(BPF_RSH), RET_A),
+		  1, "31 is a valid shift count" },
+		{ "rsh_by_x_32", PROG(LD_IMM(0x80000000U), LDX_IMM(32), ALU_X(BPF_RSH), RET_A),
+		  0, "this lab: a shift by X >= 32 gives 0" },
+		{ "rsh_by_x_33", PROG(LD_IMM(0x80000000U), LDX_IMM(33), ALU_X(BPF_RSH), RET_A),
+		  0, "this lab: a shift by X >= 32 gives 0" },
+		{ "rsh_by_k_31", PROG(LD_IMM(0x80000000U), ALU_K(BPF_RSH, 31), RET_A),
+		  1, "31 is a valid shift count" },
+		{ "div_is_unsigned", PROG(LD_IMM(0xfffffff0U), ALU_K(BPF_DIV, 2), RET_A),
+		  0x7ffffff8U, "DIV divides unsigned 32-bit numbers" },
+		{ "mod_is_unsigned", PROG(LD_IMM(0xfffffff1U), LDX_IMM(16), ALU_X(BPF_MOD), RET_A),
+		  1, "MOD takes the remainder of unsigned 32-bit numbers" },
+		{ "a_starts_at_0", PROG(RET_A),
+		  0, "A and X are 0 when a filter starts, every time it runs" },
+		{ "x_starts_at_0", PROG(BPF_STMT(BPF_MISC | BPF_TXA, 0), RET_A),
+		  0, "A and X are 0 when a filter starts, every time it runs" },
+	};
+	expect_runs(ctx, more, N(more));
 }
 
 KTEST(lab6_run_jumps)
@@ -298,6 +481,35 @@ KTEST(lab6_run_jumps)
 		u32 got = run(cases[i].p, cases[i].n);
 		KEXPECT(got == 1, "%s: took the wrong branch (returned %u)", cases[i].what, got);
 	}
+
+	/* Each conditional jump, with K and with X, true and false, with offsets
+	 * that are never 0: jt = 2 lands on RET 1, jf = 3 on RET 2; no jump at all
+	 * reaches RET 3, and a jump backwards from 5 reaches a RET 4. */
+#define COND(name, op, a, x, k, want) { name, PROG(LD_IMM(a), LDX_IMM(x), JA(2), RET_K(4), RET_K(4), \
+		BPF_JUMP(BPF_JMP | (op), k, 2, 3), RET_K(3), RET_K(3), RET_K(1), RET_K(2)), want, \
+		"A = " #a ", X = " #x ", K = " #k ": 1 is the jt branch, 2 the jf branch (3: no jump, 4: backwards); " \
+		"the offsets count forward from the next instruction, and the comparisons are unsigned" }
+	static const struct run_case conds[] = {
+		COND("jeq_k_true", BPF_JEQ | BPF_K, 39, 0, 39, 1),
+		COND("jeq_k_false", BPF_JEQ | BPF_K, 39, 39, 40, 2),
+		COND("jeq_x_true", BPF_JEQ | BPF_X, 39, 39, 40, 1),
+		COND("jeq_x_false", BPF_JEQ | BPF_X, 39, 40, 39, 2),
+		COND("jgt_k_true", BPF_JGT | BPF_K, 0x80000000, 0, 1, 1),
+		COND("jgt_k_false", BPF_JGT | BPF_K, 5, 4, 5, 2),
+		COND("jgt_x_true", BPF_JGT | BPF_X, 5, 4, 7, 1),
+		COND("jgt_x_false", BPF_JGT | BPF_X, 5, 7, 4, 2),
+		COND("jge_k_true", BPF_JGE | BPF_K, 5, 9, 5, 1),
+		COND("jge_k_false", BPF_JGE | BPF_K, 4, 0, 0x80000000, 2),
+		COND("jge_x_true", BPF_JGE | BPF_X, 0x80000000, 1, 0xffffffff, 1),
+		COND("jge_x_false", BPF_JGE | BPF_X, 4, 5, 3, 2),
+		COND("jset_k_true", BPF_JSET | BPF_K, 6, 1, 2, 1),
+		COND("jset_k_some_bits", BPF_JSET | BPF_K, 6, 0, 3, 1),
+		COND("jset_k_false", BPF_JSET | BPF_K, 6, 2, 1, 2),
+		COND("jset_x_true", BPF_JSET | BPF_X, 6, 4, 1, 1),
+		COND("jset_x_false", BPF_JSET | BPF_X, 6, 9, 2, 2),
+	};
+#undef COND
+	expect_runs(ctx, conds, N(conds));
 }
 
 KTEST(lab6_run_scratch_and_misc)

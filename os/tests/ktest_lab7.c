@@ -42,6 +42,17 @@ KTEST(lab7_restart_without_handler)
 	r.orig_ax = -1UL;              /* not in a syscall (an interrupt, a fault) */
 	restart_syscall_if_needed(&r);
 	KEXPECT(r.ip == IP && (long)r.ax == -ERESTARTSYS, "orig_ax -1: no syscall to restart");
+	interrupted(&r, -ERESTARTNOHAND);
+	r.orig_ax = 0;                 /* read: syscall number 0 is a syscall too */
+	restart_syscall_if_needed(&r);
+	KEXPECT(r.ip == IP - 2 && r.ax == 0, "orig_ax 0 (read) is a syscall: restarted (ip %#lx, ax %ld)",
+		r.ip, (long)r.ax);
+	/* A 64-bit call's result is 64 bits: lseek to 0xfffffe00 returns that
+	 * offset, whose low half happens to be -ERESTARTSYS. */
+	interrupted(&r, (long)(u32)-ERESTARTSYS);
+	restart_syscall_if_needed(&r);
+	KEXPECT(r.ip == IP && r.ax == 0xfffffe00UL, "a result of %#lx (only its low 32 bits look like "
+		"-ERESTARTSYS) is not restarted (ip %#lx, ax %#lx)", 0xfffffe00UL, r.ip, r.ax);
 }
 
 struct decision { long error; unsigned long flags; bool restarts; const char *what; };
@@ -52,6 +63,7 @@ static const struct decision decisions[] = {
 	{ -ERESTARTNOINTR, 0, true, "ERESTARTNOINTR: always restart" },
 	{ -ERESTART_RESTARTBLOCK, SA_RESTART, false, "ERESTART_RESTARTBLOCK with a handler: EINTR" },
 	{ -EAGAIN, SA_RESTART, false, "another error stays" },
+	{ (long)(u32)-ERESTARTNOINTR, 0, false, "a 64-bit result whose low 32 bits are -ERESTARTNOINTR stays" },
 };
 
 KTEST(lab7_restart_with_handler)
@@ -66,7 +78,7 @@ KTEST(lab7_restart_with_handler)
 		interrupted(f.regs, d->error);
 		f.regs->sp = 0xffff800000001000UL; /* no user memory: the frame cannot be written */
 		handle_signal(SIGUSR1, &ka, &info, f.regs);
-		long want_ax = d->restarts ? 35 : (d->error == -EAGAIN ? -EAGAIN : -EINTR);
+		long want_ax = d->restarts ? 35 : (d->error == -EAGAIN || d->error > 0 ? d->error : -EINTR);
 		unsigned long want_ip = d->restarts ? IP - 2 : IP;
 		KEXPECT((long)f.regs->ax == want_ax && f.regs->ip == want_ip, "%s: ax %ld ip %#lx, "
 			"want ax %ld ip %#lx", d->what, (long)f.regs->ax, f.regs->ip, want_ax, want_ip);
@@ -90,5 +102,15 @@ KTEST(lab7_restart_with_handler)
 	handle_signal(SIGUSR1, &ka, &info, f.regs);
 	KEXPECT((long)f.regs->ax == -ERESTARTNOINTR && f.regs->ip == IP, "orig_ax -1 with a handler: "
 		"no syscall to restart, ax and ip stay (ax %ld ip %#lx)", (long)f.regs->ax, f.regs->ip);
+	fake_task_end(&f);
+
+	/* read is syscall 0: orig_ax 0 is a syscall like any other. */
+	if (!fake_task_begin(&f, 0)) { KEXPECT(0, "no memory"); return; }
+	interrupted(f.regs, -ERESTARTSYS);
+	f.regs->orig_ax = 0;
+	f.regs->sp = 0xffff800000001000UL;
+	handle_signal(SIGUSR1, &ka, &info, f.regs);
+	KEXPECT(f.regs->ax == 0 && f.regs->ip == IP - 2, "orig_ax 0 (read) with an SA_RESTART handler: "
+		"restarted like any syscall (ax %ld ip %#lx)", (long)f.regs->ax, f.regs->ip);
 	fake_task_end(&f);
 }

@@ -97,7 +97,7 @@ static inline long syscall_with_state(const fxstate *in, fxstate *out, long nr, 
 	return ret;
 }
 
-enum edit { EDIT_NONE, EDIT_XMM0, EDIT_NULL, EDIT_UNMAPPED, EDIT_KERNEL, EDIT_MISALIGNED, EDIT_MXCSR };
+enum edit { EDIT_NONE, EDIT_XMM0, EDIT_NULL, EDIT_UNMAPPED, EDIT_KERNEL, EDIT_MISALIGNED, EDIT_MXCSR, EDIT_ODD };
 
 fxstate handler_entry_state, handler_garbage;
 fxstate fp_frame_copy;
@@ -134,6 +134,11 @@ void fpu_handler_c(int sig, siginfo_t *info, void *ucv)
 		/* A copy 8 bytes further on, so only the alignment is wrong. */
 		memmove((char *)fp - 56, fp, 512);
 		uc->uc_mcontext.fpregs = (fpregset_t)((char *)fp - 56);
+		break;
+	case EDIT_ODD:
+		/* The same, 1 byte off: an odd address. */
+		memmove((char *)fp - 63, fp, 512);
+		uc->uc_mcontext.fpregs = (fpregset_t)((char *)fp - 63);
 		break;
 	case EDIT_MXCSR:
 		fp->mxcsr |= ~fp->mxcsr_mask & 0xffff0000u;   /* a bit the CPU lacks */

@@ -23,6 +23,8 @@
 #define NR_PRCTL_32 172
 #define NR_GETPID_32 20
 #define PR_GET_NO_NEW_PRIVS 39
+#define NR_GETPID_BIG 0x10027     /* getpid (39) plus 2^16: no such call */
+#define NR_GETPID_32_BIG 0x10014  /* i386 getpid (20) plus 2^16 */
 
 static struct ringside_audit_record records[RINGSIDE_AUDIT_RING];
 static struct ringside_trace_event events[RINGSIDE_TRACE_RING];
@@ -84,18 +86,24 @@ static void entry_tests(void)
 	struct ringside_audit_record r;
 	int n;
 
-	ktap_plan(9);
+	ktap_plan(10);
 	ringside_audit(RINGSIDE_AUDIT_ENABLE, 0, NULL, 0);
 
+	/* x86-64 arguments are recorded whole, all 64 bits: upper halves and a
+	 * bit 31 that an (int) or a (u32) would lose or sign-extend. */
 	drain();
-	prctl64(0x11, 0x22, 0x33, 0x44);
+	syscall5(NR_PRCTL_64, 0x5a00000000000000L | PR_GET_NO_NEW_PRIVS, 0x7b00000080000011L, 0x22,
+		 (long)0xffffffff80000033UL, 0x44);
 	collect();
 	n = count_records(RINGSIDE_AUDIT_ENTRY, NR_PRCTL_64, AUDIT_ARCH_X86_64, &r);
 	if (n == 1)
 		ktap_diag("x86-64 entry record: args %#lx %#lx %#lx %#lx", r.args[0], r.args[1], r.args[2],
 			  r.args[3]);
-	ktap_ok(n == 1 && r.args[0] == PR_GET_NO_NEW_PRIVS && r.args[1] == 0x11 && r.args[2] == 0x22 &&
-		r.args[3] == 0x33, "audit64_args");
+	else
+		ktap_diag("%d x86-64 entry records for prctl (157), want 1", n);
+	ktap_ok(n == 1 && r.args[0] == (0x5a00000000000000UL | PR_GET_NO_NEW_PRIVS) &&
+		r.args[1] == 0x7b00000080000011UL && r.args[2] == 0x22 &&
+		r.args[3] == 0xffffffff80000033UL, "audit64_args");
 
 	drain();
 	syscall32_6(NR_PRCTL_32, 0x7a00000000000000L | PR_GET_NO_NEW_PRIVS, 0x7b00000000000011L,
@@ -150,7 +158,7 @@ static void entry_tests(void)
 	/* i386 arguments are 32-bit values: one with bit 31 set is recorded
 	 * as that unsigned 32-bit value, not sign-extended. */
 	drain();
-	syscall32_6(NR_PRCTL_32, PR_GET_NO_NEW_PRIVS, 0x7b00000080000011L, 0xffffffff80000022L,
+	syscall32_6(NR_PRCTL_32, 0x5a000000c0a10027L, 0x7b00000080000011L, 0xffffffff80000022L,
 		    0x80000033L, 0x44, 0x55);
 	collect();
 	n = count_records(RINGSIDE_AUDIT_ENTRY, NR_PRCTL_32, AUDIT_ARCH_I386, &r);
@@ -159,8 +167,25 @@ static void entry_tests(void)
 			  r.args[0], r.args[1], r.args[2], r.args[3]);
 	else
 		ktap_diag("%d i386 entry records for prctl (172), want 1", n);
-	ktap_ok(n == 1 && r.args[1] == 0x80000011UL && r.args[2] == 0x80000022UL &&
-		r.args[3] == 0x80000033UL, "audit32_bit31");
+	ktap_ok(n == 1 && r.args[0] == 0xc0a10027UL && r.args[1] == 0x80000011UL &&
+		r.args[2] == 0x80000022UL && r.args[3] == 0x80000033UL, "audit32_bit31");
+
+	/* The number in the record is the whole (int)orig_ax: a number past
+	 * every table is recorded as it was asked for (and fails with ENOSYS),
+	 * not cut to a shorter type where it would name another call. */
+	drain();
+	long got64 = syscall0(NR_GETPID_BIG);
+	long got32 = syscall32_0(NR_GETPID_32_BIG);
+	collect();
+	int big64 = count_records(RINGSIDE_AUDIT_ENTRY, NR_GETPID_BIG, AUDIT_ARCH_X86_64, NULL);
+	int big32 = count_records(RINGSIDE_AUDIT_ENTRY, NR_GETPID_32_BIG, AUDIT_ARCH_I386, NULL);
+	int small64 = count_records(RINGSIDE_AUDIT_ENTRY, __NR_getpid, AUDIT_ARCH_X86_64, NULL);
+	int small32 = count_records(RINGSIDE_AUDIT_ENTRY, NR_GETPID_32, AUDIT_ARCH_I386, NULL);
+	ktap_diag("syscall %#x (x86-64) returned %ld: %d entry records with that number, %d with "
+		  "getpid's; int $0x80 %#x returned %ld: %d with that number, %d with getpid's",
+		  NR_GETPID_BIG, got64, big64, small64, NR_GETPID_32_BIG, got32, big32, small32);
+	ktap_ok(got64 == -ENOSYS && got32 == -ENOSYS && big64 == 1 && big32 == 1 && small64 == 0 &&
+		small32 == 0, "audit_nr_whole");
 
 	/* A second filter: getppid is refused with ERRNO(5), getpid goes to a
 	 * tracer (SECCOMP_RET_TRACE) - and there is none. */
