@@ -136,9 +136,12 @@ static void build_and_run(const struct grade_options *o, const char *tree, int s
 		/* A submission's tree is the only folder its runs may write
 		 * (the sandbox): recordings are made there and copied out. */
 		char *staging = o->record_dir && student ? path_join(tree, "build/recordings") : NULL;
+		atomic_int budget;
+		atomic_init(&budget, o->record_max);
 		struct run_context ctx = { .def = o->def, .tree = tree, .jobs = o->jobs, .progress = o->progress,
 					   .one_boot_each = o->one_boot_each,
-					   .record_dir = staging ? staging : o->record_dir };
+					   .record_dir = staging ? staging : o->record_dir,
+					   .record_budget = o->record_max > 0 ? &budget : NULL };
 		run_tests_repeated(o, &ctx, tests, n, report);
 		if (o->record_dir)
 			keep_recordings(o, staging, report);

@@ -23,6 +23,9 @@ struct grade_options {
 	/* --record-failures DIR: keep a recording of every failing test in
 	 * DIR/NAME/ (batch: OUT/STUDENT/recordings/NAME/); NULL: none. */
 	const char *record_dir;
+	/* --record-max N: record at most N failures per graded tree (the
+	 * others say how to record them); 0: every one. */
+	int record_max;
 };
 
 /* The tests selected by --test (or all), in definition order. */

@@ -1,7 +1,7 @@
 # ringgrade, the autograder (labs/grade/), its tests, and the make targets
 # that use it. Included by the top-level Makefile.
 #
-## make grade LAB=n [TEST="name ..."] [RECORD=0]  grade lab n in this tree; each failing test is recorded in build/recordings/labN/ (RECORD=0: not)
+## make grade LAB=n [TEST="name ..."] [RECORD=0] [RECORD_MAX=3]  grade lab n in this tree; the first RECORD_MAX failing tests are recorded in build/recordings/labN/ (RECORD=0: none)
 ## make gradescope LAB=n               build/gradescope-labN.zip, a Gradescope autograder
 ##                                     (NO_SANDBOX=1: its run_autograder passes --no-sandbox)
 ## make bench-grade                    seconds per graded lab, submissions per minute, flake rates
@@ -95,11 +95,14 @@ test-kernel: $(RINGGRADE)
 # --- students and instructors --------------------------------------------------
 LAB  ?=
 TEST ?=
+# Each recorded failure costs a second boot under record/replay: a starter
+# tree fails every test, so make grade records only the first few.
+RECORD_MAX ?= 3
 
 grade: $(RINGGRADE)
 	@test -n "$(LAB)" || { echo "make grade: say which lab, e.g. make grade LAB=1" >&2; exit 2; }
 	@scripts/deps kernel qemu
-	@$(RINGGRADE) --lab $(LAB) $(foreach t,$(TEST),--test $(t)) $(if $(filter 0,$(RECORD)),,--record-failures $(BUILD)/recordings/lab$(LAB))
+	@$(RINGGRADE) --lab $(LAB) $(foreach t,$(TEST),--test $(t)) $(if $(filter 0,$(RECORD)),,--record-failures $(BUILD)/recordings/lab$(LAB) --record-max $(RECORD_MAX))
 
 gradescope: $(RINGGRADE)
 	@test -n "$(LAB)" || { echo "make gradescope: say which lab, e.g. make gradescope LAB=1" >&2; exit 2; }

@@ -27,7 +27,7 @@ enum option_id {
 	OPT_LAB = 256, OPT_DEF, OPT_TREE, OPT_TEST, OPT_JOBS, OPT_SUBMISSION, OPT_SUBMISSIONS, OPT_OUT,
 	OPT_JSON, OPT_JUNIT, OPT_QUIET, OPT_LIST, OPT_NO_BUILD, OPT_KEEP, OPT_HELP, OPT_NO_SANDBOX,
 	/* class scale: slices, merging, repeats (class.h) */
-	OPT_SHARD, OPT_MERGE, OPT_REPEAT, OPT_BOOT_EACH, OPT_RECORD_FAILURES,
+	OPT_SHARD, OPT_MERGE, OPT_REPEAT, OPT_BOOT_EACH, OPT_RECORD_FAILURES, OPT_RECORD_MAX,
 };
 
 struct option_row {
@@ -68,6 +68,8 @@ static const struct option_row option_table[] = {
 	{ "record-failures", 0, "DIR", OPT_RECORD_FAILURES, "re-run each failing test once under QEMU record/replay and "
 							    "keep the recording in DIR/NAME/ (batch: DIR/STUDENT/NAME/) "
 							    "for ringdb --replay" },
+	{ "record-max", 0, "N", OPT_RECORD_MAX, "with --record-failures: record at most N failing tests per "
+						  "tree (0, the default: all); the others say how to record them" },
 	{ "help", 'h', NULL, OPT_HELP, "this text" },
 };
 
@@ -264,6 +266,7 @@ int main(int argc, char **argv)
 	unsigned shard_k = 0, shard_n = 0;
 	int no_sandbox = 0;
 	const char *record_arg = NULL;
+	int record_max = 0, record_max_given = 0;
 	char *record_dir = NULL;
 	char *sealed_scratch = NULL, *sealed_tree = NULL;
 	char *def_file = NULL, *tree_dir = NULL, err[512];
@@ -345,6 +348,15 @@ int main(int argc, char **argv)
 		}
 		case OPT_BOOT_EACH: boot_each = 1; break;
 		case OPT_RECORD_FAILURES: record_arg = optarg; break;
+		case OPT_RECORD_MAX: {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (*end || end == optarg || v < 0 || v > 1000)
+				return usage_error("--record-max takes a number from 0 to 1000, not '%s'", optarg);
+			record_max = (int)v;
+			record_max_given = 1;
+			break;
+		}
 		case ':':
 			return usage_error("option '%s' needs a value", argv[optind - 1]);
 		default:
@@ -390,6 +402,8 @@ int main(int argc, char **argv)
 		jobs = 1;
 	if (record_arg && (merging || list))
 		return usage_error("--record-failures is for runs that boot tests, not --merge or --list");
+	if (record_max_given && !record_arg)
+		return usage_error("--record-max goes with --record-failures DIR");
 	if (record_arg) {
 		/* The launcher runs in the tree: the folder must be absolute. */
 		if (!record_arg[0] || make_dirs(record_arg, 0755) < 0 || !(record_dir = realpath(record_arg, NULL))) {
@@ -466,6 +480,7 @@ int main(int argc, char **argv)
 	o.shard_k = shard_k;
 	o.shard_n = shard_n;
 	o.record_dir = record_dir;
+	o.record_max = record_max;
 	for (size_t i = 0; i < nonly; i++) {
 		if (!def_find_test(&def, only[i])) {
 			fprintf(stderr, "ringgrade: %s has no test '%s'; its tests are:", def_file, only[i]);

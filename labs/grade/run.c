@@ -622,8 +622,17 @@ static void run_one(const struct run_context *ctx, const struct test_def *t, str
 		r->console = res.output;
 	}
 	if (ctx->record_dir && !res.interrupted && r->status != STATUS_PASSED && r->status != STATUS_QEMU_FAILED &&
-	    !spawn_was_interrupted())
-		record_failure(ctx, t, nonce, r);
+	    !spawn_was_interrupted()) {
+		if (ctx->record_budget && atomic_fetch_sub(ctx->record_budget, 1) <= 0)
+			r->recording_note = ctx->def->number >= 0 ?
+				xasprintf("no recording: this run's recordings are used up (--record-max); "
+					  "grade this test alone to record it: make grade LAB=%d TEST=%s",
+					  ctx->def->number, t->name) :
+				xasprintf("no recording: this run's recordings are used up (--record-max); "
+					  "grade this test alone (--test %s) to record it", t->name);
+		else
+			record_failure(ctx, t, nonce, r);
+	}
 }
 
 /* --- in-kernel tests sharing one boot ------------------------------------

@@ -6,6 +6,7 @@
 
 #include "def.h"
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 enum test_status {
@@ -52,6 +53,9 @@ struct run_context {
 	 * record/replay (the launcher's --record) and keep the recording in
 	 * record_dir/NAME/ when the re-run fails the same way; NULL: never. */
 	const char *record_dir;
+	/* How many more failures may be recorded (shared by the threads of
+	 * one run); NULL: no limit. */
+	atomic_int *record_budget;
 };
 
 /* The build step: def->build run in tree, with its placeholders filled:
