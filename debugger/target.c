@@ -459,13 +459,11 @@ int target_remove_bp(struct target *t, enum bp_type type, uint64_t addr, int kin
 	return bp_packet(t, 'z', type, addr, kind);
 }
 
-/* Let the stopped target run: forward (s/c) or, in a replay, backward
- * (bs/bc). The stop reply is read by target_wait. */
-static int resume(struct target *t, bool step, bool reverse)
+/* Let the stopped target run (s/c). The stop reply is read by
+ * target_wait. Going backwards does not use QEMU's bs/bc (unreliable in
+ * QEMU 7.2): ringdb replays again to an earlier instruction count. */
+int target_resume(struct target *t, bool step)
 {
-	static const char *const packet[2][2] = { { "c", "s" }, { "bc", "bs" } };
-	static const char *const what[2][2] = { { "continue", "step" },
-						{ "reverse continue", "reverse step" } };
 	if (!t->connected) {
 		snprintf(t->error, sizeof t->error, "not connected to QEMU");
 		return TARGET_DEAD;
@@ -473,23 +471,12 @@ static int resume(struct target *t, bool step, bool reverse)
 	if (t->running)
 		return TARGET_OK;
 	t->round_trips++;
-	int rc = rsp_send(&t->conn, packet[reverse][step], t->timeout_ms);
+	int rc = rsp_send(&t->conn, step ? "s" : "c", t->timeout_ms);
 	if (rc)
-		return fail(t, rc, what[reverse][step]);
+		return fail(t, rc, step ? "step" : "continue");
 	t->running = true;
-	t->reverse = reverse;
 	t->g_valid = false;
 	return TARGET_OK;
-}
-
-int target_resume(struct target *t, bool step)
-{
-	return resume(t, step, false);
-}
-
-int target_reverse(struct target *t, bool step)
-{
-	return resume(t, step, true);
 }
 
 int target_wait(struct target *t, struct stop_reply *stop, int timeout_ms)
@@ -505,11 +492,11 @@ int target_wait(struct target *t, struct stop_reply *stop, int timeout_ms)
 			return fail(t, rc, "waiting for the CPU to stop");
 		}
 		if (reply[0] == '\0' || (reply[0] == 'E' && strlen(reply) == 3)) {
-			/* The resume was refused: QEMU answers a reverse step
-			 * outside a replay with an empty packet. */
+			/* The resume was refused: an empty packet says the
+			 * stub does not know it, an Exx that it failed. */
 			t->running = false;
-			snprintf(t->error, sizeof t->error, "%s", t->reverse || !reply[0] ?
-				 "QEMU cannot run backwards here: only a replay can (ringdb --replay FILE)" :
+			snprintf(t->error, sizeof t->error, "%s", !reply[0] ?
+				 "QEMU does not support that resume packet (empty reply)" :
 				 "QEMU refused to run (error reply)");
 			return reply[0] ? TARGET_ERR : TARGET_UNSUPPORTED;
 		}

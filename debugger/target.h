@@ -57,7 +57,6 @@ struct target {
 	struct rsp_conn conn;
 	bool connected;
 	bool running;
-	bool reverse;     /* the last resume was bs/bc */
 	char arch[32];
 	struct reg_desc regs[TARGET_MAX_REGS];
 	int nregs;
@@ -99,9 +98,6 @@ int target_remove_bp(struct target *t, enum bp_type type, uint64_t addr, int kin
  * reply; TARGET_RUNNING when none came (the caller may interrupt). */
 int target_resume(struct target *t, bool step);
 int target_wait(struct target *t, struct stop_reply *stop, int timeout_ms);
-/* `bs` / `bc`: one instruction or to the previous breakpoint, backwards
- * (QEMU record/replay only; elsewhere target_wait says TARGET_UNSUPPORTED). */
-int target_reverse(struct target *t, bool step);
 /* Send 0x03 and wait for the stop it causes. */
 int target_interrupt(struct target *t, struct stop_reply *stop);
 /* One instruction, with a timeout and an interrupt if it never ends. */
