@@ -34,6 +34,11 @@ int ktap_child_status(void (*fn)(void *), void *arg);
 /* argv0 as an absolute path (made from the current directory when it is
  * relative), so a test that changes directory can still exec itself. */
 const char *ktap_self_path(const char *argv0);
+/* Sleep about ms milliseconds (a signal may end it early). */
+void ktap_sleep_ms(long ms);
+/* The next wait status of child pid within about two seconds (polled with
+ * WNOHANG), or -1 if none came or the wait failed. */
+int ktap_wait_status(int pid);
 
 /* The exit status of a test program whose result line could not be written
  * (write() failed): it prints "# ktap: write() of result N failed with ERR"

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static int planned, reported, failed, skipped;
@@ -153,4 +155,24 @@ const char *ktap_self_path(const char *argv0)
 	if (n > 0)
 		snprintf(path + n - 1, sizeof(path) - n, "/%s", argv0);
 	return path;
+}
+
+void ktap_sleep_ms(long ms)
+{
+	struct timespec t = { ms / 1000, (ms % 1000) * 1000000L };
+	nanosleep(&t, NULL);
+}
+
+int ktap_wait_status(int pid)
+{
+	for (int i = 0; i < 200; i++) {
+		int status;
+		int r = waitpid(pid, &status, WNOHANG);
+		if (r == pid)
+			return status;
+		if (r < 0)
+			return -1;
+		ktap_sleep_ms(10);
+	}
+	return -1;
 }

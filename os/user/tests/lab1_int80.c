@@ -99,27 +99,6 @@ static void args_tests(void)
 	test_length();
 }
 
-static void sleep_ms(long ms)
-{
-	struct timespec t = { ms / 1000, (ms % 1000) * 1000000L };
-	nanosleep(&t, NULL);
-}
-
-/* The next wait4 status of pid within about two seconds, or -1. */
-static int wait_status(pid_t pid)
-{
-	for (int i = 0; i < 200; i++) {
-		int status;
-		pid_t r = waitpid(pid, &status, WNOHANG);
-		if (r == pid)
-			return status;
-		if (r < 0)
-			return -1;
-		sleep_ms(10);
-	}
-	return -1;
-}
-
 #define WIDE32 0xffffffff80000014UL   /* getpid's 20 in the low half, bit 31 set */
 
 static void traced_child(void)
@@ -136,14 +115,14 @@ static void traced_tests(void)
 	if (pid == 0)
 		traced_child();
 	struct user_regs_struct regs;
-	int status = wait_status(pid), code = -1;
+	int status = ktap_wait_status(pid), code = -1;
 	if (status >= 0 && WIFSTOPPED(status) && ptrace(PTRACE_SYSCALL, pid, NULL, NULL) == 0 &&
-	    (status = wait_status(pid)) >= 0 && WIFSTOPPED(status) &&
+	    (status = ktap_wait_status(pid)) >= 0 && WIFSTOPPED(status) &&
 	    ptrace(PTRACE_GETREGS, pid, NULL, &regs) == 0 && regs.orig_rax == NR32_GETPID) {
 		regs.orig_rax = WIDE32;
 		if (ptrace(PTRACE_SETREGS, pid, NULL, &regs) == 0 &&
 		    ptrace(PTRACE_DETACH, pid, NULL, NULL) == 0) {
-			status = wait_status(pid);
+			status = ktap_wait_status(pid);
 			if (status >= 0 && WIFEXITED(status))
 				code = WEXITSTATUS(status);
 			else if (status >= 0 && WIFSIGNALED(status))

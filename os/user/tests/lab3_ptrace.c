@@ -41,27 +41,6 @@ __asm__(".text\n"
 	"lab3_stub_nop: nop\n"
 	"1: jmp 1b\n");
 
-static void sleep_ms(long ms)
-{
-	struct timespec t = { ms / 1000, (ms % 1000) * 1000000L };
-	nanosleep(&t, NULL);
-}
-
-/* The next wait4 status of pid within about two seconds, or -1. */
-static int wait_status(pid_t pid)
-{
-	for (int i = 0; i < 200; i++) {
-		int status;
-		pid_t r = waitpid(pid, &status, WNOHANG);
-		if (r == pid)
-			return status;
-		if (r < 0)
-			return -1;
-		sleep_ms(10);
-	}
-	return -1;
-}
-
 static void finish_child(pid_t pid)
 {
 	kill(pid, SIGKILL);
@@ -78,7 +57,7 @@ static pid_t start_stopped_child(void)
 		for (;;)
 			sched_yield();
 	}
-	int status = wait_status(pid);
+	int status = ktap_wait_status(pid);
 	if (status < 0 || !WIFSTOPPED(status) || WSTOPSIG(status) != SIGSTOP) {
 		ktap_diag("the child did not stop (status %#x)", status);
 		finish_child(pid);
@@ -158,20 +137,20 @@ static void entry_tests(void)
 	pid_t pid = fork();
 	if (pid == 0)
 		changed_number_child();
-	int status = wait_status(pid), code = -1;
+	int status = ktap_wait_status(pid), code = -1;
 	if (status >= 0 && WIFSTOPPED(status) && WSTOPSIG(status) == SIGSTOP &&
 	    ptrace(PTRACE_SYSCALL, pid, NULL, NULL) == 0) {
-		status = wait_status(pid);
+		status = ktap_wait_status(pid);
 		struct user_regs_struct regs;
 		if (status >= 0 && WIFSTOPPED(status) && ptrace(PTRACE_GETREGS, pid, NULL, &regs) == 0 &&
 		    regs.orig_rax == __NR_getpid) {
 			regs.orig_rax = __NR_getppid;
 			ptrace(PTRACE_SETREGS, pid, NULL, &regs);
 			ptrace(PTRACE_SYSCALL, pid, NULL, NULL);      /* to the exit stop */
-			status = wait_status(pid);
+			status = ktap_wait_status(pid);
 			if (status >= 0 && WIFSTOPPED(status))
 				ptrace(PTRACE_DETACH, pid, NULL, NULL);
-			status = wait_status(pid);
+			status = ktap_wait_status(pid);
 			if (status >= 0 && WIFEXITED(status))
 				code = WEXITSTATUS(status);
 		} else {
@@ -197,7 +176,7 @@ static int child_code(void (*fn)(void))
 		fn();
 		_exit(0);
 	}
-	int status = wait_status(pid);
+	int status = ktap_wait_status(pid);
 	if (status >= 0 && WIFEXITED(status))
 		return WEXITSTATUS(status);
 	ktap_diag("the child did not exit (status %#x)", status);
@@ -311,7 +290,7 @@ static int resume_and_stop(pid_t pid, int request, struct user_regs_struct *regs
 {
 	if (ptrace(request, pid, NULL, NULL) < 0)
 		return -1;
-	int status = wait_status(pid);
+	int status = ktap_wait_status(pid);
 	if (status < 0 || !WIFSTOPPED(status) || ptrace(PTRACE_GETREGS, pid, NULL, regs) < 0)
 		return -1;
 	return status;
@@ -325,7 +304,7 @@ static void wide_tests(void)
 	pid_t pid = fork();
 	if (pid == 0)
 		wide_child();
-	int status = wait_status(pid), code = -1;
+	int status = ktap_wait_status(pid), code = -1;
 	struct user_regs_struct regs;
 	if (status >= 0 && WIFSTOPPED(status) && resume_and_stop(pid, PTRACE_SYSCALL, &regs) >= 0) {
 		ktap_diag("entry stop for syscall(%#lx): orig_rax %#lx, rax %ld", WIDE_NR,
@@ -334,7 +313,7 @@ static void wide_tests(void)
 			code = 3;              /* not the entry stop of that call */
 		if (resume_and_stop(pid, PTRACE_SYSCALL, &regs) >= 0)
 			ptrace(PTRACE_DETACH, pid, NULL, NULL);
-		status = wait_status(pid);
+		status = ktap_wait_status(pid);
 		if (status >= 0 && WIFEXITED(status) && code != 3)
 			code = WEXITSTATUS(status);
 	}
@@ -356,7 +335,7 @@ static void seccomp_tests(void)
 	pid_t pid = fork();
 	if (pid == 0)
 		seccomp_stop_child();
-	int status = wait_status(pid), code;
+	int status = ktap_wait_status(pid), code;
 	int ok = 0;
 	if (status >= 0 && WIFSTOPPED(status) &&
 	    ptrace(PTRACE_SETOPTIONS, pid, NULL, (void *)(long)PTRACE_O_TRACESECCOMP) == 0) {
@@ -403,10 +382,10 @@ static void exit_stop_test(void)
 	pid_t pid = start_stopped_child();
 	int ok = 0;
 	if (pid > 0 && aim_at_stub(pid) == 0 && ptrace(PTRACE_SYSCALL, pid, NULL, NULL) == 0) {
-		int status = wait_status(pid);
+		int status = ktap_wait_status(pid);
 		struct user_regs_struct regs;
 		if (status >= 0 && WIFSTOPPED(status) && ptrace(PTRACE_SYSCALL, pid, NULL, NULL) == 0) {
-			status = wait_status(pid);
+			status = ktap_wait_status(pid);
 			if (status >= 0 && WIFSTOPPED(status) && WSTOPSIG(status) == SIGTRAP &&
 			    ptrace(PTRACE_GETREGS, pid, NULL, &regs) == 0) {
 				ktap_diag("exit stop: rax %ld, rip %#lx", (long)regs.rax, regs.rip);
@@ -433,7 +412,7 @@ static void step_test(void)
 	if (pid > 0 && aim_at_stub(pid) == 0 &&
 	    ptrace(PTRACE_SETOPTIONS, pid, NULL, (void *)(long)PTRACE_O_TRACESYSGOOD) == 0 &&
 	    ptrace(PTRACE_SINGLESTEP, pid, NULL, NULL) == 0) {
-		status = wait_status(pid);
+		status = ktap_wait_status(pid);
 		if (status >= 0 && WIFSTOPPED(status))
 			rip = rip_of(pid);
 	}
@@ -453,11 +432,11 @@ static void sysemu_step_test(void)
 	unsigned long rip1 = 0, rip2 = 0;
 	int status = -1;
 	if (pid > 0 && aim_at_stub(pid) == 0 && ptrace(PTRACE_SYSEMU_SINGLESTEP, pid, NULL, NULL) == 0) {
-		status = wait_status(pid);            /* the syscall-entry report */
+		status = ktap_wait_status(pid);            /* the syscall-entry report */
 		if (status >= 0 && WIFSTOPPED(status)) {
 			rip1 = rip_of(pid);
 			if (ptrace(PTRACE_SYSEMU_SINGLESTEP, pid, NULL, NULL) == 0) {
-				status = wait_status(pid);    /* the step after the nop */
+				status = ktap_wait_status(pid);    /* the step after the nop */
 				if (status >= 0 && WIFSTOPPED(status))
 					rip2 = rip_of(pid);
 			}
@@ -524,17 +503,17 @@ static void exit_records_test(void)
 	pid_t pid = fork();
 	if (pid == 0)
 		records_child();
-	int status = wait_status(pid), code = -1;
+	int status = ktap_wait_status(pid), code = -1;
 	struct user_regs_struct regs;
 	if (status >= 0 && WIFSTOPPED(status) && ptrace(PTRACE_SYSCALL, pid, NULL, NULL) == 0 &&
-	    (status = wait_status(pid)) >= 0 && WIFSTOPPED(status) &&          /* entry */
+	    (status = ktap_wait_status(pid)) >= 0 && WIFSTOPPED(status) &&          /* entry */
 	    ptrace(PTRACE_SYSCALL, pid, NULL, NULL) == 0 &&
-	    (status = wait_status(pid)) >= 0 && WIFSTOPPED(status) &&          /* exit */
+	    (status = ktap_wait_status(pid)) >= 0 && WIFSTOPPED(status) &&          /* exit */
 	    ptrace(PTRACE_GETREGS, pid, NULL, &regs) == 0) {
 		regs.rax = 777;
 		ptrace(PTRACE_SETREGS, pid, NULL, &regs);
 		ptrace(PTRACE_DETACH, pid, NULL, NULL);
-		status = wait_status(pid);
+		status = ktap_wait_status(pid);
 		if (status >= 0 && WIFEXITED(status))
 			code = WEXITSTATUS(status);
 	}

@@ -29,12 +29,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static void sleep_ms(long ms)
-{
-	struct timespec t = { ms / 1000, (ms % 1000) * 1000000L };
-	nanosleep(&t, NULL);
-}
-
 /* Run fn in a child; its exit status, or -1 if it does not exit within
  * about three seconds (then it is killed). */
 static int in_child(int (*fn)(void))
@@ -46,7 +40,7 @@ static int in_child(int (*fn)(void))
 		int status;
 		if (waitpid(pid, &status, WNOHANG) == pid)
 			return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-		sleep_ms(10);
+		ktap_sleep_ms(10);
 	}
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
@@ -99,7 +93,7 @@ static void resched_test(void)
 	if (pid == 0)
 		for (;;)
 			__asm__ volatile("" ::: "memory");   /* never enters the kernel */
-	sleep_ms(100);                   /* the spinner has the CPU now */
+	ktap_sleep_ms(100);                   /* the spinner has the CPU now */
 	kill(pid, SIGKILL);
 	int status = 0;
 	waitpid(pid, &status, 0);

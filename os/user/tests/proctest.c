@@ -51,12 +51,6 @@ static long waitid_(int which, long id, siginfo_t *si, int options)
 	return syscall6(__NR_waitid, which, id, (long)si, options, 0, 0);
 }
 
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
-	sys_nanosleep(&ts, NULL);
-}
-
 /* wait4 and waitid that give up after 3 s (WNOHANG, polled), so that a
  * kernel that never reports fails the check instead of hanging the test:
  * then wait4 returns 0 and waitid leaves si_pid 0. */
@@ -66,7 +60,7 @@ static long wait4_3s(long pid, int *status, int options)
 		long got = sys_wait4((int)pid, status, options | WNOHANG, NULL);
 		if (got != 0)
 			return got;
-		sleep_ms(10);
+		ktap_sleep_ms(10);
 	}
 	return 0;
 }
@@ -78,7 +72,7 @@ static long waitid_3s(int which, long id, siginfo_t *si, int options)
 		long r = waitid_(which, id, si, options | WNOHANG);
 		if (r != 0 || si->si_pid)
 			return r;
-		sleep_ms(10);
+		ktap_sleep_ms(10);
 	}
 	return 0;
 }
@@ -171,7 +165,7 @@ static void test_suspend_timedwait(void)
 	sys_rt_sigprocmask(SIG_BLOCK, &block, &old, 8);
 	long pid = sys_fork();
 	if (pid == 0) {
-		sleep_ms(20);
+		ktap_sleep_ms(20);
 		sys_kill(sys_getppid(), SIGUSR1);
 		sys_exit_group(0);
 	}
@@ -201,7 +195,7 @@ static void test_suspend_timedwait(void)
 	ktap_expect(sys_rt_sigtimedwait(&block, NULL, NULL, 7), -EINVAL, "sigsetsize 7 is EINVAL");
 	pid = sys_fork();
 	if (pid == 0) {
-		sleep_ms(20);
+		ktap_sleep_ms(20);
 		sys_kill(sys_getppid(), SIGUSR1);
 		sys_exit_group(0);
 	}
@@ -256,11 +250,11 @@ static void test_restart(void)
 		long took = now_ms() - t0;
 		sys_exit_group(r != 0 ? 1 : took < 300 ? 2 : took > 1000 ? 3 : 0);
 	}
-	sleep_ms(50);
+	ktap_sleep_ms(50);
 	sys_kill((int)pid, SIGSTOP);
 	int status = 0;
 	sys_wait4((int)pid, &status, WUNTRACED, NULL);
-	sleep_ms(100);
+	ktap_sleep_ms(100);
 	sys_kill((int)pid, SIGCONT);
 	sys_wait4((int)pid, &status, 0, NULL);
 	ktap_ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
@@ -275,7 +269,7 @@ static void test_restart(void)
 		long r = sys_nanosleep(&ts, &rem);
 		sys_exit_group(r != -EINTR ? 1 : rem.tv_sec < 1 || rem.tv_sec > 2 ? 2 : 0);
 	}
-	sleep_ms(50);
+	ktap_sleep_ms(50);
 	sys_kill((int)pid, SIGUSR1);
 	sys_wait4((int)pid, &status, 0, NULL);
 	ktap_ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
@@ -454,7 +448,7 @@ static void test_ptrace_events(void)
 	for (int k = 0; k < 200 && r == -EAGAIN; k++) {
 		r = sys_read(p[0], &c, 1);
 		if (r == -EAGAIN)
-			sleep_ms(10);
+			ktap_sleep_ms(10);
 	}
 	sys_close(p[0]);
 	ktap_expect(r, 0, "PTRACE_O_EXITKILL: the tracee dies with its tracer (its pipe end closes)");
