@@ -167,7 +167,9 @@ static bool unwind_cfi(struct session *s, struct frame *f, struct frame *c)
 	if (dwarf_frame_cfa(fr, &ops, &n) != 0 || !session_eval_cfi(s, f, 0, ops, n, &cfa, &isval))
 		goto out;
 	f->cfa = cfa;
-	int ra = dwarf_frame_info(fr, NULL, NULL, NULL);
+	bool signalp = false;
+	int ra = dwarf_frame_info(fr, NULL, NULL, &signalp);
+	bool rsp_rule = false;
 	memset(c, 0, sizeof *c);
 	for (int r = 0; r < FRAME_REGS; r++) {
 		Dwarf_Op mem[3];
@@ -188,14 +190,39 @@ static bool unwind_cfi(struct session *s, struct frame *f, struct frame *c)
 		if (!isval && !read_u64(s, v, &v))
 			continue;
 		set_reg(c, r, v);
+		rsp_rule |= r == R_RSP;
 	}
-	set_reg(c, R_RSP, cfa); /* x86-64: the caller's rsp is the CFA */
+	/* x86-64: the caller's rsp is the CFA, unless the CFI says where it
+	 * is (a stub's pt_regs->sp: the CPU aligned the stack before it
+	 * pushed the frame). */
+	if (!rsp_rule)
+		set_reg(c, R_RSP, cfa);
 	if (ra >= 0 && ra < FRAME_REGS && has_reg(c, ra)) {
 		c->pc = c->regs[ra];
 		set_reg(c, R_RIP, c->pc);
 		ok = true;
 	}
 	c->how = "cfi";
+	c->vector = -1;
+	if (signalp && !f->user) {
+		/* An exception or interrupt stub (os/entry/entry_64.S, whose
+		 * CFI marks it a signal frame): the interrupted code is below. */
+		c->how = "the stub's pt_regs (CFI)";
+		c->trap = "exception";
+		uint64_t off;
+		const struct symbol *sym = sym_at(y, lookup_pc(f), &off);
+		if (sym && strncmp(sym->name, "idt_stub_", 9) == 0)
+			c->vector = atoi(sym->name + 9);
+		else if (sym && strcmp(sym->name, "common_entry") == 0 && f->caller && has_reg(f, R_RBX) &&
+			 f->regs[R_RBX] < 256)
+			c->vector = (int)f->regs[R_RBX]; /* common_entry keeps it there across its calls */
+		if (c->vector == 14)
+			c->trap = "page fault";
+		else if (c->vector >= 32 && c->vector < 48)
+			c->trap = "interrupt";
+		else if (c->vector < 0)
+			c->trap = "interrupt or exception";
+	}
 out:
 	free(fr);
 	return ok;
@@ -334,7 +361,7 @@ int session_frames(struct session *s)
 		bool ok = false;
 		if (unwind_cfi(s, f, &c)) {
 			ok = true;
-			c.user = f->user;
+			c.user = c.trap ? user_address(c.pc) : f->user;
 		} else if (!f->user && unwind_boundary(s, f, &c, &why)) {
 			ok = true;
 			c.user = true;
@@ -356,7 +383,7 @@ int session_frames(struct session *s)
 		 * instruction (an interrupt's pc is exact). */
 		uint64_t orig_ax = (uint64_t)-1;
 		kmodel_ptreg(&s->model, "orig_ax", &orig_ax);
-		c.caller = strcmp(c.how, "pt_regs") != 0 || orig_ax != (uint64_t)-1;
+		c.caller = !c.trap && (strcmp(c.how, "pt_regs") != 0 || orig_ax != (uint64_t)-1);
 		c.syms = c.user ? s->usyms : s->ksyms;
 		if (c.user == f->user && has_reg(&c, R_RSP) && has_reg(f, R_RSP) && c.regs[R_RSP] <= f->regs[R_RSP]) {
 			s->frames_end = "the stack stopped growing";
@@ -525,6 +552,25 @@ static void boundary_text(struct session *s, const struct frame *c, char *out, s
 		 c->syms ? c->syms->path : "", c->how);
 }
 
+/* The line that marks a saved-register frame: what stopped the code below
+ * it, and in which mode it ran. */
+static void trap_text(struct session *s, const struct frame *c, char *out, size_t cap)
+{
+	char what[96] = "";
+	if (c->vector >= 32 && c->vector < 48)
+		snprintf(what, sizeof what, " IRQ %d%s (vector %d)", c->vector - 32, c->vector == 32 ? ", the timer" : "",
+			 c->vector);
+	else if (c->vector >= 0)
+		snprintf(what, sizeof what, " (vector %d)", c->vector);
+	if (!c->user) {
+		snprintf(out, cap, "--- <%s>%s from kernel mode; registers from %s ---", c->trap, what, c->how);
+		return;
+	}
+	snprintf(out, cap, "--- <%s>%s from user mode: pid %d %s, %s%s; registers from %s ---", c->trap, what,
+		 s->model.now.pid, s->model.now.comm, c->syms ? "program " : "no program loaded for it",
+		 c->syms ? c->syms->path : "", c->how);
+}
+
 int session_backtrace(struct session *s, int max)
 {
 	int n = session_frames(s);
@@ -534,7 +580,10 @@ int session_backtrace(struct session *s, int max)
 	}
 	for (int i = 0; i < n && (max <= 0 || i < max); i++) {
 		char text[1024];
-		if (i > 0 && s->frames[i].user && !s->frames[i - 1].user) {
+		if (i > 0 && s->frames[i].trap) {
+			trap_text(s, &s->frames[i], text, sizeof text);
+			session_printf(s, "%s", text);
+		} else if (i > 0 && s->frames[i].user && !s->frames[i - 1].user) {
 			boundary_text(s, &s->frames[i], text, sizeof text);
 			session_printf(s, "%s", text);
 		}

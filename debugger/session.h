@@ -54,6 +54,12 @@ struct frame {
 	bool user;               /* runs in user mode (CS & 3 == 3) */
 	struct symbols *syms;    /* the kernel's or the user program's */
 	const char *how;         /* "cpu", "cfi", "frame pointer", "pt_regs" */
+	/* Below a saved-register frame (an exception or interrupt stub's
+	 * pt_regs, a user signal frame's uc_mcontext): pc is the interrupted
+	 * instruction itself, not a return address; trap names the boundary
+	 * ("interrupt", "page fault", "exception", "signal handler called"). */
+	const char *trap;
+	int vector;              /* with trap: the vector, -1 if not known */
 };
 #define DISPLAY_MAX 16
 

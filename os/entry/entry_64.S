@@ -103,6 +103,33 @@
 	popq %rdi
 .endm
 
+/* Call frame information for the exception and interrupt stubs (only
+ * them: the SYSCALL path is unwound by ringdb from the task's pt_regs).
+ * The CFA is the top of the pt_regs the stub builds, the interrupted rip
+ * and rsp are in its ip and sp slots, and each register is described as
+ * it is pushed, so a debugger that reads .debug_frame (ringdb, GDB)
+ * unwinds from a handler through the stub into the interrupted code, user
+ * or kernel, at every instruction. Linux 4.3 had dropped such annotations
+ * (since 4.2; 4.14's ORC unwinder uses UNWIND_HINT_REGS instead). */
+	.cfi_sections .debug_frame
+.macro CFI_IRET_FRAME
+	.cfi_offset rip, RIP - SIZEOF_PTREGS
+	.cfi_offset rsp, RSP - SIZEOF_PTREGS
+.endm
+.macro CFI_SAVED reg slot
+	.cfi_offset \reg, \slot - SIZEOF_PTREGS
+.endm
+.macro CFI_PUSH reg slot
+	pushq %\reg
+	.cfi_adjust_cfa_offset 8
+	.cfi_offset \reg, \slot - SIZEOF_PTREGS
+.endm
+.macro CFI_POP reg
+	popq %\reg
+	.cfi_adjust_cfa_offset -8
+	.cfi_restore \reg
+.endm
+
 	.text
 
 /*
@@ -379,11 +406,22 @@ entry_INT80_compat:
 .macro idtentry vector has_error_code
 	.globl idt_stub_\vector
 idt_stub_\vector:
+	.cfi_startproc simple
+	.cfi_signal_frame
+	.if \has_error_code == 0
+	.cfi_def_cfa rsp, SIZEOF_PTREGS - RIP      /* rsp -> pt_regs->ip */
+	.else
+	.cfi_def_cfa rsp, SIZEOF_PTREGS - ORIG_RAX /* rsp -> the error code */
+	.endif
+	CFI_IRET_FRAME
 	.if \has_error_code == 0
 	pushq $-1                                  /* pt_regs->orig_ax */
+	.cfi_adjust_cfa_offset 8
 	.endif
 	pushq $\vector
+	.cfi_adjust_cfa_offset 8
 	jmp common_entry
+	.cfi_endproc
 .endm
 
 	.irp v, 0,1,2,3,4,5,6,7,9,16,18,19,20,28
@@ -400,21 +438,35 @@ idt_stub_\vector:
 	.endr
 
 common_entry:
+	.cfi_startproc simple
+	.cfi_signal_frame
+	.cfi_def_cfa rsp, SIZEOF_PTREGS - RDI      /* rsp -> pt_regs->di */
+	CFI_IRET_FRAME
 	xchgq %rdi, (%rsp)                         /* pt_regs->di; rdi = vector */
-	pushq %rsi                                 /* pt_regs->si */
-	pushq %rdx                                 /* pt_regs->dx */
-	pushq %rcx                                 /* pt_regs->cx */
-	pushq %rax                                 /* pt_regs->ax */
-	pushq %r8                                  /* pt_regs->r8 */
-	pushq %r9                                  /* pt_regs->r9 */
-	pushq %r10                                 /* pt_regs->r10 */
-	pushq %r11                                 /* pt_regs->r11 */
-	PUSH_EXTRA_REGS                            /* interrupts save everything */
+	CFI_SAVED rdi, RDI
+	CFI_PUSH rsi, RSI                          /* pt_regs->si */
+	CFI_PUSH rdx, RDX                          /* pt_regs->dx */
+	CFI_PUSH rcx, RCX                          /* pt_regs->cx */
+	CFI_PUSH rax, RAX                          /* pt_regs->ax */
+	CFI_PUSH r8, R8                            /* pt_regs->r8 */
+	CFI_PUSH r9, R9                            /* pt_regs->r9 */
+	CFI_PUSH r10, R10                          /* pt_regs->r10 */
+	CFI_PUSH r11, R11                          /* pt_regs->r11 */
+	CFI_PUSH rbx, RBX                          /* interrupts save everything */
+	CFI_PUSH rbp, RBP
+	CFI_PUSH r12, R12
+	CFI_PUSH r13, R13
+	CFI_PUSH r14, R14
+	CFI_PUSH r15, R15
 	cld
 	testb $3, CS(%rsp)                         /* from user mode? */
 	jz 1f
 	swapgs
 1:	movq %rdi, %rsi
+	/* The vector, in a callee-saved register the C code keeps (its own
+	 * value is in pt_regs->bx): a debugger unwinding out of the handler
+	 * by the CFI finds it here and names the boundary. */
+	movq %rdi, %rbx
 	movq %rsp, %rdi
 	call do_trap_or_irq                        /* (regs, vector) */
 	testb $3, CS(%rsp)
@@ -425,9 +477,25 @@ common_entry:
 	jmp restore_regs_and_iret
 
 retint_kernel:
-	POP_GPRS
+	CFI_POP r15
+	CFI_POP r14
+	CFI_POP r13
+	CFI_POP r12
+	CFI_POP rbp
+	CFI_POP rbx
+	CFI_POP r11
+	CFI_POP r10
+	CFI_POP r9
+	CFI_POP r8
+	CFI_POP rax
+	CFI_POP rcx
+	CFI_POP rdx
+	CFI_POP rsi
+	CFI_POP rdi
 	addq $8, %rsp
+	.cfi_adjust_cfa_offset -8
 	iretq
+	.cfi_endproc
 
 /*
  * A new task starts here the first time switch_to() picks it: r12 holds a

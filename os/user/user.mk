@@ -6,7 +6,7 @@
 # Adding a program: write os/user/bin/NAME.c (a tool) or os/user/tests/NAME.c
 # (a KTAP test) with a main(), and add NAME to the right list below.
 
-USER_BIN_PROGRAMS  := init sh hello argv cat echo ls strace seccomp-run auditctl tracecat nullsys abirun
+USER_BIN_PROGRAMS  := init sh hello argv cat echo ls strace seccomp-run auditctl tracecat nullsys abirun unwindme
 USER_TEST_PROGRAMS := starttest vfstest proctest systest forktest preempt faulttest int80test fastpath libctest fuzz sigtest ptracetest seccomptest audittest audit1 tracetest fastslow exitworktest uprobetest urntest nohztest lab1_int80 lab2_audit lab3_ptrace lab4_exit lab7_frame calleesaved fputest entrytest
 USER_PROGRAMS      := $(USER_BIN_PROGRAMS) $(USER_TEST_PROGRAMS)
 # The tests that must pass on the host's Linux too (never fuzz: it would
