@@ -245,6 +245,58 @@ static bool unwind_fp(struct session *s, struct frame *f, struct frame *c)
 	return true;
 }
 
+/* F is a signal trampoline, as GDB's amd64 Linux sigtramp sniffer decides:
+ * the code at its pc (or up to the end of the syscall, when stopped in it)
+ * is rt_sigreturn's `mov $15,%eax; syscall` (our libc) or `mov $15,%rax;
+ * syscall` (musl's __restore_rt, glibc's __restore_rt). Its rsp is then
+ * just past the rt_sigframe's pretcode, at the ucontext (Linux's x86-64
+ * layout, os/include/ringside/sigframe.h), whose uc_mcontext (at +40)
+ * holds the interrupted registers. */
+static const uint8_t sigreturn_eax[] = { 0xb8, 0x0f, 0x00, 0x00, 0x00, 0x0f, 0x05 };
+static const uint8_t sigreturn_rax[] = { 0x48, 0xc7, 0xc0, 0x0f, 0x00, 0x00, 0x00, 0x0f, 0x05 };
+#define UC_MCONTEXT 40
+static bool unwind_sigtramp(struct session *s, struct frame *f, struct frame *c)
+{
+	if (!f->user || !has_reg(f, R_RSP))
+		return false;
+	uint8_t code[32];
+	uint64_t base = f->pc - 16;
+	if (target_read_memory(&s->t, base, code, sizeof code) != TARGET_OK)
+		return false;
+	/* pc at the mov, at the syscall, or just after it (the kernel side
+	 * of rt_sigreturn, where the user rip follows the SYSCALL). */
+	const struct { const uint8_t *bytes; int len, mov; } forms[] = {
+		{ sigreturn_eax, sizeof sigreturn_eax, 5 }, { sigreturn_rax, sizeof sigreturn_rax, 7 },
+	};
+	bool found = false;
+	for (size_t i = 0; i < 2 && !found; i++) {
+		const int at[] = { 0, forms[i].mov, forms[i].len };
+		for (int k = 0; k < 3 && !found; k++)
+			found = memcmp(code + 16 - at[k], forms[i].bytes, (size_t)forms[i].len) == 0;
+	}
+	if (!found)
+		return false;
+	uint64_t uc = f->regs[R_RSP];
+	uint64_t mc[18];
+	if (target_read_memory(&s->t, uc + UC_MCONTEXT, mc, sizeof mc) != TARGET_OK)
+		return false;
+	/* struct sigcontext: r8..r15, di si bp bx dx ax cx sp ip flags */
+	static const int order[18] = { 8, 9, 10, 11, 12, 13, 14, 15, 5, 4, 6, 3, 1, 0, 2, 7, 16, -1 };
+	memset(c, 0, sizeof *c);
+	for (int i = 0; i < 18; i++)
+		if (order[i] >= 0)
+			set_reg(c, order[i], mc[i]);
+	c->pc = c->regs[R_RIP];
+	c->how = "the rt_sigframe's uc_mcontext";
+	c->vector = -1;
+	f->sigtramp = true;
+	f->sigframe = uc - 8;
+	int32_t signo = 0;
+	if (target_read_memory(&s->t, f->sigframe + 304 + 8, &signo, 4) == TARGET_OK)
+		f->signo = signo;
+	return true;
+}
+
 /* Below the entry code: the user program, from pt_regs or the CPU. */
 static bool unwind_boundary(struct session *s, struct frame *f, struct frame *c, const char **why)
 {
@@ -359,9 +411,15 @@ int session_frames(struct session *s)
 		struct frame c;
 		const char *why = NULL;
 		bool ok = false;
-		if (unwind_cfi(s, f, &c)) {
+		bool exact = false;
+		if (unwind_sigtramp(s, f, &c)) {
+			ok = exact = true;
+			c.user = true;
+			f->caller = false; /* the handler returned to its first instruction */
+		} else if (unwind_cfi(s, f, &c)) {
 			ok = true;
 			c.user = c.trap ? user_address(c.pc) : f->user;
+			exact = c.trap != NULL;
 		} else if (!f->user && unwind_boundary(s, f, &c, &why)) {
 			ok = true;
 			c.user = true;
@@ -383,7 +441,7 @@ int session_frames(struct session *s)
 		 * instruction (an interrupt's pc is exact). */
 		uint64_t orig_ax = (uint64_t)-1;
 		kmodel_ptreg(&s->model, "orig_ax", &orig_ax);
-		c.caller = !c.trap && (strcmp(c.how, "pt_regs") != 0 || orig_ax != (uint64_t)-1);
+		c.caller = !exact && (strcmp(c.how, "pt_regs") != 0 || orig_ax != (uint64_t)-1);
 		c.syms = c.user ? s->usyms : s->ksyms;
 		if (c.user == f->user && has_reg(&c, R_RSP) && has_reg(f, R_RSP) && c.regs[R_RSP] <= f->regs[R_RSP]) {
 			s->frames_end = "the stack stopped growing";
@@ -495,6 +553,19 @@ void session_frame_text(struct session *s, int n, char *out, size_t cap)
 {
 	const struct frame *f = &s->frames[n];
 	size_t len = (size_t)snprintf(out, cap, "#%-2d ", n);
+	if (f->sigtramp) {
+		uint64_t off = 0;
+		const struct symbol *sym = f->syms ? sym_at(f->syms, f->pc, &off) : NULL;
+		char where[160];
+		if (sym && off)
+			snprintf(where, sizeof where, "%s+%" PRIu64, sym->name, off);
+		else
+			snprintf(where, sizeof where, "%s", sym ? sym->name : "??");
+		snprintf(out + len, cap - len,
+			 "<signal handler called> (signal %d; %#" PRIx64 " in %s, the sa_restorer; rt_sigframe at %#" PRIx64 ")",
+			 f->signo, f->pc, where, f->sigframe);
+		return;
+	}
 	if (f->caller || n > 0)
 		len += (size_t)snprintf(out + len, cap - len, "%#" PRIx64 " in ", f->pc);
 	Dwarf_Die func;

@@ -60,6 +60,12 @@ struct frame {
 	 * ("interrupt", "page fault", "exception", "signal handler called"). */
 	const char *trap;
 	int vector;              /* with trap: the vector, -1 if not known */
+	/* This frame is a signal trampoline (the sa_restorer: mov $15,%eax or
+	 * %rax; syscall): shown as <signal handler called>; sigframe is the
+	 * rt_sigframe it returns through, signo the signal. */
+	bool sigtramp;
+	uint64_t sigframe;
+	int signo;
 };
 #define DISPLAY_MAX 16
 

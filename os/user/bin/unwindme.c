@@ -1,6 +1,6 @@
 /* unwindme: call stacks for a debugger to cross (ringdb's bt, tested in
  * debugger/tests/integration): a signal raised two calls deep whose handler
- * calls a function, a user loop for a timer interrupt to land in, and a
+ * calls a function that writes, a user loop for a timer interrupt to land in, and a
  * user page fault (the program dies of SIGSEGV, exit status 139). */
 #include <signal.h>
 #include <sys/sigaction.h>
@@ -13,6 +13,7 @@ static volatile long sink;
 __attribute__((noinline)) void in_handler(int sig)
 {
 	sink += sig;
+	write(1, "in the handler\n", 15);
 }
 
 __attribute__((noinline)) void on_signal(int sig)
