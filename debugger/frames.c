@@ -16,6 +16,7 @@
  * path's partial frame, for bx bp r12-r15), or still in the CPU at the
  * SYSCALL's first instructions (rip in rcx). */
 #include "session.h"
+#include "disasm.h"
 
 #include <dwarf.h>
 #include <inttypes.h>
@@ -297,6 +298,92 @@ static bool unwind_sigtramp(struct session *s, struct frame *f, struct frame *c)
 	return true;
 }
 
+/* The caller of F, a user function without CFI (Debian's static musl has
+ * none for its syscall wrappers), by reading the function's code from its
+ * symbol's start to the pc with capstone, as GDB's amd64_analyze_prologue
+ * does for the `push %rbp; mov %rsp,%rbp` prologue, and further: every
+ * push, pop, `sub/add $N,%rsp` on the way is counted (musl's write pushes
+ * an argument mid-body before its call), a `ret` or `jmp` resets the depth
+ * to the body's (code after an early epilogue runs at the body's depth),
+ * and once rbp is the frame pointer the CFA is rbp + 16. Callee-saved
+ * registers pushed in the prologue are read back from their slots.
+ * It cannot follow: a function without a symbol (stripped), rsp changed
+ * by anything else without a frame pointer (`and $-16,%rsp`, alloca's
+ * `sub %rax,%rsp`), code reached by a jump into an epilogue, or a pc more
+ * than 4 KiB into its function; it then says so and the chain is tried. */
+static bool unwind_prologue(struct session *s, struct frame *f, struct frame *c, const char **why)
+{
+	uint64_t off;
+	const struct symbol *sym = f->user && f->syms ? sym_at(f->syms, lookup_pc(f), &off) : NULL;
+	if (!sym || !has_reg(f, R_RSP))
+		return false;
+	uint64_t start = sym->addr, end = f->pc;
+	static unsigned char code[4096 + 16];
+	if (end < start || end - start > 4096 ||
+	    target_read_memory(&s->t, start, code, (size_t)(end - start) + 16) != TARGET_OK)
+		return false;
+	static const char *const callee_saved[] = { "rbx", "rbp", "r12", "r13", "r14", "r15" };
+	static const int callee_reg[] = { R_RBX, R_RBP, R_R12, 13, 14, 15 };
+	int64_t depth = 0, body = -1, fp_depth = -1, saved[6] = { -1, -1, -1, -1, -1, -1 };
+	for (uint64_t a = start; a < end;) {
+		struct insn in;
+		if (!disasm_one(code + (a - start), (size_t)(end - a) + 16, a, 64, &in) || in.size == 0) {
+			*why = "the prologue analyser could not decode the function";
+			return false;
+		}
+		const char *m = in.mnemonic;
+		bool rsp_dst = in.nops > 0 && in.op[0].type == OP_REG && strcmp(in.op[0].reg, "rsp") == 0;
+		bool prologue_insn = false;
+		if (strcmp(m, "push") == 0) {
+			depth += 8;
+			for (int i = 0; i < 6 && body < 0; i++)
+				if (in.op[0].type == OP_REG && strcmp(in.op[0].reg, callee_saved[i]) == 0 && saved[i] < 0)
+					saved[i] = depth, prologue_insn = true;
+		} else if (strcmp(m, "pop") == 0) {
+			depth -= 8;
+		} else if (rsp_dst && (strcmp(m, "sub") == 0 || strcmp(m, "add") == 0) && in.op[1].type == OP_IMM) {
+			depth += strcmp(m, "sub") == 0 ? in.op[1].imm : -in.op[1].imm;
+			prologue_insn = strcmp(m, "sub") == 0;
+		} else if (strcmp(m, "mov") == 0 && in.op[0].type == OP_REG && strcmp(in.op[0].reg, "rbp") == 0 &&
+			   in.op[1].type == OP_REG && strcmp(in.op[1].reg, "rsp") == 0) {
+			fp_depth = depth;
+			prologue_insn = true;
+		} else if (strcmp(m, "leave") == 0 && fp_depth >= 0) {
+			depth = fp_depth - 8;
+			fp_depth = -1;
+		} else if (in.is_ret || strcmp(m, "jmp") == 0) {
+			if (body >= 0)
+				depth = body; /* the next instruction is reached by a branch */
+		} else if (rsp_dst && fp_depth < 0) {
+			*why = "the prologue analyser cannot follow a change of rsp here (no frame pointer)";
+			return false;
+		}
+		if (!prologue_insn && body < 0)
+			body = depth;
+		a += (uint64_t)in.size;
+	}
+	memset(c, 0, sizeof *c);
+	uint64_t cfa = fp_depth >= 0 && has_reg(f, R_RBP) ? f->regs[R_RBP] + (uint64_t)fp_depth + 8 :
+			f->regs[R_RSP] + (uint64_t)depth + 8;
+	uint64_t ret, v;
+	if (!read_u64(s, cfa - 8, &ret))
+		return false;
+	for (int i = 0; i < 6; i++) {
+		int r = callee_reg[i];
+		if (saved[i] >= 0 && read_u64(s, cfa - 8 - (uint64_t)saved[i], &v))
+			set_reg(c, r, v);
+		else if (saved[i] < 0 && has_reg(f, r))
+			set_reg(c, r, f->regs[r]);
+	}
+	set_reg(c, R_RSP, cfa);
+	c->pc = ret;
+	set_reg(c, R_RIP, ret);
+	c->cfa = cfa;
+	f->cfa = cfa;
+	c->how = "prologue analysis";
+	return true;
+}
+
 /* Below the entry code: the user program, from pt_regs or the CPU. */
 static bool unwind_boundary(struct session *s, struct frame *f, struct frame *c, const char **why)
 {
@@ -409,7 +496,7 @@ int session_frames(struct session *s)
 	while (s->nframes < FRAME_MAX) {
 		f = &s->frames[s->nframes - 1];
 		struct frame c;
-		const char *why = NULL;
+		const char *why = NULL, *pwhy = NULL;
 		bool ok = false;
 		bool exact = false;
 		if (unwind_sigtramp(s, f, &c)) {
@@ -420,6 +507,9 @@ int session_frames(struct session *s)
 			ok = true;
 			c.user = c.trap ? user_address(c.pc) : f->user;
 			exact = c.trap != NULL;
+		} else if (f->user && unwind_prologue(s, f, &c, &pwhy)) {
+			ok = true;
+			c.user = true;
 		} else if (!f->user && unwind_boundary(s, f, &c, &why)) {
 			ok = true;
 			c.user = true;
@@ -428,7 +518,7 @@ int session_frames(struct session *s)
 			c.user = f->user;
 		}
 		if (!ok) {
-			s->frames_end = why ? why : f->user ? "no CFI and no frame-pointer chain here (the program's start)" :
+			s->frames_end = why ? why : pwhy ? pwhy : f->user ? "no CFI and no frame-pointer chain here (the program's start)" :
 				"no CFI and no user frame below (a kernel thread, or not in a syscall)";
 			break;
 		}
