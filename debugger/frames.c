@@ -310,7 +310,9 @@ static bool unwind_sigtramp(struct session *s, struct frame *f, struct frame *c)
  * It cannot follow: a function without a symbol (stripped), rsp changed
  * by anything else without a frame pointer (`and $-16,%rsp`, alloca's
  * `sub %rax,%rsp`), code reached by a jump into an epilogue, or a pc more
- * than 4 KiB into its function; it then says so and the chain is tried. */
+ * than 4 KiB into its function; it then says so and the chain is tried.
+ * A function that starts by clearing rbp is the outermost (the psABI's
+ * mark, _start's first instruction): nothing is below it. */
 static bool unwind_prologue(struct session *s, struct frame *f, struct frame *c, const char **why)
 {
 	uint64_t off;
@@ -332,6 +334,10 @@ static bool unwind_prologue(struct session *s, struct frame *f, struct frame *c,
 			return false;
 		}
 		const char *m = in.mnemonic;
+		if (a == start && strcmp(m, "xor") == 0 && in.nops == 2 && in.op[0].type == OP_REG &&
+		    in.op[1].type == OP_REG && strcmp(in.op[0].reg, in.op[1].reg) == 0 &&
+		    (strcmp(in.op[0].reg, "ebp") == 0 || strcmp(in.op[0].reg, "rbp") == 0))
+			return false; /* _start: the psABI's outermost frame clears rbp */
 		bool rsp_dst = in.nops > 0 && in.op[0].type == OP_REG && strcmp(in.op[0].reg, "rsp") == 0;
 		bool prologue_insn = false;
 		if (strcmp(m, "push") == 0) {
