@@ -103,33 +103,6 @@
 	popq %rdi
 .endm
 
-/* Call frame information for the exception and interrupt stubs (only
- * them: the SYSCALL path is unwound by ringdb from the task's pt_regs).
- * The CFA is the top of the pt_regs the stub builds, the interrupted rip
- * and rsp are in its ip and sp slots, and each register is described as
- * it is pushed, so a debugger that reads .debug_frame (ringdb, GDB)
- * unwinds from a handler through the stub into the interrupted code, user
- * or kernel, at every instruction. Linux 4.3 had dropped such annotations
- * (since 4.2; 4.14's ORC unwinder uses UNWIND_HINT_REGS instead). */
-	.cfi_sections .debug_frame
-.macro CFI_IRET_FRAME
-	.cfi_offset rip, RIP - SIZEOF_PTREGS
-	.cfi_offset rsp, RSP - SIZEOF_PTREGS
-.endm
-.macro CFI_SAVED reg slot
-	.cfi_offset \reg, \slot - SIZEOF_PTREGS
-.endm
-.macro CFI_PUSH reg slot
-	pushq %\reg
-	.cfi_adjust_cfa_offset 8
-	.cfi_offset \reg, \slot - SIZEOF_PTREGS
-.endm
-.macro CFI_POP reg
-	popq %\reg
-	.cfi_adjust_cfa_offset -8
-	.cfi_restore \reg
-.endm
-
 	.text
 
 /*
@@ -397,6 +370,33 @@ entry_INT80_compat:
 	movq %rsp, %rdi
 	call do_int80_syscall_32
 	jmp int_ret_from_sys_call_full_frame
+
+/* Call frame information for the exception and interrupt stubs (only
+ * them: the SYSCALL path is unwound by ringdb from the task's pt_regs).
+ * The CFA is the top of the pt_regs the stub builds, the interrupted rip
+ * and rsp are in its ip and sp slots, and each register is described as
+ * it is pushed, so a debugger that reads .debug_frame (ringdb, GDB)
+ * unwinds from a handler through the stub into the interrupted code, user
+ * or kernel, at every instruction. Linux 4.3 had dropped such annotations
+ * (since 4.2; 4.14's ORC unwinder uses UNWIND_HINT_REGS instead). */
+	.cfi_sections .debug_frame
+.macro CFI_IRET_FRAME
+	.cfi_offset rip, RIP - SIZEOF_PTREGS
+	.cfi_offset rsp, RSP - SIZEOF_PTREGS
+.endm
+.macro CFI_SAVED reg slot
+	.cfi_offset \reg, \slot - SIZEOF_PTREGS
+.endm
+.macro CFI_PUSH reg slot
+	pushq %\reg
+	.cfi_adjust_cfa_offset 8
+	.cfi_offset \reg, \slot - SIZEOF_PTREGS
+.endm
+.macro CFI_POP reg
+	popq %\reg
+	.cfi_adjust_cfa_offset -8
+	.cfi_restore \reg
+.endm
 
 /*
  * Exceptions and interrupts. Each vector's stub makes the frame uniform
