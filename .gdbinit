@@ -13,6 +13,8 @@
 #   tif           thread_info->flags by name, and the entry/exit work masks
 #   syscall-next  run to the next syscall entry and decode it
 #   pipeline      where the CPU is on the syscall path; what the flags decide
+# and an unwinder for user signal frames (bt through "<signal handler
+# called>"; the interrupt stubs' own CFI lets GDB through them unaided).
 #
 # RINGSIDE_GDB_PORT overrides the port (default 26000 + uid % 5000, as
 # scripts/ringside-qemu --gdb auto); RINGSIDE_NO_CONNECT=1 loads without
@@ -320,6 +322,55 @@ PtRegs()
 Tif()
 SyscallNext()
 Pipeline()
+
+
+class RingsideSigtramp(object):
+    """A user signal frame, for GDB without a Linux osabi (our target is a
+    bare kernel, so GDB's amd64 Linux sigtramp sniffer is not installed):
+    the frame whose code is rt_sigreturn's `mov $15,%rax; syscall` (or
+    `mov $15,%eax`) returns through an rt_sigframe; its rsp points at the
+    ucontext, whose uc_mcontext (at +40) holds the interrupted registers
+    (struct sigcontext: r8..r15, di si bp bx dx ax cx sp ip), as ringdb's
+    bt reads them (debugger/frames.c)."""
+    name = "ringside-sigtramp"
+    enabled = True
+    FORMS = (b"\x48\xc7\xc0\x0f\x00\x00\x00\x0f\x05", b"\xb8\x0f\x00\x00\x00\x0f\x05")
+    ORDER = ("r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "rdi", "rsi", "rbp", "rbx",
+             "rdx", "rax", "rcx", "rsp", "rip")
+
+    def __call__(self, pending):
+        pc = int(pending.read_register("rip"))
+        if pc >= 0x800000000000:
+            return None
+        try:
+            code = bytes(gdb.selected_inferior().read_memory(pc - 9, 18))
+        except gdb.MemoryError:
+            return None
+        if not any(code[9 - back:9 - back + len(f)] == f
+                   for f in self.FORMS for back in (0, len(f) - 2, len(f))):
+            return None
+        sp = int(pending.read_register("rsp"))
+        u64 = gdb.lookup_type("unsigned long")
+        try:
+            mc = bytes(gdb.selected_inferior().read_memory(sp + 40, 8 * len(self.ORDER)))
+        except gdb.MemoryError:
+            return None
+
+        class FrameId(object):
+            def __init__(self, sp, pc):
+                self.sp, self.pc = sp, pc
+
+        info = pending.create_unwind_info(FrameId(gdb.Value(sp).cast(u64), gdb.Value(pc).cast(u64)))
+        for i, reg in enumerate(self.ORDER):
+            info.add_saved_register(reg, gdb.Value(int.from_bytes(mc[8 * i:8 * i + 8], "little")).cast(u64))
+        return info
+
+
+try:
+    import gdb.unwinder
+    gdb.unwinder.register_unwinder(None, RingsideSigtramp(), replace=True)
+except (ImportError, RuntimeError) as e:
+    print("ringside: no Python unwinder API in this GDB (%s): bt stops at a user signal frame" % e)
 
 if os.environ.get("RINGSIDE_NO_CONNECT") != "1":
     port = os.environ.get("RINGSIDE_GDB_PORT") or str(26000 + os.getuid() % 5000)
