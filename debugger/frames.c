@@ -9,8 +9,12 @@
  * prologues included, and restores the callee-saved registers, where the
  * frame-pointer chain is right only after `push %rbp; mov %rsp,%rbp`. The
  * chain is the fallback for code without CFI in the same half of the
- * address space (hand-written assembly in a user program). The entry
- * code (os/entry/entry_64.S) has no CFI: below it the caller is the user
+ * address space (hand-written assembly in a user program); before it, for
+ * a user function with a symbol, a prologue analyser (unwind_prologue).
+ * The exception and interrupt stubs have CFI marked as signal frames
+ * (the interrupted registers in the stub's pt_regs); a user signal
+ * trampoline is recognised by its code (unwind_sigtramp). The SYSCALL
+ * entry code (os/entry/entry_64.S) has no CFI: below it the caller is the user
  * program, whose registers are in the task's pt_regs (each slot taken from
  * memory once pushed, from the CPU before that and, on the SYSCALL fast
  * path's partial frame, for bx bp r12-r15), or still in the CPU at the
@@ -182,7 +186,10 @@ static bool unwind_cfi(struct session *s, struct frame *f, struct frame *c)
 			 * registers (rbx rbp r12-r15) keep their value unless the
 			 * CFI says where they were saved; the others are lost. */
 			bool callee_saved = r == R_RBX || r == R_RBP || (r >= R_R12 && r <= 15);
-			if ((ops == NULL || callee_saved) && has_reg(f, r))
+			/* In a stub (a signal frame) a register without a
+			 * rule is one not saved yet, or restored: still the
+			 * interrupted code's. */
+			if ((ops == NULL || callee_saved || signalp) && has_reg(f, r))
 				set_reg(c, r, f->regs[r]);
 			continue;
 		}

@@ -180,11 +180,15 @@ int main(int argc, char **argv)
 		case 'S': symbols = optarg; break;
 		case 'b': batch = optarg; break;
 		case 'e':
-			if (nex < 64)
-				ex[nex++] = optarg;
-			break;
 		case 'I':
-			if (ninit < 64)
+			if ((c == 'e' ? nex : ninit) == 64) {
+				fprintf(stderr, "ringdb: more than 64 %s commands (put them in a --batch FILE)\n",
+					c == 'e' ? "-ex" : "--init-ex");
+				return 2;
+			}
+			if (c == 'e')
+				ex[nex++] = optarg;
+			else
 				init_ex[ninit++] = optarg;
 			break;
 		case 'L': log_rsp = optarg; break;
