@@ -24,22 +24,31 @@
 9:
 .endm
 
+/* Call frame information: none of these pushes anything, so the default
+ * rule (the CFA is rsp + 8, the return address at rsp) holds at every
+ * instruction, and a debugger stopped in one (a page fault on a bad user
+ * pointer taken here, through the page-fault stub's own CFI) finds its caller. */
+	.cfi_sections .debug_frame
+
 	.text
 /* unsigned long __copy_user(void *to, const void *from, unsigned long n):
  * returns the number of bytes not copied. */
 	.globl __copy_user
 __copy_user:
+	.cfi_startproc
 	ASM_STAC
 	movq %rdx, %rcx
 1:	rep movsb
 2:	ASM_CLAC
 	movq %rcx, %rax            /* rep movsb leaves the remainder in rcx */
 	ret
+	.cfi_endproc
 	EX_TABLE 1b, 2b
 
 /* unsigned long __clear_user(void *to, unsigned long n): bytes not cleared. */
 	.globl __clear_user
 __clear_user:
+	.cfi_startproc
 	ASM_STAC
 	movq %rsi, %rcx
 	xorl %eax, %eax
@@ -47,11 +56,13 @@ __clear_user:
 2:	ASM_CLAC
 	movq %rcx, %rax
 	ret
+	.cfi_endproc
 	EX_TABLE 1b, 2b
 
 /* int __get_user_1(u8 *out, const void *uaddr): 0 or -EFAULT (-14). */
 	.globl __get_user_1
 __get_user_1:
+	.cfi_startproc
 	ASM_STAC
 1:	movzbl (%rsi), %eax
 	movb %al, (%rdi)
@@ -60,4 +71,5 @@ __get_user_1:
 	ret
 3:	movl $-14, %eax
 	jmp 2b
+	.cfi_endproc
 	EX_TABLE 1b, 3b

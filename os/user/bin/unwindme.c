@@ -1,7 +1,7 @@
 /* unwindme: call stacks for a debugger to cross (ringdb's bt, tested in
- * debugger/tests/integration): a signal raised two calls deep whose handler
- * calls a function that writes, a user loop for a timer interrupt to land in, and a
- * user page fault (the program dies of SIGSEGV, exit status 139). */
+ * debugger/tests/integration): SIGUSR1 raised two calls deep, its handler
+ * writing; a user loop for timer ticks; a write from a bad pointer (a page
+ * fault in the kernel's copy); a user page fault (dies of SIGSEGV: 139). */
 #include <signal.h>
 #include <sys/sigaction.h>
 #include <stdio.h>
@@ -40,6 +40,11 @@ __attribute__((noinline)) void spin(void)
 		sink++;
 }
 
+__attribute__((noinline)) void bad_pointer(void)
+{
+	write(1, (const void *)8, 1); /* the kernel's copy faults: -EFAULT */
+}
+
 __attribute__((noinline)) void fault(void)
 {
 	*(volatile long *)(sink & 8) = 1; /* address 0 or 8: unmapped */
@@ -59,6 +64,7 @@ int main(int argc, char **argv)
 	signal(SIGUSR1, on_signal);
 	nested();
 	spin();
+	bad_pointer();
 	fault();
 	return 1;
 }
