@@ -157,12 +157,17 @@ static bool unwind_cfi(struct session *s, struct frame *f, struct frame *c)
 		return false;
 	/* .debug_frame (our -g builds), else .eh_frame (a static glibc or
 	 * musl program's library code has only that). */
-	Dwarf_CFI *cfi = y->dwarf ? dwarf_getcfi(y->dwarf) : NULL;
+	Dwarf_CFI *cfi = y->dwarf ? dwarf_getcfi(y->dwarf) : NULL, *own = NULL;
 	Dwarf_Frame *fr = NULL;
 	if (!cfi || dwarf_cfi_addrframe(cfi, lookup_pc(f), &fr) != 0) {
-		cfi = y->elf ? dwarf_getcfi_elf(y->elf) : NULL;
-		if (!cfi || dwarf_cfi_addrframe(cfi, lookup_pc(f), &fr) != 0)
+		/* libdw keeps the .debug_frame CFI with the Dwarf handle, but
+		 * each dwarf_getcfi_elf is a new one, ended here. */
+		cfi = own = y->elf ? dwarf_getcfi_elf(y->elf) : NULL;
+		if (!cfi || dwarf_cfi_addrframe(cfi, lookup_pc(f), &fr) != 0) {
+			if (own)
+				dwarf_cfi_end(own);
 			return false;
+		}
 	}
 	bool ok = false;
 	Dwarf_Op *ops;
@@ -233,6 +238,8 @@ static bool unwind_cfi(struct session *s, struct frame *f, struct frame *c)
 	}
 out:
 	free(fr);
+	if (own)
+		dwarf_cfi_end(own);
 	return ok;
 }
 
