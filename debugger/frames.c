@@ -735,7 +735,7 @@ static void boundary_text(struct session *s, const struct frame *c, char *out, s
 
 /* The line that marks a saved-register frame: what stopped the code below
  * it, and in which mode it ran. */
-static void trap_text(struct session *s, const struct frame *c, char *out, size_t cap)
+void session_trap_text(struct session *s, const struct frame *c, char *out, size_t cap)
 {
 	char what[96] = "";
 	if (c->vector >= 32 && c->vector < 48)
@@ -762,7 +762,7 @@ int session_backtrace(struct session *s, int max)
 	for (int i = 0; i < n && (max <= 0 || i < max); i++) {
 		char text[1024];
 		if (i > 0 && s->frames[i].trap) {
-			trap_text(s, &s->frames[i], text, sizeof text);
+			session_trap_text(s, &s->frames[i], text, sizeof text);
 			session_printf(s, "%s", text);
 		} else if (i > 0 && s->frames[i].user && !s->frames[i - 1].user) {
 			boundary_text(s, &s->frames[i], text, sizeof text);

@@ -675,8 +675,12 @@ static void draw_backtrace(struct session *s, struct region *r)
 	int n = session_frames(s);
 	for (int i = 0; i < n && rg_rows_left(r) > 0; i++) {
 		char text[1024];
-		if (i > 0 && s->frames[i].user && !s->frames[i - 1].user)
+		if (i > 0 && s->frames[i].trap) {
+			session_trap_text(s, &s->frames[i], text, sizeof text);
+			rg_line(r, ATTR_DIM, "%s", text);
+		} else if (i > 0 && s->frames[i].user && !s->frames[i - 1].user) {
 			rg_line(r, ATTR_DIM, "--- user mode (%s) ---", s->frames[i].syms ? s->frames[i].syms->path : "no program");
+		}
 		session_frame_text(s, i, text, sizeof text);
 		rg_line(r, i == s->frame_sel ? ATTR_CURRENT : ATTR_NORMAL, "%s%s", i == s->frame_sel ? "=>" : "  ", text);
 	}

@@ -256,6 +256,9 @@ void session_show_displays(struct session *s);
 int session_locals(struct session *s, void (*line)(void *arg, const char *text), void *arg);
 /* Function name, arguments and file:line of frame N as text. */
 void session_frame_text(struct session *s, int n, char *out, size_t cap);
+/* The line above a frame below an exception or interrupt stub: the boundary
+ * ("<interrupt>", "<page fault>"), the vector, the mode it interrupted. */
+void session_trap_text(struct session *s, const struct frame *c, char *out, size_t cap);
 
 /* The source line of PC as `next` sees it: inside an inlined call, the
  * line of the call (in the function the pc belongs to). */
