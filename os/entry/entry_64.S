@@ -377,8 +377,8 @@ entry_INT80_compat:
  * and rsp are in its ip and sp slots, and each register is described as
  * it is pushed, so a debugger that reads .debug_frame (ringdb, GDB)
  * unwinds from a handler through the stub into the interrupted code, user
- * or kernel, at every instruction. Linux 4.3 had dropped such annotations
- * (since 4.2; 4.14's ORC unwinder uses UNWIND_HINT_REGS instead). */
+ * or kernel, at every instruction. Linux's entry_64.S has no CFI in 4.2
+ * and 4.3 (checked in 4.2.8 and 4.3.0); its unwinders find pt_regs another way. */
 	.cfi_sections .debug_frame
 .macro CFI_IRET_FRAME
 	.cfi_offset rip, RIP - SIZEOF_PTREGS
