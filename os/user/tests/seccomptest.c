@@ -22,7 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define PLAN 50
+#define PLAN 51
 
 #define LOAD_NR   BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SECCOMP_DATA_NR)
 #define LOAD_ARCH BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SECCOMP_DATA_ARCH)
@@ -212,6 +212,14 @@ static void stacked_errno_and_kill(void)
 	filter_getpid(SECCOMP_RET_ERRNO | 3);
 	sys_getpid();
 	_exit(1);
+}
+
+/* Equal actions: the first seen wins, and filters run newest first. */
+static void stacked_errno_twice(void)
+{
+	filter_getpid(SECCOMP_RET_ERRNO | 1);
+	filter_getpid(SECCOMP_RET_ERRNO | 2);
+	_exit(sys_getpid() == -2 ? 0 : 1);
 }
 
 static void inherit_fork_child(void)
@@ -465,6 +473,8 @@ int main(int argc, char **argv)
 	ktap_ok(exited_with(in_child(stacked_allow_then_errno), 0), "stacked ALLOW then ERRNO|2: ERRNO wins");
 	status = in_child(stacked_errno_and_kill);
 	ktap_ok(WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS, "stacked KILL and ERRNO: KILL wins");
+	ktap_ok(exited_with(in_child(stacked_errno_twice), 0),
+		"stacked ERRNO|1 then ERRNO|2: the newer filter's answer (the data does not count)");
 	ktap_ok(exited_with(in_child(inherit_fork_child), 0), "a forked child inherits the filter");
 	status = in_child(inherit_exec_child);
 	ktap_ok(exited_with(status, 0), "the filter survives execve (status %#x)", status);
