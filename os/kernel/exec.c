@@ -7,6 +7,7 @@
  * NULL, auxv pairs, then the strings. */
 #include <ringside/kernel.h>
 #include <ringside/sched.h>
+#include <ringside/tls.h>
 #include <ringside/mm.h>
 #include <ringside/errno.h>
 #include <ringside/uaccess.h>
@@ -349,6 +350,7 @@ int exec_into(struct task_struct *t, const char *path, struct arg_list *args, in
 	t->sas_ss_sp = t->sas_ss_size = 0;
 	t->restart_block.fn = NULL;
 	t->fs_base = 0;
+	flush_tls(t);                        /* no TLS descriptors, null fs and gs */
 	fpu__clear(t);                       /* Linux's initial x87/SSE state */
 	if (t->gs_base && t == current)
 		wrmsr(MSR_KERNEL_GS_BASE, 0);
