@@ -276,7 +276,7 @@ SYSCALL_DEFINE(sys_mmap)
 SYSCALL_DEFINE(compat_sys_mmap2)
 {
 	return do_mmap((u32)a0, (u32)a1, a2, a3, (u32)a4, (unsigned long)(u32)a5 << PAGE_SHIFT,
-		       0xffffe000UL);
+		       IA32_PAGE_OFFSET);
 }
 
 /* i386 mmap (90, the old one; Linux's sys32_mmap): the six arguments in a
