@@ -330,8 +330,10 @@ void do_signal(struct pt_regs *regs)
 	/* One that left a restart block continues through restart_syscall
 	 * (a nanosleep stopped and continued sleeps what was left). */
 	if ((long)regs->orig_ax >= 0 && (long)regs->ax == -ERESTART_RESTARTBLOCK) {
-		regs->ax = task_thread_info(t)->status & TS_COMPAT ? __NR_ia32_restart_syscall
-								   : __NR_restart_syscall;
+		/* An i386 task's number is i386's (4.3's NR_restart_syscall tests
+		 * TIF_IA32: TS_COMPAT is already cleared on this way out). */
+		regs->ax = test_tsk_thread_flag(t, TIF_IA32) || (task_thread_info(t)->status & TS_COMPAT)
+			   ? __NR_ia32_restart_syscall : __NR_restart_syscall;
 		regs->ip -= 2;
 	}
 	/* rt_sigsuspend's temporary mask goes when no handler took it along. */
