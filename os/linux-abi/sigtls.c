@@ -560,6 +560,15 @@ static void moves(void)
 		r[64 * 4096 - 1] = 1;                /* an address cut to 32 bits faults */
 		printf("the grown mapping kept its byte: %d\n", r[0]);
 	}
+#ifdef __i386__
+	/* TASK_SIZE of an i386 task is 0xffffe000 */
+	T("mmap MAP_FIXED at 0xfffff000", (long)mmap((void *)0xfffff000, 4096, PROT_READ | PROT_WRITE,
+						     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0));
+	T("mmap MAP_FIXED across 0xffffe000", (long)mmap((void *)0xffffd000, 8192, PROT_READ | PROT_WRITE,
+							 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0));
+	char *h = mmap((void *)0xfffff000, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	Y("mmap hint 0xfffff000: elsewhere", h != MAP_FAILED && h != (char *)0xfffff000);
+#endif
 }
 
 int main(int argc, char **argv)
