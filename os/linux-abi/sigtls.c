@@ -334,6 +334,11 @@ static void rt_frame(int sig, siginfo_t *si, void *ctx)
 	rt_facts[13] = cw;
 	rt_facts[14] = mx;
 	sigaddset(&uc->uc_sigmask, SIGWINCH);               /* in force after the return */
+	/* The x87 state comes back from the FSAVE header (its cw wins over the
+	 * FXSAVE image's), MXCSR from the image. */
+	uc->uc_mcontext.fpregs->cw = 0xffff007f;
+	*(unsigned short *)((char *)uc->uc_mcontext.fpregs + 112) = 0x33f;
+	*(unsigned *)((char *)uc->uc_mcontext.fpregs + 112 + 24) = 0xbf80;
 }
 
 static void frames(void)
@@ -378,7 +383,7 @@ static void frames(void)
 	 * in 4.3, which Ringside follows; since 4.7 Linux writes 0.) */
 	printf("rt frame: uc_sigmask has SIGUSR1 %u\n", rt_facts[10]);
 	printf("handler started with cw %#x mxcsr %#x\n", rt_facts[13], rt_facts[14]);
-	printf("after rt_sigreturn: cw %#x mxcsr %#x\n", cw_after, mx_after);
+	printf("after rt_sigreturn (the handler edited them): cw %#x mxcsr %#x\n", cw_after, mx_after);
 	sigprocmask(SIG_SETMASK, NULL, &now);
 	printf("after rt_sigreturn: SIGWINCH blocked %d, SIGUSR1 blocked %d\n", sigismember(&now, SIGWINCH),
 	       sigismember(&now, SIGUSR1));
