@@ -605,11 +605,12 @@ int session_finish(struct session *s)
 	target_reg_value(&s->t, "rbp", &bp);
 	/* Frame pointers: at the first instruction the return address is at
 	 * [rsp], after `push %rbp` at [rsp+8], after the prologue at [rbp+8].
-	 * The unwound caller (CFI) when there is one; it also finishes a
+	 * The unwound caller (CFI, or the prologue analysis of code without
+	 * it) when there is one; it also finishes a
 	 * frame selected with up/frame N. */
 	uint64_t slot = off == 0 ? sp : off == 1 ? sp + 8 : bp + 8;
 	if (sel + 1 < s->nframes && s->frames[sel + 1].user == s->frames[sel].user &&
-	    strcmp(s->frames[sel + 1].how, "cfi") == 0) {
+	    (strcmp(s->frames[sel + 1].how, "cfi") == 0 || strcmp(s->frames[sel + 1].how, "prologue analysis") == 0)) {
 		ret = s->frames[sel + 1].pc;
 		sym = sym_at(s->frames[sel].syms, s->frames[sel].pc - (s->frames[sel].caller ? 1 : 0), &off);
 	} else if (sel > 0) {
