@@ -149,6 +149,35 @@ static uint64_t lookup_pc(const struct frame *f)
 	return f->pc - (f->caller ? 1 : 0);
 }
 
+/* The vector in common_entry: in the slot the stub pushed it to ([rsp])
+ * until the `xchg` swaps it into rdi, then in rbx from the `mov %rdi,%rbx`
+ * on (kept there across the handler call); -1 if not known. */
+static int common_entry_vector(struct session *s, const struct frame *f, uint64_t start)
+{
+	unsigned char code[128];
+	bool xchg = false, in_rbx = f->caller;
+	if (!f->caller && f->pc >= start && f->pc - start <= sizeof code - 16 &&
+	    target_read_memory(&s->t, start, code, sizeof code) == TARGET_OK) {
+		for (uint64_t a = start; a < f->pc;) {
+			struct insn in;
+			if (!disasm_one(code + (a - start), sizeof code - (size_t)(a - start), a, 64, &in) || !in.size)
+				return -1;
+			xchg |= strcmp(in.mnemonic, "xchg") == 0;
+			in_rbx |= strcmp(in.mnemonic, "mov") == 0 && in.nops == 2 && in.op[0].type == OP_REG &&
+				  strcmp(in.op[0].reg, "rbx") == 0 && in.op[1].type == OP_REG && strcmp(in.op[1].reg, "rdi") == 0;
+			a += (uint64_t)in.size;
+		}
+	}
+	uint64_t v = (uint64_t)-1;
+	if (in_rbx && has_reg(f, R_RBX))
+		v = f->regs[R_RBX];
+	else if (!in_rbx && xchg && has_reg(f, 5))
+		v = f->regs[5]; /* rdi */
+	else if (!in_rbx && !xchg && has_reg(f, R_RSP))
+		read_u64(s, f->regs[R_RSP], &v);
+	return v < 256 ? (int)v : -1;
+}
+
 /* The caller of F by its CFI. */
 static bool unwind_cfi(struct session *s, struct frame *f, struct frame *c)
 {
@@ -226,9 +255,8 @@ static bool unwind_cfi(struct session *s, struct frame *f, struct frame *c)
 		const struct symbol *sym = sym_at(y, lookup_pc(f), &off);
 		if (sym && strncmp(sym->name, "idt_stub_", 9) == 0)
 			c->vector = atoi(sym->name + 9);
-		else if (sym && strcmp(sym->name, "common_entry") == 0 && f->caller && has_reg(f, R_RBX) &&
-			 f->regs[R_RBX] < 256)
-			c->vector = (int)f->regs[R_RBX]; /* common_entry keeps it there across its calls */
+		else if (sym && strcmp(sym->name, "common_entry") == 0)
+			c->vector = common_entry_vector(s, f, sym->addr);
 		if (c->vector == 14)
 			c->trap = "page fault";
 		else if (c->vector >= 32 && c->vector < 48)
