@@ -943,12 +943,21 @@ static u8 dtype(unsigned mode)
 
 /* struct linux_dirent64: ino, off, reclen, type, name (NUL-terminated),
  * each record padded to 8 bytes. f->pos counts entries: ".", "..", then
- * the directory's children newest first (as ramfs lists them). */
-SYSCALL_DEFINE(sys_getdents64)
+ * the directory's children newest first (as ramfs lists them).
+ *
+ * compat (i386 getdents, Linux 4.3's compat_sys_getdents and
+ * compat_filldir in fs/compat.c): the old struct linux_dirent of 32-bit
+ * words: d_ino (u32), d_off (s32), d_reclen (u16), the name and its NUL,
+ * then d_type in the record's last byte, each record padded to 4 bytes.
+ * Only those fields are written (the padding keeps what the buffer held,
+ * as in Linux). An inode number wider than 32 bits is -EOVERFLOW (Ringside's
+ * never are); d_off is not checked, as in 4.3. */
+static long do_getdents(int fd, char *ubuf, size_t count, bool compat)
 {
-	struct file *f = fget((int)a0);
-	char *ubuf = (char *)a1;
-	size_t count = a2, used = 0;
+	size_t used = 0;
+	if (compat && !access_ok(ubuf, count))
+		return -EFAULT;              /* 4.3 checks the buffer before the fd */
+	struct file *f = fget(fd);
 	if (!f || (f->flags & O_PATH))
 		return -EBADF;
 	struct inode *dir = f->inode;
@@ -975,27 +984,52 @@ SYSCALL_DEFINE(sys_getdents64)
 			name = ent->name;
 		}
 		size_t namelen = strlen(name);
-		size_t reclen = (19 + namelen + 1 + 7) & ~7UL;
+		size_t reclen = compat ? (10 + namelen + 2 + 3) & ~3UL : (19 + namelen + 1 + 7) & ~7UL;
 		if (used + reclen > count) {
 			if (!used)
 				return -EINVAL;     /* the buffer cannot hold one entry */
 			break;
 		}
-		char rec[19 + NAME_MAX + 1 + 8];
-		memset(rec, 0, reclen);
 		u64 ino = ent->ino, off = idx + 1;
 		u16 rl = reclen;
-		memcpy(rec, &ino, 8);
-		memcpy(rec + 8, &off, 8);
-		memcpy(rec + 16, &rl, 2);
-		rec[18] = dtype(ent->mode);
-		memcpy(rec + 19, name, namelen);
-		if (copy_to_user(ubuf + used, rec, reclen))
+		char t = dtype(ent->mode);
+		char *u = ubuf + used;
+		int err;
+		if (compat) {
+			u32 ino32 = ino;
+			s32 off32 = off;
+			if (ino32 != ino)
+				return used ? (long)used : -EOVERFLOW;
+			err = copy_to_user(u, &ino32, 4) || copy_to_user(u + 4, &off32, 4) ||
+			      copy_to_user(u + 8, &rl, 2) || copy_to_user(u + 10, name, namelen + 1) ||
+			      copy_to_user(u + reclen - 1, &t, 1);
+		} else {
+			char rec[19 + NAME_MAX + 1 + 8];
+			memset(rec, 0, reclen);
+			memcpy(rec, &ino, 8);
+			memcpy(rec + 8, &off, 8);
+			memcpy(rec + 16, &rl, 2);
+			rec[18] = t;
+			memcpy(rec + 19, name, namelen);
+			err = copy_to_user(u, rec, reclen);
+		}
+		if (err)
 			return used ? (long)used : -EFAULT;
 		used += reclen;
 		f->pos = idx + 1;
 	}
 	return used;
+}
+
+SYSCALL_DEFINE(sys_getdents64)
+{
+	return do_getdents((int)a0, (char *)a1, a2, false);
+}
+
+/* i386 getdents (141); the arguments are 32-bit, count an unsigned int. */
+SYSCALL_DEFINE(compat_sys_getdents)
+{
+	return do_getdents((int)a0, (char *)a1, (u32)a2, true);
 }
 
 /* getcwd: the path from / to cwd; the returned length counts the NUL. */

@@ -27,7 +27,7 @@ enum {
 	I_getpgid = 132, I_old_getrlimit = 76, I_old_mmap = 90, I_munmap = 91, I_oldstat = 106, I_oldlstat = 107, I_oldfstat = 108, I_llseek = 140, I_readv = 145, I_writev = 146, I_getsid = 147,
 	I_nanosleep = 162, I_rt_sigaction = 174, I_rt_sigprocmask = 175, I_rt_sigpending = 176,
 	I_rt_sigtimedwait = 177, I_rt_sigsuspend = 179, I_pread64 = 180, I_pwrite64 = 181,
-	I_getcwd = 183, I_sigaltstack = 186, I_stat64 = 195, I_lstat64 = 196, I_fstat64 = 197,
+	I_getcwd = 183, I_getdents = 141, I_sigaltstack = 186, I_stat64 = 195, I_lstat64 = 196, I_fstat64 = 197,
 	I_getuid32 = 199, I_getgid32 = 200, I_geteuid32 = 201, I_getegid32 = 202,
 	I_getdents64 = 220, I_fcntl64 = 221, I_gettid = 224, I_set_tid_address = 258,
 	I_clock_nanosleep = 267, I_waitid = 284, I_mkdirat = 296, I_fstatat64 = 300,
@@ -260,6 +260,100 @@ static void vectors(void)
 	close(fd);
 }
 
+/* The old i386 getdents (141): struct linux_dirent of 32-bit words, d_ino
+ * (u32) at 0, d_off (s32) at 4, d_reclen (u16) at 8, the name and its NUL
+ * at 10, d_type in the record's last byte; records padded to 4 bytes, the
+ * padding left as the buffer held it. Compared with getdents64 on the same
+ * directory (".", "..", "f", "l", "fifth"; a five-letter name's record
+ * is 20 bytes). d_off is a cookie (a hash on ext4,
+ * narrowed to 32 bits for a compat call): it is checked by seeking to it
+ * with the i386 lseek and reading the next record. */
+static unsigned char d32[512], d64[512];
+static int dirent_matches(const unsigned char *r32, const unsigned char *r64)
+{
+	uint32_t ino32; uint64_t ino64; uint16_t rl;
+	memcpy(&ino32, r32, 4); memcpy(&rl, r32 + 8, 2); memcpy(&ino64, r64, 8);
+	const char *name = (const char *)r32 + 10;
+	size_t len = strlen(name);
+	int pad_kept = 1;
+	for (size_t k = 10 + len + 1; k + 1 < rl; k++)
+		pad_kept &= r32[k] == 0xaa;
+	struct stat sb;
+	if (fstatat(AT_FDCWD, name, &sb, AT_SYMLINK_NOFOLLOW))
+		return 0;
+	return ino32 == ino64 && ino32 == sb.st_ino && rl == ((10 + len + 2 + 3) & ~3u) &&
+	       !strcmp(name, (const char *)r64 + 19) && r32[rl - 1] == r64[18] && pad_kept;
+}
+static void getdents_old(void)
+{
+	enum { I_lseek = 19 };
+	close(open("fifth", O_CREAT | O_WRONLY, 0600));
+	int dfd = open(".", O_RDONLY | O_DIRECTORY);
+	long n64 = syscall(SYS_getdents64, dfd, d64, sizeof(d64));
+	lseek(dfd, 0, SEEK_SET);
+	memset(d32, 0xaa, sizeof(d32));
+	long n = C3(I_getdents, dfd, d32, sizeof(d32));
+	R("getdents: bytes for . .. f l fifth", n);
+	int same = n > 0, count = 0, seeks = 1;
+	long p32 = 0, p64 = 0;
+	while (same && p32 < n && p64 < n64) {
+		uint16_t rl, rl64;
+		memcpy(&rl, d32 + p32 + 8, 2);
+		memcpy(&rl64, d64 + p64 + 16, 2);
+		same &= rl != 0 && rl64 != 0 && dirent_matches(d32 + p32, d64 + p64);
+		p32 += rl; p64 += rl64; count++;
+	}
+	Y("getdents: each record is getdents64's in 32-bit words", same && p32 == n && p64 == n64);
+	printf("getdents: %d records\n", count);
+	R("getdents at the end", C3(I_getdents, dfd, d32, sizeof(d32)));
+	/* Each record's d_off leads to the record after it. */
+	static unsigned char all[512], one[64];
+	memcpy(all, d32, sizeof(all));
+	for (long p = 0; p < n;) {
+		int32_t off; uint16_t rl;
+		memcpy(&off, all + p + 4, 4);
+		memcpy(&rl, all + p + 8, 2);
+		if (!rl || rl > n - p) {
+			seeks = 0;
+			break;
+		}
+		p += rl;
+		C3(I_lseek, dfd, off, SEEK_SET);
+		long m = C3(I_getdents, dfd, one, sizeof(one));
+		seeks &= p < n ? m > 0 && !strcmp((char *)one + 10, (char *)all + p + 10) : m == 0;
+	}
+	Y("getdents: seeking to a record's d_off reads the next one", seeks);
+	/* Buffers sized to the records, whichever order the directory has. */
+	uint16_t rl0, rl1;
+	memcpy(&rl0, all + 8, 2);
+	memcpy(&rl1, all + rl0 + 8, 2);
+	lseek(dfd, 0, SEEK_SET);
+	Y("getdents: room for one record reads it", C3(I_getdents, dfd, d32, rl0) == rl0);
+	Y("getdents: the next call reads the second", C3(I_getdents, dfd, d32, rl1) == rl1 &&
+	  !strcmp((char *)d32 + 10, (char *)all + rl0 + 10));
+	R("getdents buffer too small for one", C3(I_getdents, dfd, d32, 11));
+	lseek(dfd, 0, SEEK_SET);
+	R("getdents bad pointer", C3(I_getdents, dfd, BAD_PTR, sizeof(d32)));
+	R("getdents bad fd", C3(I_getdents, 99, d32, sizeof(d32)));
+	R("getdents bad fd and bad pointer", C3(I_getdents, 99, BAD_PTR, sizeof(d32)));
+	int ffd = open("f", O_RDONLY);
+	R("getdents on a file", C3(I_getdents, ffd, d32, sizeof(d32)));
+	close(ffd);
+	/* A buffer whose second record crosses into an unmapped page: the
+	 * first record's bytes come back, and the next call resumes there. */
+	static uint32_t mm[6] = { 0, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, (uint32_t)-1, 0 };
+	long a = C1(90, mm);
+	C2(91, a + 4096, 4096);
+	lseek(dfd, 0, SEEK_SET);
+	Y("getdents: the second record faults, the first comes back",
+	  C3(I_getdents, dfd, a + 4096 - rl0 - 4, 64) == rl0);
+	Y("getdents: the next call resumes at the second",
+	  C3(I_getdents, dfd, d32, rl1) == rl1 && !strcmp((char *)d32 + 10, (char *)all + rl0 + 10));
+	C2(91, a, 4096);
+	close(dfd);
+	unlink("fifth");
+}
+
 static void files(void)
 {
 	snprintf(dirpath, sizeof(dirpath), "%s.d", path);
@@ -282,6 +376,7 @@ static void files(void)
 	n = C3(I_getdents64, dfd, buf, sizeof(buf));
 	Y("getdents64 reads entries", n > 0);
 	close(dfd);
+	getdents_old();
 	R("unlinkat f", C3(I_unlinkat, AT_FDCWD, "f", 0));
 	R("unlinkat l", C3(I_unlinkat, AT_FDCWD, "l", 0));
 	R("unlinkat missing", C3(I_unlinkat, AT_FDCWD, "f", 0));
