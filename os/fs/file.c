@@ -813,13 +813,48 @@ static int fill_stat_old(struct inode *i, void *ubuf)
 	return copy_to_user(ubuf, &st, sizeof(st));
 }
 
-/* Which struct stat a call fills: x86-64's, i386's stat64, i386's old one. */
-enum stat_kind { STAT_64, STAT_IA32_64, STAT_IA32_OLD };
+/* struct __old_kernel_stat of the oldest i386 stat/lstat/fstat (18, 84,
+ * 28), as a 64-bit Linux 4.3 fills it (fs/stat.c's cp_old_stat, the
+ * x86-64 layout of arch/x86/include/uapi/asm/stat.h): seven 16-bit fields
+ * (device numbers in the old 8+8-bit encoding, cut to 16 bits), then a
+ * 32-bit size and three times, 32 bytes. Only the inode number and the
+ * link count are checked (-EOVERFLOW beyond 16 bits); the size is cut to
+ * 32 bits unchecked, as on a 64-bit kernel. */
+struct stat_oldold {
+	u16 st_dev, st_ino, st_mode, st_nlink, st_uid, st_gid, st_rdev, pad;
+	u32 st_size, st_atime, st_mtime, st_ctime;
+};
+BUILD_BUG_ON(sizeof(struct stat_oldold) != 32);
+
+static u16 old_encode_dev(u64 dev)
+{
+	u64 major = (dev >> 8) & 0xfff, minor = (dev & 0xff) | ((dev >> 12) & 0xfff00);
+	return (u16)((major << 8) | minor);
+}
+
+static int fill_stat_oldold(struct inode *i, void *ubuf)
+{
+	bool sizeless = S_ISCHR(i->mode) || (i->mode & S_IFMT) == S_IFIFO;
+	u64 size = sizeless || S_ISDIR(i->mode) ? 0 : i->size;
+	if (i->ino > 0xffff || i->nlink > 0xffff)
+		return -EOVERFLOW;
+	struct stat_oldold st = {
+		.st_dev = old_encode_dev(i->dev), .st_ino = (u16)i->ino, .st_mode = (u16)i->mode,
+		.st_nlink = (u16)i->nlink, .st_rdev = old_encode_dev(i->rdev), .st_size = (u32)size,
+		.st_atime = (u32)i->mtime, .st_mtime = (u32)i->mtime, .st_ctime = (u32)i->mtime,
+	};
+	return copy_to_user(ubuf, &st, sizeof(st));
+}
+
+/* Which struct stat a call fills: x86-64's, i386's stat64, i386's old one,
+ * i386's oldest one. */
+enum stat_kind { STAT_64, STAT_IA32_64, STAT_IA32_OLD, STAT_IA32_OLDOLD };
 
 static int fill_any_stat(struct inode *i, void *ubuf, enum stat_kind kind)
 {
 	return kind == STAT_IA32_64 ? fill_stat64(i, ubuf) :
-	       kind == STAT_IA32_OLD ? fill_stat_old(i, ubuf) : fill_stat(i, ubuf);
+	       kind == STAT_IA32_OLD ? fill_stat_old(i, ubuf) :
+	       kind == STAT_IA32_OLDOLD ? fill_stat_oldold(i, ubuf) : fill_stat(i, ubuf);
 }
 
 static long do_fstatat(int dirfd, const char *upath, void *ubuf, unsigned flags, enum stat_kind kind)
@@ -895,6 +930,26 @@ SYSCALL_DEFINE(sys32_fstat64)
 	if (!f)
 		return -EBADF;
 	return fill_stat64(f->inode, (void *)a1);
+}
+
+/* The oldest i386 stat, lstat and fstat (18, 84, 28; Linux's sys_stat,
+ * sys_lstat and sys_fstat under __ARCH_WANT_OLD_STAT). */
+SYSCALL_DEFINE(sys32_oldstat)
+{
+	return do_fstatat(AT_FDCWD, (const char *)a0, (void *)a1, 0, STAT_IA32_OLDOLD);
+}
+
+SYSCALL_DEFINE(sys32_oldlstat)
+{
+	return do_fstatat(AT_FDCWD, (const char *)a0, (void *)a1, AT_SYMLINK_NOFOLLOW, STAT_IA32_OLDOLD);
+}
+
+SYSCALL_DEFINE(sys32_oldfstat)
+{
+	struct file *f = fget((int)a0);
+	if (!f)
+		return -EBADF;
+	return fill_any_stat(f->inode, (void *)a1, STAT_IA32_OLDOLD);
 }
 
 /* The old i386 stat, lstat and fstat (Linux's compat_sys_newstat...). */
@@ -1268,6 +1323,13 @@ SYSCALL_DEFINE(sys_ftruncate)
 		memset(i->data + i->size, 0, len - i->size);
 	i->size = len;
 	return 0;
+}
+
+/* i386 ftruncate64 (194): the length in two registers, low half first
+ * (Linux 4.3's sys32_ftruncate64). */
+SYSCALL_DEFINE(sys32_ftruncate64)
+{
+	return sys_ftruncate(a0, (a2 << 32) | (u32)a1, 0, 0, 0, 0);
 }
 
 static long do_symlinkat(const char *utarget, int dirfd, const char *upath)

@@ -147,6 +147,83 @@ static void describe(const char *label, int st_)
 		printf("%s: status %#x\n", label, st_);
 }
 
+/* The oldest i386 calls: oldstat/oldfstat/oldlstat (18, 28, 84) fill
+ * struct __old_kernel_stat (seven 16-bit fields, then 32-bit size and
+ * times; EOVERFLOW only for an inode number or link count past 16 bits),
+ * olduname (109) struct old_utsname (five fields of 65 bytes),
+ * oldolduname (59) five fields of 9 (8 characters and a NUL), and
+ * ftruncate64 (194) takes the length in two registers, low half first. */
+struct oldold_stat {
+	uint16_t st_dev, st_ino, st_mode, st_nlink, st_uid, st_gid, st_rdev, pad;
+	uint32_t st_size, st_atime_, st_mtime_, st_ctime_;
+};
+static struct oldold_stat oo;
+static int oldold_agrees(long r, const struct stat *n)
+{
+	if (n->st_ino > 0xffff || n->st_nlink > 0xffff)
+		return r == -EOVERFLOW;
+	return r == 0 && oo.st_dev == (uint16_t)((major(n->st_dev) << 8) | minor(n->st_dev)) &&
+	       oo.st_ino == n->st_ino && oo.st_mode == (uint16_t)n->st_mode && oo.st_nlink == n->st_nlink &&
+	       oo.st_uid == n->st_uid && oo.st_gid == n->st_gid &&
+	       oo.st_rdev == (uint16_t)((major(n->st_rdev) << 8) | minor(n->st_rdev)) &&
+	       oo.st_size == (uint32_t)n->st_size && oo.st_mtime_ == (uint32_t)n->st_mtime && oo.pad == 0;
+}
+static struct utsname_new { char f[6][65]; } un;
+static char oldun[6][65], ooun[48];
+static void oldest_calls(void)
+{
+	enum { I_oldstat = 18, I_oldfstat = 28, I_oldolduname = 59, I_oldlstat = 84, I_olduname = 109,
+	       I_ftruncate64 = 194 };
+	long r = C2(I_oldstat, path, &oo);
+	stat(path, &st);
+	Y("oldstat: __old_kernel_stat's fields, or EOVERFLOW for an inode past 16 bits", oldold_agrees(r, &st));
+	r = C2(I_oldlstat, path2, &oo);
+	lstat(path2, &st);
+	Y("oldlstat: the link itself", oldold_agrees(r, &st) && (r || S_ISLNK(oo.st_mode)));
+	int fd = open("/dev/null", O_RDONLY);
+	memset(&oo, 0xaa, sizeof(oo));
+	r = C2(I_oldfstat, fd, &oo);
+	fstat(fd, &st);
+	Y("oldfstat /dev/null agrees with fstat", oldold_agrees(r, &st));
+	if (!r)
+		printf("oldfstat /dev/null: rdev %#x size %u\n", oo.st_rdev, oo.st_size);
+	else
+		printf("oldfstat /dev/null: rdev 0x103 size 0\n");   /* what fits: the host's inode may not */
+	R("oldfstat bad fd", C2(I_oldfstat, 99, &oo));
+	R("oldstat missing", C2(I_oldstat, "/nonexistent", &oo));
+	R("oldstat bad pointer", C2(I_oldstat, "/", BAD_PTR));
+	close(fd);
+
+	syscall(SYS_uname, &un);
+	memset(oldun, 0xaa, sizeof(oldun));
+	R("olduname", C1(I_olduname, oldun));
+	Y("olduname: uname's first five fields, nothing after", !memcmp(oldun, &un, 5 * 65) &&
+	  (unsigned char)oldun[5][0] == 0xaa);
+	R("olduname NULL", C1(I_olduname, 0));
+	R("olduname bad pointer", C1(I_olduname, BAD_PTR));
+	memset(ooun, 0xaa, sizeof(ooun));
+	R("oldolduname", C1(I_oldolduname, ooun));
+	int same = (unsigned char)ooun[45] == 0xaa;
+	for (int k = 0; k < 5; k++)
+		same &= !strncmp(ooun + 9 * k, un.f[k], 8) && ooun[9 * k + 8] == 0;
+	Y("oldolduname: 8 characters of each and a NUL, 45 bytes", same);
+	R("oldolduname NULL", C1(I_oldolduname, 0));
+
+	fd = open(path, O_RDWR);
+	R("ftruncate64 5000", C3(I_ftruncate64, fd, 5000, 0));
+	fstat(fd, &st);
+	printf("ftruncate64: size %lld\n", (long long)st.st_size);
+	R("ftruncate64 10", C3(I_ftruncate64, fd, 10, 0));
+	fstat(fd, &st);
+	printf("ftruncate64: size %lld\n", (long long)st.st_size);
+	R("ftruncate64 negative", C3(I_ftruncate64, fd, 0, 0x80000000u));
+	R("ftruncate64 bad fd", C3(I_ftruncate64, 99, 0, 0));
+	close(fd);
+	fd = open(path, O_RDONLY);
+	R("ftruncate64 read-only fd", C3(I_ftruncate64, fd, 0, 0));
+	close(fd);
+}
+
 static void stat_family(void)
 {
 	memset(&st64, 0xaa, sizeof(st64));
@@ -666,6 +743,7 @@ int main(void)
 	snprintf(path, sizeof(path), "/tmp/abi-int80-%d", (int)getpid());
 	snprintf(path2, sizeof(path2), "/tmp/abi-int80-%d.l", (int)getpid());
 	stat_family();
+	oldest_calls();
 	vectors();
 	unlink(path2);
 	files();
