@@ -42,11 +42,9 @@ SYSCALL_DEFINE(sys_uname)
 
 /* i386 olduname (109): struct old_utsname, the first five fields of 65
  * bytes (no domainname); 0 or -EFAULT (Linux 4.3's sys_uname under
- * __ARCH_WANT_SYS_OLD_UNAME). */
+ * __ARCH_WANT_SYS_OLD_UNAME; its NULL check is copy_to_user's here). */
 SYSCALL_DEFINE(sys32_olduname)
 {
-	if (!a0)
-		return -EFAULT;
 	return copy_to_user((void *)a0, &uts, 5 * sizeof(uts.sysname)) ? -EFAULT : 0;
 }
 
@@ -56,8 +54,6 @@ SYSCALL_DEFINE(sys32_oldolduname)
 {
 	char old[5][9];
 	const char *fields[5] = { uts.sysname, uts.nodename, uts.release, uts.version, uts.machine };
-	if (!a0)
-		return -EFAULT;
 	for (int k = 0; k < 5; k++) {
 		memcpy(old[k], fields[k], 8);
 		old[k][8] = 0;
