@@ -13,8 +13,13 @@ LINUX_ABI_CC   ?= musl-gcc
 # asks for rseq, which Ringside answers ENOSYS, and its fork, system() and
 # posix_spawn go through clone.
 LINUX_ABI_GLIBC := hello procs
+# os/linux-abi/i386/NAME.c: static i386 programs without libc (gcc -m32
+# -nostdlib, Debian package gcc-multilib), for what only a 32-bit process
+# sees; they print the same kind of lines and run beside the others.
+LINUX_ABI_I386 := $(sort $(wildcard os/linux-abi/i386/*.c))
 LINUX_ABI_BINS := $(patsubst os/linux-abi/%.c,$(LINUX_ABI_OUT)/bin/%,$(LINUX_ABI_SRCS)) \
-                  $(LINUX_ABI_GLIBC:%=$(LINUX_ABI_OUT)/bin/glibc-%)
+                  $(LINUX_ABI_GLIBC:%=$(LINUX_ABI_OUT)/bin/glibc-%) \
+                  $(patsubst os/linux-abi/i386/%.c,$(LINUX_ABI_OUT)/bin/i386-%,$(LINUX_ABI_I386))
 
 $(LINUX_ABI_OUT)/bin/%: os/linux-abi/%.c os/linux-abi/abi.h
 	@command -v $(LINUX_ABI_CC) >/dev/null || { echo "$(LINUX_ABI_CC) not found: run scripts/deps test (Debian package musl-tools)" >&2; exit 1; }
@@ -24,6 +29,12 @@ $(LINUX_ABI_OUT)/bin/%: os/linux-abi/%.c os/linux-abi/abi.h
 $(LINUX_ABI_OUT)/bin/glibc-%: os/linux-abi/%.c os/linux-abi/abi.h
 	@mkdir -p $(dir $@)
 	$(HOST_CC) -static -O2 -Wall -Wextra -Werror -o $@ $< -lm
+
+$(LINUX_ABI_OUT)/bin/i386-%: os/linux-abi/i386/%.c
+	@mkdir -p $(dir $@)
+	gcc -m32 -static -nostdlib -ffreestanding -fno-pic -no-pie -fno-stack-protector -fcf-protection=none \
+	    -O2 -Wall -Wextra -Werror -o $@ $< || \
+	    { echo "gcc -m32 -static failed: run scripts/deps test (Debian package gcc-multilib)" >&2; exit 1; }
 
 ## linux-abi       build the linux-abi programs (musl-gcc -static) into build/linux-abi/bin/
 linux-abi: $(LINUX_ABI_BINS)
