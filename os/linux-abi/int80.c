@@ -222,6 +222,14 @@ static void oldest_calls(void)
 	fd = open(path, O_RDONLY);
 	R("ftruncate64 read-only fd", C3(I_ftruncate64, fd, 0, 0));
 	close(fd);
+	/* The i386 open leaves O_LARGEFILE out: ftruncate past 2 GiB is then
+	 * EINVAL (MAX_NON_LFS), and so is ftruncate64 (4.3's sys32_ftruncate64
+	 * calls sys_ftruncate). */
+	fd = (int)C2(5, path, O_RDWR);
+	R("ftruncate 3 GiB without O_LARGEFILE", C2(I_ftruncate, fd, 0xc0000000u));
+	R("ftruncate64 3 GiB without O_LARGEFILE", C3(I_ftruncate64, fd, 0xc0000000u, 0));
+	C3(I_ftruncate64, fd, 0, 0);
+	close(fd);
 }
 
 static void stat_family(void)
