@@ -211,6 +211,8 @@ static void get_user_regs(struct task_struct *t, struct user_regs_struct *u)
 	u->fs_base = t->fs_base;
 	u->gs_base = t->gs_base;
 	u->ds = u->es = __USER_DS;
+	u->fs = t->fsindex;              /* the tracee is stopped: its saved selectors */
+	u->gs = t->gsindex;
 	if (test_tsk_thread_flag(t, TIF_FORCED_TF))
 		u->flags &= ~X86_EFLAGS_TF;      /* the debugger's TF is not the program's */
 }

@@ -76,7 +76,8 @@ static void fill(void *a, int v, long n)
 		x[i] = (unsigned char)v;
 }
 
-enum { NR_exit = 1, NR_fork = 2, NR_waitpid = 7, NR_getpid = 20, NR_ptrace = 26, NR_kill = 37 };
+enum { NR_exit = 1, NR_fork = 2, NR_waitpid = 7, NR_getpid = 20, NR_ptrace = 26, NR_kill = 37,
+       NR_set_thread_area = 243 };
 enum { TRACEME = 0, CONT = 7, GETREGS = 12, GETFPREGS = 14, GETFPXREGS = 18, GETREGSET = 0x4204,
        SETREGSET = 0x4205 };
 enum { NT_PRSTATUS = 1, NT_PRFPREG = 2, NT_PRXFPREG = 0x46e58445 };
@@ -96,6 +97,12 @@ void main32(void)
 {
 	long pid = sys(NR_fork, 0, 0, 0, 0);
 	if (pid == 0) {
+		/* A TLS descriptor in gs, as an i386 libc has, for GETREGS to show. */
+		static u32 desc[4] = { (u32)-1, 0, 0xfffff, 0x51 };   /* 32-bit, pages, useable */
+		desc[1] = (u32)desc;
+		sys(NR_set_thread_area, (long)desc, 0, 0, 0);
+		u32 sel = desc[0] * 8 + 3;
+		__asm__ volatile("movl %0, %%gs" : : "r"(sel));
 		sys(NR_ptrace, TRACEME, 0, 0, 0);
 		sys(NR_kill, sys(NR_getpid, 0, 0, 0, 0), 19, 0, 0);
 		sys(NR_exit, 7, 0, 0, 0);
@@ -112,6 +119,10 @@ void main32(void)
 	out_num(regs[7]);
 	out(" es ");
 	out_num(regs[8]);
+	out(" fs ");
+	out_num(regs[9]);
+	out(" gs ");
+	out_num(regs[10]);
 	out(" orig_eax ");
 	out_num((int)regs[11]);
 	out(" eax ");
