@@ -530,12 +530,22 @@ static void processes(void)
 	R("waitid no event", C4(I_waitid, P_ALL, 0, &si, 0));
 	R("waitid bad idtype", C4(I_waitid, 9, 0, &si, WEXITED));
 
+	/* After SIGCONT the child waits for EOF on a pipe the parent closes
+	 * once it has seen WCONTINUED: a child that exited first would leave
+	 * no continued event to wait for (ECHILD), a race under load. */
+	int hold[2];
+	pipe(hold);
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
+		char b;
+		close(hold[1]);
 		raise(SIGSTOP);
+		while (read(hold[0], &b, 1) > 0)
+			;
 		_exit(3);
 	}
+	close(hold[0]);
 	R("waitid WSTOPPED", C4(I_waitid, P_PID, pid, &si, WSTOPPED));
 	printf("stopped: code %d status %d\n", si.code, si.status);
 	memset(&si, 0xaa, sizeof(si));
@@ -544,6 +554,7 @@ static void processes(void)
 	kill(pid, SIGCONT);
 	R("waitid WCONTINUED", C4(I_waitid, P_PID, pid, &si, WCONTINUED));
 	printf("continued: code %d status %d\n", si.code, si.status);
+	close(hold[1]);
 	Y("waitpid", C3(I_waitpid, pid, &status32, 0) == pid);
 	describe("waitpid status", status32);
 	fflush(stdout);
