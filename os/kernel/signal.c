@@ -310,6 +310,10 @@ void do_signal(struct pt_regs *regs)
 		if (SIG_DEFAULT_IGNORE & sigmask(sig))
 			continue;
 		if (SIG_DEFAULT_STOP & sigmask(sig)) {
+			/* An orphaned process group does not stop for the
+			 * terminal's stop signals (Linux's get_signal). */
+			if (sig != SIGSTOP && pgrp_orphaned(t->pgid, NULL))
+				continue;
 			do_signal_stop(sig);
 			continue;
 		}
@@ -439,6 +443,35 @@ static int kill_one(struct task_struct *t, int sig, int code)
 		return 0;
 	struct ksiginfo info = { .signo = sig, .code = code, .pid = current->pid };
 	return send_signal(t, sig, &info);
+}
+
+int kill_pgrp_priv(pid_t pgrp, int sig)
+{
+	struct task_struct *t, *tmp;
+	int found = 0;
+	list_for_each_entry_safe(t, tmp, &task_list, tasks) {
+		if (!t->pid || t->pgid != pgrp || t->state == EXIT_DEAD)
+			continue;
+		found++;
+		if (t == init_task_ptr && t->sighand[sig - 1].handler == SIG_DFL)
+			continue;
+		struct ksiginfo info = { .signo = sig, .code = SI_KERNEL };
+		send_signal(t, sig, &info);
+	}
+	return found;
+}
+
+bool pgrp_orphaned(pid_t pgrp, struct task_struct *ignored)
+{
+	struct task_struct *t;
+	list_for_each_entry(t, &task_list, tasks) {
+		if (!t->pid || t->pgid != pgrp || t == ignored || t->state == EXIT_ZOMBIE ||
+		    t->state == EXIT_DEAD || !t->parent || t->parent == init_task_ptr)
+			continue;
+		if (t->parent->pgid != pgrp && t->parent->sid == t->sid)
+			return false;
+	}
+	return true;
 }
 
 SYSCALL_DEFINE(sys_kill)

@@ -126,6 +126,9 @@ struct task_struct {
 	unsigned long robust_list;        /* set_robust_list: kept, not walked */
 	struct rlimit64 rlim[RLIM_NLIMITS];
 	pid_t pgid, sid;                  /* process group and session */
+	bool has_tty;                     /* the console is our controlling terminal */
+	int pdeath_signal;                /* PR_SET_PDEATHSIG: sent when the parent exits */
+	bool child_subreaper;             /* PR_SET_CHILD_SUBREAPER: orphans below come here */
 	unsigned long cutime, cstime;     /* reaped children's ticks (times) */
 
 	/* Open files and the working directory (os/fs/). */
