@@ -160,8 +160,6 @@ static void job(const char *label, const char *type, int foreground, void (*body
 static void read_forever(void)
 {
 	char buf[16];
-	struct rlimit none = { 0, 0 };
-	setrlimit(RLIMIT_CORE, &none);   /* ^\\ leaves no core file */
 	for (;;)
 		if (read(0, buf, sizeof(buf)) < 0 && errno != EINTR)
 			_exit(3);
@@ -230,11 +228,14 @@ static void intr_flush(const char *label, int noflsh)
 	sigemptyset(&none);
 	sigaction(SIGINT, &sa, &old);
 	sigprocmask(SIG_BLOCK, &block, NULL);
-	set(ICANON | (noflsh ? NOFLSH : 0), ECHO | (noflsh ? 0 : NOFLSH), 0, 0, 1, 0, TCSANOW);
+	set(ISIG | ICANON | (noflsh ? NOFLSH : 0), ECHO | (noflsh ? 0 : NOFLSH), 0, 0, 1, 0, TCSANOW);
 	got_int = 0;
 	want("abc\\003");
 	while (!got_int)
 		sigsuspend(&none);
+	/* Linux flushes after it signals, holding the termios lock: a
+	 * TCSETS waits for the flush to end. */
+	set(0, 0, 0, 0, 1, 0, TCSANOW);
 	sigprocmask(SIG_UNBLOCK, &block, NULL);
 	sigaction(SIGINT, &old, NULL);
 	want("d\\n");
@@ -269,9 +270,17 @@ static int write_nonblock(const char *s)
 
 static void job_control(void)
 {
+	struct rlimit none = { 0, 0 };
+	setrlimit(RLIMIT_CORE, &none);   /* ^\\ leaves no core file, whenever it comes */
 	printf("-- job control\n");
 	printf("tcgetpgrp is our group: %s\n", tcgetpgrp(0) == getpgrp() ? "yes" : "no");
 	printf("tcgetsid is our session: %s\n", tcgetsid(0) == getsid(0) ? "yes" : "no");
+	/* Linux's n_tty signals the group before it flushes (unless NOFLSH)
+	 * and echoes: a job's end could be told, and our next line written,
+	 * before a pty's flush drops it or the echo comes. So the jobs run
+	 * with NOFLSH and without echo; the echo and the flush are checked
+	 * below, where nothing races with them. */
+	set(NOFLSH, ECHO, 0, 0, 1, 0, TCSANOW);
 	job("^C to the foreground job", "\\003", 1, read_forever);
 	job("^\\ to the foreground job", "\\034", 1, read_forever);
 	job("^Z to the foreground job", "\\032", 1, read_forever);
@@ -323,7 +332,20 @@ static void job_control(void)
 	}
 	printf("still the foreground: %s\n", tcgetpgrp(0) == getpgrp() ? "yes" : "no");
 
-	printf("-- ^C's flush\n");
+	printf("-- ^C's echo and flush\n");
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	set(NOFLSH | ECHO | ECHOCTL, 0, 0, 0, 1, 0, TCSANOW);
+	want("a\\003b\\034c\\n");
+	show_read("ECHOCTL shows ^C and ^\\, the line keeps the rest", 16);
+	set(NOFLSH | ECHO, ECHOCTL, 0, 0, 1, 0, TCSANOW);
+	want("d\\003e\\n");
+	show_read("without ECHOCTL the echo is the byte", 16);
+	set(0, ISIG, 0, 0, 1, 0, TCSANOW);
+	want("f\\003g\\n");
+	show_read("without ISIG ^C is read", 16);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGQUIT, SIG_DFL);
 	intr_flush("^C flushed the line", 0);
 	intr_flush("NOFLSH kept it", 1);
 	tcsetattr(0, TCSANOW, &orig);
