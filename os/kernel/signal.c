@@ -74,7 +74,9 @@ int send_signal(struct task_struct *t, int sig, const struct ksiginfo *info)
 	if (SIG_DEFAULT_STOP & sigmask(sig))
 		t->pending &= ~sigmask(SIGCONT);
 	/* An ignored signal is dropped at once, unless a tracer wants to see it. */
-	if (sig_ignored(t, sig) && !(t->ptrace && sig != SIGCONT)) {
+	/* ... but a blocked one is kept: its handler may change before it is
+	 * unblocked or sigwait may take it (Linux's sig_ignored). */
+	if (sig_ignored(t, sig) && !((t->blocked | t->real_blocked) & sigmask(sig)) && !(t->ptrace && sig != SIGCONT)) {
 		local_irq_restore(flags);
 		return 0;
 	}
@@ -711,6 +713,7 @@ static long do_sigtimedwait(u64 set, struct ksiginfo *info, const struct timespe
 	if (!sig) {
 		/* Let the awaited signals wake us while we sleep. */
 		u64 real_blocked = t->blocked;
+		t->real_blocked = real_blocked;
 		t->blocked &= ~set;
 		recalc_sigpending(t);
 		for (;;) {
@@ -731,6 +734,7 @@ static long do_sigtimedwait(u64 set, struct ksiginfo *info, const struct timespe
 			local_irq_enable();
 		}
 		t->blocked = real_blocked;
+		t->real_blocked = 0;
 		recalc_sigpending(t);
 		sig = dequeue_from(t, set, info);
 		if (!sig)

@@ -78,6 +78,7 @@ struct task_struct {
 
 	/* Signals (kernel/signal.c). */
 	u64 pending, blocked;
+	u64 real_blocked;                 /* rt_sigtimedwait: the mask while it waits */
 	struct k_sigaction sighand[64];   /* index sig - 1 */
 	struct ksiginfo siginfo[64];      /* the latest info per pending signal */
 	bool stop_reported;               /* wait4 has seen the current stop */
