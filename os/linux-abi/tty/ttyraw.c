@@ -396,8 +396,8 @@ static void output_processing(void)
 	out("ONOCR without ONLRET: i\n\rj\n");
 	set_oflag(OPOST | ONOCR | ONLRET);
 	out("ONLRET: k\n\rl\n");
-	set_oflag(0);
-	out("OPOST off: \r\n");
+	set_oflag(ONLCR | OCRNL | ONLRET);
+	out("OPOST off, the others on: \r\n");
 	tcsetattr(0, TCSANOW, &orig);
 	out("back: m\n");
 }
