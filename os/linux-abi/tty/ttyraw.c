@@ -405,10 +405,25 @@ static void output_processing(void)
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "--help")) {
-		printf("usage: ttyraw   (stdin and stdout a terminal; driven by scripts/test-linux-abi-tty)\n");
+		printf("usage: ttyraw [--want BYTES]   (stdin and stdout a terminal; driven by scripts/test-linux-abi-tty)\n");
 		return 0;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc > 2 && !strcmp(argv[1], "--want")) {
+		/* A foreground job for the shell's test: ask for BYTES, then
+		 * read until killed or end of input. NOFLSH and no echo, so
+		 * that a pty's flush or echo after ^C cannot race with what
+		 * the shell prints next (see job_control). */
+		struct termios t;
+		char buf[64];
+		tcgetattr(0, &t);
+		t.c_lflag = (t.c_lflag | NOFLSH) & ~ECHO;
+		tcsetattr(0, TCSANOW, &t);
+		want(argv[2]);
+		while (read(0, buf, sizeof(buf)) > 0)
+			;
+		return 0;
+	}
 	printf("== ttyraw\n");
 	if (tcgetattr(0, &orig)) {
 		printf("stdin is not a terminal: %s\n", strerror(errno));
