@@ -11,16 +11,16 @@ RINGDB_KERNEL    := $(or $(KERNEL),$(BUILD)/kernel.elf)
 RINGDB_INITRAMFS := $(or $(BIN_INITRAMFS),$(INITRAMFS),$(BUILD)/initramfs.cpio)
 RINGDB_OUT  := $(HOST_OUT)/ringdb
 RINGDB      := $(BIN)/ringdb
-RINGDB_PKGS := ncursesw libdw capstone
+RINGDB_PKGS := ncursesw libdw capstone libarchive
 
 # Layers, bottom up; everything but ui.c and main.c builds without ncurses.
-RINGDB_CORE := keeper qmp transport rsp target symbols disasm syscalls kmodel textbuf oracle fpu panels commands session frames timetravel
+RINGDB_CORE := keeper qmp transport rsp target symbols disasm syscalls kmodel textbuf oracle fpu panels commands session frames timetravel rrarchive
 RINGDB_CORE_OBJS := $(RINGDB_CORE:%=$(RINGDB_OUT)/%.o)
 RINGDB_OBJS := $(RINGDB_CORE_OBJS) $(RINGDB_OUT)/ui.o $(RINGDB_OUT)/main.o
 
 # Display strings are cut to their field on purpose: no truncation warnings.
 RINGDB_CFLAGS = $(HOST_CFLAGS) -Wno-format-truncation -I$(GEN) -I$(RINGDB_OUT) -iquote os/include $(shell pkg-config --cflags $(RINGDB_PKGS) 2>/dev/null)
-RINGDB_LIBS   = $(shell pkg-config --libs $(RINGDB_PKGS) 2>/dev/null || echo -lncursesw -ltinfo -ldw -lelf -lcapstone)
+RINGDB_LIBS   = $(shell pkg-config --libs $(RINGDB_PKGS) 2>/dev/null || echo -lncursesw -ltinfo -ldw -lelf -lcapstone -larchive)
 
 # TIF numbers and masks come from the kernel's own header, never retyped.
 RINGDB_TIF := $(RINGDB_OUT)/ringdb_tif.h
