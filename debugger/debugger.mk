@@ -1,7 +1,7 @@
 # ringdb, the ncurses debugger on QEMU's gdbstub (debugger/), its tests, and
 # the make targets around it: debug, qemu-gdb, fuzz-rsp.
 #
-## make debug [PROG="name args"|BIN=FILE] [APPEND="..."] [TEST=name [LAB=n]] [REPLAY=1|DIR|record] [RINGDB_ARGS=...]   boot and open ringdb at the first syscall (of hello by default); REPLAY=1: the recording of a failing test
+## make debug [PROG="name args"|BIN=FILE] [APPEND="..."] [TEST=name [LAB=n]] [REPLAY=1|DIR|FILE.tar.gz|record] [RINGDB_ARGS=...]   boot and open ringdb at the first syscall (of hello by default); REPLAY=1: the recording of a failing test
 ## make qemu-gdb                          boot halted with a gdbstub on a printed port
 ## make fuzz-rsp [FUZZ_SECONDS=600]        fuzz ringdb's packet parser longer
 
@@ -160,6 +160,7 @@ debug_append = $(strip $(APPEND) $(debug_prog_append))
 # REPLAY=1 with TEST=name [LAB=n]: open the recording make grade kept of
 # that failing test (build/recordings/labN/NAME, kernel/NAME without LAB);
 # REPLAY=DIR: that recording folder (ringgrade --record-failures DIR/...);
+# REPLAY=FILE.tar.gz: such a folder packed as one file (ringgrade --pack);
 # REPLAY=record: record this session as it goes (build/recordings/live/),
 # so stepping back works in it too.
 REPLAY ?=

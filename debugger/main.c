@@ -36,7 +36,7 @@ static void usage(FILE *out)
 		"    ringdb --kernel FILE [--initrd FILE] [--append CMDLINE] [options]\n"
 		"    ringdb --attach HOST:PORT|unix:PATH [--symbols FILE] [options]\n"
 		"    ringdb --replay DIR|FILE|FILE.tar.gz [--kernel FILE] [options]\n"
-		"    make debug [PROG=\"name args\"] [APPEND=...] [TEST=name [LAB=n]] [RINGDB_ARGS=...]\n"
+		"    make debug [PROG=\"name args\"] [APPEND=...] [TEST=name [LAB=n]] [REPLAY=1|DIR|FILE.tar.gz] [RINGDB_ARGS=...]\n"
 		"\n"
 		"DESCRIPTION\n"
 		"    Source, registers, pt_regs, TIF flags and the entry/exit pipeline on one\n"
