@@ -83,7 +83,9 @@ if [ "${BENCH_BUNDLE:-1}" != 0 ] && [ -d "$work/sub1" ] && make -s gradescope LA
   chmod 711 "$work"
   if AUTOGRADER_ROOT=$ag "$ag/source/setup.sh" > "$work/setup.out" 2>&1; then
     ra=$ag/source/run_autograder
-    sed -e 's/ --record-failures "$recordings" --record-archive --record-max [0-9]* \\$/ \\/' \
+    # without recording: the three options and the --record-note line go
+    # (the line before then ends the command)
+    sed -e 's/ --record-failures "$recordings" --record-archive --record-max [0-9]* \\$//' \
       -e '/--record-note/d' "$ra" > "$work/run_norec"
     sed -e 's/--record-max [0-9]* /--record-max 0 /' "$ra" > "$work/run_all"
     chmod 755 "$work/run_norec" "$work/run_all"

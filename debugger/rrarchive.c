@@ -90,7 +90,6 @@ static int start_guard(const char *dir, char *err, size_t errcap)
 	close(p[0]);
 	/* p[1] stays open, unused, until ringdb ends: it is the signal. The
 	 * guard is not waited for; it exits on its own once the pipe closes. */
-	signal(SIGCHLD, SIG_DFL);
 	return 0;
 }
 
