@@ -26,17 +26,39 @@ struct new_utsname {
 	char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65];
 };
 
+static const struct new_utsname uts = {
+	.sysname = "Ringside",
+	.nodename = "ringside",
+	.release = "4.3.0-ringside",
+	.version = "#1 Ringside teaching kernel",
+	.machine = "x86_64",
+	.domainname = "(none)",
+};
+
 SYSCALL_DEFINE(sys_uname)
 {
-	static const struct new_utsname uts = {
-		.sysname = "Ringside",
-		.nodename = "ringside",
-		.release = "4.3.0-ringside",
-		.version = "#1 Ringside teaching kernel",
-		.machine = "x86_64",
-		.domainname = "(none)",
-	};
 	return copy_to_user((void *)a0, &uts, sizeof(uts));
+}
+
+/* i386 olduname (109): struct old_utsname, the first five fields of 65
+ * bytes (no domainname); 0 or -EFAULT (Linux 4.3's sys_uname under
+ * __ARCH_WANT_SYS_OLD_UNAME; its NULL check is copy_to_user's here). */
+SYSCALL_DEFINE(sys32_olduname)
+{
+	return copy_to_user((void *)a0, &uts, 5 * sizeof(uts.sysname)) ? -EFAULT : 0;
+}
+
+/* i386 oldolduname (59): struct oldold_utsname, five fields of 9 bytes,
+ * each the first 8 characters and a NUL (Linux 4.3's sys_olduname). */
+SYSCALL_DEFINE(sys32_oldolduname)
+{
+	char old[5][9];
+	const char *fields[5] = { uts.sysname, uts.nodename, uts.release, uts.version, uts.machine };
+	for (int k = 0; k < 5; k++) {
+		memcpy(old[k], fields[k], 8);
+		old[k][8] = 0;
+	}
+	return copy_to_user((void *)a0, old, sizeof(old)) ? -EFAULT : 0;
 }
 
 /* ---- time ---- */
@@ -253,6 +275,10 @@ static long do_mmap(unsigned long addr, unsigned long len, unsigned long prot,
 	if (flags & MAP_FIXED) {
 		if (addr & ~PAGE_MASK || addr + size < addr || addr + size > TASK_SIZE_MAX || !addr)
 			return -EINVAL;
+		/* An i386 task's TASK_SIZE ends at IA32_PAGE_OFFSET: beyond it,
+		 * get_unmapped_area's -ENOMEM (Linux 4.3, TIF_ADDR32). */
+		if (test_thread_flag(TIF_IA32) && addr + size > IA32_PAGE_OFFSET)
+			return -ENOMEM;
 		vm_unmap_region(mm, addr, size);
 	} else {
 		/* A hint is honoured when the range there is free, as on Linux. */
@@ -276,7 +302,7 @@ SYSCALL_DEFINE(sys_mmap)
 SYSCALL_DEFINE(compat_sys_mmap2)
 {
 	return do_mmap((u32)a0, (u32)a1, a2, a3, (u32)a4, (unsigned long)(u32)a5 << PAGE_SHIFT,
-		       0xffffe000UL);
+		       IA32_PAGE_OFFSET);
 }
 
 /* i386 mmap (90, the old one; Linux's sys32_mmap): the six arguments in a
