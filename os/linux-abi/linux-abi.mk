@@ -30,7 +30,7 @@ $(LINUX_ABI_OUT)/bin/i386-sigtls: I386_FLAGS := -z execstack
 # glibc's i386 read() carries an access attribute that makes gcc reject
 # files.c's deliberate read into BAD_PTR.
 $(LINUX_ABI_OUT)/bin/i386-files: I386_FLAGS := -Wno-stringop-overflow
-LINUX_ABI_I386 := files hello procs sigtls
+LINUX_ABI_I386 := files hello procs sigtls pipes sigwait
 LINUX_ABI_BINS := $(patsubst os/linux-abi/%.c,$(LINUX_ABI_OUT)/bin/%,$(LINUX_ABI_SRCS)) \
                   $(LINUX_ABI_GLIBC:%=$(LINUX_ABI_OUT)/bin/glibc-%) \
                   $(LINUX_ABI_I386:%=$(LINUX_ABI_OUT)/bin/i386-%) \
