@@ -340,7 +340,18 @@ static int cmd_set(struct session *s, int argc, char **argv, const char *rest)
 		s->width = w >= 40 && w <= 400 ? w : 100;
 		return 0;
 	}
-	session_error(s, "usage: set reg NAME VALUE | set tif FLAG on|off | set timeout SECONDS | set width COLUMNS | set height ROWS");
+	if (argc >= 3 && strcmp(argv[1], "reverse-scan") == 0) {
+		char *end;
+		unsigned long long n = strtoull(argv[2], &end, 10);
+		if (*end || argv[2][0] == '-' || !argv[2][0]) {
+			session_error(s, "set reverse-scan: want a number of instructions (0: breakpoints, the default)");
+			return -1;
+		}
+		s->reverse_scan = n;
+		return 0;
+	}
+	session_error(s, "usage: set reg NAME VALUE | set tif FLAG on|off | set timeout SECONDS | set width COLUMNS | "
+		      "set height ROWS | set reverse-scan N");
 	return -1;
 }
 
@@ -379,13 +390,26 @@ static int cmd_info(struct session *s, int argc, char **argv, const char *rest)
 		{ "stack", "stack" }, { "source", "source" }, { "line", "source" },
 		{ "locals", "locals" }, { "args", "locals" }, { "frame", "locals" },
 	};
+	if (argc > 1 && strcmp(argv[1], "reverse") == 0) {
+		/* What the last reverse-step/next/finish cost. */
+		if (!s->reverse_stats.windows) {
+			session_printf(s, "no reverse-step, reverse-next or reverse-finish yet");
+			return 0;
+		}
+		session_printf(s, "last reverse line search: %" PRIu64 " instructions back, %d window%s, %lu "
+			       "breakpoint hit%s, %ld ms (%s)", s->reverse_stats.back, s->reverse_stats.windows,
+			       s->reverse_stats.windows == 1 ? "" : "s", s->reverse_stats.hits,
+			       s->reverse_stats.hits == 1 ? "" : "s", s->reverse_stats.ms,
+			       s->reverse_scan ? "single-stepped: set reverse-scan" : "breakpoints");
+		return 0;
+	}
 	for (size_t i = 0; argc > 1 && i < sizeof names / sizeof *names; i++) {
 		if (strncmp(names[i][0], argv[1], strlen(argv[1])) != 0)
 			continue;
 		char *args[2] = { "panel", (char *)names[i][1] };
 		return cmd_panel(s, 2, args, "");
 	}
-	session_error(s, "usage: info registers|breakpoints|stack|source|locals (or: panel NAME)");
+	session_error(s, "usage: info registers|breakpoints|stack|source|locals|reverse (or: panel NAME)");
 	return -1;
 }
 
