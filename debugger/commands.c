@@ -340,18 +340,20 @@ static int cmd_set(struct session *s, int argc, char **argv, const char *rest)
 		s->width = w >= 40 && w <= 400 ? w : 100;
 		return 0;
 	}
-	if (argc >= 3 && strcmp(argv[1], "reverse-scan") == 0) {
+	if (argc >= 3 && (strcmp(argv[1], "reverse-scan") == 0 || strcmp(argv[1], "reverse-window") == 0)) {
 		char *end;
+		bool scan = strcmp(argv[1], "reverse-scan") == 0;
 		unsigned long long n = strtoull(argv[2], &end, 10);
-		if (*end || argv[2][0] == '-' || !argv[2][0]) {
-			session_error(s, "set reverse-scan: want a number of instructions (0: breakpoints, the default)");
+		if (*end || argv[2][0] == '-' || !argv[2][0] || n > 1000000000ULL) {
+			session_error(s, "set %s: want a number of instructions (%s)", argv[1],
+				      scan ? "0: breakpoints, the default" : "the first window; 0: 1024, the default");
 			return -1;
 		}
-		s->reverse_scan = n;
+		*(scan ? &s->reverse_scan : &s->reverse_window) = n;
 		return 0;
 	}
 	session_error(s, "usage: set reg NAME VALUE | set tif FLAG on|off | set timeout SECONDS | set width COLUMNS | "
-		      "set height ROWS | set reverse-scan N");
+		      "set height ROWS | set reverse-scan N | set reverse-window N");
 	return -1;
 }
 

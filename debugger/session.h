@@ -160,6 +160,7 @@ struct session {
 	 * growing backwards; N single-steps the last N instructions instead
 	 * (`set reverse-scan N`, the reference). The last search's cost. */
 	uint64_t reverse_scan;
+	uint64_t reverse_window; /* the first window (0: 1024 instructions) */
 	struct {
 		int windows;
 		unsigned long hits;

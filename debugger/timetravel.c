@@ -417,7 +417,9 @@ int session_reverse(struct session *s, bool step, int count)
  * replay to its end and one stop per hit, whatever ran in between (a
  * million instructions of loop, the kernel, other tasks). `set
  * reverse-scan N` does the same by single-stepping the last N instructions
- * instead, without breakpoints: the slow reference the tests compare with. */
+ * instead, without breakpoints: the slow reference the tests compare with
+ * (`set reverse-window N` sets the first window, so that a short search
+ * still crosses windows). */
 
 #define TT_WINDOW0 1024
 #define TT_GROWTH 8
@@ -835,7 +837,7 @@ static int search(struct tt_search *q, const struct tt_frame *F, bool want_entry
 	r.c = c;
 	struct tt_event *ev = NULL;
 	int n = 0, res = S_NONE;
-	uint64_t floor = lo_known ? lo + 1 : 0, b = hi, w = TT_WINDOW0;
+	uint64_t floor = lo_known ? lo + 1 : 0, b = hi, w = s->reverse_window ? s->reverse_window : TT_WINDOW0;
 	while (b > floor) {
 		uint64_t span = s->reverse_scan ? s->reverse_scan : w;
 		uint64_t a = b - floor > span ? b - span : floor;
