@@ -398,8 +398,9 @@ static int cmd_info(struct session *s, int argc, char **argv, const char *rest)
 			session_printf(s, "no reverse-step, reverse-next or reverse-finish yet");
 			return 0;
 		}
-		session_printf(s, "last reverse line search: %" PRIu64 " instructions back, %d window%s, %lu "
-			       "breakpoint hit%s, %ld ms (%s)", s->reverse_stats.back, s->reverse_stats.windows,
+		session_printf(s, "last reverse line search: the answer %" PRIu64 " instructions back, looked %" PRIu64
+			       " back in %d window%s, %lu breakpoint hit%s, %ld ms (%s)", s->reverse_stats.answer,
+			       s->reverse_stats.back, s->reverse_stats.windows,
 			       s->reverse_stats.windows == 1 ? "" : "s", s->reverse_stats.hits,
 			       s->reverse_stats.hits == 1 ? "" : "s", s->reverse_stats.ms,
 			       s->reverse_scan ? "single-stepped: set reverse-scan" : "breakpoints");

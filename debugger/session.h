@@ -165,6 +165,7 @@ struct session {
 		int windows;
 		unsigned long hits;
 		uint64_t back;   /* how far back it looked, in instructions */
+		uint64_t answer; /* how far back the answer was */
 		long ms;
 	} reverse_stats;
 };

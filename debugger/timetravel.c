@@ -963,6 +963,7 @@ int session_reverse_line(struct session *s, enum reverse_line how)
 	s->reverse_stats.windows = q.windows;
 	s->reverse_stats.hits = q.hits;
 	s->reverse_stats.back = ic - q.deepest;
+	s->reverse_stats.answer = ic - at;
 	s->reverse_stats.ms = now_ms() - t0;
 	stopped(s, why);
 	return 0;
