@@ -607,9 +607,12 @@ const struct command commands[] = {
 	{ "display", NULL, "[EXPRESSION]", cmd_display, "print EXPRESSION now and at every stop (no argument: all of them now)" },
 	{ "undisplay", NULL, "[N...]", cmd_undisplay, "stop displaying N (all without N)" },
 	{ "sigframe", NULL, "[ADDRESS]", cmd_sigframe, "decode a signal frame (default at rsp): registers, mask, siginfo, fpstate" },
-	{ "set", NULL, "reg|tif|timeout|width|height", cmd_set, "set reg NAME VALUE; set tif FLAG on|off (what-if); set timeout S; panel size" },
+	{ "set", NULL, "reg|tif|timeout|width|height|reverse-scan|reverse-window", cmd_set, "set reg NAME VALUE; set tif FLAG on|off "
+	  "(what-if); set timeout S; panel size; set reverse-scan N: reverse-step/next/finish single-step the last N "
+	  "instructions (0: breakpoints); set reverse-window N: their first window" },
 	{ "panel", NULL, "NAME", cmd_panel, "print a panel as text (batch) or show it (screen)" },
-	{ "info", "i", "registers|breakpoints|...", cmd_info, "GDB's names for the panels: info registers is panel regs" },
+	{ "info", "i", "registers|breakpoints|...|reverse", cmd_info, "GDB's names for the panels: info registers is panel regs; "
+	  "info reverse: what the last reverse-step/next/finish cost" },
 	{ "layout", "l", "[NAME]", cmd_layout, "switch the screen layout (next one without NAME)" },
 	{ "attach", NULL, "HOST:PORT", cmd_attach, "connect to a QEMU gdbstub" },
 	{ "screen", NULL, "FILE [COLSxROWS]", cmd_screen, "write the whole screen (text, then attributes) to FILE" },
