@@ -886,6 +886,128 @@ static int search(struct tt_search *q, const struct tt_frame *F, bool want_entry
 	return res;
 }
 
+/* Code without CFI (the entry code's assembly, whose symbols are labels
+ * without sizes): no CFA tells its frame, so the instructions before the
+ * current one are single-stepped, 64, 512 and at most 4096, and the line
+ * (or the entry to the function) is looked for by pc and stack pointer. */
+struct tt_insn {
+	uint64_t pc, sp;
+	const char *file;
+	int line;
+	uint64_t func;      /* start of the function, 0 when unknown */
+};
+
+static void describe_insn(struct session *s, struct tt_insn *in)
+{
+	uint64_t off = 0;
+	in->pc = target_pc(&s->t);
+	target_reg_value(&s->t, "rsp", &in->sp);
+	const struct symbol *sym = s->syms ? sym_at(s->syms, in->pc, &off) : NULL;
+	in->func = sym ? sym->addr : 0;
+	in->file = NULL;
+	in->line = 0;
+	if (s->syms)
+		sym_line_at(s->syms, in->pc, &in->file, &in->line);
+}
+
+static bool same_line(const struct tt_insn *a, const struct tt_insn *b)
+{
+	if (!a->file || !b->file)
+		return a->pc == b->pc;
+	return a->line == b->line && a->func == b->func && strcmp(a->file, b->file) == 0;
+}
+
+/* Where reverse-step/next/finish should go in the window W[0..n) (the
+ * instructions before NOW, oldest first): an index, or -1 when the answer
+ * lies before the window. */
+static int choose(enum reverse_line how, const struct tt_insn *w, int n, const struct tt_insn *now)
+{
+	int i = n - 1;
+	if (how == REVERSE_FINISH) {
+		/* Back to the call that entered this function: the last entry
+		 * to it at this frame (the return address slot just above sp),
+		 * and the instruction before it, the call. */
+		for (; i >= 1; i--)
+			if (w[i].pc == now->func && w[i].sp >= now->sp && w[i - 1].func != now->func)
+				return i - 1;
+		return -1;
+	}
+	/* Leave the current line, backwards (next: ignoring deeper calls). */
+	bool over = how == REVERSE_NEXT;
+	for (; i >= 0; i--) {
+		if (over && w[i].sp < now->sp && w[i].func != now->func)
+			continue; /* inside a call the current function made */
+		if (!same_line(&w[i], now))
+			break;
+		if (over && w[i].pc == now->func && w[i].func == now->func) {
+			/* Reached this function's entry: reverse-next goes on
+			 * to the caller's call instruction. */
+			return i >= 1 ? i - 1 : -1;
+		}
+	}
+	if (i < 0)
+		return -1;
+	/* Then to the start of that previous line. */
+	struct tt_insn prev = w[i];
+	int start = i;
+	for (int j = i - 1; j >= 0; j--) {
+		if (over && w[j].sp < prev.sp && w[j].func != prev.func)
+			continue;
+		if (!same_line(&w[j], &prev))
+			return start;
+		start = j;
+	}
+	return -1; /* the line began before the window */
+}
+
+static int reverse_line_no_cfi(struct session *s, enum reverse_line how, uint64_t ic)
+{
+	static const char *const names[] = { "reverse-step", "reverse-next", "reverse-finish" };
+	struct tt_insn now;
+	describe_insn(s, &now);
+	if (how == REVERSE_FINISH && !now.func) {
+		session_error(s, "reverse-finish: no function known at %#" PRIx64, now.pc);
+		return -1;
+	}
+	if (how == REVERSE_FINISH && now.pc == now.func) {
+		/* At the function's first instruction the call is the one before. */
+		if (session_reverse(s, true, 1))
+			return -1;
+		snprintf(s->stop_reason, sizeof s->stop_reason, "reverse-finished: at the call");
+		return 0;
+	}
+	unsigned char prev_g[TARGET_G_MAX];
+	memcpy(prev_g, s->t.g, sizeof prev_g);
+	static struct tt_insn w[4096];
+	for (int window = 64; window <= 4096; window *= 8) {
+		uint64_t from = ic > (uint64_t)window ? ic - (uint64_t)window : 0;
+		int n = (int)(ic - from);
+		if (seek_how(s, from, NULL, NULL, true))
+			return -1;
+		/* One instruction at a time up to where we were. */
+		for (int k = 0; k < n; k++) {
+			describe_insn(s, &w[k]);
+			if (quiet_stepi(s))
+				return -1;
+		}
+		int pick = choose(how, w, n, &now);
+		if (pick < 0 && from > 0)
+			continue; /* the line or the call began earlier: a wider window */
+		uint64_t target = pick < 0 ? 0 : from + (uint64_t)pick;
+		if (seek(s, target, NULL, NULL))
+			return -1;
+		memcpy(s->prev_g, prev_g, sizeof prev_g);
+		s->prev_g_valid = true;
+		stopped(s, pick < 0 ? "reached the start of the recording" : how == REVERSE_FINISH ?
+			"reverse-finished: at the call" : how == REVERSE_STEP ? "reverse-stepped a line" : "reverse-nexted a line");
+		return 0;
+	}
+	session_error(s, "%s: the previous line began more than 4096 instructions ago; use reverse-continue "
+		      "to a breakpoint there", names[how]);
+	return -1;
+}
+
+
 /* Frame N of the call stack as a tt_frame (false: not usable). */
 static bool stack_frame(struct session *s, int n, struct tt_frame *F)
 {
@@ -920,8 +1042,9 @@ int session_reverse_line(struct session *s, enum reverse_line how)
 	session_frames(s);
 	struct tt_frame F, F1;
 	if (!stack_frame(s, sel, &F)) {
-		session_error(s, "%s: no CFI for the code at %#" PRIx64 ": its frame is not known", names[how],
-			      target_pc(&s->t));
+		if (sel == 0 && s->nframes > 0 && !s->frames[0].cfa)
+			return reverse_line_no_cfi(s, how, ic);
+		session_error(s, "%s: no function known at %#" PRIx64, names[how], target_pc(&s->t));
 		return -1;
 	}
 	if (how == REVERSE_FINISH && !F.ret) {
