@@ -638,9 +638,12 @@ static void arrive(struct session *s, struct tt_run *r, uint64_t ic, bool record
 	}
 }
 
+/* No breakpoint of anyone else's at PC: the user's, phase 1's return, and
+ * the one pipeline breakpoint a look pass keeps (seek_how removed the
+ * others, so a candidate there is ours to insert). */
 static bool ours_only(struct session *s, uint64_t pc)
 {
-	return !session_bp_at(s, pc) && kmodel_stage_at(&s->model, pc) == STAGE_COUNT && pc != s->phase1_bp;
+	return !session_bp_at(s, pc) && pc != s->phase1_bp && pc != s->model.stage_addr[STAGE_SCHEDULE];
 }
 
 static void cand_bps(struct session *s, const struct tt_run *r, bool insert)
@@ -875,7 +878,8 @@ static int search(struct tt_search *q, const struct tt_frame *F, bool want_entry
 			break;
 		}
 		b = a;
-		w *= TT_GROWTH;
+		if (w < UINT64_MAX / TT_GROWTH)
+			w *= TT_GROWTH;
 	}
 	free(ev);
 	free(c);
