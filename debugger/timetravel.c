@@ -750,7 +750,11 @@ static bool callee_frame(struct tt_search *q, const struct tt_frame *F, const st
 	int line;
 	if (!e->callee)
 		return false;
-	G->syms = session_syms_for(q->s, e->callee);
+	/* A call stays in its half of the address space: the caller's
+	 * symbols (the task on the CPU now, after a window, may run another
+	 * program). */
+	bool user = e->callee < 0x0000800000000000ULL, fuser = F->func < 0x0000800000000000ULL;
+	G->syms = user == fuser ? F->syms : session_syms_for(q->s, e->callee);
 	const struct symbol *sym = G->syms ? sym_at(G->syms, e->callee, &off) : NULL;
 	if (!sym || off != 0 || !sym_line_at(G->syms, e->callee, &file, &line))
 		return false; /* no line information: stepped over */
