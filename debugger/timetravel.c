@@ -1010,8 +1010,12 @@ static int reverse_line_no_cfi(struct session *s, enum reverse_line how, uint64_
 			"reverse-finished: at the call" : how == REVERSE_STEP ? "reverse-stepped a line" : "reverse-nexted a line");
 		return 0;
 	}
-	session_error(s, "%s: the previous line began more than 4096 instructions ago; use reverse-continue "
-		      "to a breakpoint there", names[how]);
+	if (how == REVERSE_FINISH)
+		session_error(s, "reverse-finish: this code has no CFI (assembly) and nothing entered it by a call in the "
+			      "last 4096 instructions; use reverse-continue to a breakpoint there");
+	else
+		session_error(s, "%s: this code has no CFI (assembly) and its previous line began more than 4096 "
+			      "instructions ago; use reverse-continue to a breakpoint there", names[how]);
 	return -1;
 }
 
