@@ -20,14 +20,14 @@
 #include <ringside/errno.h>
 
 /* seccomp_check_filter: 0 if the program of len instructions may run,
- * else -EINVAL. Accept exactly these instructions:
+ * else -EINVAL. Accept exactly these instructions (Linux 4.3's list):
  *   LD  W ABS k   k < sizeof(struct seccomp_data) and k a multiple of 4
  *   LD  W IMM / MEM / LEN,  LDX W IMM / MEM / LEN
  *                 (MEM: k < BPF_MEMWORDS, and see the scratch rule below)
  *   ST k, STX k   k < BPF_MEMWORDS
- *   ALU ADD SUB MUL OR AND XOR DIV MOD LSH RSH, with K or X
- *                 (DIV and MOD by K = 0 are refused, LSH and RSH by K >= 32
- *                 too), and ALU NEG
+ *   ALU ADD SUB MUL DIV OR AND XOR LSH RSH, with K or X
+ *                 (DIV by K = 0 is refused; any other constant is valid,
+ *                 a shift by K >= 32 too), and ALU NEG - no MOD
  *   JMP JA k      the target pc + 1 + k inside the program
  *   JMP JEQ JGT JGE JSET, with K or X: both targets pc + 1 + jt and
  *                 pc + 1 + jf inside the program
@@ -36,11 +36,14 @@
  * Any other code (including any bit above the low 8) is refused. The length
  * must be 1..BPF_MAXINSNS, no instruction may fall through past the end,
  * and the last instruction must be a RET. Scratch rule: a LD/LDX MEM k is
- * refused unless M[k] was stored on every path that reaches it (jumps only
- * go forward, so one pass in program order can track, for each
- * instruction, the set of words written on all paths to it; a jump passes
- * its set only to its targets, a RET to nobody). This runs in the kernel:
- * stay inside your arrays, also for len == BPF_MAXINSNS.
+ * refused unless M[k] is in the set of stored words that one pass in
+ * program order gives it: instruction 0 starts with none; each instruction
+ * passes its set (plus what it stores) to the next one, except a jump,
+ * which passes it only to its targets; a RET passes it on like any other
+ * instruction; an instruction's set is what all of that brings it,
+ * intersected (jumps only go forward, so each set is final when the pass
+ * reaches it). This runs in the kernel: stay inside your arrays, also for
+ * len == BPF_MAXINSNS.
  */
 int seccomp_check_filter(const struct sock_filter *filter, unsigned len)
 {
@@ -54,8 +57,8 @@ int seccomp_check_filter(const struct sock_filter *filter, unsigned len)
  *   LD ABS k: A = the 32-bit word at byte offset k of *sd (host byte order)
  *   LEN: the size of struct seccomp_data
  *   ALU with X uses X as the operand, with K uses k; arithmetic is 32-bit
- *   and wraps. DIV or MOD by X = 0 ends the program with 0 (KILL). A shift
- *   by X >= 32 gives 0.
+ *   and wraps. DIV by X = 0 ends the program with 0 (KILL). A shift by
+ *   32 or more (K or X) gives 0.
  *   Jumps: JA adds k to the program counter; a conditional jump adds jt
  *   when its condition holds, else jf (JGT, JGE unsigned; JSET: A & operand
  *   is nonzero) - in both cases counted from the next instruction.

@@ -65,6 +65,25 @@ void set_intr_gate(unsigned vector, void *handler, unsigned dpl, unsigned ist)
 	};
 }
 
+/* The running task's three TLS descriptors into the GDT (Linux's
+ * load_TLS): a selector loaded after this finds them. */
+void load_TLS(const u64 *tls_array)
+{
+	for (int i = 0; i < GDT_ENTRY_TLS_ENTRIES; i++)
+		gdt[GDT_ENTRY_TLS_MIN + i] = tls_array[i];
+}
+
+/* Load the user's gs selector from kernel mode (Linux's native_load_gs_index):
+ * a selector load also loads the base, and in the kernel GS's base is the
+ * per-CPU area's, so the load happens between two swapgs, IRQs off, and the
+ * user's base ends up in MSR_KERNEL_GS_BASE where the way out expects it. */
+void load_gs_index(u16 sel)
+{
+	unsigned long flags = local_irq_save();
+	__asm__ volatile("swapgs\n\tmovw %0, %%gs\n\tswapgs" :: "r"(sel) : "memory");
+	local_irq_restore(flags);
+}
+
 void load_sp0(unsigned long sp0)
 {
 	tss.rsp[0] = sp0;

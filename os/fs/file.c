@@ -540,7 +540,7 @@ static long do_open(int dirfd, const char *upath, unsigned flags, unsigned mode)
 		if ((flags & O_TRUNC) && S_ISREG(i->mode) && acc != O_RDONLY)
 			i->size = 0;
 	}
-	unsigned kept = (flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC)) | O_LARGEFILE;
+	unsigned kept = flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC);
 	struct file *f = file_alloc(i, i->fops, kept);
 	if (!f) {
 		err = -ENOMEM;
@@ -554,19 +554,33 @@ out:
 	return err;
 }
 
+/* open, openat and creat force O_LARGEFILE (Linux's force_o_largefile() on
+ * a 64-bit kernel); i386's compat_sys_open and compat_sys_openat take the
+ * flags as given, so an i386 program's file has it only if it asked (open64),
+ * and ftruncate then refuses lengths past 2 GiB (Linux 4.3's fs/open.c). */
 SYSCALL_DEFINE(sys_open)
+{
+	return do_open(AT_FDCWD, (const char *)a0, (unsigned)a1 | O_LARGEFILE, (unsigned)a2);
+}
+
+SYSCALL_DEFINE(sys_openat)
+{
+	return do_open((int)a0, (const char *)a1, (unsigned)a2 | O_LARGEFILE, (unsigned)a3);
+}
+
+SYSCALL_DEFINE(compat_sys_open)
 {
 	return do_open(AT_FDCWD, (const char *)a0, (unsigned)a1, (unsigned)a2);
 }
 
-SYSCALL_DEFINE(sys_openat)
+SYSCALL_DEFINE(compat_sys_openat)
 {
 	return do_open((int)a0, (const char *)a1, (unsigned)a2, (unsigned)a3);
 }
 
 SYSCALL_DEFINE(sys_creat)
 {
-	return do_open(AT_FDCWD, (const char *)a0, O_CREAT | O_WRONLY | O_TRUNC, (unsigned)a1);
+	return do_open(AT_FDCWD, (const char *)a0, O_CREAT | O_WRONLY | O_TRUNC | O_LARGEFILE, (unsigned)a1);
 }
 
 SYSCALL_DEFINE(sys_umask)
@@ -1225,6 +1239,8 @@ SYSCALL_DEFINE(sys_ftruncate)
 	struct inode *i = f->inode;
 	if (!S_ISREG(i->mode) || !can_write(f))
 		return -EINVAL;
+	if (!(f->flags & O_LARGEFILE) && len > 0x7fffffffL)
+		return -EINVAL;          /* MAX_NON_LFS without O_LARGEFILE */
 	if (!i->writable)
 		return -EROFS;
 	int err = inode_reserve(i, len);

@@ -7,6 +7,7 @@
  * NULL, auxv pairs, then the strings. */
 #include <ringside/kernel.h>
 #include <ringside/sched.h>
+#include <ringside/tls.h>
 #include <ringside/mm.h>
 #include <ringside/errno.h>
 #include <ringside/uaccess.h>
@@ -35,6 +36,7 @@ struct elf64_phdr {
 	u64 offset, vaddr, paddr, filesz, memsz, align;
 };
 #define PT_LOAD 1
+#define PT_GNU_STACK 0x6474e551
 #define PF_X 1
 #define PF_W 2
 #define PF_R 4
@@ -125,6 +127,7 @@ struct elf_image {
 	bool ia32;                   /* ELFCLASS32, EM_386 */
 	unsigned long entry, phoff, phentsize;
 	unsigned phnum;
+	bool exec_stack;             /* PT_GNU_STACK asks for PF_X (gcc -z execstack) */
 };
 
 static int elf_header(const struct initramfs_file *f, struct elf_image *im)
@@ -135,10 +138,10 @@ static int elf_header(const struct initramfs_file *f, struct elf_image *im)
 		return -ENOEXEC;
 	if (eh->ident[4] == ELFCLASS64 && f->size >= sizeof(*eh) && eh->type == ET_EXEC &&
 	    eh->machine == EM_X86_64 && eh->phentsize == sizeof(struct elf64_phdr))
-		*im = (struct elf_image){ false, eh->entry, eh->phoff, sizeof(struct elf64_phdr), eh->phnum };
+		*im = (struct elf_image){ false, eh->entry, eh->phoff, sizeof(struct elf64_phdr), eh->phnum, false };
 	else if (eh32->ident[4] == ELFCLASS32 && eh32->type == ET_EXEC && eh32->machine == EM_386 &&
 		 eh32->phentsize == sizeof(struct elf32_phdr))
-		*im = (struct elf_image){ true, eh32->entry, eh32->phoff, sizeof(struct elf32_phdr), eh32->phnum };
+		*im = (struct elf_image){ true, eh32->entry, eh32->phoff, sizeof(struct elf32_phdr), eh32->phnum, false };
 	else
 		return -ENOEXEC;
 	if (im->phoff > f->size || im->phnum * im->phentsize > f->size - im->phoff)
@@ -184,11 +187,16 @@ int elf_check(const void *data, size_t size, bool *ia32)
 	return err;
 }
 
+/* Also says whether the stack is to be executable: PT_GNU_STACK with PF_X,
+ * as Linux's load_elf_binary (EXSTACK_ENABLE_X). Without the header Linux
+ * decides by architecture (an i386 program then gets READ_IMPLIES_EXEC);
+ * here the stack stays non-executable. */
 static int load_elf(struct mm_struct *mm, const struct initramfs_file *f, const struct elf_image *im,
-		    unsigned long *entry, unsigned long *brk, unsigned long *phdr)
+		    unsigned long *entry, unsigned long *brk, unsigned long *phdr, bool *exec_stack)
 {
 	unsigned long highest = 0;
 	*phdr = 0;
+	*exec_stack = false;
 	for (unsigned i = 0; i < im->phnum; i++) {
 		const struct elf64_phdr ph = elf_phdr(f, im, i);
 		if (ph.type != PT_LOAD || !ph.memsz)
@@ -210,6 +218,11 @@ static int load_elf(struct mm_struct *mm, const struct initramfs_file *f, const 
 			*phdr = ph.vaddr + (im->phoff - ph.offset);
 		highest = max(highest, end);
 	}
+	for (unsigned i = 0; i < im->phnum; i++) {
+		const struct elf64_phdr ph = elf_phdr(f, im, i);
+		if (ph.type == PT_GNU_STACK)
+			*exec_stack = ph.flags & PF_X;
+	}
 	if (!highest)
 		return -ENOEXEC;
 	*entry = im->entry;
@@ -225,7 +238,8 @@ static long setup_stack(struct mm_struct *mm, struct arg_list *args, int argc,
 	unsigned long top = im->ia32 ? IA32_STACK_TOP : USER_STACK_TOP;
 	size_t word = im->ia32 ? 4 : 8;
 	unsigned long bottom = top - USER_STACK_SIZE;
-	int err = vm_map_region(mm, bottom, USER_STACK_SIZE, PROT_READ | PROT_WRITE);
+	int err = vm_map_region(mm, bottom, USER_STACK_SIZE,
+				PROT_READ | PROT_WRITE | (im->exec_stack ? PROT_EXEC : 0));
 	if (err)
 		return err;
 	mm->stack_bottom = bottom;
@@ -297,7 +311,7 @@ int exec_into(struct task_struct *t, const char *path, struct arg_list *args, in
 	struct elf_image im;
 	int err = elf_header(f, &im);
 	if (!err)
-		err = load_elf(mm, f, &im, &entry, &brk, &phdr);
+		err = load_elf(mm, f, &im, &entry, &brk, &phdr, &im.exec_stack);
 	long sp = err ? err : setup_stack(mm, args, argc, entry, phdr, &im);
 	if (sp < 0) {
 		mm_destroy(mm);
@@ -349,6 +363,7 @@ int exec_into(struct task_struct *t, const char *path, struct arg_list *args, in
 	t->sas_ss_sp = t->sas_ss_size = 0;
 	t->restart_block.fn = NULL;
 	t->fs_base = 0;
+	flush_tls(t);                        /* no TLS descriptors, null fs and gs */
 	fpu__clear(t);                       /* Linux's initial x87/SSE state */
 	if (t->gs_base && t == current)
 		wrmsr(MSR_KERNEL_GS_BASE, 0);

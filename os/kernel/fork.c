@@ -15,6 +15,7 @@
 #include <ringside/ptrace.h>
 #include <ringside/signal.h>
 #include <ringside/uaccess.h>
+#include <ringside/tls.h>
 #include <asm/x86.h>
 
 void start_task(struct task_struct *t, void (*fn)(void *), void *arg);
@@ -78,8 +79,23 @@ static long copy_and_start(struct pt_regs *regs, const struct clone_args *ca)
 	child->blocked = parent->blocked;
 	child->sas_ss_sp = parent->sas_ss_sp;
 	child->sas_ss_size = parent->sas_ss_size;
-	child->fs_base = ca->flags & CLONE_SETTLS ? ca->tls : parent->fs_base;
 	child->gs_base = parent->gs_base;
+	/* CLONE_SETTLS (copy_thread_tls in Linux 4.3): from an i386 call
+	 * (TS_COMPAT, so int $0x80 from a 64-bit task too) tls points at a
+	 * struct user_desc for the child's set_thread_area, no allocation;
+	 * otherwise it is the child's FS base. */
+	copy_tls(child, parent);
+	child->fs_base = parent->fs_base;
+	if ((ca->flags & CLONE_SETTLS) && (current_thread_info()->status & TS_COMPAT)) {
+		long err = do_set_thread_area(child, -1, ca->tls, false);
+		if (err) {
+			mm_put(child->mm);
+			free_task(child);
+			return err;
+		}
+	} else if (ca->flags & CLONE_SETTLS) {
+		child->fs_base = ca->tls;
+	}
 	if (ca->flags & CLONE_CHILD_SETTID) {
 		u32 tid = child->pid;
 		copy_to_mm(child->mm, ca->child_tid, &tid, sizeof(tid));   /* a bad address is ignored */
@@ -166,10 +182,8 @@ SYSCALL_DEFINE(sys_clone)
 
 /* i386 clone(flags, newsp, parent_tid, tls, child_tid): tls before
  * child_tid (Linux's CLONE_BACKWARDS order). There CLONE_SETTLS names a
- * struct user_desc for set_thread_area, which Ringside lacks: -EINVAL. */
+ * struct user_desc (copy_and_start hands it to do_set_thread_area). */
 SYSCALL_DEFINE(compat_sys_clone)
 {
-	if (a0 & CLONE_SETTLS)
-		return -EINVAL;
 	return sys_clone(a0, a1, a2, a4, a3, 0);
 }

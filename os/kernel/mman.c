@@ -73,6 +73,13 @@ static long move_range(struct mm_struct *mm, unsigned long addr, unsigned long o
 	return (long)new;
 }
 
+/* Where a mapping may end: below 4 GiB for an i386 task (4.3's TASK_SIZE
+ * with TIF_ADDR32, set with TIF_IA32 by set_personality_ia32). */
+static unsigned long mremap_top(void)
+{
+	return test_thread_flag(TIF_IA32) ? IA32_PAGE_OFFSET : USER_MMAP_BASE;
+}
+
 SYSCALL_DEFINE(sys_mremap)
 {
 	struct mm_struct *mm = current->mm;
@@ -92,7 +99,8 @@ SYSCALL_DEFINE(sys_mremap)
 	if (flags & MREMAP_FIXED) {
 		if (new_addr & ~PAGE_MASK)
 			return -EINVAL;
-		if (new_len > TASK_SIZE_MAX || new_addr > TASK_SIZE_MAX - new_len)
+		unsigned long task_size = test_thread_flag(TIF_IA32) ? IA32_PAGE_OFFSET : TASK_SIZE_MAX;
+		if (new_len > task_size || new_addr > task_size - new_len)
 			return -EINVAL;
 		if ((new_addr <= addr && new_addr + new_len > addr) ||
 		    (addr <= new_addr && addr + old_len > new_addr))
@@ -116,7 +124,7 @@ SYSCALL_DEFINE(sys_mremap)
 	if (!v)
 		return -EFAULT;
 	/* Grow in place when the range ends its area and the space after is free. */
-	if (addr + old_len == run_end(v) && addr + new_len <= USER_MMAP_BASE &&
+	if (addr + old_len == run_end(v) && addr + new_len <= mremap_top() &&
 	    vm_range_free(mm, addr + old_len, addr + new_len)) {
 		int err = vm_map_region(mm, addr + old_len, new_len - old_len, v->prot);
 		if (!err)
@@ -124,7 +132,7 @@ SYSCALL_DEFINE(sys_mremap)
 	}
 	if (!(flags & MREMAP_MAYMOVE))
 		return -ENOMEM;
-	unsigned long dst = vm_find_free(mm, new_len, USER_MMAP_BASE);
+	unsigned long dst = vm_find_free(mm, new_len, mremap_top());
 	if (!dst)
 		return -ENOMEM;
 	return move_range(mm, addr, old_len, dst, new_len, v->prot);

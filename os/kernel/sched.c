@@ -5,6 +5,7 @@
  * kernel itself is never preempted. */
 #include <ringside/kernel.h>
 #include <ringside/sched.h>
+#include <ringside/tls.h>
 #include <asm/segment.h>
 #include <ringside/percpu.h>
 #include <ringside/mm.h>
@@ -111,12 +112,12 @@ void load_user_data_segments(struct task_struct *t)
 void switch_to(struct task_struct *prev, struct task_struct *next)
 {
 	extern void __switch_to_asm(struct task_struct *prev, struct task_struct *next);
-	user_return_switch(prev, next);
 	if (test_tsk_thread_flag(prev, TIF_IA32) || test_tsk_thread_flag(next, TIF_IA32))
 		load_user_data_segments(next);
-	/* The user GS base waits in MSR_KERNEL_GS_BASE (swapgs brings it back). */
-	if (prev->gs_base != next->gs_base)
-		wrmsr(MSR_KERNEL_GS_BASE, next->gs_base);
+	/* next's TLS descriptors and fs/gs selectors (arch/tls.c); the user GS
+	 * base waits in MSR_KERNEL_GS_BASE (swapgs brings it back). */
+	switch_tls(prev, next);
+	user_return_switch(prev, next);
 	cpu_data.current_task = next;
 	cpu_data.top_of_stack = (unsigned long)next->stack + THREAD_SIZE;
 	load_sp0(cpu_data.top_of_stack);

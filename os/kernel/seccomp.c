@@ -55,22 +55,47 @@ static long set_mode_strict(void)
 	return 0;
 }
 
-/* Attach a filter given as (length, user pointer to instructions). */
+/* The length Linux 4.3 gives a checked filter: on x86-64 no classic JIT
+ * exists, so bpf_prepare_filter() converts every filter to eBPF
+ * (bpf_convert_filter()) and prog->len, what seccomp_attach_filter() adds
+ * up against MAX_INSNS_PER_PATH, is the converted length: one instruction
+ * of prologue (ctx into a callee-saved register), two per RET (move, exit),
+ * a conditional jump one (its false branch next, or a JEQ turned into a JNE
+ * because its true branch is next) or two (jump and JA), plus one when it
+ * compares with a constant that has bit 31 set (first moved into a
+ * register, eBPF immediates being signed); every other instruction one. */
+static unsigned ebpf_len(const struct sock_filter *insns, unsigned len)
+{
+	unsigned n = 1;
+	for (unsigned i = 0; i < len; i++) {
+		const struct sock_filter *f = &insns[i];
+		if (BPF_CLASS(f->code) == BPF_RET) {
+			n += 2;
+		} else if (BPF_CLASS(f->code) == BPF_JMP && BPF_OP(f->code) != BPF_JA) {
+			if (BPF_SRC(f->code) == BPF_K && (s32)f->k < 0)
+				n++;
+			n += f->jf == 0 || (f->jt == 0 && BPF_OP(f->code) == BPF_JEQ) ? 1 : 2;
+		} else {
+			n++;
+		}
+	}
+	return n;
+}
+
+/* Attach a filter given as (length, user pointer to instructions), with
+ * Linux 4.3's checks in Linux 4.3's order (seccomp_prepare_filter(),
+ * bpf_prog_create_from_user(), seccomp_attach_filter()): the length, then
+ * no_new_privs, the pointer, the copy, the program, and last the total. */
 static long attach_filter(unsigned long len, const void *uinsns)
 {
 	struct task_struct *t = current;
-	if (t->seccomp_mode == SECCOMP_MODE_STRICT)
+	if (len == 0 || len > BPF_MAXINSNS)
 		return -EINVAL;
 	/* Ringside's tasks hold no capabilities: a filter needs no_new_privs. */
 	if (!t->no_new_privs)
 		return -EACCES;
-	if (len == 0 || len > BPF_MAXINSNS)
+	if (!uinsns)
 		return -EINVAL;
-	unsigned long total = len;
-	for (struct seccomp_filter *f = t->seccomp_filter; f; f = f->prev)
-		total += f->len + 4;      /* Linux charges 4 instructions per filter */
-	if (total > MAX_INSNS_PER_PATH)
-		return -ENOMEM;
 	struct seccomp_filter *f = kmalloc(sizeof(*f) + len * sizeof(struct sock_filter));
 	if (!f)
 		return -ENOMEM;
@@ -82,7 +107,21 @@ static long attach_filter(unsigned long len, const void *uinsns)
 		kfree(f);
 		return -EINVAL;
 	}
+	/* Modes never change once set: strict mode keeps its filterless list
+	 * (and a strict task is killed by the call that would get here). */
+	if (t->seccomp_mode == SECCOMP_MODE_STRICT) {
+		kfree(f);
+		return -EINVAL;
+	}
 	f->len = len;
+	f->ebpf_len = ebpf_len(f->insns, len);
+	unsigned long total = f->ebpf_len;
+	for (struct seccomp_filter *p = t->seccomp_filter; p; p = p->prev)
+		total += p->ebpf_len + 4; /* Linux charges 4 instructions per filter */
+	if (total > MAX_INSNS_PER_PATH) {
+		kfree(f);
+		return -ENOMEM;
+	}
 	f->refcount = 1;
 	f->prev = t->seccomp_filter;
 	t->seccomp_filter = f;

@@ -13,6 +13,7 @@
 #include <ringside/uprobes.h>
 #include <ringside/context_tracking.h>
 #include <ringside/sigframe.h>
+#include <ringside/signal_32.h>
 #include <ringside/time.h>
 #include <asm/x86.h>
 
@@ -241,10 +242,18 @@ static void deliver(int sig, struct k_sigaction *ka, struct ksiginfo *info, stru
 	bool restore = t->restore_sigmask;
 	unsigned long handler = ka->handler;   /* SA_RESETHAND clears ka's */
 
-	if (alt)    /* the frame code leaves a 128-byte red zone: none on the alternate stack */
-		regs->sp = t->sas_ss_sp + t->sas_ss_size + 128;
 	if (restore)
 		t->blocked = t->saved_sigmask;
+	if (test_tsk_thread_flag(t, TIF_IA32)) {
+		/* An i386 task gets an i386 frame (kernel/signal_32.c), its
+		 * uc_stack as compat_save_altstack_ex writes it. */
+		int ss_flags = !t->sas_ss_size ? SS_DISABLE : on_sig_stack(t, orig_sp) ? SS_ONSTACK : 0;
+		ia32_handle_signal(sig, ka, info, regs, alt ? t->sas_ss_sp + t->sas_ss_size : orig_sp,
+				   t->sas_ss_sp, ss_flags, t->sas_ss_size);
+		goto mask;
+	}
+	if (alt)    /* the frame code leaves a 128-byte red zone: none on the alternate stack */
+		regs->sp = t->sas_ss_sp + t->sas_ss_size + 128;
 	handle_signal(sig, ka, info, regs);
 	bool built = regs->ip == handler;
 	if (alt && !built) {
@@ -262,6 +271,7 @@ static void deliver(int sig, struct k_sigaction *ka, struct ksiginfo *info, stru
 		if (t->sas_ss_size)
 			copy_to_user(&f->uc.uc_mcontext.sp, &orig_sp, sizeof(orig_sp));
 	}
+mask:
 	if (restore) {
 		t->restore_sigmask = false;
 		u64 added = ka->mask | ((ka->flags & SA_NODEFER) ? 0 : sigmask(sig));
@@ -320,8 +330,10 @@ void do_signal(struct pt_regs *regs)
 	/* One that left a restart block continues through restart_syscall
 	 * (a nanosleep stopped and continued sleeps what was left). */
 	if ((long)regs->orig_ax >= 0 && (long)regs->ax == -ERESTART_RESTARTBLOCK) {
-		regs->ax = task_thread_info(t)->status & TS_COMPAT ? __NR_ia32_restart_syscall
-								   : __NR_restart_syscall;
+		/* An i386 task's number is i386's (4.3's NR_restart_syscall tests
+		 * TIF_IA32: TS_COMPAT is already cleared on this way out). */
+		regs->ax = test_tsk_thread_flag(t, TIF_IA32) || (task_thread_info(t)->status & TS_COMPAT)
+			   ? __NR_ia32_restart_syscall : __NR_restart_syscall;
 		regs->ip -= 2;
 	}
 	/* rt_sigsuspend's temporary mask goes when no handler took it along. */
@@ -560,6 +572,12 @@ SYSCALL_DEFINE(sys_rt_sigreturn)
 	/* The "result" of rt_sigreturn is the interrupted code's rax, which
 	 * may be anything, -EFAULT included. */
 	return regs->ax;
+}
+
+void restore_altstack_32(u32 ss_sp, int ss_flags, u32 ss_size, unsigned long sp)
+{
+	struct kstack ss = { ss_sp, ss_flags, ss_size };
+	do_sigaltstack(&ss, NULL, sp);
 }
 
 /* ---- siginfo for user space: waitid, rt_sigtimedwait, PTRACE_GETSIGINFO ---- */

@@ -253,6 +253,10 @@ static long do_mmap(unsigned long addr, unsigned long len, unsigned long prot,
 	if (flags & MAP_FIXED) {
 		if (addr & ~PAGE_MASK || addr + size < addr || addr + size > TASK_SIZE_MAX || !addr)
 			return -EINVAL;
+		/* An i386 task's TASK_SIZE ends at IA32_PAGE_OFFSET: beyond it,
+		 * get_unmapped_area's -ENOMEM (Linux 4.3, TIF_ADDR32). */
+		if (test_thread_flag(TIF_IA32) && addr + size > IA32_PAGE_OFFSET)
+			return -ENOMEM;
 		vm_unmap_region(mm, addr, size);
 	} else {
 		/* A hint is honoured when the range there is free, as on Linux. */
@@ -276,7 +280,7 @@ SYSCALL_DEFINE(sys_mmap)
 SYSCALL_DEFINE(compat_sys_mmap2)
 {
 	return do_mmap((u32)a0, (u32)a1, a2, a3, (u32)a4, (unsigned long)(u32)a5 << PAGE_SHIFT,
-		       0xffffe000UL);
+		       IA32_PAGE_OFFSET);
 }
 
 /* i386 mmap (90, the old one; Linux's sys32_mmap): the six arguments in a

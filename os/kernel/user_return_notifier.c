@@ -11,6 +11,7 @@
 #include <ringside/uaccess.h>
 #include <ringside/syscalls.h>
 #include <asm/x86.h>
+#include <ringside/tls.h>
 
 /* As in Linux, the notifiers are per CPU: they fire on the CPU's next
  * return to user mode, whichever task makes it. TIF_USER_RETURN_NOTIFY marks
@@ -49,9 +50,20 @@ void fire_user_return_notifiers(void)
 /* The FS base last written to the MSR, to skip writes that change nothing. */
 static unsigned long loaded_fs_base;
 
+/* A selector load into fs (a 32-bit task's TLS, arch/tls.c) also loaded
+ * MSR_FS_BASE: what it holds is not known any more. */
+void fs_base_forget(void)
+{
+	loaded_fs_base = ~0UL;
+}
+
 static void load_fs_base(struct user_return_notifier *urn)
 {
 	(void)urn;
+	u16 fs;
+	__asm__ volatile("movw %%fs, %0" : "=r"(fs));
+	if (fs)
+		return;           /* the base is the selector's descriptor's */
 	if (loaded_fs_base != current->fs_base) {
 		wrmsr(MSR_FS_BASE, current->fs_base);
 		loaded_fs_base = current->fs_base;

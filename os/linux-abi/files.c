@@ -49,6 +49,11 @@ int main(int argc, char **argv)
 	T("pread negative", pread(fd, buf, 3, -1));
 	T("write to O_RDONLY", write(fd, "x", 1));
 	T("F_GETFL", fcntl(fd, F_GETFL));
+	/* open(2) itself (glibc's open() is openat): a 64-bit kernel forces
+	 * O_LARGEFILE (0100000) for a 64-bit caller, not for an i386 one. */
+	int lf = syscall(SYS_open, "/", O_RDONLY | O_DIRECTORY);
+	T("open(2): O_LARGEFILE in F_GETFL", lf < 0 ? -1 : !!(fcntl(lf, F_GETFL) & 0100000));
+	close(lf);
 	lseek(fd, 0, SEEK_SET);
 	T("read into bad pointer", read(fd, BAD_PTR, 4));
 	T("fstat bad pointer", syscall(SYS_fstat, fd, BAD_PTR));

@@ -13,8 +13,23 @@ LINUX_ABI_CC   ?= musl-gcc
 # asks for rseq, which Ringside answers ENOSYS, and its fork, system() and
 # posix_spawn go through clone.
 LINUX_ABI_GLIBC := hello procs
+# And a few as i386 programs (gcc -m32 -static, glibc; Debian's
+# gcc-multilib): they run in compatibility mode, call the kernel by
+# int $0x80, keep their TLS in a set_thread_area descriptor and get i386
+# signal frames (files: open without a forced O_LARGEFILE, stat64; procs:
+# a nanosleep stopped and continued resumes through the i386
+# restart_syscall). sigtls checks those frames and descriptors; its
+# stack is executable (-z execstack, PT_GNU_STACK PF_X) because a handler
+# installed without SA_RESTORER returns through the frame's own code on
+# the stack: Ringside has no vDSO (Linux 4.3 without one does the same).
+$(LINUX_ABI_OUT)/bin/i386-sigtls: I386_FLAGS := -z execstack
+# glibc's i386 read() carries an access attribute that makes gcc reject
+# files.c's deliberate read into BAD_PTR.
+$(LINUX_ABI_OUT)/bin/i386-files: I386_FLAGS := -Wno-stringop-overflow
+LINUX_ABI_I386 := files hello procs sigtls
 LINUX_ABI_BINS := $(patsubst os/linux-abi/%.c,$(LINUX_ABI_OUT)/bin/%,$(LINUX_ABI_SRCS)) \
-                  $(LINUX_ABI_GLIBC:%=$(LINUX_ABI_OUT)/bin/glibc-%)
+                  $(LINUX_ABI_GLIBC:%=$(LINUX_ABI_OUT)/bin/glibc-%) \
+                  $(LINUX_ABI_I386:%=$(LINUX_ABI_OUT)/bin/i386-%)
 
 $(LINUX_ABI_OUT)/bin/%: os/linux-abi/%.c os/linux-abi/abi.h
 	@command -v $(LINUX_ABI_CC) >/dev/null || { echo "$(LINUX_ABI_CC) not found: run scripts/deps test (Debian package musl-tools)" >&2; exit 1; }
@@ -24,6 +39,11 @@ $(LINUX_ABI_OUT)/bin/%: os/linux-abi/%.c os/linux-abi/abi.h
 $(LINUX_ABI_OUT)/bin/glibc-%: os/linux-abi/%.c os/linux-abi/abi.h
 	@mkdir -p $(dir $@)
 	$(HOST_CC) -static -O2 -Wall -Wextra -Werror -o $@ $< -lm
+
+$(LINUX_ABI_OUT)/bin/i386-%: os/linux-abi/%.c os/linux-abi/abi.h
+	@mkdir -p $(dir $@)
+	$(HOST_CC) -m32 -static -O2 -Wall -Wextra -Werror $(I386_FLAGS) -o $@ $< -lm || \
+	    { echo "gcc -m32 -static failed: run scripts/deps test (Debian package gcc-multilib)" >&2; exit 1; }
 
 ## linux-abi       build the linux-abi programs (musl-gcc -static) into build/linux-abi/bin/
 linux-abi: $(LINUX_ABI_BINS)

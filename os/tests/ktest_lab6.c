@@ -83,7 +83,7 @@ KTEST(lab6_check_accepts)
 	static const struct sock_filter every_alu[] = {
 		LD_IMM(7), LDX_IMM(3),
 		ALU_K(BPF_ADD, 1), ALU_X(BPF_SUB), ALU_K(BPF_MUL, 3), ALU_K(BPF_DIV, 2), ALU_X(BPF_DIV),
-		ALU_K(BPF_MOD, 5), ALU_X(BPF_MOD), ALU_K(BPF_OR, 1), ALU_K(BPF_AND, 0xff), ALU_K(BPF_XOR, 2),
+		ALU_K(BPF_OR, 1), ALU_K(BPF_AND, 0xff), ALU_K(BPF_XOR, 2),
 		ALU_K(BPF_LSH, 31), ALU_X(BPF_RSH), BPF_STMT(BPF_ALU | BPF_NEG, 0), RET_A,
 	};
 	static const struct sock_filter scratch[] = {
@@ -126,7 +126,14 @@ KTEST(lab6_check_accepts)
 		{ "alu_by_constant_0", PROG(LD_IMM(1), ALU_K(BPF_ADD, 0), ALU_K(BPF_SUB, 0), ALU_K(BPF_MUL, 0),
 			ALU_K(BPF_OR, 0), ALU_K(BPF_AND, 0), ALU_K(BPF_XOR, 0), ALU_K(BPF_LSH, 0),
 			ALU_K(BPF_RSH, 0), RET_A),
-		  "only DIV and MOD refuse a constant 0; every other ALU op takes K = 0" },
+		  "only DIV refuses a constant 0; every other ALU op takes K = 0" },
+		{ "shift_by_constant_32_or_more", PROG(LD_IMM(1), ALU_K(BPF_LSH, 32), ALU_K(BPF_RSH, 40),
+			ALU_K(BPF_LSH, 0xffffffffU), RET_A),
+		  "Linux 4.3's bpf_check_classic() puts no bound on a constant shift (the bound came in 4.4)" },
+		/* 0-1: M[0] stored; 2: RET; 3: the walk goes on from 2's set. */
+		{ "read_after_a_ret", PROG(LD_IMM(1), ST(0), RET_A, LD_MEM(0), RET_A),
+		  "check_load_and_stores() walks the program in order and does not forget the stores "
+		  "before a RET: the LD MEM at 3 starts from the set the RET at 2 had" },
 		{ "x_ops_ignore_k", PROG(LD_IMM(1), LDX_IMM(1), BPF_STMT(BPF_ALU | BPF_DIV | BPF_X, 0),
 			BPF_STMT(BPF_ALU | BPF_LSH | BPF_X, 40), BPF_STMT(BPF_ALU | BPF_RSH | BPF_X, 32), RET_A),
 		  "with BPF_X the operand is X and k is not used: the constant-0 and constant-shift "
@@ -267,8 +274,6 @@ KTEST(lab6_check_rejects_alu_and_scratch)
 {
 	static const struct sock_filter div0[] = { LD_IMM(1), ALU_K(BPF_DIV, 0), RET_A };
 	static const struct sock_filter mod0[] = { LD_IMM(1), ALU_K(BPF_MOD, 0), RET_A };
-	static const struct sock_filter lsh32[] = { LD_IMM(1), ALU_K(BPF_LSH, 32), RET_A };
-	static const struct sock_filter rsh40[] = { LD_IMM(1), ALU_K(BPF_RSH, 40), RET_A };
 	static const struct sock_filter bad_alu[] = { LD_IMM(1), ALU_K(0xb0, 1), RET_A };
 	static const struct sock_filter unread[] = { BPF_STMT(BPF_LD | BPF_MEM, 2), RET_A };
 	static const struct sock_filter unread_x[] = { BPF_STMT(BPF_LDX | BPF_MEM, 0), RET_A };
@@ -295,8 +300,6 @@ KTEST(lab6_check_rejects_alu_and_scratch)
 	EXPECT_VALID(st_then_ld);
 	EXPECT_INVALID(div0);
 	EXPECT_INVALID(mod0);
-	EXPECT_INVALID(lsh32);
-	EXPECT_INVALID(rsh40);
 	EXPECT_INVALID(bad_alu);
 	EXPECT_INVALID(unread);
 	EXPECT_INVALID(unread_x);
@@ -326,6 +329,20 @@ KTEST(lab6_check_rejects_alu_and_scratch)
 		  "ST has exactly one code, BPF_ST (no size or mode bits)" },
 		{ "stx_with_size_bits", PROG(LDX_IMM(1), CODE(BPF_STX | BPF_H, 0), RET_A),
 		  "STX has exactly one code, BPF_STX (no size or mode bits)" },
+		{ "mod_k", PROG(LD_IMM(47), ALU_K(BPF_MOD, 5), RET_A),
+		  "seccomp_check_filter() allows only the ALU ops in its list, and MOD is not among them "
+		  "(socket filters may use it, seccomp filters may not)" },
+		{ "mod_x", PROG(LD_IMM(47), LDX_IMM(5), ALU_X(BPF_MOD), RET_A),
+		  "seccomp_check_filter() allows only the ALU ops in its list, with K or with X, "
+		  "and MOD is not among them" },
+		/* 1: nr == 39? -> 2 : 4; 2: ST; 3: -> 5; 4: RET; 5: the read. */
+		{ "read_after_ret_reached_by_a_jump", PROG(LD_ABS(0), BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 39, 0, 2),
+			ST(0), JA(1), RET_K(0), LD_MEM(0), RET_A),
+		  "only the JA at 3 reaches the LD MEM at 5, after the ST; but check_load_and_stores() "
+		  "walks on from the RET at 4, whose set (what the jf branch at 1 brought) lacks M[0]" },
+		{ "read_after_the_first_ret", PROG(RET_K(0), LD_MEM(0), RET_A),
+		  "the walk starts with no word stored and goes on past the RET at 0: M[0] is never stored "
+		  "before the LD MEM at 1" },
 	};
 	expect_checks(ctx, invalid, N(invalid), -EINVAL);
 }
@@ -366,7 +383,7 @@ KTEST(lab6_run_alu)
 		{ { LD_IMM(7), LDX_IMM(9), ALU_X(BPF_SUB), RET_A }, (u32)-2, "7 - X(9)" },
 		{ { LD_IMM(7), ALU_K(BPF_MUL, 6), RET_A }, 42, "7 * 6" },
 		{ { LD_IMM(47), ALU_K(BPF_DIV, 5), RET_A }, 9, "47 / 5" },
-		{ { LD_IMM(47), LDX_IMM(5), ALU_X(BPF_MOD), RET_A }, 2, "47 % X(5)" },
+		{ { LD_IMM(47), LDX_IMM(5), ALU_X(BPF_DIV), RET_A }, 9, "47 / X(5)" },
 		{ { LD_IMM(0xf0), ALU_K(BPF_OR, 0x0f), RET_A }, 0xff, "0xf0 | 0x0f" },
 		{ { LD_IMM(0xff), ALU_K(BPF_AND, 0x3c), RET_A }, 0x3c, "0xff & 0x3c" },
 		{ { LD_IMM(0xff), ALU_K(BPF_XOR, 0x0f), RET_A }, 0xf0, "0xff ^ 0x0f" },
@@ -374,7 +391,7 @@ KTEST(lab6_run_alu)
 		{ { LD_IMM(0x80000000U), LDX_IMM(4), ALU_X(BPF_RSH), RET_A }, 0x08000000U, "A >> X(4)" },
 		{ { LD_IMM(5), BPF_STMT(BPF_ALU | BPF_NEG, 0), RET_A }, (u32)-5, "-5" },
 		{ { LD_IMM(5), LDX_IMM(0), ALU_X(BPF_DIV), RET_A }, 0, "division by X = 0 returns 0 (KILL)" },
-		{ { LD_IMM(9), LDX_IMM(0), ALU_X(BPF_MOD), RET_K(7) }, 0, "modulo by X = 0 returns 0 (KILL)" },
+		{ { LD_IMM(9), LDX_IMM(0), ALU_X(BPF_DIV), RET_K(7) }, 0, "division by X = 0 ends the run with 0 (KILL)" },
 		{ { LD_IMM(1), LDX_IMM(33), ALU_X(BPF_LSH), RET_A }, 0, "A << X(33) is 0" },
 		{ { LD_ABS(0), ALU_K(BPF_ADD, 0xffffffffU), RET_A }, 38, "32-bit wraparound" },
 	};
@@ -411,8 +428,13 @@ KTEST(lab6_run_alu)
 		  1, "31 is a valid shift count" },
 		{ "div_is_unsigned", PROG(LD_IMM(0xfffffff0U), ALU_K(BPF_DIV, 2), RET_A),
 		  0x7ffffff8U, "DIV divides unsigned 32-bit numbers" },
-		{ "mod_is_unsigned", PROG(LD_IMM(0xfffffff1U), LDX_IMM(16), ALU_X(BPF_MOD), RET_A),
-		  1, "MOD takes the remainder of unsigned 32-bit numbers" },
+		{ "div_by_x_is_unsigned", PROG(LD_IMM(0xfffffff1U), LDX_IMM(16), ALU_X(BPF_DIV), RET_A),
+		  0x0fffffffU, "DIV divides unsigned 32-bit numbers, by X too" },
+		{ "lsh_by_k_32", PROG(LD_IMM(1), ALU_K(BPF_LSH, 32), RET_A),
+		  0, "Linux 4.3 accepts a constant shift of 32 or more and leaves its result undefined; "
+		  "this lab: a shift by 32 or more gives 0, by K as by X" },
+		{ "rsh_by_k_33", PROG(LD_IMM(0x80000000U), ALU_K(BPF_RSH, 33), RET_A),
+		  0, "this lab: a shift by 32 or more gives 0, by K as by X" },
 		{ "a_starts_at_0", PROG(RET_A),
 		  0, "A and X are 0 when a filter starts, every time it runs" },
 		{ "x_starts_at_0", PROG(BPF_STMT(BPF_MISC | BPF_TXA, 0), RET_A),

@@ -8,10 +8,11 @@
  * value of the BPF_RET it reaches: SECCOMP_RET_ALLOW, _ERRNO|errno, ...
  *
  * The checker runs once, when the filter is attached, so that the
- * interpreter never needs a bounds check: every opcode known, every load
- * inside seccomp_data and 4-byte aligned, every jump forward and inside the
- * program, no division by a constant zero, no shift by 32 or more, no scratch
- * word read before it is written on every path, and a RET at the end.
+ * interpreter never needs a bounds check: every opcode one that Linux 4.3's
+ * seccomp allows (no MOD), every load inside seccomp_data and 4-byte
+ * aligned, every jump forward and inside the program, no division by a
+ * constant zero, no scratch word read before it is written (as Linux 4.3's
+ * check_load_and_stores() walks the program), and a RET at the end.
  */
 #include <ringside/kernel.h>
 #include <ringside/seccomp.h>
@@ -19,7 +20,7 @@
 
 int seccomp_check_filter(const struct sock_filter *filter, unsigned len)
 {
-	u16 stored[BPF_MAXINSNS];     /* scratch words written on every path to pc */
+	u16 stored[BPF_MAXINSNS];     /* words stored before pc, as 4.3 walks */
 	if (len == 0 || len > BPF_MAXINSNS)
 		return -EINVAL;
 	for (unsigned pc = 0; pc < len; pc++)
@@ -65,21 +66,17 @@ int seccomp_check_filter(const struct sock_filter *filter, unsigned len)
 		case BPF_ALU:
 			switch (BPF_OP(code)) {
 			case BPF_ADD: case BPF_SUB: case BPF_MUL: case BPF_OR: case BPF_AND:
-			case BPF_XOR:
-				break;
-			case BPF_DIV: case BPF_MOD:
+			case BPF_XOR: case BPF_LSH: case BPF_RSH:
+				break;        /* any constant: 4.3 takes LSH/RSH #32 too */
+			case BPF_DIV:
 				if (BPF_SRC(code) == BPF_K && f->k == 0)
-					return -EINVAL;
-				break;
-			case BPF_LSH: case BPF_RSH:
-				if (BPF_SRC(code) == BPF_K && f->k >= 32)
 					return -EINVAL;
 				break;
 			case BPF_NEG:
 				if (code != (BPF_ALU | BPF_NEG))
 					return -EINVAL;
 				break;
-			default:
+			default:              /* MOD too: not in seccomp's list */
 				return -EINVAL;
 			}
 			break;
@@ -104,6 +101,10 @@ int seccomp_check_filter(const struct sock_filter *filter, unsigned len)
 		case BPF_RET:
 			if (code != (BPF_RET | BPF_K) && code != (BPF_RET | BPF_A))
 				return -EINVAL;
+			/* The walk does not restart after a RET (only after a
+			 * jump): the next instruction starts from this set. */
+			if (pc + 1 < len)
+				stored[pc + 1] &= out;
 			falls_through = false;
 			break;
 		case BPF_MISC:
@@ -161,7 +162,6 @@ u32 seccomp_run_filter(const struct sock_filter *filter, unsigned len, const str
 			case BPF_SUB: A -= src; break;
 			case BPF_MUL: A *= src; break;
 			case BPF_DIV: if (!src) return 0; A /= src; break;
-			case BPF_MOD: if (!src) return 0; A %= src; break;
 			case BPF_AND: A &= src; break;
 			case BPF_OR:  A |= src; break;
 			case BPF_XOR: A ^= src; break;

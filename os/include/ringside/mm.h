@@ -24,6 +24,9 @@ struct uprobe;
 #define USER_STACK_TOP  0x00007ffffffff000UL
 #define USER_STACK_SIZE (128UL * 1024)
 #define USER_MMAP_BASE  0x00007f0000000000UL  /* mmap grows down from here */
+/* An i386 task's TASK_SIZE (Linux 4.3's IA32_PAGE_OFFSET, TIF_ADDR32): its
+ * mappings stay below it, so every address fits in 32 bits. */
+#define IA32_PAGE_OFFSET 0xffffe000UL
 
 /* mmap prot/flags (Linux values). */
 #define PROT_READ  0x1

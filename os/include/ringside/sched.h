@@ -116,6 +116,8 @@ struct task_struct {
 	unsigned long work_done;          /* what ringside_task_work's items added up */
 	unsigned long fs_base;            /* arch_prctl(ARCH_SET_FS) */
 	unsigned long gs_base;            /* arch_prctl(ARCH_SET_GS): MSR_KERNEL_GS_BASE while in the kernel */
+	u64 tls_array[3];                 /* set_thread_area: GDT entries 12-14 while running (arch/tls.c) */
+	u16 fsindex, gsindex;             /* the user's fs and gs selectors while not running */
 	unsigned long uprobe_addr;        /* uprobe being single-stepped over, or 0 */
 	bool uprobe_hit;
 

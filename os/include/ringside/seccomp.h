@@ -9,7 +9,9 @@
 #define SECCOMP_PHASE1_OK   0
 #define SECCOMP_PHASE1_SKIP 1
 
-#define MAX_INSNS_PER_PATH 32768   /* all stacked filters together */
+/* All stacked filters together, counted as Linux 4.3 counts them: in
+ * instructions after the conversion to eBPF (seccomp_filter.ebpf_len). */
+#define MAX_INSNS_PER_PATH 32768
 
 /* What a filter sees (Linux's struct seccomp_data). */
 struct seccomp_data {
@@ -31,6 +33,7 @@ struct seccomp_filter {
 	int refcount;
 	struct seccomp_filter *prev;   /* filters stack: the newest first */
 	unsigned len;
+	unsigned ebpf_len;             /* what Linux 4.3's prog->len would be */
 	struct sock_filter insns[];
 };
 

@@ -22,7 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define PLAN 37
+#define PLAN 51
 
 #define LOAD_NR   BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SECCOMP_DATA_NR)
 #define LOAD_ARCH BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SECCOMP_DATA_ARCH)
@@ -214,6 +214,14 @@ static void stacked_errno_and_kill(void)
 	_exit(1);
 }
 
+/* Equal actions: the first seen wins, and filters run newest first. */
+static void stacked_errno_twice(void)
+{
+	filter_getpid(SECCOMP_RET_ERRNO | 1);
+	filter_getpid(SECCOMP_RET_ERRNO | 2);
+	_exit(sys_getpid() == -2 ? 0 : 1);
+}
+
 static void inherit_fork_child(void)
 {
 	int status;
@@ -332,6 +340,78 @@ static int refused_with(struct sock_filter *prog, unsigned short len)
 
 static struct sock_filter big[BPF_MAXINSNS + 1];
 
+/* ---- MAX_INSNS_PER_PATH: Linux 4.3 counts every filter after its
+ * conversion to eBPF (1 + 2 per RET + ...), each earlier one 4 more ---- */
+
+static int attach_quiet(struct sock_filter *prog, unsigned short len)
+{
+	struct sock_fprog fprog = { .len = len, .filter = prog };
+	long r = sys_seccomp(SECCOMP_SET_MODE_FILTER, 0, &fprog);
+	return r < 0 ? (int)-r : 0;
+}
+
+/* Three filters of 4096 RETs (8193 eBPF instructions each) fit in 32768;
+ * a fourth does not. Exit status: a bit per wrong answer. */
+static void path_limit_child(void)
+{
+	int bad = 0;
+	for (int i = 0; i < BPF_MAXINSNS; i++)
+		big[i] = (struct sock_filter)RET(SECCOMP_RET_ALLOW);
+	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	for (int i = 0; i < 3; i++)
+		if (attach_quiet(big, BPF_MAXINSNS))
+			bad |= 1;
+	if (attach_quiet(big, BPF_MAXINSNS) != ENOMEM)
+		bad |= 2;
+	big[0] = (struct sock_filter){ 0xffff, 0, 0, 0 };
+	if (attach_quiet(big, BPF_MAXINSNS) != EINVAL)
+		bad |= 4;          /* the program is checked before the total */
+	_exit(bad);
+}
+
+/* Ringside only (later kernels' conversion adds a longer prologue): with
+ * three 4096-RET filters and one of 4080 RETs attached, 32768 - 3 * 8197 -
+ * (8161 + 4) = 12 eBPF instructions are left, and each probe (in a child
+ * of its own, which inherits the filters) costs exactly 12 or 13. Exit
+ * status: a bit per wrong answer. */
+#define LD0       BPF_STMT(BPF_LD | BPF_IMM, 0)
+#define ALLOW     RET(SECCOMP_RET_ALLOW)
+static void path_cost_child(void)
+{
+	static struct sock_filter plain12[] = { LD0, LD0, LD0, LD0, LD0, LD0, LD0, LD0, LD0, ALLOW };
+	static struct sock_filter plain13[] = { LD0, LD0, LD0, LD0, LD0, LD0, LD0, LD0, LD0, LD0, ALLOW };
+	/* a JGT with jf != 0: a jump and a JA */
+	static struct sock_filter jgt12[] = { LD0, LD0, LD0, LD0, LD0,
+		BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, 5, 0, 1), ALLOW, ALLOW };
+	static struct sock_filter jgt13[] = { LD0, LD0, LD0, LD0, LD0, LD0,
+		BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, 5, 0, 1), ALLOW, ALLOW };
+	/* a JEQ with jt == 0: one JNE */
+	static struct sock_filter jne12[] = { LD0, LD0, LD0, LD0, LD0, LD0,
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 5, 0, 1), ALLOW, ALLOW };
+	static struct sock_filter jne13[] = { LD0, LD0, LD0, LD0, LD0, LD0, LD0,
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 5, 0, 1), ALLOW, ALLOW };
+	/* a constant with bit 31 set, jf == 0: a move and one jump */
+	static struct sock_filter neg12[] = { LD0, LD0, LD0, LD0, LD0,
+		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x80000000U, 1, 0), ALLOW, ALLOW };
+	static struct sock_filter neg13[] = { LD0, LD0, LD0, LD0, LD0, LD0,
+		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x80000000U, 1, 0), ALLOW, ALLOW };
+	static const struct { struct sock_filter *p; unsigned short n; int want; } probe[] = {
+		{ plain12, 10, 0 }, { plain13, 11, ENOMEM }, { jgt12, 8, 0 }, { jgt13, 9, ENOMEM },
+		{ jne12, 9, 0 }, { jne13, 10, ENOMEM }, { neg12, 8, 0 }, { neg13, 9, ENOMEM },
+	};
+	int bad = 0;
+	for (int i = 0; i < BPF_MAXINSNS; i++)
+		big[i] = (struct sock_filter)ALLOW;
+	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	for (int i = 0; i < 3; i++)
+		bad |= attach_quiet(big, BPF_MAXINSNS) ? 0x80 : 0;
+	bad |= attach_quiet(big, 4080) ? 0x80 : 0;
+	for (unsigned i = 0; i < sizeof(probe) / sizeof(probe[0]); i++)
+		if (refused_with(probe[i].p, probe[i].n) != probe[i].want)
+			bad |= 1 << (i / 2);
+	_exit(bad);
+}
+
 int main(int argc, char **argv)
 {
 	int status, code;
@@ -393,6 +473,8 @@ int main(int argc, char **argv)
 	ktap_ok(exited_with(in_child(stacked_allow_then_errno), 0), "stacked ALLOW then ERRNO|2: ERRNO wins");
 	status = in_child(stacked_errno_and_kill);
 	ktap_ok(WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS, "stacked KILL and ERRNO: KILL wins");
+	ktap_ok(exited_with(in_child(stacked_errno_twice), 0),
+		"stacked ERRNO|1 then ERRNO|2: the newer filter's answer (the data does not count)");
 	ktap_ok(exited_with(in_child(inherit_fork_child), 0), "a forked child inherits the filter");
 	status = in_child(inherit_exec_child);
 	ktap_ok(exited_with(status, 0), "the filter survives execve (status %#x)", status);
@@ -429,6 +511,43 @@ int main(int argc, char **argv)
 		big[i] = (struct sock_filter)RET(SECCOMP_RET_ALLOW);
 	ktap_expect(-refused_with(big, BPF_MAXINSNS + 1), -EINVAL, "a program of 4097 instructions is EINVAL");
 
+	/* Linux 4.3's seccomp_check_filter() has no MOD; check_load_and_stores()
+	 * walks on after a RET */
+	struct sock_filter mod[] = { LOAD_NR, BPF_STMT(BPF_ALU | BPF_MOD | BPF_K, 5), RET(SECCOMP_RET_ALLOW) };
+	struct sock_filter mod_x[] = { LOAD_NR, BPF_STMT(BPF_LDX | BPF_IMM, 5), BPF_STMT(BPF_ALU | BPF_MOD | BPF_X, 0),
+		RET(SECCOMP_RET_ALLOW) };
+	struct sock_filter after_ret[] = { LOAD_NR, BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 9999, 0, 2),
+		BPF_STMT(BPF_ST, 0), BPF_JUMP(BPF_JMP | BPF_JA, 1, 0, 0), RET(SECCOMP_RET_KILL),
+		BPF_STMT(BPF_LD | BPF_MEM, 0), RET(SECCOMP_RET_ALLOW) };
+	ktap_expect(-refused_with(mod, 3), -EINVAL, "MOD by a constant (not in seccomp's list) is EINVAL");
+	ktap_expect(-refused_with(mod_x, 4), -EINVAL, "MOD by X is EINVAL");
+	ktap_expect(-refused_with(after_ret, 7), -EINVAL,
+		    "M[0] read after a RET whose path skipped the store is EINVAL, though only a jump past the store reaches it");
+	struct sock_filter shift32[] = { LOAD_NR, BPF_STMT(BPF_ALU | BPF_LSH | BPF_K, 32), RET(SECCOMP_RET_ALLOW) };
+	if (running_on_ringside())
+		ktap_expect(-refused_with(shift32, 3), 0, "LSH #32 is accepted (Linux 4.3; 4.4 refuses it)");
+	else
+		ktap_skip("Linux 4.4 and later refuse it", "LSH #32 is accepted (Linux 4.3; 4.4 refuses it)");
+
+	/* MAX_INSNS_PER_PATH and the order of the checks */
+	status = in_child(path_limit_child);
+	code = WIFEXITED(status) ? WEXITSTATUS(status) : 0xff;
+	ktap_ok(!(code & 1), "three filters of 4096 RETs fit in MAX_INSNS_PER_PATH (status %#x)", status);
+	ktap_ok(!(code & 2), "a fourth is ENOMEM: the limit counts eBPF instructions, 8193 for 4096 RETs");
+	ktap_ok(!(code & 4), "an invalid program is EINVAL, even past the limit: the program is checked first");
+	if (running_on_ringside()) {
+		status = in_child(path_cost_child);
+		code = WIFEXITED(status) ? WEXITSTATUS(status) : 0xff;
+		ktap_ok(!(code & 0x81), "12 eBPF instructions left: 9 LD and a RET fit, 10 LD and a RET are ENOMEM (status %#x)",
+			status);
+		ktap_ok(!(code & 2), "a JGT whose jf is not 0 costs 2 (a jump and a JA)");
+		ktap_ok(!(code & 4), "a JEQ whose jt is 0 costs 1 (one JNE)");
+		ktap_ok(!(code & 8), "a JGE by a constant with bit 31 set costs 2 (a move and the jump)");
+	} else {
+		for (int i = 0; i < 4; i++)
+			ktap_skip("later kernels' eBPF prologue is longer", "the eBPF cost of each instruction");
+	}
+
 	/* refused arguments */
 	struct sock_filter allow[] = { RET(SECCOMP_RET_ALLOW) };
 	if (running_on_ringside()) {
@@ -439,6 +558,10 @@ int main(int argc, char **argv)
 		ktap_skip("root on Linux may install one", "a filter without no_new_privs is EACCES");
 	}
 	ktap_expect(-refused_with((struct sock_filter *)8, 1), -EFAULT, "a filter pointer of 8 is EFAULT");
+	ktap_expect(-refused_with(NULL, 1), -EINVAL, "a NULL filter pointer is EINVAL");
+	bad_nnp = 0;
+	ktap_expect(-refused_with(allow, 0), -EINVAL, "0 instructions is EINVAL, even without no_new_privs");
+	bad_nnp = 1;
 	ktap_expect(sys_seccomp(SECCOMP_SET_MODE_FILTER, 0, (void *)8), -EFAULT, "an fprog pointer of 8 is EFAULT");
 	ktap_expect(sys_prctl(PR_SET_SECCOMP, 7, 0, 0, 0), -EINVAL, "PR_SET_SECCOMP with mode 7 is EINVAL");
 	ktap_expect(sys_seccomp(9, 0, NULL), -EINVAL, "seccomp with operation 9 is EINVAL");
