@@ -61,17 +61,26 @@ int main(int argc, char **argv)
 	T("read after the last writer", read(p[0], buf, sizeof(buf)));
 	close(p[0]);
 
+	/* The child writes only once the parent has closed its read end:
+	 * it waits for EOF on a second pipe that the parent closes after. */
+	int go[2];
 	pipe(p);
+	pipe(go);
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
 		signal(SIGPIPE, SIG_DFL);
 		close(p[0]);
+		close(go[1]);
+		while (read(go[0], buf, 1) > 0)
+			;
 		write(p[1], "x", 1);
 		_exit(0);
 	}
+	close(go[0]);
 	close(p[0]);
 	close(p[1]);
+	close(go[1]);
 	waitpid(pid, &st, 0);
 	describe("writer with no reader", st);
 	signal(SIGPIPE, on_sigpipe);
