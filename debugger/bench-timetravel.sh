@@ -8,6 +8,11 @@
 #     TEST=... stops, against the same start on a live QEMU;
 #   - reverse-stepi against stepi in that replay (per step);
 #   - reverse-finish 1e3, 1e5 and 1e6 instructions back (spin's loop);
+#   - a recording packed as one file (ringgrade --pack): size, and the time
+#     to open it and reach goto-failure against the folder;
+#   - the Gradescope bundle's cost: run_autograder of lab 1 on a wrong
+#     answer and on the starter, without recording, as built, and recording
+#     every failure;
 #   - record as you go: hello to its end live and recorded (REPLAY=record).
 # The load average is printed first and last: figures compare only at the
 # same load. It never fails on timing.
@@ -60,6 +65,45 @@ if [ -n "$rec" ]; then
   echo "reverse-stepi in a replay: $(( (LAST_MEDIAN - fwd) / 5 )) ms a step (a fresh replay to the count before)"
   summarize "replay: + stepi 50 + rsi 5 (at once)" "$ringdb" --replay "$rec" -ex "$start" -ex "stepi 50" -ex "rsi 5" -ex quit
   echo "rsi 5: $(( LAST_MEDIAN - fwd )) ms"
+  # One file (ringgrade --pack): its size, and a replay opened from it
+  # (unpacked into a private folder first) against the folder.
+  summarize "ringgrade --pack (one recording)" "$ringgrade" --pack "$rec"
+  echo "archive: $(du -k "${rec%/}.tar.gz" | cut -f1) KB, folder: $(du -sk "$rec" | cut -f1) KB"
+  summarize "replay from the folder: to goto-failure" "$ringdb" --replay "$rec" -ex "$start" -ex goto-failure -ex quit
+  summarize "replay from FILE.tar.gz: to goto-failure" "$ringdb" --replay "${rec%/}.tar.gz" -ex "$start" \
+    -ex goto-failure -ex quit
+fi
+
+# The Gradescope bundle of lab 1 run as Gradescope would (labs/grade/tests/
+# gradescope's layout) on the wrong answer above and on the starter file:
+# run_autograder as built (records the first 3 failures), without
+# recording, and recording every failure. BENCH_BUNDLE=0 skips it.
+if [ "${BENCH_BUNDLE:-1}" != 0 ] && [ -d "$work/sub1" ] && make -s gradescope LAB=1 > /dev/null 2>&1; then
+  ag=$work/autograder
+  mkdir -p "$ag/source" && unzip -q build/gradescope-lab1.zip -d "$ag/source"
+  chmod 711 "$work"
+  if AUTOGRADER_ROOT=$ag "$ag/source/setup.sh" > "$work/setup.out" 2>&1; then
+    ra=$ag/source/run_autograder
+    # without recording: the three options and the --record-note line go
+    # (the line before then ends the command)
+    sed -e 's/ --record-failures "$recordings" --record-archive --record-max [0-9]* \\$//' \
+      -e '/--record-note/d' "$ra" > "$work/run_norec"
+    sed -e 's/--record-max [0-9]* /--record-max 0 /' "$ra" > "$work/run_all"
+    chmod 755 "$work/run_norec" "$work/run_all"
+    mkdir -p "$work/starter/labs/lab1" && cp labs/lab1/dispatch.c "$work/starter/labs/lab1/"
+    bundle() { # SCRIPT SUBMISSION
+      rm -rf "$ag/submission" "$ag/results" && cp -a "$2" "$ag/submission" && AUTOGRADER_ROOT=$ag "$1"
+    }
+    for s in sub1 starter; do
+      summarize "bundle, $s: no recording" bundle "$work/run_norec" "$work/$s"
+      summarize "bundle, $s: as built (3 recorded)" bundle "$ra" "$work/$s"
+      echo "  kept: $(ls "$ag/results/recordings" | wc -l) files, $(du -sk "$ag/results/recordings" | cut -f1) KB"
+      summarize "bundle, $s: every failure recorded" bundle "$work/run_all" "$work/$s"
+      echo "  kept: $(ls "$ag/results/recordings" | wc -l) files, $(du -sk "$ag/results/recordings" | cut -f1) KB"
+    done
+  else
+    echo "bundle: setup.sh failed (see the bench's scratch folder)"
+  fi
 fi
 
 # reverse-finish out of busy() in spin (os/user/bin/spin.c, about 8

@@ -1,7 +1,7 @@
 # ringdb, the ncurses debugger on QEMU's gdbstub (debugger/), its tests, and
 # the make targets around it: debug, qemu-gdb, fuzz-rsp.
 #
-## make debug [PROG="name args"|BIN=FILE] [APPEND="..."] [TEST=name [LAB=n]] [REPLAY=1|DIR|record] [RINGDB_ARGS=...]   boot and open ringdb at the first syscall (of hello by default); REPLAY=1: the recording of a failing test
+## make debug [PROG="name args"|BIN=FILE] [APPEND="..."] [TEST=name [LAB=n]] [REPLAY=1|DIR|FILE.tar.gz|record] [RINGDB_ARGS=...]   boot and open ringdb at the first syscall (of hello by default); REPLAY=1: the recording of a failing test
 ## make qemu-gdb                          boot halted with a gdbstub on a printed port
 ## make fuzz-rsp [FUZZ_SECONDS=600]        fuzz ringdb's packet parser longer
 
@@ -11,16 +11,16 @@ RINGDB_KERNEL    := $(or $(KERNEL),$(BUILD)/kernel.elf)
 RINGDB_INITRAMFS := $(or $(BIN_INITRAMFS),$(INITRAMFS),$(BUILD)/initramfs.cpio)
 RINGDB_OUT  := $(HOST_OUT)/ringdb
 RINGDB      := $(BIN)/ringdb
-RINGDB_PKGS := ncursesw libdw capstone
+RINGDB_PKGS := ncursesw libdw capstone libarchive
 
 # Layers, bottom up; everything but ui.c and main.c builds without ncurses.
-RINGDB_CORE := keeper qmp transport rsp target symbols disasm syscalls kmodel textbuf oracle fpu panels commands session frames timetravel
+RINGDB_CORE := keeper qmp transport rsp target symbols disasm syscalls kmodel textbuf oracle fpu panels commands session frames timetravel rrarchive
 RINGDB_CORE_OBJS := $(RINGDB_CORE:%=$(RINGDB_OUT)/%.o)
 RINGDB_OBJS := $(RINGDB_CORE_OBJS) $(RINGDB_OUT)/ui.o $(RINGDB_OUT)/main.o
 
 # Display strings are cut to their field on purpose: no truncation warnings.
 RINGDB_CFLAGS = $(HOST_CFLAGS) -Wno-format-truncation -I$(GEN) -I$(RINGDB_OUT) -iquote os/include $(shell pkg-config --cflags $(RINGDB_PKGS) 2>/dev/null)
-RINGDB_LIBS   = $(shell pkg-config --libs $(RINGDB_PKGS) 2>/dev/null || echo -lncursesw -ltinfo -ldw -lelf -lcapstone)
+RINGDB_LIBS   = $(shell pkg-config --libs $(RINGDB_PKGS) 2>/dev/null || echo -lncursesw -ltinfo -ldw -lelf -lcapstone -larchive)
 
 # TIF numbers and masks come from the kernel's own header, never retyped.
 RINGDB_TIF := $(RINGDB_OUT)/ringdb_tif.h
@@ -160,6 +160,7 @@ debug_append = $(strip $(APPEND) $(debug_prog_append))
 # REPLAY=1 with TEST=name [LAB=n]: open the recording make grade kept of
 # that failing test (build/recordings/labN/NAME, kernel/NAME without LAB);
 # REPLAY=DIR: that recording folder (ringgrade --record-failures DIR/...);
+# REPLAY=FILE.tar.gz: such a folder packed as one file (ringgrade --pack);
 # REPLAY=record: record this session as it goes (build/recordings/live/),
 # so stepping back works in it too.
 REPLAY ?=

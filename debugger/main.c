@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "rrarchive.h"
 #include "panels.h"
 #include "session.h"
 #include "ui.h"
@@ -34,8 +35,8 @@ static void usage(FILE *out)
 		"SYNOPSIS\n"
 		"    ringdb --kernel FILE [--initrd FILE] [--append CMDLINE] [options]\n"
 		"    ringdb --attach HOST:PORT|unix:PATH [--symbols FILE] [options]\n"
-		"    ringdb --replay DIR|FILE [--kernel FILE] [options]\n"
-		"    make debug [PROG=\"name args\"] [APPEND=...] [TEST=name [LAB=n]] [RINGDB_ARGS=...]\n"
+		"    ringdb --replay DIR|FILE|FILE.tar.gz [--kernel FILE] [options]\n"
+		"    make debug [PROG=\"name args\"] [APPEND=...] [TEST=name [LAB=n]] [REPLAY=1|DIR|FILE.tar.gz] [RINGDB_ARGS=...]\n"
 		"\n"
 		"DESCRIPTION\n"
 		"    Source, registers, pt_regs, TIF flags and the entry/exit pipeline on one\n"
@@ -57,6 +58,10 @@ static void usage(FILE *out)
 		"                       the same execution, interrupts at the same instructions, every time;\n"
 		"                       DIR: a folder of ringgrade --record-failures (DIR/rr, its kernel.elf and\n"
 		"                       initramfs.cpio, used when --kernel/--initrd are not given)\n"
+		"                       FILE.tar.gz|.tgz|.tar: such a folder packed as one file (ringgrade --pack,\n"
+		"                       the Gradescope bundle), unpacked into a private folder in $TMPDIR that is\n"
+		"                       removed when ringdb ends; a damaged archive, or one recorded with another\n"
+		"                       QEMU version, is refused with a message naming what differs\n"
 		"    --real-time        the guest clock follows the host's (default: it counts instructions, so\n"
 		"                       interrupts land on the same instruction in every run)\n"
 		"    --batch FILE       run the commands in FILE without a screen ('-' = stdin)\n"
@@ -228,6 +233,23 @@ int main(int argc, char **argv)
 	/* A recording folder (ringgrade --record-failures, make grade): its
 	 * log is DIR/rr, and it carries the kernel and initramfs it ran. */
 	static char replay_file[PATH_MAX], replay_kernel[PATH_MAX], replay_initrd[PATH_MAX];
+	/* A packed recording (FILE.tar.gz: ringgrade --pack, the Gradescope
+	 * bundle): unpacked into a private folder that goes when ringdb does. */
+	static char replay_unpacked[PATH_MAX];
+	const char *replay_archive = NULL;
+	if (replay && !attach && rrarchive_is_archive(replay)) {
+		char err[PATH_MAX + 256];
+		if (access(replay, R_OK) != 0) {
+			fprintf(stderr, "ringdb: cannot read the recording %s: %s\n", replay, strerror(errno));
+			return EXIT_USAGE;
+		}
+		if (rrarchive_open(replay, replay_unpacked, sizeof replay_unpacked, err, sizeof err) < 0) {
+			fprintf(stderr, "ringdb: %s\n", err);
+			return EXIT_USAGE;
+		}
+		replay_archive = replay;
+		replay = replay_unpacked;
+	}
 	if (replay && !attach) {
 		struct stat st;
 		if (stat(replay, &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -332,6 +354,9 @@ int main(int argc, char **argv)
 	 * keeper process stops the QEMU it started and removes its files
 	 * (keeper.h): no handler to run. */
 	if (rc) {
+		if (replay_archive)
+			fprintf(stderr, "ringdb: (%s is the recording %s, unpacked for this replay)\n", replay_unpacked,
+				replay_archive);
 		session_free(&s);
 		return EXIT_NO_TARGET;
 	}

@@ -17,8 +17,9 @@ expect() {
   shift
   pats=("$@")
   local prog=${cmd[0]} args=("${cmd[@]:1}")
-  scripts/ringside-qemu --timeout 60 --append "init=/bin/$prog quiet -- ${args[*]}" >"$out" 2>&1
-  local rc=$? ok=1 p
+  # The console ends lines with CR LF (OPOST|ONLCR, as a Linux serial console).
+  scripts/ringside-qemu --timeout 60 --append "init=/bin/$prog quiet -- ${args[*]}" 2>&1 | tr -d '\r' >"$out"
+  local rc=${PIPESTATUS[0]} ok=1 p
   [ "$rc" = "$want" ] || { echo "# $name: launcher status $rc, expected $want"; ok=0; }
   for p in "${pats[@]}"; do
     if [[ $p == '!'* ]]; then

@@ -1,5 +1,6 @@
 /* One tree or one submission, from build to report (see grade.h). */
 #include "grade.h"
+#include "unpack.h"
 #include "reuse.h"
 #include "run.h"
 #include "sandbox.h"
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const struct test_def **selected_tests(const struct grade_options *o, size_t *n)
 {
@@ -36,6 +38,7 @@ static void init_report(const struct grade_options *o, struct grade_report *repo
 	report->results = xcalloc(n ? n : 1, sizeof(*report->results));
 	report->nresults = n;
 	report->preamble = "";
+	report->record_note = o->record_note;
 }
 
 /* Run the tests once, or o->repeat times (--repeat) with fresh nonces on
@@ -99,6 +102,11 @@ static void keep_recordings(const struct grade_options *o, const char *staging, 
 		char *final = path_join(o->record_dir, r->test->name);
 		if (!r->recording || staging)
 			remove_tree(final);
+		if (!r->recording) {
+			char *stale = xasprintf("%s.tar.gz", final);
+			unlink(stale);
+			free(stale);
+		}
 		if (r->recording && staging) {
 			remove_tree(final);
 			if (copy_flat_dir(r->recording, final) < 0) {
@@ -111,6 +119,22 @@ static void keep_recordings(const struct grade_options *o, const char *staging, 
 				free(r->recording);
 				r->recording = xstrdup(final);
 			}
+		}
+		if (r->recording && o->record_archive) {
+			char *packed = xasprintf("%s.tar.gz", final);
+			struct strbuf err;
+			strbuf_init(&err);
+			unlink(packed);
+			if (pack_recording(r->recording, packed, &err) < 0) {
+				/* The folder stays: it is still a recording. */
+				r->recording_note = strbuf_detach(&err);
+			} else {
+				remove_tree(r->recording);
+				free(r->recording);
+				r->recording = xstrdup(packed);
+				strbuf_free(&err);
+			}
+			free(packed);
 		}
 		free(final);
 	}

@@ -26,6 +26,13 @@ struct grade_options {
 	/* --record-max N: record at most N failures per graded tree (the
 	 * others say how to record them); 0: every one. */
 	int record_max;
+	/* --record-archive: each kept recording is packed into DIR/NAME.tar.gz
+	 * (unpack.h, pack_recording) and its folder removed: one file to copy
+	 * off a grading server (the Gradescope bundle). */
+	int record_archive;
+	/* --record-note TEXT: printed under each recording's replay command
+	 * (how to reach it where it was made, e.g. a grading container). */
+	const char *record_note;
 };
 
 /* The tests selected by --test (or all), in definition order. */

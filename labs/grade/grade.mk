@@ -2,7 +2,7 @@
 # that use it. Included by the top-level Makefile.
 #
 ## make grade LAB=n [TEST="name ..."] [RECORD=0] [RECORD_MAX=3]  grade lab n in this tree; the first RECORD_MAX failing tests are recorded in build/recordings/labN/ (RECORD=0: none)
-## make gradescope LAB=n               build/gradescope-labN.zip, a Gradescope autograder
+## make gradescope LAB=n [RECORD_MAX=3] build/gradescope-labN.zip, a Gradescope autograder (records the first RECORD_MAX failing tests of each submission)
 ##                                     (NO_SANDBOX=1: its run_autograder passes --no-sandbox)
 ## make bench-grade                    seconds per graded lab, submissions per minute, flake rates
 
@@ -81,8 +81,8 @@ test-grade-integration: $(RINGGRADE) $(GRADE_JSONCHECK)
 
 # make gradescope LAB=1, unpacked into a local /autograder and run as
 # Gradescope runs it, on the reference and on a broken submission.
-test-grade-gradescope: $(RINGGRADE) $(GRADE_JSONCHECK)
-	@$(GRADE_DIR)/tests/gradescope $(GRADE_JSONCHECK) 1
+test-grade-gradescope: $(RINGGRADE) $(GRADE_JSONCHECK) $(RINGDB)
+	@RINGDB=$(abspath $(RINGDB)) $(GRADE_DIR)/tests/gradescope $(GRADE_JSONCHECK) 1
 
 test-grade-scale: $(RINGGRADE) $(KERNEL) $(INITRAMFS)
 	@$(GRADE_DIR)/tests/scale $(RINGGRADE)
@@ -108,7 +108,7 @@ gradescope: $(RINGGRADE)
 	@test -n "$(LAB)" || { echo "make gradescope: say which lab, e.g. make gradescope LAB=1" >&2; exit 2; }
 	@scripts/deps host
 	@$(RINGGRADE) --lab $(LAB) --list > /dev/null
-	@NO_SANDBOX="$(NO_SANDBOX)" $(GRADE_DIR)/gradescope/make-bundle labs/lab$(LAB)/lab.def $(BUILD)/gradescope-lab$(LAB).zip
+	@NO_SANDBOX="$(NO_SANDBOX)" RECORD_MAX="$(RECORD_MAX)" $(GRADE_DIR)/gradescope/make-bundle labs/lab$(LAB)/lab.def $(BUILD)/gradescope-lab$(LAB).zip
 
 BENCH_SCRIPTS += bench/grade.sh
 bench-grade: $(RINGGRADE)

@@ -10,6 +10,7 @@
 #include "sandbox.h"
 #include "seal.h"
 #include "spawn.h"
+#include "unpack.h"
 #include "util.h"
 
 #include <errno.h>
@@ -28,6 +29,7 @@ enum option_id {
 	OPT_JSON, OPT_JUNIT, OPT_QUIET, OPT_LIST, OPT_NO_BUILD, OPT_KEEP, OPT_HELP, OPT_NO_SANDBOX,
 	/* class scale: slices, merging, repeats (class.h) */
 	OPT_SHARD, OPT_MERGE, OPT_REPEAT, OPT_BOOT_EACH, OPT_RECORD_FAILURES, OPT_RECORD_MAX,
+	OPT_RECORD_ARCHIVE, OPT_RECORD_NOTE, OPT_PACK,
 };
 
 struct option_row {
@@ -70,6 +72,14 @@ static const struct option_row option_table[] = {
 							    "for ringdb --replay" },
 	{ "record-max", 0, "N", OPT_RECORD_MAX, "with --record-failures: record at most N failing tests per "
 						  "tree (0, the default: all); the others say how to record them" },
+	{ "record-archive", 0, NULL, OPT_RECORD_ARCHIVE, "with --record-failures: pack each recording into one file, "
+							 "DIR/NAME.tar.gz (batch: DIR/STUDENT/NAME.tar.gz), for "
+							 "ringdb --replay FILE.tar.gz on another machine" },
+	{ "record-note", 0, "TEXT", OPT_RECORD_NOTE, "with --record-failures: a line printed under each recording's "
+						     "replay command, saying how to reach it (the Gradescope bundle: "
+						     "Debug via SSH)" },
+	{ "pack", 0, "DIR", OPT_PACK, "pack the recording folder DIR (rr, rr.qcow2, rr.info, kernel.elf, "
+				      "initramfs.cpio) into DIR.tar.gz, for ringdb --replay; runs nothing else" },
 	{ "help", 'h', NULL, OPT_HELP, "this text" },
 };
 
@@ -92,6 +102,7 @@ static void usage(FILE *out)
 	      "    ringgrade (--lab N | --def FILE) --merge DIR... -o DIR\n"
 	      "    ringgrade (--lab N | --def FILE) [--submission PATH] --repeat N [-t NAME]...\n"
 	      "    ringgrade (--lab N | --def FILE) --list\n"
+	      "    ringgrade --pack DIR\n"
 	      "    make grade LAB=N [TEST=name]      make gradescope LAB=N\n\n"
 	      "DESCRIPTION\n"
 	      "    Builds the tree (make kernel initramfs, with LAB=N for a lab and STUDENT=1\n"
@@ -266,7 +277,8 @@ int main(int argc, char **argv)
 	unsigned shard_k = 0, shard_n = 0;
 	int no_sandbox = 0;
 	const char *record_arg = NULL;
-	int record_max = 0, record_max_given = 0;
+	int record_max = 0, record_max_given = 0, record_archive = 0;
+	const char *pack_arg = NULL, *record_note = NULL;
 	char *record_dir = NULL;
 	char *sealed_scratch = NULL, *sealed_tree = NULL;
 	char *def_file = NULL, *tree_dir = NULL, err[512];
@@ -357,6 +369,9 @@ int main(int argc, char **argv)
 			record_max_given = 1;
 			break;
 		}
+		case OPT_RECORD_ARCHIVE: record_archive = 1; break;
+		case OPT_PACK: pack_arg = optarg; break;
+		case OPT_RECORD_NOTE: record_note = optarg; break;
 		case ':':
 			return usage_error("option '%s' needs a value", argv[optind - 1]);
 		default:
@@ -365,6 +380,37 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
+	if (pack_arg) {
+		/* One recording folder into one file; nothing is graded. */
+		struct strbuf perr;
+		char *packed;
+		size_t plen = strlen(pack_arg);
+		struct stat pst;
+
+		if (lab || def_path || record_arg || submission || submissions || list)
+			return usage_error("--pack DIR runs alone: it packs one recording folder");
+		while (plen > 1 && pack_arg[plen - 1] == '/')
+			plen--;
+		if (stat(pack_arg, &pst) < 0 || !S_ISDIR(pst.st_mode)) {
+			fprintf(stderr, "ringgrade: --pack %s: not a recording folder: %s\n", pack_arg,
+				stat(pack_arg, &pst) < 0 ? strerror(errno) : "not a folder");
+			return 2;
+		}
+		packed = xasprintf("%.*s.tar.gz", (int)plen, pack_arg);
+		strbuf_init(&perr);
+		if (pack_recording(pack_arg, packed, &perr) < 0) {
+			fprintf(stderr, "ringgrade: --pack: %s", perr.data);
+			strbuf_free(&perr);
+			free(packed);
+			return 2;
+		}
+		strbuf_free(&perr);
+		printf("wrote %s: ringdb --replay %s (or make debug REPLAY=%s) opens it\n", packed, packed, packed);
+		free(packed);
+		return 0;
+	}
+	if ((record_archive || record_note) && !record_arg)
+		return usage_error("--record-archive and --record-note go with --record-failures DIR");
 	if (!lab == !def_path)
 		return usage_error("give exactly one of --lab N and --def FILE");
 	if (submission && submissions)
@@ -481,6 +527,8 @@ int main(int argc, char **argv)
 	o.shard_n = shard_n;
 	o.record_dir = record_dir;
 	o.record_max = record_max;
+	o.record_archive = record_archive;
+	o.record_note = record_note;
 	for (size_t i = 0; i < nonly; i++) {
 		if (!def_find_test(&def, only[i])) {
 			fprintf(stderr, "ringgrade: %s has no test '%s'; its tests are:", def_file, only[i]);

@@ -219,7 +219,15 @@ static char *test_output(const struct grade_report *g, const struct test_result 
 		}
 		if (r->recording) {
 			char *replay = replay_command(g, r);
+			size_t rl = strlen(r->recording);
+			/* A packed recording is one file, to be copied anywhere
+			 * with the same QEMU version: say where it is first. */
+			if (rl > 7 && !strcmp(r->recording + rl - 7, ".tar.gz"))
+				strbuf_addf(&sb, "recording: %s (one file: copy it to any machine with the same "
+					    "QEMU version)\n", r->recording);
 			strbuf_addf(&sb, "replay: %s\n        ringdb --replay %s\n", replay, r->recording);
+			if (g->record_note && g->record_note[0])
+				strbuf_addf(&sb, "        %s\n", g->record_note);
 			free(replay);
 		} else if (r->recording_note) {
 			strbuf_addf(&sb, "replay: %s\n", r->recording_note);

@@ -18,6 +18,7 @@ struct grade_report {
 	struct test_result *results;
 	size_t nresults;
 	const char *preamble;        /* intake messages (rejected/ignored files), may be "" */
+	const char *record_note;     /* --record-note: how to reach a recording, or NULL */
 	char *build_log;             /* what the build printed (owned), NULL when not built */
 	double seconds;
 	unsigned runs;               /* --repeat N: each test ran N times (0: once) */

@@ -245,3 +245,85 @@ int archive_unpack(const char *archive, const char *dest, const char *kind, stru
 	}
 	return rc;
 }
+
+int pack_recording(const char *dir, const char *out, struct strbuf *err)
+{
+	static const char *const files[] = { "rr.info", "rr", "rr.qcow2", "kernel.elf", "initramfs.cpio" };
+	char *copy = xstrdup(dir), *name, *tmp = xasprintf("%s.tmp", out);
+	struct archive *w = archive_write_new();
+	int rc = -1;
+	size_t len = strlen(copy);
+
+	while (len > 1 && copy[len - 1] == '/')
+		copy[--len] = '\0';
+	name = strrchr(copy, '/') ? strrchr(copy, '/') + 1 : copy;
+	archive_write_add_filter_gzip(w);
+	archive_write_set_format_pax_restricted(w);
+	if (archive_write_open_filename(w, tmp) != ARCHIVE_OK) {
+		strbuf_addf(err, "cannot write %s: %s\n", tmp, archive_error_string(w));
+		goto out;
+	}
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char *path = path_join(dir, files[i]), *member = xasprintf("%s/%s", name, files[i]);
+		struct archive_entry *e;
+		struct stat st;
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		int ok = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+
+		if (!ok) {
+			strbuf_addf(err, "%s is not a recording folder: no %s (%s)\n", dir, files[i],
+				    fd < 0 ? strerror(errno) : "not a plain file");
+			if (fd >= 0)
+				close(fd);
+			free(path);
+			free(member);
+			goto out;
+		}
+		e = archive_entry_new();
+		archive_entry_set_pathname(e, member);
+		archive_entry_set_filetype(e, AE_IFREG);
+		archive_entry_set_perm(e, 0644);
+		archive_entry_set_size(e, st.st_size);
+		archive_entry_set_mtime(e, st.st_mtime, 0);
+		if (archive_write_header(w, e) != ARCHIVE_OK)
+			ok = 0;
+		archive_entry_free(e);
+		for (char buf[65536]; ok;) {
+			ssize_t n = read(fd, buf, sizeof(buf));
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				ok = n == 0;
+				break;
+			}
+			if (archive_write_data(w, buf, (size_t)n) != n)
+				ok = 0;
+		}
+		close(fd);
+		if (!ok) {
+			strbuf_addf(err, "cannot pack %s into %s: %s\n", path, out,
+				    archive_error_string(w) ? archive_error_string(w) : strerror(errno));
+			free(path);
+			free(member);
+			goto out;
+		}
+		free(path);
+		free(member);
+	}
+	if (archive_write_close(w) != ARCHIVE_OK) {
+		strbuf_addf(err, "cannot finish %s: %s\n", tmp, archive_error_string(w));
+		goto out;
+	}
+	if (rename(tmp, out) < 0) {
+		strbuf_addf(err, "cannot rename %s to %s: %s\n", tmp, out, strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	archive_write_free(w);
+	if (rc < 0)
+		unlink(tmp);
+	free(tmp);
+	free(copy);
+	return rc;
+}

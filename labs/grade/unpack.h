@@ -18,4 +18,11 @@
  * may hold part of the archive and should not be read). */
 int archive_unpack(const char *archive, const char *dest, const char *kind, struct strbuf *messages);
 
+/* Pack a recording folder (ringgrade --record-failures: rr, rr.qcow2,
+ * rr.info, kernel.elf, initramfs.cpio) into one gzip'd tar at out, its
+ * members under NAME/ (the folder's name), for ringdb --replay FILE.tar.gz
+ * on another machine. Written to out.tmp and renamed. 0, or -1 with the
+ * reason in err. */
+int pack_recording(const char *dir, const char *out, struct strbuf *err);
+
 #endif

@@ -827,13 +827,48 @@ static int fill_stat_old(struct inode *i, void *ubuf)
 	return copy_to_user(ubuf, &st, sizeof(st));
 }
 
-/* Which struct stat a call fills: x86-64's, i386's stat64, i386's old one. */
-enum stat_kind { STAT_64, STAT_IA32_64, STAT_IA32_OLD };
+/* struct __old_kernel_stat of the oldest i386 stat/lstat/fstat (18, 84,
+ * 28), as a 64-bit Linux 4.3 fills it (fs/stat.c's cp_old_stat, the
+ * x86-64 layout of arch/x86/include/uapi/asm/stat.h): seven 16-bit fields
+ * (device numbers in the old 8+8-bit encoding, cut to 16 bits), then a
+ * 32-bit size and three times, 32 bytes. Only the inode number and the
+ * link count are checked (-EOVERFLOW beyond 16 bits); the size is cut to
+ * 32 bits unchecked, as on a 64-bit kernel. */
+struct stat_oldold {
+	u16 st_dev, st_ino, st_mode, st_nlink, st_uid, st_gid, st_rdev, pad;
+	u32 st_size, st_atime, st_mtime, st_ctime;
+};
+BUILD_BUG_ON(sizeof(struct stat_oldold) != 32);
+
+static u16 old_encode_dev(u64 dev)
+{
+	u64 major = (dev >> 8) & 0xfff, minor = (dev & 0xff) | ((dev >> 12) & 0xfff00);
+	return (u16)((major << 8) | minor);
+}
+
+static int fill_stat_oldold(struct inode *i, void *ubuf)
+{
+	bool sizeless = S_ISCHR(i->mode) || (i->mode & S_IFMT) == S_IFIFO;
+	u64 size = sizeless || S_ISDIR(i->mode) ? 0 : i->size;
+	if (i->ino > 0xffff || i->nlink > 0xffff)
+		return -EOVERFLOW;
+	struct stat_oldold st = {
+		.st_dev = old_encode_dev(i->dev), .st_ino = (u16)i->ino, .st_mode = (u16)i->mode,
+		.st_nlink = (u16)i->nlink, .st_rdev = old_encode_dev(i->rdev), .st_size = (u32)size,
+		.st_atime = (u32)i->mtime, .st_mtime = (u32)i->mtime, .st_ctime = (u32)i->mtime,
+	};
+	return copy_to_user(ubuf, &st, sizeof(st));
+}
+
+/* Which struct stat a call fills: x86-64's, i386's stat64, i386's old one,
+ * i386's oldest one. */
+enum stat_kind { STAT_64, STAT_IA32_64, STAT_IA32_OLD, STAT_IA32_OLDOLD };
 
 static int fill_any_stat(struct inode *i, void *ubuf, enum stat_kind kind)
 {
 	return kind == STAT_IA32_64 ? fill_stat64(i, ubuf) :
-	       kind == STAT_IA32_OLD ? fill_stat_old(i, ubuf) : fill_stat(i, ubuf);
+	       kind == STAT_IA32_OLD ? fill_stat_old(i, ubuf) :
+	       kind == STAT_IA32_OLDOLD ? fill_stat_oldold(i, ubuf) : fill_stat(i, ubuf);
 }
 
 static long do_fstatat(int dirfd, const char *upath, void *ubuf, unsigned flags, enum stat_kind kind)
@@ -911,6 +946,26 @@ SYSCALL_DEFINE(sys32_fstat64)
 	return fill_stat64(f->inode, (void *)a1);
 }
 
+/* The oldest i386 stat, lstat and fstat (18, 84, 28; Linux's sys_stat,
+ * sys_lstat and sys_fstat under __ARCH_WANT_OLD_STAT). */
+SYSCALL_DEFINE(sys32_oldstat)
+{
+	return do_fstatat(AT_FDCWD, (const char *)a0, (void *)a1, 0, STAT_IA32_OLDOLD);
+}
+
+SYSCALL_DEFINE(sys32_oldlstat)
+{
+	return do_fstatat(AT_FDCWD, (const char *)a0, (void *)a1, AT_SYMLINK_NOFOLLOW, STAT_IA32_OLDOLD);
+}
+
+SYSCALL_DEFINE(sys32_oldfstat)
+{
+	struct file *f = fget((int)a0);
+	if (!f)
+		return -EBADF;
+	return fill_any_stat(f->inode, (void *)a1, STAT_IA32_OLDOLD);
+}
+
 /* The old i386 stat, lstat and fstat (Linux's compat_sys_newstat...). */
 SYSCALL_DEFINE(compat_sys_newstat)
 {
@@ -957,12 +1012,21 @@ static u8 dtype(unsigned mode)
 
 /* struct linux_dirent64: ino, off, reclen, type, name (NUL-terminated),
  * each record padded to 8 bytes. f->pos counts entries: ".", "..", then
- * the directory's children newest first (as ramfs lists them). */
-SYSCALL_DEFINE(sys_getdents64)
+ * the directory's children newest first (as ramfs lists them).
+ *
+ * compat (i386 getdents, Linux 4.3's compat_sys_getdents and
+ * compat_filldir in fs/compat.c): the old struct linux_dirent of 32-bit
+ * words: d_ino (u32), d_off (s32), d_reclen (u16), the name and its NUL,
+ * then d_type in the record's last byte, each record padded to 4 bytes.
+ * Only those fields are written (the padding keeps what the buffer held,
+ * as in Linux). An inode number wider than 32 bits is -EOVERFLOW (Ringside's
+ * never are); d_off is not checked, as in 4.3. */
+static long do_getdents(int fd, char *ubuf, size_t count, bool compat)
 {
-	struct file *f = fget((int)a0);
-	char *ubuf = (char *)a1;
-	size_t count = a2, used = 0;
+	size_t used = 0;
+	if (compat && !access_ok(ubuf, count))
+		return -EFAULT;              /* 4.3 checks the buffer before the fd */
+	struct file *f = fget(fd);
 	if (!f || (f->flags & O_PATH))
 		return -EBADF;
 	struct inode *dir = f->inode;
@@ -989,27 +1053,52 @@ SYSCALL_DEFINE(sys_getdents64)
 			name = ent->name;
 		}
 		size_t namelen = strlen(name);
-		size_t reclen = (19 + namelen + 1 + 7) & ~7UL;
+		size_t reclen = compat ? (10 + namelen + 2 + 3) & ~3UL : (19 + namelen + 1 + 7) & ~7UL;
 		if (used + reclen > count) {
 			if (!used)
 				return -EINVAL;     /* the buffer cannot hold one entry */
 			break;
 		}
-		char rec[19 + NAME_MAX + 1 + 8];
-		memset(rec, 0, reclen);
 		u64 ino = ent->ino, off = idx + 1;
 		u16 rl = reclen;
-		memcpy(rec, &ino, 8);
-		memcpy(rec + 8, &off, 8);
-		memcpy(rec + 16, &rl, 2);
-		rec[18] = dtype(ent->mode);
-		memcpy(rec + 19, name, namelen);
-		if (copy_to_user(ubuf + used, rec, reclen))
+		char t = dtype(ent->mode);
+		char *u = ubuf + used;
+		int err;
+		if (compat) {
+			u32 ino32 = ino;
+			s32 off32 = off;
+			if (ino32 != ino)
+				return used ? (long)used : -EOVERFLOW;
+			err = copy_to_user(u, &ino32, 4) || copy_to_user(u + 4, &off32, 4) ||
+			      copy_to_user(u + 8, &rl, 2) || copy_to_user(u + 10, name, namelen + 1) ||
+			      copy_to_user(u + reclen - 1, &t, 1);
+		} else {
+			char rec[19 + NAME_MAX + 1 + 8];
+			memset(rec, 0, reclen);
+			memcpy(rec, &ino, 8);
+			memcpy(rec + 8, &off, 8);
+			memcpy(rec + 16, &rl, 2);
+			rec[18] = t;
+			memcpy(rec + 19, name, namelen);
+			err = copy_to_user(u, rec, reclen);
+		}
+		if (err)
 			return used ? (long)used : -EFAULT;
 		used += reclen;
 		f->pos = idx + 1;
 	}
 	return used;
+}
+
+SYSCALL_DEFINE(sys_getdents64)
+{
+	return do_getdents((int)a0, (char *)a1, a2, false);
+}
+
+/* i386 getdents (141); the arguments are 32-bit, count an unsigned int. */
+SYSCALL_DEFINE(compat_sys_getdents)
+{
+	return do_getdents((int)a0, (char *)a1, (u32)a2, true);
 }
 
 /* getcwd: the path from / to cwd; the returned length counts the NUL. */
@@ -1250,6 +1339,14 @@ SYSCALL_DEFINE(sys_ftruncate)
 		memset(i->data + i->size, 0, len - i->size);
 	i->size = len;
 	return 0;
+}
+
+/* i386 ftruncate64 (194): the length in two registers, low half first.
+ * Linux 4.3's sys32_ftruncate64 calls sys_ftruncate, not sys_ftruncate64,
+ * so the MAX_NON_LFS rule applies to it too (the host's kernel agrees). */
+SYSCALL_DEFINE(sys32_ftruncate64)
+{
+	return sys_ftruncate(a0, (a2 << 32) | (u32)a1, 0, 0, 0, 0);
 }
 
 static long do_symlinkat(const char *utarget, int dirfd, const char *upath)

@@ -4,10 +4,16 @@
  * TCSETS sets (os/fs/dev.c): in canonical mode (ICANON) read() returns
  * whole lines, edited with VERASE, VKILL and VEOF (end of file); without
  * ICANON every byte is readable at once and VMIN/VTIME decide when read()
- * returns. ECHO (ECHOE for erasing, ECHONL) and ICRNL, IGNCR, INLCR apply.
- * ISIG is kept but not acted on: ^C is an ordinary byte. */
+ * returns. ECHO (ECHOCTL's ^X, ECHOE for erasing, ECHONL), ICRNL, IGNCR and
+ * INLCR apply. ISIG: VINTR, VQUIT and VSUSP send SIGINT, SIGQUIT, SIGTSTP to
+ * the foreground process group and flush (unless NOFLSH). IXON: VSTOP
+ * stops output, VSTART (or any byte, with IXANY) restarts it. Output that
+ * programs write and the echo go through OPOST's ONLCR, OCRNL, ONOCR,
+ * ONLRET, OLCUC and XTABS, as n_tty's do_output_char does; printk's output
+ * goes out as it is. */
 #include <ringside/kernel.h>
 #include <ringside/sched.h>
+#include <ringside/signal.h>
 #include <ringside/console.h>
 #include <asm/irq.h>
 #include <asm/x86.h>
@@ -47,24 +53,197 @@ static char ready[TTY_BUF];
 static size_t ready_head, ready_tail;   /* ring buffer */
 static int eof_pending;
 static int tty_wait;                    /* sleepers wait on this address */
+static int tty_write_wait;              /* writers wait here while output is stopped */
+
+/* The session the console is the controlling terminal of, and its
+ * foreground process group (0: none). init gets it at boot. */
+pid_t tty_session = 1, tty_pgrp = 1;
 
 /* The termios bits the line discipline obeys (Linux's values), and its
  * state at boot: a serial console's (os/fs/dev.c reports the whole set). */
-#define INLCR   0x040
 #define IGNCR   0x080
+#define INLCR   0x040
 #define ICRNL   0x100
+#define IXON    0x400
+#define IXANY   0x800
+#define OPOST   0x001
+#define OLCUC   0x002
+#define ONLCR   0x004
+#define OCRNL   0x008
+#define ONOCR   0x010
+#define ONLRET  0x020
+#define TABDLY  0x1800
+#define XTABS   0x1800
+#define ISIG    0x001
 #define ICANON  0x002
 #define ECHO    0x008
 #define ECHOE   0x010
 #define ECHONL  0x040
+#define NOFLSH  0x080
+#define ECHOCTL 0x200
+#define VINTR   0
+#define VQUIT   1
 #define VERASE  2
 #define VKILL   3
 #define VEOF    4
 #define VTIME   5
 #define VMIN    6
+#define VSTART  8
+#define VSTOP   9
+#define VSUSP   10
 #define VEOL    11
-static u32 tty_iflag = ICRNL, tty_lflag = ICANON | ECHO | ECHOE;
+static u32 tty_iflag = ICRNL | IXON, tty_oflag = OPOST | ONLCR;
+static u32 tty_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOCTL;
 static u8 tty_cc[19] = { 3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15, 23, 22, 0 };
+
+/* Output flow control: stopped by VSTOP (IXON), flow_stopped by
+ * TCXONC's TCOOFF; as Linux's tty->stopped and tty->flow_stopped. */
+static bool tty_stopped, tty_flow_stopped;
+static unsigned column;                 /* for ONOCR and XTABS */
+static char echo_held[256];             /* echoes made while output is stopped */
+static size_t echo_held_len;
+
+/* Is c the control character cc[i]? A 0 (_POSIX_VDISABLE) matches nothing. */
+static bool is_cc(char c, int i)
+{
+	return tty_cc[i] && c == (char)tty_cc[i];
+}
+
+static bool is_cntrl(unsigned char c)
+{
+	return c < 32 || c == 127;
+}
+
+/* One byte out, with OPOST's processing (n_tty's do_output_char). */
+static void out_char(char c)
+{
+	if (!(tty_oflag & OPOST)) {
+		serial_putc(c);
+		return;
+	}
+	switch (c) {
+	case '\n':
+		if (tty_oflag & ONLRET)
+			column = 0;
+		if (tty_oflag & ONLCR) {
+			column = 0;
+			serial_putc('\r');
+		}
+		break;
+	case '\r':
+		if ((tty_oflag & ONOCR) && column == 0)
+			return;
+		if (tty_oflag & OCRNL) {
+			c = '\n';
+			if (tty_oflag & ONLRET)
+				column = 0;
+			break;
+		}
+		column = 0;
+		break;
+	case '\t': {
+		unsigned spaces = 8 - (column & 7);
+		column += spaces;
+		if ((tty_oflag & TABDLY) == XTABS) {
+			while (spaces--)
+				serial_putc(' ');
+			return;
+		}
+		break;
+	}
+	case '\b':
+		if (column > 0)
+			column--;
+		break;
+	default:
+		if (!is_cntrl(c)) {
+			if ((tty_oflag & OLCUC) && c >= 'a' && c <= 'z')
+				c -= 'a' - 'A';
+			if (((unsigned char)c & 0xc0) != 0x80)   /* a UTF-8 continuation takes no column */
+				column++;
+		}
+		break;
+	}
+	serial_putc(c);
+}
+
+/* What a program writes: through OPOST, once output is not stopped (the
+ * caller, os/fs/dev.c, waits for that). */
+void tty_write(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		out_char(s[i]);
+}
+
+bool tty_output_stopped(void)
+{
+	return tty_stopped;
+}
+
+void *tty_write_channel(void)
+{
+	return &tty_write_wait;
+}
+
+/* An echo: "^X" for a control character under ECHOCTL (not tab or
+ * newline), the byte itself otherwise; held while output is stopped. */
+static void echo_hold(char c)
+{
+	if (echo_held_len < sizeof(echo_held))
+		echo_held[echo_held_len++] = c;
+}
+
+static void echo_out(char c, bool raw)
+{
+	bool ctl = !raw && (tty_lflag & ECHOCTL) && is_cntrl(c) && c != '\t' && c != '\n';
+	if (tty_stopped) {
+		if (ctl) {
+			echo_hold('^');
+			c ^= 0100;
+		}
+		echo_hold(c);
+		return;
+	}
+	if (ctl) {
+		serial_putc('^');
+		serial_putc(c ^ 0100);
+		column += 2;
+		return;
+	}
+	out_char(c);
+}
+
+static void echo(char c)
+{
+	if (tty_lflag & ECHO)
+		echo_out(c, c == '\n');
+}
+
+static void echo_erase(void)
+{
+	if ((tty_lflag & (ECHO | ECHOE)) == (ECHO | ECHOE)) {
+		echo_out('\b', true);
+		echo_out(' ', true);
+		echo_out('\b', true);
+	}
+}
+
+/* start_tty and stop_tty: output resumes (held echoes first) or stops. */
+static void start_tty(void)
+{
+	if (!tty_stopped || tty_flow_stopped)
+		return;
+	tty_stopped = false;
+	for (size_t i = 0; i < echo_held_len; i++)
+		out_char(echo_held[i]);
+	echo_held_len = 0;
+	wake_up_channel(&tty_write_wait);
+}
+
+static void stop_tty(void)
+{
+	tty_stopped = true;
+}
 
 static void ready_push(char c)
 {
@@ -75,20 +254,59 @@ static void ready_push(char c)
 	}
 }
 
-static void echo(const char *s, size_t n)
+static void flush_input(void)
 {
-	if (tty_lflag & ECHO)
-		console_write(s, n);
+	ready_head = ready_tail = 0;
+	line_len = 0;
+	eof_pending = 0;
 }
 
-static void echo_erase(void)
+/* VINTR, VQUIT, VSUSP under ISIG: signal the foreground group, flush what
+ * was typed and the held echoes unless NOFLSH, restart output (IXON), and
+ * echo the character (n_tty_receive_signal_char). */
+static void signal_char(int sig, char c)
 {
-	if ((tty_lflag & (ECHO | ECHOE)) == (ECHO | ECHOE))
-		console_write("\b \b", 3);
+	if (tty_pgrp)
+		kill_pgrp_priv(tty_pgrp, sig);
+	if (!(tty_lflag & NOFLSH)) {
+		echo_held_len = 0;
+		flush_input();
+	}
+	if (tty_iflag & IXON)
+		start_tty();
+	if (tty_lflag & ECHO)
+		echo_out(c, false);
+	wake_up_channel(&tty_wait);
 }
 
 static void tty_receive(char c)
 {
+	if (tty_iflag & IXON) {
+		if (is_cc(c, VSTART)) {
+			start_tty();
+			return;
+		}
+		if (is_cc(c, VSTOP)) {
+			stop_tty();
+			return;
+		}
+	}
+	if (tty_lflag & ISIG) {
+		if (is_cc(c, VINTR)) {
+			signal_char(SIGINT, c);
+			return;
+		}
+		if (is_cc(c, VQUIT)) {
+			signal_char(SIGQUIT, c);
+			return;
+		}
+		if (is_cc(c, VSUSP)) {
+			signal_char(SIGTSTP, c);
+			return;
+		}
+	}
+	if (tty_stopped && !tty_flow_stopped && (tty_iflag & (IXON | IXANY)) == (IXON | IXANY))
+		start_tty();
 	if (c == '\r' && (tty_iflag & IGNCR))
 		return;
 	if (c == '\r' && (tty_iflag & ICRNL))
@@ -96,7 +314,7 @@ static void tty_receive(char c)
 	else if (c == '\n' && (tty_iflag & INLCR))
 		c = '\r';
 	if (!(tty_lflag & ICANON)) {    /* non-canonical: readable at once */
-		echo(&c, 1);
+		echo(c);
 		ready_push(c);
 		wake_up_channel(&tty_wait);
 		return;
@@ -127,8 +345,8 @@ static void tty_receive(char c)
 	bool eol = c == '\n' || (tty_cc[VEOL] && c == (char)tty_cc[VEOL]);
 	if (eol || line_len < TTY_BUF - 1) {
 		if (c == '\n' && (tty_lflag & (ECHO | ECHONL)) == ECHONL)
-			console_write(&c, 1);
-		echo(&c, 1);
+			echo_out(c, true);
+		echo(c);
 		line[line_len++] = c;
 	}
 	if (eol) {
@@ -147,25 +365,65 @@ void serial_interrupt(void)
 
 /* TCSETS*: the new modes take effect at once. Leaving canonical mode makes
  * the line being edited readable, as n_tty_set_termios does; flush
- * (TCSETSF) drops all unread input first. */
-void tty_set_termios(u32 iflag, u32 lflag, const u8 cc[19], bool flush)
+ * (TCSETSF) drops all unread input first. Clearing IXON restarts output
+ * that VSTOP had stopped. */
+void tty_set_termios(u32 iflag, u32 oflag, u32 lflag, const u8 cc[19], bool flush)
 {
 	unsigned long flags = local_irq_save();
-	if (flush) {
-		ready_head = ready_tail = 0;
-		line_len = 0;
-		eof_pending = 0;
-	}
+	if (flush)
+		flush_input();
 	if ((tty_lflag & ICANON) && !(lflag & ICANON)) {
 		for (size_t i = 0; i < line_len; i++)
 			ready_push(line[i]);
 		line_len = 0;
 	}
+	bool had_ixon = tty_iflag & IXON;
 	tty_iflag = iflag;
+	tty_oflag = oflag;
 	tty_lflag = lflag;
 	memcpy(tty_cc, cc, sizeof(tty_cc));
+	if (had_ixon && !(iflag & IXON) && !tty_flow_stopped)
+		start_tty();
 	local_irq_restore(flags);
 	wake_up_channel(&tty_wait);
+}
+
+/* TCFLSH: TCIFLUSH (0) drops unread input; output is never queued. */
+void tty_flush_input(void)
+{
+	unsigned long flags = local_irq_save();
+	flush_input();
+	local_irq_restore(flags);
+}
+
+/* TCXONC: TCOOFF (0) and TCOON (1) stop and restart output; TCIOFF (2)
+ * and TCION (3) send VSTOP and VSTART to the other end. */
+void tty_flow(int action)
+{
+	unsigned long flags = local_irq_save();
+	switch (action) {
+	case 0:
+		if (!tty_flow_stopped) {
+			tty_flow_stopped = true;
+			stop_tty();
+		}
+		break;
+	case 1:
+		if (tty_flow_stopped) {
+			tty_flow_stopped = false;
+			start_tty();
+		}
+		break;
+	case 2:
+		if (tty_cc[VSTOP])
+			serial_putc(tty_cc[VSTOP]);
+		break;
+	case 3:
+		if (tty_cc[VSTART])
+			serial_putc(tty_cc[VSTART]);
+		break;
+	}
+	local_irq_restore(flags);
 }
 
 /* Sleep until input, a signal or the tick deadline (0: none). Called and

@@ -14,7 +14,7 @@
 #include <ringside/exitcode.h>
 #include <ringside/ptrace.h>
 #include <ringside/seccomp.h>
-#include <ringside/signal.h>
+#include <ringside/console.h>
 #include <asm/x86.h>
 
 static void __noreturn power_off(int status_word)
@@ -40,10 +40,98 @@ void vfork_release(struct task_struct *t)
 	wake_up_channel(&p->vfork_parent);
 }
 
+static bool has_stopped_jobs(pid_t pgrp)
+{
+	struct task_struct *p;
+	list_for_each_entry(p, &task_list, tasks)
+		if (p->pid && p->pgid == pgrp && p->state == TASK_STOPPED)
+			return true;
+	return false;
+}
+
+/* Linux's kill_orphaned_pgrp: when an exit (parent NULL: tsk is leaving)
+ * or a reparenting (tsk a child of parent, the one leaving) cuts a
+ * process group's last link to another group of its session and the group
+ * has stopped members, it gets SIGHUP and SIGCONT (POSIX 3.2.2.2). */
+static void kill_orphaned_pgrp(struct task_struct *tsk, struct task_struct *parent)
+{
+	struct task_struct *ignored = NULL;
+	if (!parent) {
+		parent = tsk->parent;
+		ignored = tsk;
+	}
+	if (parent && parent->pgid != tsk->pgid && parent->sid == tsk->sid &&
+	    pgrp_orphaned(tsk->pgid, ignored) && has_stopped_jobs(tsk->pgid)) {
+		kill_pgrp_priv(tsk->pgid, SIGHUP);
+		kill_pgrp_priv(tsk->pgid, SIGCONT);
+	}
+}
+
+/* Linux's find_new_reaper: the nearest ancestor that asked for
+ * PR_SET_CHILD_SUBREAPER and is not exiting itself, else init. */
+static struct task_struct *find_new_reaper(struct task_struct *father)
+{
+	for (struct task_struct *r = father->parent; r && r != init_task_ptr; r = r->parent)
+		if (r->child_subreaper && r->state != EXIT_ZOMBIE && r->state != EXIT_DEAD)
+			return r;
+	return init_task_ptr;
+}
+
+/* Linux's forget_original_parent and reparent_leader: every child moves to
+ * the new reaper, gets its PR_SET_PDEATHSIG signal (from us, SI_USER), and
+ * exits with SIGCHLD from now on whatever clone asked; one that is already
+ * a zombie is announced to the reaper (SIGCHLD, as do_notify_parent does),
+ * unless traced. Then its group may have become orphaned. Called with IRQs
+ * off. */
+static void forget_original_parent(struct task_struct *father)
+{
+	struct task_struct *reaper = find_new_reaper(father), *child, *tmp;
+	list_for_each_entry_safe(child, tmp, &father->children, sibling) {
+		list_del_init(&child->sibling);
+		child->parent = reaper;
+		list_add_tail(&child->sibling, &reaper->children);
+		if (child->pdeath_signal) {
+			struct ksiginfo info = { .signo = child->pdeath_signal, .code = SI_USER, .pid = father->pid };
+			send_signal(child, child->pdeath_signal, &info);
+		}
+		if (child->state == EXIT_DEAD)
+			continue;
+		child->exit_signal = SIGCHLD;
+		if (!child->ptrace && child->state == EXIT_ZOMBIE) {
+			int w = child->exit_code;
+			struct ksiginfo info = { .signo = SIGCHLD, .pid = child->pid,
+						 .code = (w & 0x7f) ? ((w & 0x80) ? CLD_DUMPED : CLD_KILLED) : CLD_EXITED,
+						 .status = (w & 0x7f) ? (w & 0x7f) : (w >> 8) & 0xff };
+			send_signal(reaper, SIGCHLD, &info);
+			wake_up_channel(reaper);
+		}
+		kill_orphaned_pgrp(child, father);
+	}
+}
+
+/* A session leader that exits takes its controlling terminal with it: the
+ * foreground group gets SIGHUP and SIGCONT (as Linux 4.3's
+ * disassociate_ctty does for a pty; a serial line's hang-up of the open
+ * files is not modelled) and no one in the session keeps the terminal. */
+static void disassociate_ctty(struct task_struct *t)
+{
+	struct task_struct *p;
+	if (!t->has_tty || t->sid != t->pid || tty_session != t->sid)
+		return;
+	if (tty_pgrp) {
+		kill_pgrp_priv(tty_pgrp, SIGHUP);
+		kill_pgrp_priv(tty_pgrp, SIGCONT);
+	}
+	tty_session = tty_pgrp = 0;
+	list_for_each_entry(p, &task_list, tasks)
+		if (p->sid == t->sid)
+			p->has_tty = false;
+}
+
 /* status_word is the wait4 encoding: (code << 8) for exit, sig for a signal. */
 static void __noreturn exit_with_status(int status_word)
 {
-	struct task_struct *t = current, *child, *tmp;
+	struct task_struct *t = current;
 	if (t == init_task_ptr) {
 		if (!console_quiet)
 			printk(KERN_INFO "init exited with status %#x: powering off\n", status_word);
@@ -67,17 +155,9 @@ static void __noreturn exit_with_status(int status_word)
 	exit_ptrace(t);
 	seccomp_release(t);
 	unsigned long flags = local_irq_save();
-	bool zombies_for_init = false;
-	list_for_each_entry_safe(child, tmp, &t->children, sibling) {
-		list_del_init(&child->sibling);
-		child->parent = init_task_ptr;
-		child->exit_signal = SIGCHLD;   /* init reaps it as any child (Linux's reparent_leader) */
-		list_add_tail(&child->sibling, &init_task_ptr->children);
-		if (child->state == EXIT_ZOMBIE)
-			zombies_for_init = true;
-	}
-	if (zombies_for_init)
-		wake_up_channel(init_task_ptr);
+	disassociate_ctty(t);
+	forget_original_parent(t);
+	kill_orphaned_pgrp(t, NULL);
 	t->exit_code = status_word;
 	t->state = EXIT_ZOMBIE;
 	/* A task traced by someone other than its parent reports its exit to

@@ -113,6 +113,7 @@ static long copy_and_start(struct pt_regs *regs, const struct clone_args *ca)
 	}
 	cwd_set(child, parent->cwd);
 	child->sid = parent->sid;
+	child->has_tty = parent->has_tty;
 	fpu__copy(child, parent);
 	seccomp_fork(child, parent);
 	child->parent = parent;

@@ -136,6 +136,7 @@ static void start_init(void)
 	void rlimit_init(struct task_struct *t);
 	rlimit_init(t);
 	t->pgid = t->sid = t->pid;
+	t->has_tty = true;    /* the console is init's controlling terminal (tty_session 1) */
 	t->umask = 022;
 	if (files_init_console(t))
 		panic("no /dev/console for init");

@@ -270,6 +270,7 @@ SYSCALL_DEFINE(sys_setsid)
 		if (t->pgid == me->pid && t->state != EXIT_DEAD)
 			return -EPERM;          /* already leads a group */
 	me->sid = me->pgid = me->pid;
+	me->has_tty = false;            /* a new session has no controlling terminal */
 	return me->sid;
 }
 

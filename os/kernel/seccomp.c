@@ -198,6 +198,19 @@ SYSCALL_DEFINE(sys_prctl)
 		if (a1 || a2 || a3 || a4)
 			return -EINVAL;
 		return t->no_new_privs;
+	/* As in Linux 4.3's prctl: any signal number up to 64 (0 clears). */
+	case 1: /* PR_SET_PDEATHSIG */
+		if (a1 > 64)
+			return -EINVAL;
+		t->pdeath_signal = (int)a1;
+		return 0;
+	case 2: /* PR_GET_PDEATHSIG */
+		return put_user(t->pdeath_signal, (int *)a1);
+	case 36: /* PR_SET_CHILD_SUBREAPER */
+		t->child_subreaper = a1 != 0;
+		return 0;
+	case 37: /* PR_GET_CHILD_SUBREAPER */
+		return put_user((int)t->child_subreaper, (int *)a1);
 	case PR_SET_PTRACER:
 		/* Yama's exception (Debian kernels have Yama): which process may
 		 * trace us. Everyone is root here and may trace anyone already,

@@ -75,7 +75,9 @@ int send_signal(struct task_struct *t, int sig, const struct ksiginfo *info)
 	if (SIG_DEFAULT_STOP & sigmask(sig))
 		t->pending &= ~sigmask(SIGCONT);
 	/* An ignored signal is dropped at once, unless a tracer wants to see it. */
-	if (sig_ignored(t, sig) && !(t->ptrace && sig != SIGCONT)) {
+	/* ... but a blocked one is kept: its handler may change before it is
+	 * unblocked or sigwait may take it (Linux's sig_ignored). */
+	if (sig_ignored(t, sig) && !((t->blocked | t->real_blocked) & sigmask(sig)) && !(t->ptrace && sig != SIGCONT)) {
 		local_irq_restore(flags);
 		return 0;
 	}
@@ -320,6 +322,10 @@ void do_signal(struct pt_regs *regs)
 		if (SIG_DEFAULT_IGNORE & sigmask(sig))
 			continue;
 		if (SIG_DEFAULT_STOP & sigmask(sig)) {
+			/* An orphaned process group does not stop for the
+			 * terminal's stop signals (Linux's get_signal). */
+			if (sig != SIGSTOP && pgrp_orphaned(t->pgid, NULL))
+				continue;
 			do_signal_stop(sig);
 			continue;
 		}
@@ -451,6 +457,35 @@ static int kill_one(struct task_struct *t, int sig, int code)
 		return 0;
 	struct ksiginfo info = { .signo = sig, .code = code, .pid = current->pid };
 	return send_signal(t, sig, &info);
+}
+
+int kill_pgrp_priv(pid_t pgrp, int sig)
+{
+	struct task_struct *t, *tmp;
+	int found = 0;
+	list_for_each_entry_safe(t, tmp, &task_list, tasks) {
+		if (!t->pid || t->pgid != pgrp || t->state == EXIT_DEAD)
+			continue;
+		found++;
+		if (t == init_task_ptr && t->sighand[sig - 1].handler == SIG_DFL)
+			continue;
+		struct ksiginfo info = { .signo = sig, .code = SI_KERNEL };
+		send_signal(t, sig, &info);
+	}
+	return found;
+}
+
+bool pgrp_orphaned(pid_t pgrp, struct task_struct *ignored)
+{
+	struct task_struct *t;
+	list_for_each_entry(t, &task_list, tasks) {
+		if (!t->pid || t->pgid != pgrp || t == ignored || t->state == EXIT_ZOMBIE ||
+		    t->state == EXIT_DEAD || !t->parent || t->parent == init_task_ptr)
+			continue;
+		if (t->parent->pgid != pgrp && t->parent->sid == t->sid)
+			return false;
+	}
+	return true;
 }
 
 SYSCALL_DEFINE(sys_kill)
@@ -696,6 +731,7 @@ static long do_sigtimedwait(u64 set, struct ksiginfo *info, const struct timespe
 	if (!sig) {
 		/* Let the awaited signals wake us while we sleep. */
 		u64 real_blocked = t->blocked;
+		t->real_blocked = real_blocked;
 		t->blocked &= ~set;
 		recalc_sigpending(t);
 		for (;;) {
@@ -716,6 +752,7 @@ static long do_sigtimedwait(u64 set, struct ksiginfo *info, const struct timespe
 			local_irq_enable();
 		}
 		t->blocked = real_blocked;
+		t->real_blocked = 0;
 		recalc_sigpending(t);
 		sig = dequeue_from(t, set, info);
 		if (!sig)

@@ -26,17 +26,39 @@ struct new_utsname {
 	char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65];
 };
 
+static const struct new_utsname uts = {
+	.sysname = "Ringside",
+	.nodename = "ringside",
+	.release = "4.3.0-ringside",
+	.version = "#1 Ringside teaching kernel",
+	.machine = "x86_64",
+	.domainname = "(none)",
+};
+
 SYSCALL_DEFINE(sys_uname)
 {
-	static const struct new_utsname uts = {
-		.sysname = "Ringside",
-		.nodename = "ringside",
-		.release = "4.3.0-ringside",
-		.version = "#1 Ringside teaching kernel",
-		.machine = "x86_64",
-		.domainname = "(none)",
-	};
 	return copy_to_user((void *)a0, &uts, sizeof(uts));
+}
+
+/* i386 olduname (109): struct old_utsname, the first five fields of 65
+ * bytes (no domainname); 0 or -EFAULT (Linux 4.3's sys_uname under
+ * __ARCH_WANT_SYS_OLD_UNAME; its NULL check is copy_to_user's here). */
+SYSCALL_DEFINE(sys32_olduname)
+{
+	return copy_to_user((void *)a0, &uts, 5 * sizeof(uts.sysname)) ? -EFAULT : 0;
+}
+
+/* i386 oldolduname (59): struct oldold_utsname, five fields of 9 bytes,
+ * each the first 8 characters and a NUL (Linux 4.3's sys_olduname). */
+SYSCALL_DEFINE(sys32_oldolduname)
+{
+	char old[5][9];
+	const char *fields[5] = { uts.sysname, uts.nodename, uts.release, uts.version, uts.machine };
+	for (int k = 0; k < 5; k++) {
+		memcpy(old[k], fields[k], 8);
+		old[k][8] = 0;
+	}
+	return copy_to_user((void *)a0, old, sizeof(old)) ? -EFAULT : 0;
 }
 
 /* ---- time ---- */

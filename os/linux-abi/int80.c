@@ -27,7 +27,7 @@ enum {
 	I_getpgid = 132, I_old_getrlimit = 76, I_old_mmap = 90, I_munmap = 91, I_oldstat = 106, I_oldlstat = 107, I_oldfstat = 108, I_llseek = 140, I_readv = 145, I_writev = 146, I_getsid = 147,
 	I_nanosleep = 162, I_rt_sigaction = 174, I_rt_sigprocmask = 175, I_rt_sigpending = 176,
 	I_rt_sigtimedwait = 177, I_rt_sigsuspend = 179, I_pread64 = 180, I_pwrite64 = 181,
-	I_getcwd = 183, I_sigaltstack = 186, I_stat64 = 195, I_lstat64 = 196, I_fstat64 = 197,
+	I_getcwd = 183, I_getdents = 141, I_sigaltstack = 186, I_stat64 = 195, I_lstat64 = 196, I_fstat64 = 197,
 	I_getuid32 = 199, I_getgid32 = 200, I_geteuid32 = 201, I_getegid32 = 202,
 	I_getdents64 = 220, I_fcntl64 = 221, I_gettid = 224, I_set_tid_address = 258,
 	I_clock_nanosleep = 267, I_waitid = 284, I_mkdirat = 296, I_fstatat64 = 300,
@@ -147,6 +147,91 @@ static void describe(const char *label, int st_)
 		printf("%s: status %#x\n", label, st_);
 }
 
+/* The oldest i386 calls: oldstat/oldfstat/oldlstat (18, 28, 84) fill
+ * struct __old_kernel_stat (seven 16-bit fields, then 32-bit size and
+ * times; EOVERFLOW only for an inode number or link count past 16 bits),
+ * olduname (109) struct old_utsname (five fields of 65 bytes),
+ * oldolduname (59) five fields of 9 (8 characters and a NUL), and
+ * ftruncate64 (194) takes the length in two registers, low half first. */
+struct oldold_stat {
+	uint16_t st_dev, st_ino, st_mode, st_nlink, st_uid, st_gid, st_rdev, pad;
+	uint32_t st_size, st_atime_, st_mtime_, st_ctime_;
+};
+static struct oldold_stat oo;
+static int oldold_agrees(long r, const struct stat *n)
+{
+	if (n->st_ino > 0xffff || n->st_nlink > 0xffff)
+		return r == -EOVERFLOW;
+	return r == 0 && oo.st_dev == (uint16_t)((major(n->st_dev) << 8) | minor(n->st_dev)) &&
+	       oo.st_ino == n->st_ino && oo.st_mode == (uint16_t)n->st_mode && oo.st_nlink == n->st_nlink &&
+	       oo.st_uid == n->st_uid && oo.st_gid == n->st_gid &&
+	       oo.st_rdev == (uint16_t)((major(n->st_rdev) << 8) | minor(n->st_rdev)) &&
+	       oo.st_size == (uint32_t)n->st_size && oo.st_mtime_ == (uint32_t)n->st_mtime && oo.pad == 0;
+}
+static struct utsname_new { char f[6][65]; } un;
+static char oldun[6][65], ooun[48];
+static void oldest_calls(void)
+{
+	enum { I_oldstat = 18, I_oldfstat = 28, I_oldolduname = 59, I_oldlstat = 84, I_olduname = 109,
+	       I_ftruncate64 = 194 };
+	long r = C2(I_oldstat, path, &oo);
+	stat(path, &st);
+	Y("oldstat: __old_kernel_stat's fields, or EOVERFLOW for an inode past 16 bits", oldold_agrees(r, &st));
+	r = C2(I_oldlstat, path2, &oo);
+	lstat(path2, &st);
+	Y("oldlstat: the link itself", oldold_agrees(r, &st) && (r || S_ISLNK(oo.st_mode)));
+	int fd = open("/dev/null", O_RDONLY);
+	memset(&oo, 0xaa, sizeof(oo));
+	r = C2(I_oldfstat, fd, &oo);
+	fstat(fd, &st);
+	Y("oldfstat /dev/null agrees with fstat", oldold_agrees(r, &st));
+	if (!r)
+		printf("oldfstat /dev/null: rdev %#x size %u\n", oo.st_rdev, oo.st_size);
+	else
+		printf("oldfstat /dev/null: rdev 0x103 size 0\n");   /* what fits: the host's inode may not */
+	R("oldfstat bad fd", C2(I_oldfstat, 99, &oo));
+	R("oldstat missing", C2(I_oldstat, "/nonexistent", &oo));
+	R("oldstat bad pointer", C2(I_oldstat, "/", BAD_PTR));
+	close(fd);
+
+	syscall(SYS_uname, &un);
+	memset(oldun, 0xaa, sizeof(oldun));
+	R("olduname", C1(I_olduname, oldun));
+	Y("olduname: uname's first five fields, nothing after", !memcmp(oldun, &un, 5 * 65) &&
+	  (unsigned char)oldun[5][0] == 0xaa);
+	R("olduname NULL", C1(I_olduname, 0));
+	R("olduname bad pointer", C1(I_olduname, BAD_PTR));
+	memset(ooun, 0xaa, sizeof(ooun));
+	R("oldolduname", C1(I_oldolduname, ooun));
+	int same = (unsigned char)ooun[45] == 0xaa;
+	for (int k = 0; k < 5; k++)
+		same &= !strncmp(ooun + 9 * k, un.f[k], 8) && ooun[9 * k + 8] == 0;
+	Y("oldolduname: 8 characters of each and a NUL, 45 bytes", same);
+	R("oldolduname NULL", C1(I_oldolduname, 0));
+
+	fd = open(path, O_RDWR);
+	R("ftruncate64 5000", C3(I_ftruncate64, fd, 5000, 0));
+	fstat(fd, &st);
+	printf("ftruncate64: size %lld\n", (long long)st.st_size);
+	R("ftruncate64 10", C3(I_ftruncate64, fd, 10, 0));
+	fstat(fd, &st);
+	printf("ftruncate64: size %lld\n", (long long)st.st_size);
+	R("ftruncate64 negative", C3(I_ftruncate64, fd, 0, 0x80000000u));
+	R("ftruncate64 bad fd", C3(I_ftruncate64, 99, 0, 0));
+	close(fd);
+	fd = open(path, O_RDONLY);
+	R("ftruncate64 read-only fd", C3(I_ftruncate64, fd, 0, 0));
+	close(fd);
+	/* The i386 open leaves O_LARGEFILE out: ftruncate past 2 GiB is then
+	 * EINVAL (MAX_NON_LFS), and so is ftruncate64 (4.3's sys32_ftruncate64
+	 * calls sys_ftruncate). */
+	fd = (int)C2(5, path, O_RDWR);
+	R("ftruncate 3 GiB without O_LARGEFILE", C2(I_ftruncate, fd, 0xc0000000u));
+	R("ftruncate64 3 GiB without O_LARGEFILE", C3(I_ftruncate64, fd, 0xc0000000u, 0));
+	C3(I_ftruncate64, fd, 0, 0);
+	close(fd);
+}
+
 static void stat_family(void)
 {
 	memset(&st64, 0xaa, sizeof(st64));
@@ -260,6 +345,100 @@ static void vectors(void)
 	close(fd);
 }
 
+/* The old i386 getdents (141): struct linux_dirent of 32-bit words, d_ino
+ * (u32) at 0, d_off (s32) at 4, d_reclen (u16) at 8, the name and its NUL
+ * at 10, d_type in the record's last byte; records padded to 4 bytes, the
+ * padding left as the buffer held it. Compared with getdents64 on the same
+ * directory (".", "..", "f", "l", "fifth"; a five-letter name's record
+ * is 20 bytes). d_off is a cookie (a hash on ext4,
+ * narrowed to 32 bits for a compat call): it is checked by seeking to it
+ * with the i386 lseek and reading the next record. */
+static unsigned char d32[512], d64[512];
+static int dirent_matches(const unsigned char *r32, const unsigned char *r64)
+{
+	uint32_t ino32; uint64_t ino64; uint16_t rl;
+	memcpy(&ino32, r32, 4); memcpy(&rl, r32 + 8, 2); memcpy(&ino64, r64, 8);
+	const char *name = (const char *)r32 + 10;
+	size_t len = strlen(name);
+	int pad_kept = 1;
+	for (size_t k = 10 + len + 1; k + 1 < rl; k++)
+		pad_kept &= r32[k] == 0xaa;
+	struct stat sb;
+	if (fstatat(AT_FDCWD, name, &sb, AT_SYMLINK_NOFOLLOW))
+		return 0;
+	return ino32 == ino64 && ino32 == sb.st_ino && rl == ((10 + len + 2 + 3) & ~3u) &&
+	       !strcmp(name, (const char *)r64 + 19) && r32[rl - 1] == r64[18] && pad_kept;
+}
+static void getdents_old(void)
+{
+	enum { I_lseek = 19 };
+	close(open("fifth", O_CREAT | O_WRONLY, 0600));
+	int dfd = open(".", O_RDONLY | O_DIRECTORY);
+	long n64 = syscall(SYS_getdents64, dfd, d64, sizeof(d64));
+	lseek(dfd, 0, SEEK_SET);
+	memset(d32, 0xaa, sizeof(d32));
+	long n = C3(I_getdents, dfd, d32, sizeof(d32));
+	R("getdents: bytes for . .. f l fifth", n);
+	int same = n > 0, count = 0, seeks = 1;
+	long p32 = 0, p64 = 0;
+	while (same && p32 < n && p64 < n64) {
+		uint16_t rl, rl64;
+		memcpy(&rl, d32 + p32 + 8, 2);
+		memcpy(&rl64, d64 + p64 + 16, 2);
+		same &= rl != 0 && rl64 != 0 && dirent_matches(d32 + p32, d64 + p64);
+		p32 += rl; p64 += rl64; count++;
+	}
+	Y("getdents: each record is getdents64's in 32-bit words", same && p32 == n && p64 == n64);
+	printf("getdents: %d records\n", count);
+	R("getdents at the end", C3(I_getdents, dfd, d32, sizeof(d32)));
+	/* Each record's d_off leads to the record after it. */
+	static unsigned char all[512], one[64];
+	memcpy(all, d32, sizeof(all));
+	for (long p = 0; p < n;) {
+		int32_t off; uint16_t rl;
+		memcpy(&off, all + p + 4, 4);
+		memcpy(&rl, all + p + 8, 2);
+		if (!rl || rl > n - p) {
+			seeks = 0;
+			break;
+		}
+		p += rl;
+		C3(I_lseek, dfd, off, SEEK_SET);
+		long m = C3(I_getdents, dfd, one, sizeof(one));
+		seeks &= p < n ? m > 0 && !strcmp((char *)one + 10, (char *)all + p + 10) : m == 0;
+	}
+	Y("getdents: seeking to a record's d_off reads the next one", seeks);
+	/* Buffers sized to the records, whichever order the directory has. */
+	uint16_t rl0, rl1;
+	memcpy(&rl0, all + 8, 2);
+	memcpy(&rl1, all + rl0 + 8, 2);
+	lseek(dfd, 0, SEEK_SET);
+	Y("getdents: room for one record reads it", C3(I_getdents, dfd, d32, rl0) == rl0);
+	Y("getdents: the next call reads the second", C3(I_getdents, dfd, d32, rl1) == rl1 &&
+	  !strcmp((char *)d32 + 10, (char *)all + rl0 + 10));
+	R("getdents buffer too small for one", C3(I_getdents, dfd, d32, 11));
+	lseek(dfd, 0, SEEK_SET);
+	R("getdents bad pointer", C3(I_getdents, dfd, BAD_PTR, sizeof(d32)));
+	R("getdents bad fd", C3(I_getdents, 99, d32, sizeof(d32)));
+	R("getdents bad fd and bad pointer", C3(I_getdents, 99, BAD_PTR, sizeof(d32)));
+	int ffd = open("f", O_RDONLY);
+	R("getdents on a file", C3(I_getdents, ffd, d32, sizeof(d32)));
+	close(ffd);
+	/* A buffer whose second record crosses into an unmapped page: the
+	 * first record's bytes come back, and the next call resumes there. */
+	static uint32_t mm[6] = { 0, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, (uint32_t)-1, 0 };
+	long a = C1(90, mm);
+	C2(91, a + 4096, 4096);
+	lseek(dfd, 0, SEEK_SET);
+	Y("getdents: the second record faults, the first comes back",
+	  C3(I_getdents, dfd, a + 4096 - rl0 - 4, 64) == rl0);
+	Y("getdents: the next call resumes at the second",
+	  C3(I_getdents, dfd, d32, rl1) == rl1 && !strcmp((char *)d32 + 10, (char *)all + rl0 + 10));
+	C2(91, a, 4096);
+	close(dfd);
+	unlink("fifth");
+}
+
 static void files(void)
 {
 	snprintf(dirpath, sizeof(dirpath), "%s.d", path);
@@ -282,6 +461,7 @@ static void files(void)
 	n = C3(I_getdents64, dfd, buf, sizeof(buf));
 	Y("getdents64 reads entries", n > 0);
 	close(dfd);
+	getdents_old();
 	R("unlinkat f", C3(I_unlinkat, AT_FDCWD, "f", 0));
 	R("unlinkat l", C3(I_unlinkat, AT_FDCWD, "l", 0));
 	R("unlinkat missing", C3(I_unlinkat, AT_FDCWD, "f", 0));
@@ -350,12 +530,22 @@ static void processes(void)
 	R("waitid no event", C4(I_waitid, P_ALL, 0, &si, 0));
 	R("waitid bad idtype", C4(I_waitid, 9, 0, &si, WEXITED));
 
+	/* After SIGCONT the child waits for EOF on a pipe the parent closes
+	 * once it has seen WCONTINUED: a child that exited first would leave
+	 * no continued event to wait for (ECHILD), a race under load. */
+	int hold[2];
+	pipe(hold);
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
+		char b;
+		close(hold[1]);
 		raise(SIGSTOP);
+		while (read(hold[0], &b, 1) > 0)
+			;
 		_exit(3);
 	}
+	close(hold[0]);
 	R("waitid WSTOPPED", C4(I_waitid, P_PID, pid, &si, WSTOPPED));
 	printf("stopped: code %d status %d\n", si.code, si.status);
 	memset(&si, 0xaa, sizeof(si));
@@ -364,6 +554,7 @@ static void processes(void)
 	kill(pid, SIGCONT);
 	R("waitid WCONTINUED", C4(I_waitid, P_PID, pid, &si, WCONTINUED));
 	printf("continued: code %d status %d\n", si.code, si.status);
+	close(hold[1]);
 	Y("waitpid", C3(I_waitpid, pid, &status32, 0) == pid);
 	describe("waitpid status", status32);
 	fflush(stdout);
@@ -571,6 +762,7 @@ int main(void)
 	snprintf(path, sizeof(path), "/tmp/abi-int80-%d", (int)getpid());
 	snprintf(path2, sizeof(path2), "/tmp/abi-int80-%d.l", (int)getpid());
 	stat_family();
+	oldest_calls();
 	vectors();
 	unlink(path2);
 	files();

@@ -13,6 +13,10 @@ LINUX_ABI_CC   ?= musl-gcc
 # asks for rseq, which Ringside answers ENOSYS, and its fork, system() and
 # posix_spawn go through clone.
 LINUX_ABI_GLIBC := hello procs
+# os/linux-abi/i386/NAME.c: static i386 programs without libc (gcc -m32
+# -nostdlib), for what only a 32-bit process sees with every call its own
+# int $0x80 (ptrace32: a 32-bit tracer); built as bin/nolibc32-NAME.
+LINUX_ABI_NOLIBC32 := $(sort $(wildcard os/linux-abi/i386/*.c))
 # And a few as i386 programs (gcc -m32 -static, glibc; Debian's
 # gcc-multilib): they run in compatibility mode, call the kernel by
 # int $0x80, keep their TLS in a set_thread_area descriptor and get i386
@@ -26,10 +30,11 @@ $(LINUX_ABI_OUT)/bin/i386-sigtls: I386_FLAGS := -z execstack
 # glibc's i386 read() carries an access attribute that makes gcc reject
 # files.c's deliberate read into BAD_PTR.
 $(LINUX_ABI_OUT)/bin/i386-files: I386_FLAGS := -Wno-stringop-overflow
-LINUX_ABI_I386 := files hello procs sigtls
+LINUX_ABI_I386 := files hello procs sigtls pipes sigwait
 LINUX_ABI_BINS := $(patsubst os/linux-abi/%.c,$(LINUX_ABI_OUT)/bin/%,$(LINUX_ABI_SRCS)) \
                   $(LINUX_ABI_GLIBC:%=$(LINUX_ABI_OUT)/bin/glibc-%) \
-                  $(LINUX_ABI_I386:%=$(LINUX_ABI_OUT)/bin/i386-%)
+                  $(LINUX_ABI_I386:%=$(LINUX_ABI_OUT)/bin/i386-%) \
+                  $(patsubst os/linux-abi/i386/%.c,$(LINUX_ABI_OUT)/bin/nolibc32-%,$(LINUX_ABI_NOLIBC32))
 
 $(LINUX_ABI_OUT)/bin/%: os/linux-abi/%.c os/linux-abi/abi.h
 	@command -v $(LINUX_ABI_CC) >/dev/null || { echo "$(LINUX_ABI_CC) not found: run scripts/deps test (Debian package musl-tools)" >&2; exit 1; }
@@ -39,6 +44,12 @@ $(LINUX_ABI_OUT)/bin/%: os/linux-abi/%.c os/linux-abi/abi.h
 $(LINUX_ABI_OUT)/bin/glibc-%: os/linux-abi/%.c os/linux-abi/abi.h
 	@mkdir -p $(dir $@)
 	$(HOST_CC) -static -O2 -Wall -Wextra -Werror -o $@ $< -lm
+
+$(LINUX_ABI_OUT)/bin/nolibc32-%: os/linux-abi/i386/%.c
+	@mkdir -p $(dir $@)
+	gcc -m32 -static -nostdlib -ffreestanding -fno-pic -no-pie -fno-stack-protector -fcf-protection=none \
+	    -O2 -Wall -Wextra -Werror -o $@ $< || \
+	    { echo "gcc -m32 -static failed: run scripts/deps test (Debian package gcc-multilib)" >&2; exit 1; }
 
 $(LINUX_ABI_OUT)/bin/i386-%: os/linux-abi/%.c os/linux-abi/abi.h
 	@mkdir -p $(dir $@)

@@ -78,6 +78,7 @@ struct task_struct {
 
 	/* Signals (kernel/signal.c). */
 	u64 pending, blocked;
+	u64 real_blocked;                 /* rt_sigtimedwait: the mask while it waits */
 	struct k_sigaction sighand[64];   /* index sig - 1 */
 	struct ksiginfo siginfo[64];      /* the latest info per pending signal */
 	bool stop_reported;               /* wait4 has seen the current stop */
@@ -128,6 +129,9 @@ struct task_struct {
 	unsigned long robust_list;        /* set_robust_list: kept, not walked */
 	struct rlimit64 rlim[RLIM_NLIMITS];
 	pid_t pgid, sid;                  /* process group and session */
+	bool has_tty;                     /* the console is our controlling terminal */
+	int pdeath_signal;                /* PR_SET_PDEATHSIG: sent when the parent exits */
+	bool child_subreaper;             /* PR_SET_CHILD_SUBREAPER: orphans below come here */
 	unsigned long cutime, cstime;     /* reaped children's ticks (times) */
 
 	/* Open files and the working directory (os/fs/). */

@@ -23,6 +23,12 @@ int send_signal(struct task_struct *t, int sig, const struct ksiginfo *info);
 void force_sig_info(int sig, const struct ksiginfo *info);
 void force_sig_fault(int sig, unsigned vector, unsigned long address, struct pt_regs *regs);
 void recalc_sigpending(struct task_struct *t);
+/* Linux's kill_pgrp(pgrp, sig, 1): the kernel signals a process group
+ * (SI_KERNEL; init only if it has a handler). Returns how many it reached. */
+int kill_pgrp_priv(pid_t pgrp, int sig);
+/* will_become_orphaned_pgrp(pgrp, ignored): no member (but ignored) has a
+ * parent in another group of the same session (init does not count). */
+bool pgrp_orphaned(pid_t pgrp, struct task_struct *ignored);
 void do_debug(struct pt_regs *regs);
 /* Kernel-mode hits of a data watchpoint (DR0-DR3), for in-kernel tests: how
  * many, the rflags of the first access, the rflags and rip of the last. */

@@ -17,6 +17,8 @@
 #define PTRACE_SETREGS     13
 #define PTRACE_GETFPREGS   14
 #define PTRACE_SETFPREGS   15
+#define PTRACE_GETFPXREGS  18     /* i386 only: the FXSAVE image */
+#define PTRACE_SETFPXREGS  19
 #define PTRACE_ATTACH      16
 #define PTRACE_DETACH      17
 #define PTRACE_SYSCALL     24
@@ -35,6 +37,7 @@
 #define NT_PRSTATUS    1       /* struct user_regs_struct */
 #define NT_PRFPREG     2       /* struct user_fpregs_struct: FXSAVE's 512 bytes */
 #define NT_X86_XSTATE  0x202   /* XSAVE's area: -ENODEV without XSAVE, as here */
+#define NT_PRXFPREG    0x46e58445 /* i386 view only: struct user32_fxsr_struct (FXSAVE) */
 /* glibc's spelling of the same two requests. */
 #define PTRACE_PEEKUSER    PTRACE_PEEKUSR
 #define PTRACE_POKEUSER    PTRACE_POKEUSR

@@ -4,11 +4,23 @@
  * what a "want: BYTES" line asks for (printf %b escapes) and compares what
  * the terminal showed on both machines: the program's lines and the echo.
  * Non-canonical reads with VMIN/VTIME, echo on and off, ICRNL, TCSETSF's
- * flush, canonical mode back, and TCGETS reporting what was set. */
+ * flush, canonical mode back, and TCGETS reporting what was set. Then job
+ * control: ^C, ^\ and ^Z reach the foreground job (its own process group,
+ * given the terminal with tcsetpgrp) and are echoed as ^C ^\ ^Z; a
+ * background job that reads gets SIGTTIN (EIO if it ignores it), one that
+ * calls tcsetpgrp or tcsetattr gets SIGTTOU; tcsetpgrp's errors; the input
+ * flush of ^C and NOFLSH; IXON's ^S and ^Q (a stopped terminal refuses a
+ * non-blocking write), IXANY; OPOST with ONLCR, OCRNL, ONOCR, ONLRET and
+ * off (the script shows each CR as <CR>). */
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -73,13 +85,356 @@ static int wait_for(int n)
 	return have;
 }
 
+
+static const char *ename(int e)
+{
+	switch (e) {
+	case EIO: return "EIO";
+	case EINVAL: return "EINVAL";
+	case ENOTTY: return "ENOTTY";
+	case EPERM: return "EPERM";
+	case ESRCH: return "ESRCH";
+	case EAGAIN: return "EAGAIN";
+	case EINTR: return "EINTR";
+	}
+	return strerror(e);
+}
+
+static void result(const char *label, int r)
+{
+	if (r < 0)
+		printf("%s: -1 %s\n", label, ename(errno));
+	else
+		printf("%s: %d\n", label, r);
+}
+
+/* Take the terminal back for our own group (a shell ignores SIGTTOU for this). */
+static void take_terminal(void)
+{
+	signal(SIGTTOU, SIG_IGN);
+	tcsetpgrp(0, getpgrp());
+	signal(SIGTTOU, SIG_DFL);
+}
+
+/* A job: a child in a process group of its own, in the foreground (it gets
+ * the terminal) or not; it runs body once the parent has set that up, and
+ * the script types `type` (if any) meanwhile. How it ended is printed, a
+ * stopped job is killed, and the terminal comes back to us. */
+static void job(const char *label, const char *type, int foreground, void (*body)(void))
+{
+	int go[2], status;
+	if (pipe(go))
+		return;
+	pid_t c = fork();
+	if (c == 0) {
+		char x;
+		setpgid(0, 0);
+		close(go[1]);
+		if (read(go[0], &x, 1) != 1)
+			_exit(99);
+		body();
+		_exit(0);
+	}
+	close(go[0]);
+	setpgid(c, c);
+	if (foreground && tcsetpgrp(0, c))
+		printf("tcsetpgrp to the job: %s\n", ename(errno));
+	if (type)
+		want(type);
+	if (write(go[1], "g", 1) != 1)
+		printf("pipe: %s\n", ename(errno));
+	close(go[1]);
+	waitpid(c, &status, WUNTRACED);
+	if (WIFSTOPPED(status)) {
+		printf("%s: stopped by %s\n", label, strsignal(WSTOPSIG(status)));
+		kill(c, SIGKILL);
+		waitpid(c, &status, 0);
+	} else if (WIFSIGNALED(status)) {
+		printf("%s: killed by %s\n", label, strsignal(WTERMSIG(status)));
+	} else {
+		printf("%s: exit %d\n", label, WEXITSTATUS(status));
+	}
+	take_terminal();
+}
+
+static void read_forever(void)
+{
+	char buf[16];
+	for (;;)
+		if (read(0, buf, sizeof(buf)) < 0 && errno != EINTR)
+			_exit(3);
+}
+
+/* SIGQUIT's default action dumps core: seen to lose the job's end now and
+ * then on the host, so this job catches it and exits 3 (the handler is
+ * set before the fork: the job has it before ^\\ can come). */
+static void on_quit(int sig)
+{
+	(void)sig;
+	_exit(3);
+}
+
+static void bg_read_ignored(void)
+{
+	char buf[4];
+	signal(SIGTTIN, SIG_IGN);
+	result("background read, SIGTTIN ignored", read(0, buf, sizeof(buf)));
+}
+
+static void bg_tcsetpgrp(void)
+{
+	tcsetpgrp(0, getpgrp());
+}
+
+static void bg_tcsetpgrp_ignored(void)
+{
+	signal(SIGTTOU, SIG_IGN);
+	result("background tcsetpgrp, SIGTTOU ignored", tcsetpgrp(0, getpgrp()));
+	printf("the job is now the foreground: %s\n", tcgetpgrp(0) == getpgrp() ? "yes" : "no");
+}
+
+static void bg_tcsetattr(void)
+{
+	tcsetattr(0, TCSANOW, &orig);
+}
+
+static void bg_write(void)
+{
+	printf("a background job may write (no TOSTOP)\n");
+}
+
+/* A job's leader cannot start a session (EPERM); its child can, and then
+ * has no controlling terminal. */
+static void new_session(void)
+{
+	result("a group leader's setsid", setsid());
+	pid_t c = fork();
+	if (c == 0) {
+		printf("a new session: %s\n", setsid() == getpid() ? "yes" : "no");
+		result("new session: tcgetpgrp", tcgetpgrp(0));
+		result("new session: tcsetpgrp", tcsetpgrp(0, getpgrp()));
+		result("new session: TIOCNOTTY", ioctl(0, TIOCNOTTY));
+		_exit(0);
+	}
+	waitpid(c, NULL, 0);
+}
+
+static volatile sig_atomic_t got_int;
+static void on_int(int sig)
+{
+	(void)sig;
+	got_int = 1;
+}
+
+/* Type s (ending in ^C) in canonical mode without echo; the line so far is
+ * flushed unless NOFLSH; then "d\n" completes whatever is left. */
+static void intr_flush(const char *label, int noflsh)
+{
+	struct sigaction sa = { .sa_handler = on_int }, old;
+	sigset_t block, none;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigemptyset(&none);
+	sigaction(SIGINT, &sa, &old);
+	sigprocmask(SIG_BLOCK, &block, NULL);
+	set(ISIG | ICANON | (noflsh ? NOFLSH : 0), ECHO | (noflsh ? 0 : NOFLSH), 0, 0, 1, 0, TCSANOW);
+	got_int = 0;
+	want("abc\\003");
+	while (!got_int)
+		sigsuspend(&none);
+	/* Linux flushes after it signals, holding the termios lock: a
+	 * TCSETS waits for the flush to end. */
+	set(0, 0, 0, 0, 1, 0, TCSANOW);
+	sigprocmask(SIG_UNBLOCK, &block, NULL);
+	sigaction(SIGINT, &old, NULL);
+	want("d\\n");
+	show_read(label, 16);
+}
+
+/* Write s (printf escapes already applied) with write(2), as it is. */
+static void out(const char *s)
+{
+	if (write(1, s, strlen(s)) < 0)
+		printf("write: %s\n", ename(errno));
+}
+
+static void set_oflag(tcflag_t oflag)
+{
+	struct termios t;
+	tcgetattr(0, &t);
+	t.c_oflag = oflag;
+	tcsetattr(0, TCSANOW, &t);
+}
+
+static int write_nonblock(const char *s)
+{
+	int fl = fcntl(1, F_GETFL);
+	fcntl(1, F_SETFL, fl | O_NONBLOCK);
+	int r = write(1, s, strlen(s));
+	int e = errno;
+	fcntl(1, F_SETFL, fl);
+	errno = e;
+	return r;
+}
+
+static void job_control(void)
+{
+	struct rlimit none = { 0, 0 };
+	setrlimit(RLIMIT_CORE, &none);   /* ^\\ leaves no core file, whenever it comes */
+	printf("-- job control\n");
+	printf("tcgetpgrp is our group: %s\n", tcgetpgrp(0) == getpgrp() ? "yes" : "no");
+	printf("tcgetsid is our session: %s\n", tcgetsid(0) == getsid(0) ? "yes" : "no");
+	/* Linux's n_tty signals the group before it flushes (unless NOFLSH)
+	 * and echoes: a job's end could be told, and our next line written,
+	 * before a pty's flush drops it or the echo comes. So the jobs run
+	 * with NOFLSH and without echo; the echo and the flush are checked
+	 * below, where nothing races with them. */
+	set(NOFLSH, ECHO, 0, 0, 1, 0, TCSANOW);
+	job("^C to the foreground job", "\\003", 1, read_forever);
+	signal(SIGQUIT, on_quit);
+	job("^\\ to the foreground job (it catches SIGQUIT)", "\\034", 1, read_forever);
+	signal(SIGQUIT, SIG_DFL);
+	job("^Z to the foreground job", "\\032", 1, read_forever);
+	printf("the terminal is ours again: %s\n", tcgetpgrp(0) == getpgrp() ? "yes" : "no");
+	job("background read", NULL, 0, read_forever);
+	job("background read, SIGTTIN ignored", NULL, 0, bg_read_ignored);
+	job("background tcsetpgrp", NULL, 0, bg_tcsetpgrp);
+	job("background tcsetpgrp, SIGTTOU ignored", NULL, 0, bg_tcsetpgrp_ignored);
+	job("background tcsetattr", NULL, 0, bg_tcsetattr);
+	job("background write", NULL, 0, bg_write);
+	job("a new session", NULL, 0, new_session);
+
+	int p[2];
+	if (pipe(p) == 0) {
+		result("tcsetpgrp on a pipe", tcsetpgrp(p[0], getpgrp()));
+		result("tcgetpgrp on a pipe", tcgetpgrp(p[0]));
+		close(p[0]);
+		close(p[1]);
+	}
+	result("tcsetpgrp -1", tcsetpgrp(0, -1));
+	pid_t gone = fork();
+	if (gone == 0)
+		_exit(0);
+	waitpid(gone, NULL, 0);
+	result("tcsetpgrp to a group that is gone", tcsetpgrp(0, gone));
+	/* A group of another session: a child that called setsid. */
+	int ready[2], hold[2];
+	if (pipe(ready) == 0 && pipe(hold) == 0) {
+		pid_t other = fork();
+		if (other == 0) {
+			char x;
+			setsid();
+			close(ready[0]);
+			close(ready[1]);          /* EOF: it has its session */
+			close(hold[1]);
+			if (read(hold[0], &x, 1) < 0)
+				_exit(1);
+			_exit(0);
+		}
+		char x;
+		close(ready[1]);
+		if (read(ready[0], &x, 1) < 0)
+			printf("pipe: %s\n", ename(errno));
+		result("tcsetpgrp to another session's group", tcsetpgrp(0, other));
+		close(hold[1]);
+		close(hold[0]);
+		close(ready[0]);
+		waitpid(other, NULL, 0);
+	}
+	printf("still the foreground: %s\n", tcgetpgrp(0) == getpgrp() ? "yes" : "no");
+
+	printf("-- ^C's echo and flush\n");
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	set(NOFLSH | ECHO | ECHOCTL, 0, 0, 0, 1, 0, TCSANOW);
+	want("a\\003b\\034c\\n");
+	show_read("ECHOCTL shows ^C and ^\\, the line keeps the rest", 16);
+	set(NOFLSH | ECHO, ECHOCTL, 0, 0, 1, 0, TCSANOW);
+	want("d\\003e\\n");
+	show_read("without ECHOCTL the echo is the byte", 16);
+	set(0, ISIG, 0, 0, 1, 0, TCSANOW);
+	want("f\\003g\\n");
+	show_read("without ISIG ^C is read", 16);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGQUIT, SIG_DFL);
+	intr_flush("^C flushed the line", 0);
+	intr_flush("NOFLSH kept it", 1);
+	tcsetattr(0, TCSANOW, &orig);
+}
+
+static void flow_control(void)
+{
+	printf("-- IXON\n");
+	set(0, ICANON | ECHO, IXON, IXANY, 1, 0, TCSANOW);
+	want("\\023x");
+	wait_for(1);
+	int r = write_nonblock("not shown while stopped\n");
+	int e = errno;
+	set(0, 0, 0, IXON, 1, 0, TCSANOW);       /* clearing IXON restarts output */
+	errno = e;
+	result("after ^S, a non-blocking write", r);
+	show_read("^S is not read", 4);
+	set(0, 0, IXON, 0, 1, 0, TCSANOW);
+	want("\\023\\021y");
+	wait_for(1);
+	result("after ^S ^Q, a non-blocking write", write_nonblock("output flows\n"));
+	show_read("^S ^Q are not read", 4);
+	set(0, 0, IXON | IXANY, 0, 1, 0, TCSANOW);
+	want("\\023z");
+	wait_for(1);
+	result("IXANY: after ^S z, a non-blocking write", write_nonblock("z restarted it\n"));
+	show_read("z is read", 4);
+	set(0, 0, 0, IXON | IXANY, 1, 0, TCSANOW);
+	want("\\023\\021w");
+	wait_for(3);
+	show_read("no IXON: ^S ^Q are read", 4);
+	tcsetattr(0, TCSANOW, &orig);
+}
+
+static void output_processing(void)
+{
+	printf("-- OPOST\n");
+	out("ONLCR: a\nb\n");
+	set_oflag(0);
+	out("OPOST off: c\nd\n");
+	set_oflag(OPOST);
+	out("OPOST alone: e\nf\n");
+	set_oflag(OPOST | OCRNL);
+	out("OCRNL: g\rh\n");
+	set_oflag(OPOST | ONLCR | ONOCR);
+	out("\rONOCR: the CR at column 0 went\r\n");
+	set_oflag(OPOST | ONOCR);
+	out("ONOCR without ONLRET: i\n\rj\n");
+	set_oflag(OPOST | ONOCR | ONLRET);
+	out("ONLRET: k\n\rl\n");
+	set_oflag(ONLCR | OCRNL | ONLRET);
+	out("OPOST off, the others on: \r\n");
+	tcsetattr(0, TCSANOW, &orig);
+	out("back: m\n");
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "--help")) {
-		printf("usage: ttyraw   (stdin and stdout a terminal; driven by scripts/test-linux-abi-tty)\n");
+		printf("usage: ttyraw [--want BYTES]   (stdin and stdout a terminal; driven by scripts/test-linux-abi-tty)\n");
 		return 0;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc > 2 && !strcmp(argv[1], "--want")) {
+		/* A foreground job for the shell's test: ask for BYTES, then
+		 * read until killed or end of input. NOFLSH and no echo, so
+		 * that a pty's flush or echo after ^C cannot race with what
+		 * the shell prints next (see job_control). */
+		struct termios t;
+		char buf[64];
+		tcgetattr(0, &t);
+		t.c_lflag = (t.c_lflag | NOFLSH) & ~ECHO;
+		tcsetattr(0, TCSANOW, &t);
+		want(argv[2]);
+		while (read(0, buf, sizeof(buf)) > 0)
+			;
+		return 0;
+	}
 	printf("== ttyraw\n");
 	if (tcgetattr(0, &orig)) {
 		printf("stdin is not a terminal: %s\n", strerror(errno));
@@ -133,6 +488,10 @@ int main(int argc, char **argv)
 	show_modes("back");
 	want("hi\\n");
 	show_read("canonical", 16);
+
+	job_control();
+	flow_control();
+	output_processing();
 	printf("== end\n");
 	return 0;
 }

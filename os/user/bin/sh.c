@@ -13,7 +13,16 @@
  * Words are separated by spaces or tabs; '...' keeps everything literally,
  * "..." keeps spaces and honours backslash escapes, a backslash outside quotes
  * takes the next character literally, and # starts a comment; a quoted
- * operator is an ordinary word. The kernel's console is expected to echo
+ * operator is an ordinary word.
+ *
+ * Job control, when reading commands from a terminal (as an interactive
+ * POSIX shell does): the shell has a process group of its own and ignores
+ * SIGINT, SIGQUIT, SIGTSTP, SIGTTIN and SIGTTOU; each pipeline runs in a
+ * new process group, the first command's, which gets the terminal
+ * (tcsetpgrp) until the pipeline ends or stops, so ^C, ^\ and ^Z reach it
+ * and not the shell; then the shell takes the terminal back. A stopped
+ * pipeline is reported ("[stopped by SIGTSTP]") and left stopped: there are
+ * no fg, bg or jobs builtins. The kernel's console is expected to echo
  * input and handle backspace itself; read_line() still drops a raw
  * backspace/DEL with the character before it. */
 #include <errno.h>
@@ -22,8 +31,46 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sigaction.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#define TIOCGPGRP 0x540F
+#define TIOCSPGRP 0x5410
+
+/* Job control is on (interactive, stdin a terminal); the shell's group. */
+static int job_control;
+static int shell_pgrp;
+
+static const int job_signals[] = { SIGINT, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU };
+
+static void set_job_signals(sighandler_t h)
+{
+	for (unsigned i = 0; i < sizeof(job_signals) / sizeof(job_signals[0]); i++)
+		signal(job_signals[i], h);
+}
+
+/* Give the terminal to process group pgrp. */
+static void give_terminal(int pgrp)
+{
+	if (job_control)
+		sys_ioctl(0, TIOCSPGRP, &pgrp);
+}
+
+/* An interactive shell on a terminal: its own group, the terminal's
+ * foreground, the job-control signals ignored. */
+static void start_job_control(void)
+{
+	int pgrp;
+	if (sys_ioctl(0, TIOCGPGRP, &pgrp) < 0)
+		return;
+	job_control = 1;
+	set_job_signals(SIG_IGN);
+	sys_setpgid(0, 0);          /* fails for a session leader: it has its group */
+	shell_pgrp = (int)sys_getpgid(0);
+	give_terminal(shell_pgrp);
+}
 
 #ifndef USER_PROGRAM_LIST
 #define USER_PROGRAM_LIST "hello"
@@ -156,6 +203,8 @@ struct command {
 
 static int shell_status(int status)
 {
+	if (WIFSTOPPED(status))
+		return 128 + WSTOPSIG(status);
 	return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
 }
 
@@ -236,7 +285,7 @@ static void redirect(struct command *c)
 static int run_pipeline(struct command *cmds, int n, int last_status, int verbose, int *done)
 {
 	pid_t pids[MAX_WORDS];
-	int prev_read = -1, status = 0, i;
+	int prev_read = -1, status = 0, i, pgrp = 0;
 	char text[64];
 
 	/* A lone builtin without redirections runs in the shell itself (so that
@@ -258,6 +307,22 @@ static int run_pipeline(struct command *cmds, int n, int last_status, int verbos
 				close(p[1]);
 			}
 			break;
+		}
+		if (job_control) {
+			/* Both sides set the group and give it the terminal, so
+			 * that neither has to wait for the other (as POSIX
+			 * shells do). */
+			if (pids[i] == 0) {
+				sys_setpgid(0, pgrp);
+				if (!pgrp)
+					give_terminal((int)sys_getpid());
+				set_job_signals(SIG_DFL);
+			} else {
+				if (!pgrp)
+					pgrp = pids[i];
+				sys_setpgid(pids[i], pgrp);
+				give_terminal(pgrp);
+			}
 		}
 		if (pids[i] == 0) {
 			if (prev_read >= 0) {
@@ -290,7 +355,7 @@ static int run_pipeline(struct command *cmds, int n, int last_status, int verbos
 		int st = 0;
 
 		do
-			got = wait4(pids[i], &st, 0, NULL);
+			got = wait4(pids[i], &st, job_control ? WUNTRACED : 0, NULL);
 		while (got < 0 && errno == EINTR);
 		if (got < 0) {
 			dprintf(2, "sh: wait4: %s\n", strerror(errno));
@@ -299,6 +364,7 @@ static int run_pipeline(struct command *cmds, int n, int last_status, int verbos
 		if (i == n - 1)
 			status = st;
 	}
+	give_terminal(shell_pgrp);
 	if (started < n)
 		return STATUS_CANNOT_RUN;
 	if (verbose && status != 0)
@@ -417,6 +483,7 @@ int main(int argc, char **argv)
 		usage(2);
 		return STATUS_USAGE;
 	}
+	start_job_control();
 	while (!done) {
 		printf("$ ");
 		fflush_stdout();

@@ -139,6 +139,26 @@ static void test_stats(void)
 		"ringside_stats counts 10 int $0x80 entries");
 }
 
+/* socketcall (102) and Linux 4.3's direct i386 socket calls (359 socket ...
+ * 373 shutdown): Ringside has no networking (the 64-bit socket calls are
+ * absent too), so these answer -ENOSYS as Linux 4.3 built without
+ * CONFIG_NET does (kernel/sys_ni.c: sys_socketcall, compat_sys_socketcall
+ * and sys_socket are cond_syscall, hence sys_ni_syscall). The host has
+ * networking: there socketcall with call 0 is -EINVAL. */
+static void test_socketcall(void)
+{
+	static unsigned int args[3] = { 1, 1, 0 };   /* AF_UNIX, SOCK_STREAM, 0 */
+	if (!running_on_ringside()) {
+		ktap_expect((int)syscall32_2(102, 0, (long)args), -EINVAL,
+			    "host (CONFIG_NET): socketcall call 0 is EINVAL");
+		ktap_skip("not on Ringside", "socket (359) is ENOSYS without CONFIG_NET");
+		return;
+	}
+	ktap_expect((int)syscall32_2(102, 1, (long)args), -ENOSYS,
+		    "socketcall (102) SYS_SOCKET is ENOSYS: no CONFIG_NET");
+	ktap_expect((int)syscall32_2(359, 1, 1), -ENOSYS, "socket (359) is ENOSYS: no CONFIG_NET");
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1) {
@@ -146,10 +166,11 @@ int main(int argc, char **argv)
 		       "KTAP on stdout.\n");
 		return strcmp(argv[1], "--help") == 0 ? 0 : 2;
 	}
-	ktap_plan(18);
+	ktap_plan(20);
 	test_numbers_and_registers();
 	test_six_arguments();
 	test_truncation();
 	test_stats();
+	test_socketcall();
 	return ktap_finish();
 }
