@@ -7,6 +7,7 @@
 #   - a recording's time to open: ringdb --replay to where make debug
 #     TEST=... stops, against the same start on a live QEMU;
 #   - reverse-stepi against stepi in that replay (per step);
+#   - reverse-finish 1e3, 1e5 and 1e6 instructions back (spin's loop);
 #   - a recording packed as one file (ringgrade --pack): size, and the time
 #     to open it and reach goto-failure against the folder;
 #   - the Gradescope bundle's cost: run_autograder of lab 1 on a wrong
@@ -104,6 +105,26 @@ if [ "${BENCH_BUNDLE:-1}" != 0 ] && [ -d "$work/sub1" ] && make -s gradescope LA
     echo "bundle: setup.sh failed (see the bench's scratch folder)"
   fi
 fi
+
+# reverse-finish out of busy() in spin (os/user/bin/spin.c, about 8
+# instructions a loop iteration): 1e3, 1e5 and 1e6 instructions back, by
+# breakpoints in windows growing backwards; at 1e3 also by single steps
+# (set reverse-scan, the reference). The figures are ringdb's own (`info
+# reverse`): the search and the final replay to the call, not the opening.
+spinline=$(grep -n 'tt:after-loop ' os/user/bin/spin.c | cut -d: -f1)
+for n in 125 12500 125000; do
+  "$PWD/scripts/ringside-qemu" --kernel build/kernel.elf --initrd build/initramfs.cpio --record "$work/spin$n.rr" \
+    --timeout 120 --append "init=/bin/spin quiet -- $n" > /dev/null 2>&1
+  for scan in 0 2000; do
+    [ $scan = 0 ] || [ $n = 125 ] || continue
+    for r in $(seq "$runs"); do
+      "$ringdb" --replay "$work/spin$n.rr" --kernel build/kernel.elf --initrd build/initramfs.cpio \
+        --program build/user/bin/spin --timeout 120 -ex "set reverse-scan $scan" -ex "break spin.c:$spinline" \
+        -ex continue -ex reverse-finish -ex "info reverse" -ex quit 2>&1 | grep '^last reverse line search'
+    done | sed 's/.* \([0-9]*\) ms .*/\1 &/' | sort -n | sed -n "$(( (runs + 1) / 2 ))p" | cut -d' ' -f2- |
+      sed "s/^last reverse line search: /reverse-finish out of spin $n (median of $runs): /"
+  done
+done
 
 # Record as you go: hello from boot to its end.
 summarize "live: hello to its end" "$ringdb" --kernel build/kernel.elf --append init=/bin/hello -ex continue -ex quit

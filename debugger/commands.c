@@ -340,7 +340,20 @@ static int cmd_set(struct session *s, int argc, char **argv, const char *rest)
 		s->width = w >= 40 && w <= 400 ? w : 100;
 		return 0;
 	}
-	session_error(s, "usage: set reg NAME VALUE | set tif FLAG on|off | set timeout SECONDS | set width COLUMNS | set height ROWS");
+	if (argc >= 3 && (strcmp(argv[1], "reverse-scan") == 0 || strcmp(argv[1], "reverse-window") == 0)) {
+		char *end;
+		bool scan = strcmp(argv[1], "reverse-scan") == 0;
+		unsigned long long n = strtoull(argv[2], &end, 10);
+		if (*end || argv[2][0] == '-' || !argv[2][0] || n > 1000000000ULL) {
+			session_error(s, "set %s: want a number of instructions (%s)", argv[1],
+				      scan ? "0: breakpoints, the default" : "the first window; 0: 1024, the default");
+			return -1;
+		}
+		*(scan ? &s->reverse_scan : &s->reverse_window) = n;
+		return 0;
+	}
+	session_error(s, "usage: set reg NAME VALUE | set tif FLAG on|off | set timeout SECONDS | set width COLUMNS | "
+		      "set height ROWS | set reverse-scan N | set reverse-window N");
 	return -1;
 }
 
@@ -379,13 +392,27 @@ static int cmd_info(struct session *s, int argc, char **argv, const char *rest)
 		{ "stack", "stack" }, { "source", "source" }, { "line", "source" },
 		{ "locals", "locals" }, { "args", "locals" }, { "frame", "locals" },
 	};
+	if (argc > 1 && strcmp(argv[1], "reverse") == 0) {
+		/* What the last reverse-step/next/finish cost. */
+		if (!s->reverse_stats.windows) {
+			session_printf(s, "no reverse-step, reverse-next or reverse-finish yet");
+			return 0;
+		}
+		session_printf(s, "last reverse line search: the answer %" PRIu64 " instructions back, looked %" PRIu64
+			       " back in %d window%s, %lu breakpoint hit%s, %ld ms (%s)", s->reverse_stats.answer,
+			       s->reverse_stats.back, s->reverse_stats.windows,
+			       s->reverse_stats.windows == 1 ? "" : "s", s->reverse_stats.hits,
+			       s->reverse_stats.hits == 1 ? "" : "s", s->reverse_stats.ms,
+			       s->reverse_scan ? "single-stepped: set reverse-scan" : "breakpoints");
+		return 0;
+	}
 	for (size_t i = 0; argc > 1 && i < sizeof names / sizeof *names; i++) {
 		if (strncmp(names[i][0], argv[1], strlen(argv[1])) != 0)
 			continue;
 		char *args[2] = { "panel", (char *)names[i][1] };
 		return cmd_panel(s, 2, args, "");
 	}
-	session_error(s, "usage: info registers|breakpoints|stack|source|locals (or: panel NAME)");
+	session_error(s, "usage: info registers|breakpoints|stack|source|locals|reverse (or: panel NAME)");
 	return -1;
 }
 
@@ -580,9 +607,12 @@ const struct command commands[] = {
 	{ "display", NULL, "[EXPRESSION]", cmd_display, "print EXPRESSION now and at every stop (no argument: all of them now)" },
 	{ "undisplay", NULL, "[N...]", cmd_undisplay, "stop displaying N (all without N)" },
 	{ "sigframe", NULL, "[ADDRESS]", cmd_sigframe, "decode a signal frame (default at rsp): registers, mask, siginfo, fpstate" },
-	{ "set", NULL, "reg|tif|timeout|width|height", cmd_set, "set reg NAME VALUE; set tif FLAG on|off (what-if); set timeout S; panel size" },
+	{ "set", NULL, "reg|tif|timeout|width|height|reverse-scan|reverse-window", cmd_set, "set reg NAME VALUE; set tif FLAG on|off "
+	  "(what-if); set timeout S; panel size; set reverse-scan N: reverse-step/next/finish single-step the last N "
+	  "instructions (0: breakpoints); set reverse-window N: their first window" },
 	{ "panel", NULL, "NAME", cmd_panel, "print a panel as text (batch) or show it (screen)" },
-	{ "info", "i", "registers|breakpoints|...", cmd_info, "GDB's names for the panels: info registers is panel regs" },
+	{ "info", "i", "registers|breakpoints|...|reverse", cmd_info, "GDB's names for the panels: info registers is panel regs; "
+	  "info reverse: what the last reverse-step/next/finish cost" },
 	{ "layout", "l", "[NAME]", cmd_layout, "switch the screen layout (next one without NAME)" },
 	{ "attach", NULL, "HOST:PORT", cmd_attach, "connect to a QEMU gdbstub" },
 	{ "screen", NULL, "FILE [COLSxROWS]", cmd_screen, "write the whole screen (text, then attributes) to FILE" },

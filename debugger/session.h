@@ -168,6 +168,18 @@ struct session {
 	bool start_have_initrd, start_have_append;
 	bool restarting;         /* a replay started afresh: no connect messages */
 	unsigned long restarts;
+	/* reverse-step/next/finish: 0 searches with breakpoints in windows
+	 * growing backwards; N single-steps the last N instructions instead
+	 * (`set reverse-scan N`, the reference). The last search's cost. */
+	uint64_t reverse_scan;
+	uint64_t reverse_window; /* the first window (0: 1024 instructions) */
+	struct {
+		int windows;
+		unsigned long hits;
+		uint64_t back;   /* how far back it looked, in instructions */
+		uint64_t answer; /* how far back the answer was */
+		long ms;
+	} reverse_stats;
 };
 
 void session_init(struct session *s);

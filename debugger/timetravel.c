@@ -24,6 +24,9 @@
 
 #include "disasm.h"
 
+#include <dwarf.h>
+#include <gelf.h>
+
 struct tt_hit {
 	uint64_t icount;
 	uint64_t pc;
@@ -76,7 +79,9 @@ static int restart(struct session *s)
 	s->qemu_pid = 0;
 	/* The model sees the whole run again: start it empty. */
 	uint64_t watch = s->model.flags_watch;
-	kmodel_init(&s->model, &s->t, s->syms);
+	/* The kernel's symbols, wherever the CPU stopped (a user program's
+	 * have no task layout). */
+	kmodel_init(&s->model, &s->t, s->ksyms ? s->ksyms : s->syms);
 	s->model.flags_watch = watch;
 	memset(&s->given, 0, sizeof s->given);
 	s->phase1_bp = 0;
@@ -382,6 +387,517 @@ int session_reverse(struct session *s, bool step, int count)
 
 /* --- reverse step, next, finish ---------------------------------------- */
 
+/* Back a line, or out of a call, at any distance and exactly. What the
+ * commands mean (what single-stepping the whole past would find); a frame
+ * is known by its CFA and its task, never by its pc alone, so a recursion
+ * or another task in the same function cannot pass for it:
+ *   - a frame F: its function, its CFA (the rule of the CFI at each pc), its
+ *     task (the current task_struct), and the call that started it: the
+ *     call instruction just before its return address, run with rsp = the
+ *     CFA;
+ *   - F's events: LINE, an instruction at a line start of the function (the
+ *     first instruction of a run of the line table's lines; the entry is
+ *     not one) run with F's CFA in F's task; CALL, a call instruction of
+ *     the function run in F; ENTRY, the call that started F;
+ *   - reverse-finish: F's ENTRY;
+ *   - reverse-next: F's last LINE before now and after its ENTRY; with none,
+ *     the caller's last LINE up to that call (the start of the line that
+ *     called), or the call itself if the caller has no lines;
+ *   - reverse-step: as reverse-next, but a CALL at or after that LINE is
+ *     gone into first, the latest first, and searched the same way up to
+ *     F's next event: the answer is then in the callee's last line (or in
+ *     what that line called last), as GDB does; a callee without line
+ *     information is stepped over.
+ * The search: windows that grow backwards from the current instruction
+ * count (TT_WINDOW0 instructions, then x TT_GROWTH, each new one covering
+ * only what the ones before did not), and inside a window one forward run
+ * with breakpoints on the candidate addresses (the function's line starts
+ * and calls, the call site before its return address) that notes the
+ * instruction count, CFA and task at each hit. A window costs a fresh
+ * replay to its end and one stop per hit, whatever ran in between (a
+ * million instructions of loop, the kernel, other tasks). `set
+ * reverse-scan N` does the same by single-stepping the last N instructions
+ * instead, without breakpoints: the slow reference the tests compare with
+ * (`set reverse-window N` sets the first window, so that a short search
+ * still crosses windows). */
+
+#define TT_WINDOW0 1024
+#define TT_GROWTH 8
+
+enum tt_kind { EV_LINE, EV_CALL, EV_ENTRY };
+
+struct tt_cand {
+	uint64_t pc;
+	enum tt_kind kind;
+};
+
+struct tt_event {
+	uint64_t icount, pc;
+	enum tt_kind kind;
+	uint64_t call_sp;             /* EV_CALL: rsp at the call */
+	uint64_t callee, callee_cfa;  /* EV_CALL: where it went (0: not seen) */
+	int sub;                      /* reverse-step: 0 not searched, 1 found (sub_at), -1 nothing */
+	uint64_t sub_at;
+};
+
+struct tt_frame {
+	struct symbols *syms;
+	uint64_t func, func_end;
+	uint64_t cfa, task;
+	uint64_t ret;                 /* its return address; 0: its call is not known */
+};
+
+struct tt_search {
+	struct session *s;
+	enum reverse_line how;
+	int windows, depth;
+	unsigned long hits;
+	uint64_t deepest;             /* the earliest instruction count looked at */
+};
+
+enum { S_UNDECIDED, S_FOUND, S_ENTRY, S_NONE };
+
+/* Code bytes from the ELF file (a user program's pages may belong to
+ * another task when the target is elsewhere). */
+static bool code_bytes(struct symbols *y, uint64_t addr, unsigned char *buf, size_t len)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+	while (y && y->elf && (scn = elf_nextscn(y->elf, scn)) != NULL) {
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS || !(sh.sh_flags & SHF_EXECINSTR) ||
+		    addr < sh.sh_addr || addr + len > sh.sh_addr + sh.sh_size)
+			continue;
+		Elf_Data *d = elf_getdata(scn, NULL);
+		if (!d || !d->d_buf || addr - sh.sh_addr + len > d->d_size)
+			return false;
+		memcpy(buf, (const char *)d->d_buf + (addr - sh.sh_addr), len);
+		return true;
+	}
+	return false;
+}
+
+static bool decode_at(struct symbols *y, uint64_t pc, uint64_t end, struct insn *in)
+{
+	unsigned char code[16];
+	size_t len = end - pc < sizeof code ? (size_t)(end - pc) : sizeof code;
+	return len > 0 && code_bytes(y, pc, code, len) && disasm_one(code, len, pc, 64, in) && in->size > 0;
+}
+
+static void add_cand(struct tt_cand **c, int *n, int *cap, uint64_t pc, enum tt_kind kind)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		struct tt_cand *m = realloc(*c, (size_t)*cap * sizeof **c);
+		if (!m)
+			abort();
+		*c = m;
+	}
+	(*c)[(*n)++] = (struct tt_cand){ pc, kind };
+}
+
+static bool (*line_fn(enum reverse_line how))(struct symbols *, uint64_t, const char **, int *)
+{
+	/* next's lines are those of the function the pc belongs to (an
+	 * inlined call is the line of the call), as going forward. */
+	return how == REVERSE_NEXT ? session_outer_line : sym_line_at;
+}
+
+/* The candidate addresses of frame F: its line starts (and calls, for
+ * reverse-step), and with WANT_ENTRY the call site before its return
+ * address (each length a call can have that ends there and decodes as one:
+ * only the real one can ever run). */
+static int frame_cands(const struct tt_frame *F, enum reverse_line how, bool want_entry, struct tt_cand **out)
+{
+	struct tt_cand *c = NULL;
+	int n = 0, cap = 0;
+	if (how != REVERSE_FINISH) {
+		bool (*line_at)(struct symbols *, uint64_t, const char **, int *) = line_fn(how);
+		const char *pfile = NULL;
+		int pline = 0;
+		struct insn in;
+		for (uint64_t pc = F->func; pc < F->func_end && decode_at(F->syms, pc, F->func_end, &in); pc += (uint64_t)in.size) {
+			const char *file;
+			int line;
+			bool has = line_at(F->syms, pc, &file, &line);
+			if (has && pc != F->func && (!pfile || line != pline || strcmp(file, pfile) != 0))
+				add_cand(&c, &n, &cap, pc, EV_LINE);
+			if (how == REVERSE_STEP && in.is_call)
+				add_cand(&c, &n, &cap, pc, EV_CALL);
+			pfile = has ? file : NULL;
+			pline = line;
+		}
+	}
+	if (want_entry && F->ret) {
+		struct symbols *y = F->syms;
+		for (uint64_t k = 2; k <= 7; k++) {
+			struct insn in;
+			if (decode_at(y, F->ret - k, F->ret, &in) && in.is_call && (uint64_t)in.size == k)
+				add_cand(&c, &n, &cap, F->ret - k, EV_ENTRY);
+		}
+	}
+	*out = c;
+	return n;
+}
+
+/* The CFA of the innermost frame, from the CFI at PC and the registers. */
+static bool cfa_now(struct session *s, struct symbols *y, uint64_t pc, uint64_t *cfa)
+{
+	static const char *const names[FRAME_REGS] = {
+		"rax", "rdx", "rcx", "rbx", "rsi", "rdi", "rbp", "rsp",
+		"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "rip",
+	};
+	struct frame f;
+	memset(&f, 0, sizeof f);
+	f.pc = pc;
+	f.syms = y;
+	f.user = pc < 0x0000800000000000ULL;
+	f.how = "cpu";
+	for (int r = 0; r < FRAME_REGS; r++)
+		if (target_reg_value(&s->t, names[r], &f.regs[r]))
+			f.known |= 1u << r;
+	Dwarf_CFI *cfi = y && y->dwarf ? dwarf_getcfi(y->dwarf) : NULL;
+	Dwarf_Frame *fr = NULL;
+	if (!cfi || dwarf_cfi_addrframe(cfi, pc, &fr) != 0) {
+		cfi = y && y->elf ? dwarf_getcfi_elf(y->elf) : NULL;
+		if (!cfi || dwarf_cfi_addrframe(cfi, pc, &fr) != 0)
+			return false;
+	}
+	Dwarf_Op *ops;
+	size_t n;
+	bool isval;
+	bool ok = dwarf_frame_cfa(fr, &ops, &n) == 0 && session_eval_cfi(s, &f, 0, ops, n, cfa, &isval);
+	free(fr);
+	return ok;
+}
+
+/* One window's forward run: the events of F in it. */
+struct tt_run {
+	const struct tt_frame *F;
+	const struct tt_cand *c;
+	int nc;
+	struct tt_event *ev;
+	int nev, cap;
+	int pending;                  /* an EV_CALL whose callee the next instruction shows; -1 */
+	unsigned long hits;
+};
+
+static bool is_cand(const struct tt_run *r, uint64_t pc)
+{
+	for (int i = 0; i < r->nc; i++)
+		if (r->c[i].pc == pc)
+			return true;
+	return false;
+}
+
+/* At instruction IC, about to run the one at the pc. */
+static void arrive(struct session *s, struct tt_run *r, uint64_t ic, bool record)
+{
+	uint64_t pc = target_pc(&s->t), sp = 0, cfa = 0;
+	target_reg_value(&s->t, "rsp", &sp);
+	if (r->pending >= 0) {
+		/* The instruction after a call: the callee's entry, the return
+		 * address just pushed (an interrupt there would differ). */
+		struct tt_event *e = &r->ev[r->pending];
+		if (sp + 8 == e->call_sp) {
+			e->callee = pc;
+			e->callee_cfa = e->call_sp;
+		}
+		r->pending = -1;
+	}
+	if (!record || !is_cand(r, pc))
+		return;
+	r->hits++;
+	const struct tt_frame *F = r->F;
+	if (s->model.now.task != F->task)
+		return;
+	bool have_cfa = false, tried = false;
+	for (int i = 0; i < r->nc; i++) {
+		if (r->c[i].pc != pc)
+			continue;
+		bool mine;
+		if (r->c[i].kind == EV_ENTRY) {
+			mine = sp == F->cfa;
+		} else {
+			if (!tried)
+				have_cfa = cfa_now(s, F->syms, pc, &cfa), tried = true;
+			mine = have_cfa && cfa == F->cfa;
+		}
+		if (!mine)
+			continue;
+		if (r->nev == r->cap) {
+			r->cap = r->cap ? r->cap * 2 : 64;
+			struct tt_event *m = realloc(r->ev, (size_t)r->cap * sizeof *m);
+			if (!m)
+				abort();
+			r->ev = m;
+		}
+		r->ev[r->nev] = (struct tt_event){ .icount = ic, .pc = pc, .kind = r->c[i].kind, .call_sp = sp };
+		if (r->c[i].kind == EV_CALL)
+			r->pending = r->nev;
+		r->nev++;
+	}
+}
+
+/* No breakpoint of anyone else's at PC: the user's, phase 1's return, and
+ * the one pipeline breakpoint a look pass keeps (seek_how removed the
+ * others, so a candidate there is ours to insert). */
+static bool ours_only(struct session *s, uint64_t pc)
+{
+	return !session_bp_at(s, pc) && pc != s->phase1_bp && pc != s->model.stage_addr[STAGE_SCHEDULE];
+}
+
+static void cand_bps(struct session *s, const struct tt_run *r, bool insert)
+{
+	for (int i = 0; i < r->nc; i++) {
+		bool dup = false;
+		for (int j = 0; j < i; j++)
+			dup |= r->c[j].pc == r->c[i].pc;
+		if (dup || !ours_only(s, r->c[i].pc))
+			continue;
+		if (insert)
+			target_insert_bp(&s->t, BP_SOFTWARE, r->c[i].pc, 1);
+		else if (s->t.connected)
+			target_remove_bp(&s->t, BP_SOFTWARE, r->c[i].pc, 1);
+	}
+}
+
+/* Run the replay from A to B (fresh), noting F's events in [A, B). */
+static int run_window(struct session *s, struct tt_run *r, uint64_t a, uint64_t b)
+{
+	uint64_t ic;
+	if (seek_how(s, a, NULL, NULL, true))
+		return -1;
+	ic = a;
+	if (s->reverse_scan) {
+		/* The reference: every instruction, one at a time. */
+		while (ic < b) {
+			arrive(s, r, ic, true);
+			if (quiet_stepi(s))
+				return -1;
+			if (qmp_icount(&s->qmp, &ic) < 0)
+				goto qmp_failed;
+		}
+		arrive(s, r, ic, false);
+		return 0;
+	}
+	cand_bps(s, r, true);
+	int rc = -1;
+	if (a < b && qmp_replay_break(&s->qmp, b) < 0) {
+		session_error(s, "replay-break: %s", s->qmp.error);
+		goto out;
+	}
+	long deadline = now_ms() + s->run_timeout_ms;
+	while (ic < b) {
+		arrive(s, r, ic, true);
+		uint64_t pc = target_pc(&s->t);
+		if (is_cand(r, pc) || !ours_only(s, pc)) {
+			/* TCG stops again at a breakpoint under the pc: step off. */
+			if (quiet_stepi(s))
+				goto out;
+		} else {
+			int w = target_resume(&s->t, false);
+			if (!w)
+				w = target_wait(&s->t, NULL, 200);
+			while (w == TARGET_RUNNING && now_ms() < deadline) {
+				if (s->want_interrupt && s->want_interrupt(s->want_interrupt_arg)) {
+					target_interrupt(&s->t, NULL);
+					session_after_stop(s);
+					session_error(s, "interrupted on the way (Ctrl-C)");
+					goto out;
+				}
+				w = target_wait(&s->t, NULL, 200);
+			}
+			if (w == TARGET_RUNNING) {
+				target_interrupt(&s->t, NULL);
+				session_error(s, "the replay did not reach instruction %" PRIu64 " within %d s", b,
+					      s->run_timeout_ms / 1000);
+				goto out;
+			}
+			if (w) {
+				session_error(s, "%s", s->t.error);
+				goto out;
+			}
+			session_after_stop(s);
+		}
+		if (qmp_icount(&s->qmp, &ic) < 0)
+			goto qmp_failed;
+	}
+	arrive(s, r, ic, false);
+	qmp_replay_delete_break(&s->qmp);
+	if (ic != b) {
+		session_error(s, "the replay stopped at instruction %" PRIu64 ", not %" PRIu64 " as asked", ic, b);
+		goto out;
+	}
+	rc = 0;
+out:
+	cand_bps(s, r, false);
+	return rc;
+qmp_failed:
+	session_error(s, "asking QEMU for the instruction count: %s", s->qmp.error);
+	if (!s->reverse_scan)
+		cand_bps(s, r, false);
+	return -1;
+}
+
+static int search(struct tt_search *q, const struct tt_frame *F, bool want_entry, uint64_t lo, bool lo_known,
+		  uint64_t hi, uint64_t exclude_call, uint64_t *answer);
+
+/* The callee a CALL event started, as a frame (false: no lines there). */
+static bool callee_frame(struct tt_search *q, const struct tt_frame *F, const struct tt_event *e, struct tt_frame *G)
+{
+	uint64_t off = 0;
+	const char *file;
+	int line;
+	if (!e->callee)
+		return false;
+	/* A call stays in its half of the address space: the caller's
+	 * symbols (the task on the CPU now, after a window, may run another
+	 * program). */
+	bool user = e->callee < 0x0000800000000000ULL, fuser = F->func < 0x0000800000000000ULL;
+	G->syms = user == fuser ? F->syms : session_syms_for(q->s, e->callee);
+	const struct symbol *sym = G->syms ? sym_at(G->syms, e->callee, &off) : NULL;
+	if (!sym || off != 0 || !sym_line_at(G->syms, e->callee, &file, &line))
+		return false; /* no line information: stepped over */
+	G->func = sym->addr;
+	G->func_end = sym->addr + (sym->size ? sym->size : 1);
+	G->cfa = e->callee_cfa;
+	G->task = F->task;
+	G->ret = 0;
+	return true;
+}
+
+/* Decide from the events EV[0..N) (F's, in order, the last before HI). */
+static int decide(struct tt_search *q, const struct tt_frame *F, struct tt_event *ev, int n, uint64_t lo,
+		  bool lo_known, uint64_t hi, uint64_t exclude_call, uint64_t *answer)
+{
+	int from = 0;
+	bool have_lo = lo_known;
+	if (!lo_known) {
+		for (int i = n - 1; i >= 0; i--)
+			if (ev[i].kind == EV_ENTRY) {
+				lo = ev[i].icount;
+				have_lo = true;
+				from = i + 1;
+				break;
+			}
+	}
+	if (q->how == REVERSE_FINISH) {
+		*answer = lo;
+		return have_lo ? S_FOUND : S_UNDECIDED;
+	}
+	int kl = -1;
+	for (int i = n - 1; i >= from && kl < 0; i--)
+		if (ev[i].kind == EV_LINE)
+			kl = i;
+	if (q->how == REVERSE_STEP) {
+		/* The calls made at or after that line's start, the latest first. */
+		for (int i = n - 1; i >= from && i >= kl; i--) {
+			struct tt_event *e = &ev[i];
+			if (e->kind != EV_CALL || e->icount == exclude_call || e->sub < 0)
+				continue;
+			if (e->sub == 0) {
+				struct tt_frame G;
+				uint64_t end = hi, at = 0;
+				for (int j = i + 1; j < n; j++)
+					if (ev[j].icount > e->icount) {
+						end = ev[j].icount;
+						break;
+					}
+				e->sub = -1;
+				if (callee_frame(q, F, e, &G)) {
+					q->depth++;
+					int r = q->depth > 32 ? S_NONE : search(q, &G, false, e->icount, true, end, UINT64_MAX, &at);
+					q->depth--;
+					if (r < 0)
+						return -1;
+					if (r == S_FOUND)
+						e->sub = 1, e->sub_at = at;
+				}
+			}
+			if (e->sub == 1) {
+				*answer = e->sub_at;
+				return S_FOUND;
+			}
+		}
+	}
+	if (kl >= 0) {
+		*answer = ev[kl].icount;
+		return S_FOUND;
+	}
+	if (have_lo) {
+		*answer = lo;
+		return S_ENTRY;
+	}
+	return S_UNDECIDED;
+}
+
+/* Frame F's answer before instruction HI: S_FOUND, S_ENTRY (its entry's
+ * call at *ANSWER comes first), S_NONE (nothing back to its start, or to
+ * the recording's), -1 on error. LO_KNOWN: F began with the call at LO. */
+static int search(struct tt_search *q, const struct tt_frame *F, bool want_entry, uint64_t lo, bool lo_known,
+		  uint64_t hi, uint64_t exclude_call, uint64_t *answer)
+{
+	struct session *s = q->s;
+	struct tt_cand *c = NULL;
+	struct tt_run r = { .F = F, .pending = -1 };
+	r.nc = frame_cands(F, q->how, want_entry && !lo_known, &c);
+	r.c = c;
+	struct tt_event *ev = NULL;
+	int n = 0, res = S_NONE;
+	uint64_t floor = lo_known ? lo + 1 : 0, b = hi, w = s->reverse_window ? s->reverse_window : TT_WINDOW0;
+	while (b > floor) {
+		uint64_t span = s->reverse_scan ? s->reverse_scan : w;
+		uint64_t a = b - floor > span ? b - span : floor;
+		r.ev = NULL, r.nev = r.cap = 0, r.pending = -1;
+		q->windows++;
+		if (run_window(s, &r, a, b)) {
+			free(r.ev);
+			res = -1;
+			break;
+		}
+		q->hits += r.hits;
+		r.hits = 0;
+		if (a < q->deepest)
+			q->deepest = a;
+		/* This window's events come before those seen so far. */
+		struct tt_event *m = malloc(((size_t)(n + r.nev) + 1) * sizeof *m);
+		if (!m)
+			abort();
+		if (r.nev)
+			memcpy(m, r.ev, (size_t)r.nev * sizeof *m);
+		if (n)
+			memcpy(m + r.nev, ev, (size_t)n * sizeof *m);
+		free(ev);
+		free(r.ev);
+		ev = m;
+		n += r.nev;
+		res = decide(q, F, ev, n, lo, lo_known, hi, exclude_call, answer);
+		if (res != S_UNDECIDED)
+			break;
+		res = S_NONE;
+		if (s->reverse_scan && a > floor) {
+			session_error(s, "reverse-scan: the answer lies more than %" PRIu64 " instructions back (set "
+				      "reverse-scan N with a larger N)", s->reverse_scan);
+			res = -1;
+			break;
+		}
+		b = a;
+		if (w < UINT64_MAX / TT_GROWTH)
+			w *= TT_GROWTH;
+	}
+	free(ev);
+	free(c);
+	if (res == S_NONE && lo_known && q->how != REVERSE_STEP) {
+		*answer = lo;
+		res = S_ENTRY;
+	}
+	return res;
+}
+
+/* Code without CFI (the entry code's assembly, whose symbols are labels
+ * without sizes): no CFA tells its frame, so the instructions before the
+ * current one are single-stepped, 64, 512 and at most 4096, and the line
+ * (or the entry to the function) is looked for by pc and stack pointer. */
 struct tt_insn {
 	uint64_t pc, sp;
 	const char *file;
@@ -452,12 +968,9 @@ static int choose(enum reverse_line how, const struct tt_insn *w, int n, const s
 	return -1; /* the line began before the window */
 }
 
-int session_reverse_line(struct session *s, enum reverse_line how)
+static int reverse_line_no_cfi(struct session *s, enum reverse_line how, uint64_t ic)
 {
 	static const char *const names[] = { "reverse-step", "reverse-next", "reverse-finish" };
-	uint64_t ic;
-	if (replay_ended(s, names[how], false) || !can_travel(s, names[how], &ic))
-		return -1;
 	struct tt_insn now;
 	describe_insn(s, &now);
 	if (how == REVERSE_FINISH && !now.func) {
@@ -497,9 +1010,98 @@ int session_reverse_line(struct session *s, enum reverse_line how)
 			"reverse-finished: at the call" : how == REVERSE_STEP ? "reverse-stepped a line" : "reverse-nexted a line");
 		return 0;
 	}
-	session_error(s, "%s: the previous line began more than 4096 instructions ago; use reverse-continue "
-		      "to a breakpoint there", names[how]);
+	if (how == REVERSE_FINISH)
+		session_error(s, "reverse-finish: this code has no CFI (assembly) and nothing entered it by a call in the "
+			      "last 4096 instructions; use reverse-continue to a breakpoint there");
+	else
+		session_error(s, "%s: this code has no CFI (assembly) and its previous line began more than 4096 "
+			      "instructions ago; use reverse-continue to a breakpoint there", names[how]);
 	return -1;
+}
+
+
+/* Frame N of the call stack as a tt_frame (false: not usable). */
+static bool stack_frame(struct session *s, int n, struct tt_frame *F)
+{
+	if (n >= s->nframes)
+		return false;
+	const struct frame *f = &s->frames[n];
+	uint64_t pc = f->pc - (f->caller ? 1 : 0), off = 0;
+	const struct symbol *sym = f->syms ? sym_at(f->syms, pc, &off) : NULL;
+	if (!sym || !f->cfa)
+		return false;
+	F->syms = f->syms;
+	F->func = sym->addr;
+	F->func_end = sym->addr + (sym->size ? sym->size : 1);
+	F->cfa = f->cfa;
+	F->task = s->model.now.task;
+	F->ret = 0;
+	/* Its caller by a return address, in the same half: the call is the
+	 * instruction before it (a syscall's user frame is no call). */
+	if (n + 1 < s->nframes && s->frames[n + 1].caller && s->frames[n + 1].user == f->user &&
+	    (strcmp(s->frames[n + 1].how, "cfi") == 0 || strcmp(s->frames[n + 1].how, "frame pointer") == 0))
+		F->ret = s->frames[n + 1].pc;
+	return true;
+}
+
+int session_reverse_line(struct session *s, enum reverse_line how)
+{
+	static const char *const names[] = { "reverse-step", "reverse-next", "reverse-finish" };
+	uint64_t ic;
+	if (replay_ended(s, names[how], false) || !can_travel(s, names[how], &ic))
+		return -1;
+	int sel = how == REVERSE_FINISH && session_frames(s) > 0 ? s->frame_sel : 0;
+	session_frames(s);
+	struct tt_frame F, F1;
+	if (!stack_frame(s, sel, &F)) {
+		if (sel == 0 && s->nframes > 0 && !s->frames[0].cfa)
+			return reverse_line_no_cfi(s, how, ic);
+		session_error(s, "%s: no function known at %#" PRIx64, names[how], target_pc(&s->t));
+		return -1;
+	}
+	if (how == REVERSE_FINISH && !F.ret) {
+		session_error(s, "reverse-finish: the caller of frame #%d is not known (see bt): no call to go back to", sel);
+		return -1;
+	}
+	bool have_caller = how != REVERSE_FINISH && stack_frame(s, 1, &F1) && F.ret;
+	unsigned char prev_g[TARGET_G_MAX];
+	memcpy(prev_g, s->t.g, sizeof prev_g);
+	struct tt_search q = { .s = s, .how = how, .deepest = ic };
+	long t0 = now_ms();
+	uint64_t at = 0;
+	int r = search(&q, &F, true, 0, false, ic, UINT64_MAX, &at);
+	const char *why = how == REVERSE_FINISH ? "reverse-finished: at the call" : how == REVERSE_STEP ?
+		"reverse-stepped a line" : "reverse-nexted a line";
+	if (r == S_ENTRY && how != REVERSE_FINISH) {
+		/* Back past this function's start: the start of the caller's
+		 * line that called it (or the call, when it has no lines). */
+		uint64_t call = at, at1 = 0;
+		int r1 = have_caller ? search(&q, &F1, true, 0, false, call + 1, call, &at1) : S_NONE;
+		if (r1 < 0)
+			return -1;
+		at = r1 == S_FOUND ? at1 : call;
+		why = r1 == S_FOUND ? (how == REVERSE_STEP ? "reverse-stepped a line (back in the caller)" :
+				       "reverse-nexted a line (back in the caller)") :
+			"back at the call of this function (the caller has no line information)";
+		r = S_FOUND;
+	}
+	if (r < 0)
+		return -1;
+	if (r != S_FOUND) {
+		at = 0;
+		why = "reached the start of the recording";
+	}
+	if (seek(s, at, NULL, NULL))
+		return -1;
+	memcpy(s->prev_g, prev_g, sizeof prev_g);
+	s->prev_g_valid = true;
+	s->reverse_stats.windows = q.windows;
+	s->reverse_stats.hits = q.hits;
+	s->reverse_stats.back = ic - q.deepest;
+	s->reverse_stats.answer = ic - at;
+	s->reverse_stats.ms = now_ms() - t0;
+	stopped(s, why);
+	return 0;
 }
 
 /* --- goto-failure ------------------------------------------------------ */

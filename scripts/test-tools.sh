@@ -56,6 +56,10 @@ expect "sh: ; runs on, && stops, \$? is the last status" 1 sh -c '"ls /no/such; 
 expect "sh: > creates, >> appends, < reads" 0 sh -c '"echo first > /tmp/f; echo second >> /tmp/f; cat < /tmp/f | cat"' ::: '^first$' '^second$'
 expect "sh: a redirection from a missing file fails the command" 1 sh -c '"cat < /no/such"' ::: 'sh: /no/such: No such file'
 expect "sh: a syntax error is status 2" 2 sh -c '"echo a | | cat"' ::: 'syntax error'
+# spin (ringdb's time-travel helper): its usage, a bad N, a short run.
+expect "spin --help prints its usage" 0 spin --help ::: '^usage: spin \[N\]$'
+expect "spin with a bad N says so, status 2" 2 spin abc ::: "^spin: N must be a positive number, not 'abc'$"
+expect "spin 100 runs and prints its result" 0 spin 100 ::: '^spin: -?[0-9]+$'
 
 # The launcher's clock and record/replay (docs/boot.md). result NAME OK-OR-NOT DETAIL
 result() {

@@ -6,7 +6,7 @@
 # Adding a program: write os/user/bin/NAME.c (a tool) or os/user/tests/NAME.c
 # (a KTAP test) with a main(), and add NAME to the right list below.
 
-USER_BIN_PROGRAMS  := init sh hello argv cat echo ls strace seccomp-run auditctl tracecat nullsys abirun unwindme
+USER_BIN_PROGRAMS  := init sh hello argv cat echo ls strace seccomp-run auditctl tracecat nullsys abirun unwindme spin
 USER_TEST_PROGRAMS := starttest vfstest proctest systest forktest preempt faulttest int80test fastpath libctest fuzz sigtest ptracetest seccomptest audittest audit1 tracetest fastslow exitworktest uprobetest urntest nohztest lab1_int80 lab2_audit lab3_ptrace lab4_exit lab7_frame calleesaved fputest entrytest
 USER_PROGRAMS      := $(USER_BIN_PROGRAMS) $(USER_TEST_PROGRAMS)
 # The tests that must pass on the host's Linux too (never fuzz: it would
@@ -51,6 +51,10 @@ $(USER_OUT)/obj/%.o: os/user/tests/%.c $(SYSCALL_HEADERS)
 # entrytest records the registers at its very first instruction, before
 # _start: its own entry point.
 $(USER_OUT)/bin/entrytest: USER_LDFLAGS += -e entrytest_start
+
+# spin runs what ringdb's time-travel tests step back through, line by
+# line in source order: unoptimised.
+$(USER_OUT)/obj/spin.o: USER_CFLAGS += -O0
 
 # The shell's `help` lists the programs of this build.
 $(USER_OUT)/obj/sh.o: USER_CFLAGS += -DUSER_PROGRAM_LIST='"$(USER_PROGRAMS)"'
