@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static void remove_dir(const char *dir)
+void keeper_remove_dir(const char *dir)
 {
 	DIR *d = opendir(dir);
 	if (d) {
@@ -23,7 +24,7 @@ static void remove_dir(const char *dir)
 		while ((e = readdir(d))) {
 			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 				continue;
-			char path[512];
+			char path[PATH_MAX];
 			snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
 			unlink(path);
 		}
@@ -93,7 +94,7 @@ static void keeper_main(int ctl, int status, pid_t launcher, const char *dir)
 	}
 	/* A QEMU whose launcher died first: the group may outlive its leader. */
 	kill(-launcher, SIGKILL);
-	remove_dir(dir);
+	keeper_remove_dir(dir);
 	_exit(0);
 }
 
@@ -195,7 +196,7 @@ bool keeper_poll_exit(struct keeper *k)
 void keeper_stop(struct keeper *k)
 {
 	if (k->pid <= 0 && k->dir[0])
-		remove_dir(k->dir); /* the keeper never started: nobody else will */
+		keeper_remove_dir(k->dir); /* the keeper never started: nobody else will */
 	if (k->ctl >= 0) {
 		close(k->ctl);
 		k->ctl = -1;

@@ -33,6 +33,9 @@ int keeper_start(struct keeper *k, const char *const *argv, const char *console,
 int keeper_mkdir(struct keeper *k, char *err, size_t cap);
 /* Has the launcher exited? Reads the status pipe without blocking. */
 bool keeper_poll_exit(struct keeper *k);
+/* Remove a flat directory and the files in it (the keeper's own, or an
+ * unpacked recording's). */
+void keeper_remove_dir(const char *dir);
 /* Stop QEMU, remove the directory, reap the keeper. */
 void keeper_stop(struct keeper *k);
 

@@ -1,5 +1,6 @@
 /* rrarchive: unpack a packed recording for --replay (see rrarchive.h). */
 #include "rrarchive.h"
+#include "keeper.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -29,23 +30,6 @@ static bool ends_with(const char *s, const char *tail)
 bool rrarchive_is_archive(const char *path)
 {
 	return ends_with(path, ".tar.gz") || ends_with(path, ".tgz") || ends_with(path, ".tar");
-}
-
-static void remove_flat(const char *dir)
-{
-	DIR *d = opendir(dir);
-	if (d) {
-		struct dirent *e;
-		while ((e = readdir(d))) {
-			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-				continue;
-			char path[PATH_MAX];
-			snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-			unlink(path);
-		}
-		closedir(d);
-	}
-	rmdir(dir);
 }
 
 /* The guard: a child in its own process group that waits for ringdb's end
@@ -84,7 +68,7 @@ static int start_guard(const char *dir, char *err, size_t errcap)
 		char c;
 		while (read(p[0], &c, 1) != 0 && errno == EINTR)
 			;
-		remove_flat(dir);
+		keeper_remove_dir(dir);
 		_exit(0);
 	}
 	close(p[0]);
@@ -201,7 +185,7 @@ int rrarchive_open(const char *file, char *dir, size_t cap, char *err, size_t er
 out:
 	archive_read_free(a);
 	if (rc < 0) {
-		remove_flat(dir);
+		keeper_remove_dir(dir);
 		dir[0] = '\0';
 	}
 	return rc;
