@@ -1,0 +1,123 @@
+/* A parent that ignores SIGCHLD (SIG_IGN, or SA_NOCLDWAIT with a handler)
+ * leaves no zombies: its children are released as they exit (Linux 4.3's
+ * do_notify_parent and exit_notify), and wait answers ECHILD once they are
+ * gone. No sleeps: a child's end is awaited by wait itself (blocking) or by
+ * waitid(WNOWAIT), which leaves a zombie in place. */
+#include "abi.h"
+#include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+
+static volatile sig_atomic_t chld_runs, chld_code, chld_status;
+
+static void on_chld(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig; (void)uc;
+	chld_runs++;
+	chld_code = si->si_code;
+	chld_status = si->si_status;
+}
+
+static void set_chld(void (*handler)(int))
+{
+	struct sigaction sa = { .sa_handler = handler };
+	sigaction(SIGCHLD, &sa, NULL);
+}
+
+int main(void)
+{
+	int st = 0, p[2];
+	pid_t pid;
+
+	/* SIG_IGN: the child is released at exit, wait has nothing to wait for. */
+	set_chld(SIG_IGN);
+	pid = fork();
+	if (pid == 0)
+		_exit(3);
+	T("ign wait", wait(&st));
+	T("ign kill after", kill(pid, 0));
+	T("ign waitid", waitid(P_ALL, 0, NULL, WEXITED | WNOHANG));
+
+	/* Blocked in wait while the child exits: woken, then ECHILD. The child
+	 * waits for the parent's byte, then yields so that the parent is
+	 * usually asleep in wait when it exits (ECHILD either way). */
+	pipe(p);
+	pid = fork();
+	if (pid == 0) {
+		char c;
+		read(p[0], &c, 1);
+		for (int i = 0; i < 100; i++)
+			sched_yield();
+		_exit(4);
+	}
+	write(p[1], "x", 1);
+	T("ign blocked wait", waitpid(-1, &st, 0));
+	close(p[0]);
+	close(p[1]);
+
+	/* SA_NOCLDWAIT with a handler: SIGCHLD still comes, no zombie stays. */
+	struct sigaction sa = { .sa_sigaction = on_chld, .sa_flags = SA_SIGINFO | SA_NOCLDWAIT };
+	sigaction(SIGCHLD, &sa, NULL);
+	pid = fork();
+	if (pid == 0)
+		_exit(5);
+	T("nocldwait wait", wait(&st));
+	T("nocldwait handler runs", chld_runs);
+	Y("nocldwait si_code CLD_EXITED", chld_code == CLD_EXITED);
+	T("nocldwait si_status", chld_status);
+
+	/* The default action leaves a zombie that wait collects. */
+	set_chld(SIG_DFL);
+	pid = fork();
+	if (pid == 0)
+		_exit(7);
+	Y("dfl wait is the child", wait(&st) == pid);
+	Y("dfl status 7", WIFEXITED(st) && WEXITSTATUS(st) == 7);
+
+	/* A zombie made before SIG_IGN stays (4.3's do_sigaction only drops a
+	 * pending SIGCHLD): wait still collects it. */
+	pid = fork();
+	if (pid == 0)
+		_exit(8);
+	siginfo_t si = { 0 };
+	T("zombie waitid nowait", waitid(P_PID, pid, &si, WEXITED | WNOWAIT));
+	set_chld(SIG_IGN);
+	Y("zombie after ign: wait is the child", waitpid(pid, &st, 0) == pid);
+	Y("zombie after ign: status 8", WIFEXITED(st) && WEXITSTATUS(st) == 8);
+
+	/* A clone child whose exit signal is not SIGCHLD is not released
+	 * (do_notify_parent's sig == SIGCHLD test): it sends its signal and
+	 * stays a zombie for wait(__WCLONE). */
+	sigset_t usr1, pend;
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &usr1, NULL);
+	pid = syscall(SYS_clone, SIGUSR1, 0, 0, 0, 0);
+	if (pid == 0)
+		syscall(SYS_exit, 9);
+	Y("clone wait is the child", waitpid(pid, &st, __WCLONE) == pid);
+	Y("clone status 9", WIFEXITED(st) && WEXITSTATUS(st) == 9);
+	sigpending(&pend);
+	Y("clone SIGUSR1 pending", sigismember(&pend, SIGUSR1));
+	signal(SIGUSR1, SIG_IGN);      /* drops the pending one */
+	sigprocmask(SIG_UNBLOCK, &usr1, NULL);
+	signal(SIGUSR1, SIG_DFL);
+
+	/* A zombie handed to a subreaper that ignores SIGCHLD goes at once
+	 * (4.3's reparent_leader), and so does its parent: ECHILD. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	pid = fork();
+	if (pid == 0) {
+		set_chld(SIG_DFL);
+		pid_t g = fork();
+		if (g == 0)
+			_exit(10);
+		waitid(P_PID, g, &si, WEXITED | WNOWAIT);
+		_exit(11);
+	}
+	T("subreaper wait", wait(&st));
+	prctl(PR_SET_CHILD_SUBREAPER, 0);
+	set_chld(SIG_DFL);
+	return 0;
+}
