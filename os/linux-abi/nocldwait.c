@@ -39,6 +39,20 @@ int main(void)
 	T("ign kill after", kill(pid, 0));
 	T("ign waitid", waitid(P_ALL, 0, NULL, WEXITED | WNOHANG));
 
+	/* SIG_IGN sends nothing: a blocked SIGCHLD (kept pending even when
+	 * ignored) would show in sigpending. */
+	sigset_t chld, pend;
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, NULL);
+	pid = fork();
+	if (pid == 0)
+		_exit(3);
+	T("ign blocked-SIGCHLD wait", wait(&st));
+	sigpending(&pend);
+	Y("ign SIGCHLD pending", sigismember(&pend, SIGCHLD));
+	sigprocmask(SIG_UNBLOCK, &chld, NULL);
+
 	/* Blocked in wait while the child exits: woken, then ECHILD. The child
 	 * waits for the parent's byte, then yields so that the parent is
 	 * usually asleep in wait when it exits (ECHILD either way). */
@@ -89,7 +103,7 @@ int main(void)
 	/* A clone child whose exit signal is not SIGCHLD is not released
 	 * (do_notify_parent's sig == SIGCHLD test): it sends its signal and
 	 * stays a zombie for wait(__WCLONE). */
-	sigset_t usr1, pend;
+	sigset_t usr1;
 	sigemptyset(&usr1);
 	sigaddset(&usr1, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &usr1, NULL);
