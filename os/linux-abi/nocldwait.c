@@ -7,6 +7,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/wait.h>
 
 static volatile sig_atomic_t chld_runs, chld_code, chld_status;
@@ -133,5 +134,34 @@ int main(void)
 	T("subreaper wait", wait(&st));
 	prctl(PR_SET_CHILD_SUBREAPER, 0);
 	set_chld(SIG_DFL);
+
+	/* A traced child's exit goes to its tracer (us) first; when we have
+	 * reaped it, its parent P, which ignores SIGCHLD, never sees a zombie
+	 * (4.3's wait_task_zombie: do_notify_parent on the detach). */
+	pid_t tp = fork();
+	if (tp == 0) {
+		set_chld(SIG_IGN);
+		ptrace(PTRACE_TRACEME, 0, 0, 0);
+		raise(SIGSTOP);
+		pid_t c = fork();
+		if (c == 0)
+			_exit(12);
+		T("traced: the parent's wait", wait(&st));
+		_exit(0);
+	}
+	waitpid(tp, &st, __WALL);                       /* its SIGSTOP */
+	ptrace(PTRACE_SETOPTIONS, tp, 0, PTRACE_O_TRACEFORK);
+	ptrace(PTRACE_CONT, tp, 0, 0);
+	waitpid(tp, &st, __WALL);                       /* PTRACE_EVENT_FORK */
+	unsigned long tc = 0;
+	ptrace(PTRACE_GETEVENTMSG, tp, 0, &tc);
+	waitpid(tc, &st, __WALL);                       /* the child's first stop */
+	ptrace(PTRACE_CONT, tc, 0, 0);
+	Y("traced: the tracer reaps the child", waitpid(tc, &st, __WALL) == (pid_t)tc);
+	Y("traced: status 12", WIFEXITED(st) && WEXITSTATUS(st) == 12);
+	ptrace(PTRACE_CONT, tp, 0, 0);
+	while (waitpid(tp, &st, __WALL) == tp && !WIFEXITED(st))
+		ptrace(PTRACE_CONT, tp, 0, 0);
+	Y("traced: the parent exits 0", WIFEXITED(st) && WEXITSTATUS(st) == 0);
 	return 0;
 }
