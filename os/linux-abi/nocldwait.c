@@ -163,5 +163,37 @@ int main(void)
 	while (waitpid(tp, &st, __WALL) == tp && !WIFEXITED(st))
 		ptrace(PTRACE_CONT, tp, 0, 0);
 	Y("traced: the parent exits 0", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+
+	/* The tracer T exits while the traced child is a zombie it has not
+	 * reaped: the child goes at once, as its parent P ignores SIGCHLD
+	 * (4.3's __ptrace_detach). P, T's child, comes to us (a subreaper). */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	pid_t tt = fork();
+	if (tt == 0) {
+		tp = fork();
+		if (tp == 0) {
+			set_chld(SIG_IGN);
+			ptrace(PTRACE_TRACEME, 0, 0, 0);
+			raise(SIGSTOP);
+			if (fork() == 0)
+				_exit(13);
+			T("tracer gone: the parent's wait", wait(&st));
+			_exit(0);
+		}
+		waitpid(tp, &st, __WALL);
+		ptrace(PTRACE_SETOPTIONS, tp, 0, PTRACE_O_TRACEFORK);
+		ptrace(PTRACE_CONT, tp, 0, 0);
+		waitpid(tp, &st, __WALL);
+		tc = 0;
+		ptrace(PTRACE_GETEVENTMSG, tp, 0, &tc);
+		waitpid(tc, &st, __WALL);
+		ptrace(PTRACE_CONT, tc, 0, 0);
+		Y("tracer gone: the child is a zombie", waitid(P_PID, tc, &si, WEXITED | WNOWAIT | __WALL) == 0 && si.si_status == 13);
+		_exit(0);                               /* P is released from its fork stop */
+	}
+	waitpid(tt, &st, 0);
+	Y("tracer gone: the parent is ours", waitpid(-1, &st, 0) > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	T("tracer gone: nothing left", wait(&st));
+	prctl(PR_SET_CHILD_SUBREAPER, 0);
 	return 0;
 }
