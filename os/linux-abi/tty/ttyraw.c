@@ -401,6 +401,7 @@ static void line_editing(void)
 	edit("without ECHOE, DEL echoes ^?", all, ECHOE, "mn\\177o\\n");
 	edit("tabs rubbed out back to their start", all, 0, "p\\tqr\\t\\177\\177\\177\\177s\\n");
 	edit_o("a tab after a prompt", all, 0, OPOST, "\\tt\\177\\177u\\n");
+	edit("a line begins where ^U's echo left it", all, ECHOK | ECHOKE, "ab\\025\\tc\\177\\177d\\n");
 	edit("^U with ECHOK ECHOKE ECHOE rubs out", all, 0, "ab\\026\\001\\tc\\025v\\n");
 	edit("^U without ECHOKE: ^U and a newline", all, ECHOKE, "ab\\025w\\n");
 	edit("^U without ECHOK or ECHOKE: ^U", all, ECHOK | ECHOKE, "ab\\025x\\n");
