@@ -50,6 +50,7 @@ void console_write(const char *s, size_t n)
 static char line[TTY_BUF];
 static size_t line_len;
 static char ready[TTY_BUF];
+static bool ready_eol[TTY_BUF];         /* a canonical read ends after this byte */
 static size_t ready_head, ready_tail;   /* ring buffer */
 static int eof_pending;
 static int tty_wait;                    /* sleepers wait on this address */
@@ -365,8 +366,21 @@ static void ready_push(char c)
 	size_t next = (ready_tail + 1) % TTY_BUF;
 	if (next != ready_head) {
 		ready[ready_tail] = c;
+		ready_eol[ready_tail] = false;
 		ready_tail = next;
 	}
+}
+
+/* The line being edited becomes readable, as one canonical read's worth
+ * (n_tty's read_flags mark its end: a newline typed with VLNEXT before it
+ * does not end it). */
+static void push_line(void)
+{
+	for (size_t i = 0; i < line_len; i++)
+		ready_push(line[i]);
+	if (line_len && ready_tail != ready_head)
+		ready_eol[(ready_tail + TTY_BUF - 1) % TTY_BUF] = true;
+	line_len = 0;
 }
 
 static void flush_input(void)
@@ -476,11 +490,9 @@ static void tty_receive(char c)
 		return;
 	}
 	if (c == (char)tty_cc[VEOF]) {  /* ^D: push the line, or end of file */
-		for (size_t i = 0; i < line_len; i++)
-			ready_push(line[i]);
 		if (!line_len)
 			eof_pending = 1;
-		line_len = 0;
+		push_line();
 		wake_up_channel(&tty_wait);
 		return;
 	}
@@ -492,9 +504,7 @@ static void tty_receive(char c)
 		line[line_len++] = c;
 	}
 	if (eol) {
-		for (size_t i = 0; i < line_len; i++)
-			ready_push(line[i]);
-		line_len = 0;
+		push_line();
 		wake_up_channel(&tty_wait);
 	}
 }
@@ -519,8 +529,12 @@ void tty_set_termios(u32 iflag, u32 oflag, u32 lflag, const u8 cc[19], bool flus
 			ready_push(line[i]);
 		line_len = 0;
 	}
-	if ((tty_lflag ^ lflag) & ICANON)
+	if ((tty_lflag ^ lflag) & ICANON) {     /* as n_tty_set_termios */
 		lnext = false;
+		memset(ready_eol, 0, sizeof(ready_eol));
+		if ((lflag & ICANON) && ready_tail != ready_head)
+			ready_eol[(ready_tail + TTY_BUF - 1) % TTY_BUF] = true;
+	}
 	bool had_ixon = tty_iflag & IXON;
 	tty_iflag = iflag;
 	tty_oflag = oflag;
@@ -657,10 +671,11 @@ long tty_read(char *kbuf, size_t n, bool nonblock)
 	}
 	size_t got = 0;
 	while (got < n && ready_head != ready_tail) {
-		char c = ready[ready_head];
+		bool end = ready_eol[ready_head];
+		kbuf[got++] = ready[ready_head];
+		ready_eol[ready_head] = false;
 		ready_head = (ready_head + 1) % TTY_BUF;
-		kbuf[got++] = c;
-		if (c == '\n')
+		if (end)
 			break;
 	}
 	if (!got && eof_pending)

@@ -391,6 +391,9 @@ static void line_editing(void)
 	edit("^W without IEXTEN is read", all, IEXTEN, "ab\\027c\\n");
 	edit("^V makes ^C ^U DEL ^W literal", all, 0, "a\\026\\003\\026\\025\\026\\177\\026\\027b\\n");
 	edit("^V without ECHOCTL echoes nothing", all, ECHOCTL, "c\\026\\025d\\n");
+	edit("^V^J is in the line, not its end", all, 0, "e\\026\\nf\\n");
+	edit("^D ends a read without a newline", all, 0, "ab\\004cd\\n");
+	show_read("then the next line", 63);
 	edit("^V without IEXTEN is read", all, IEXTEN, "x\\026y\\n");
 	edit("^R reprints the line", all, 0, "ab\\026\\001\\tc\\022d\\n");
 	edit("^R without ECHO is read", all & ~ECHO, ECHO, "e\\022f\\n");
