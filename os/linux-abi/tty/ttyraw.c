@@ -410,6 +410,11 @@ static void line_editing(void)
 	edit("^U without ECHOK or ECHOKE: ^U", all, ECHOK | ECHOKE, "ab\\025x\\n");
 	edit("^U without ECHOE", all, ECHOE, "ab\\025y\\n");
 	edit("^U without ECHO", all & ~ECHO, ECHO, "ab\\025z\\n");
+	set(0, ICANON | ECHO, 0, 0, 1, 0, TCSANOW);
+	want("gh");
+	wait_for(2);
+	tcsetattr(0, TCSANOW, &orig);
+	show_read("ICANON back on: what was typed is a line", 63);
 	signal(SIGINT, SIG_DFL);
 	tcsetattr(0, TCSANOW, &orig);
 }
