@@ -414,7 +414,10 @@ static void line_editing(void)
 	want("gh");
 	wait_for(2);
 	tcsetattr(0, TCSANOW, &orig);
+	want("ij\\n");
+	wait_for(5);
 	show_read("ICANON back on: what was typed is a line", 63);
+	show_read("and the next", 63);
 	signal(SIGINT, SIG_DFL);
 	tcsetattr(0, TCSANOW, &orig);
 }
