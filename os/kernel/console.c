@@ -2,7 +2,9 @@
  * terminal. Output is polled; input arrives by interrupt and goes through a
  * small line discipline, a reduced Linux n_tty driven by the termios that
  * TCSETS sets (os/fs/dev.c): in canonical mode (ICANON) read() returns
- * whole lines, edited with VERASE, VKILL and VEOF (end of file); without
+ * whole lines, edited with VERASE, VKILL and VEOF (end of file), and with
+ * IEXTEN VWERASE, VLNEXT and VREPRINT, as Linux 4.3's eraser() and
+ * n_tty_receive_char_special (ECHOK and ECHOKE decide VKILL's echo); without
  * ICANON every byte is readable at once and VMIN/VTIME decide when read()
  * returns. ECHO (ECHOCTL's ^X, ECHOE for erasing, ECHONL), ICRNL, IGNCR and
  * INLCR apply. ISIG: VINTR, VQUIT and VSUSP send SIGINT, SIGQUIT, SIGTSTP to
