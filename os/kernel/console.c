@@ -2,7 +2,9 @@
  * terminal. Output is polled; input arrives by interrupt and goes through a
  * small line discipline, a reduced Linux n_tty driven by the termios that
  * TCSETS sets (os/fs/dev.c): in canonical mode (ICANON) read() returns
- * whole lines, edited with VERASE, VKILL and VEOF (end of file); without
+ * whole lines, edited with VERASE, VKILL and VEOF (end of file), and with
+ * IEXTEN VWERASE, VLNEXT and VREPRINT, as Linux 4.3's eraser() and
+ * n_tty_receive_char_special (ECHOK and ECHOKE decide VKILL's echo); without
  * ICANON every byte is readable at once and VMIN/VTIME decide when read()
  * returns. ECHO (ECHOCTL's ^X, ECHOE for erasing, ECHONL), ICRNL, IGNCR and
  * INLCR apply. ISIG: VINTR, VQUIT and VSUSP send SIGINT, SIGQUIT, SIGTSTP to
@@ -50,6 +52,7 @@ void console_write(const char *s, size_t n)
 static char line[TTY_BUF];
 static size_t line_len;
 static char ready[TTY_BUF];
+static bool ready_eol[TTY_BUF];         /* a canonical read ends after this byte */
 static size_t ready_head, ready_tail;   /* ring buffer */
 static int eof_pending;
 static int tty_wait;                    /* sleepers wait on this address */
@@ -78,9 +81,12 @@ pid_t tty_session = 1, tty_pgrp = 1;
 #define ICANON  0x002
 #define ECHO    0x008
 #define ECHOE   0x010
+#define ECHOK   0x020
 #define ECHONL  0x040
 #define NOFLSH  0x080
 #define ECHOCTL 0x200
+#define ECHOKE  0x800
+#define IEXTEN  0x8000
 #define VINTR   0
 #define VQUIT   1
 #define VERASE  2
@@ -92,14 +98,19 @@ pid_t tty_session = 1, tty_pgrp = 1;
 #define VSTOP   9
 #define VSUSP   10
 #define VEOL    11
+#define VREPRINT 12
+#define VWERASE 14
+#define VLNEXT  15
 static u32 tty_iflag = ICRNL | IXON, tty_oflag = OPOST | ONLCR;
-static u32 tty_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOCTL;
+static u32 tty_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK | ECHOCTL | ECHOKE | IEXTEN;
 static u8 tty_cc[19] = { 3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15, 23, 22, 0 };
 
 /* Output flow control: stopped by VSTOP (IXON), flow_stopped by
  * TCXONC's TCOOFF; as Linux's tty->stopped and tty->flow_stopped. */
 static bool tty_stopped, tty_flow_stopped;
 static unsigned column;                 /* for ONOCR and XTABS */
+static unsigned canon_column;           /* where the line's echo began (erasing a tab) */
+static bool lnext;                      /* VLNEXT came: the next byte is literal */
 static char echo_held[256];             /* echoes made while output is stopped */
 static size_t echo_held_len;
 
@@ -129,6 +140,7 @@ static void out_char(char c)
 			column = 0;
 			serial_putc('\r');
 		}
+		canon_column = column;
 		break;
 	case '\r':
 		if ((tty_oflag & ONOCR) && column == 0)
@@ -136,10 +148,10 @@ static void out_char(char c)
 		if (tty_oflag & OCRNL) {
 			c = '\n';
 			if (tty_oflag & ONLRET)
-				column = 0;
+				canon_column = column = 0;
 			break;
 		}
-		column = 0;
+		canon_column = column = 0;
 		break;
 	case '\t': {
 		unsigned spaces = 8 - (column & 7);
@@ -185,8 +197,9 @@ void *tty_write_channel(void)
 	return &tty_write_wait;
 }
 
-/* An echo: "^X" for a control character under ECHOCTL (not tab or
- * newline), the byte itself otherwise; held while output is stopped. */
+/* An echo: "^X" for a control character under ECHOCTL (not tab), the
+ * byte itself otherwise (raw: always the byte, as n_tty's echo_char_raw);
+ * held while output is stopped. */
 static void echo_hold(char c)
 {
 	if (echo_held_len < sizeof(echo_held))
@@ -195,7 +208,7 @@ static void echo_hold(char c)
 
 static void echo_out(char c, bool raw)
 {
-	bool ctl = !raw && (tty_lflag & ECHOCTL) && is_cntrl(c) && c != '\t' && c != '\n';
+	bool ctl = !raw && (tty_lflag & ECHOCTL) && is_cntrl(c) && c != '\t';
 	if (tty_stopped) {
 		if (ctl) {
 			echo_hold('^');
@@ -213,18 +226,123 @@ static void echo_out(char c, bool raw)
 	out_char(c);
 }
 
+/* The echo of a byte that goes into the line: the column where the line
+ * began is noted at its first byte (n_tty's echo_set_canon_col). */
+static void echo_line_char(char c)
+{
+	if (!line_len && !tty_stopped)
+		canon_column = column;
+	echo_out(c, c == '\n');
+}
+
 static void echo(char c)
 {
 	if (tty_lflag & ECHO)
-		echo_out(c, c == '\n');
+		echo_line_char(c);
 }
 
-static void echo_erase(void)
+static void echo_rubout(void)
 {
-	if ((tty_lflag & (ECHO | ECHOE)) == (ECHO | ECHOE)) {
-		echo_out('\b', true);
-		echo_out(' ', true);
-		echo_out('\b', true);
+	echo_out('\b', true);
+	echo_out(' ', true);
+	echo_out('\b', true);
+}
+
+/* Erasing a tab: back to where it began, counting the columns of what
+ * was typed since the previous tab or, with none, since the line began
+ * at canon_column (n_tty's echo_erase_tab). Backspaces go out as they
+ * are, even without OPOST. */
+static void echo_erase_tab(void)
+{
+	unsigned chars = 0;
+	bool after_tab = false;
+	for (size_t i = line_len; i-- > 0;) {
+		unsigned char b = line[i];
+		if (b == '\t') {
+			after_tab = true;
+			break;
+		}
+		if (is_cntrl(b)) {
+			if (tty_lflag & ECHOCTL)
+				chars += 2;
+		} else if ((b & 0xc0) != 0x80) {
+			chars++;
+		}
+	}
+	if (!after_tab)
+		chars += canon_column;
+	for (unsigned n = 8 - (chars & 7); n; n--) {
+		if (tty_stopped) {
+			echo_hold('\b');
+			continue;
+		}
+		serial_putc('\b');
+		if (column > 0)
+			column--;
+	}
+}
+
+static bool is_word_char(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+/* VERASE, VWERASE (IEXTEN) and VKILL in canonical mode, as Linux 4.3's
+ * eraser(): VERASE takes one byte back, VWERASE the bytes that are not
+ * letters, digits or '_' before the cursor and then the word before them,
+ * VKILL the whole line. With ECHOE each byte's echo is rubbed out with
+ * "\b \b" (twice for a control byte echoed as ^X, none for one echoed
+ * as itself), a tab back to its start; VERASE without ECHOE echoes the
+ * VERASE byte; VKILL rubs out byte by byte only with ECHOK, ECHOKE and
+ * ECHOE all set, otherwise it echoes the VKILL byte (and a newline with
+ * ECHOK). */
+static void eraser(char c)
+{
+	enum { ERASE, WERASE, KILL } kind;
+	unsigned seen_word = 0;
+	if (!line_len)
+		return;
+	if (c == (char)tty_cc[VERASE]) {
+		kind = ERASE;
+	} else if (c == (char)tty_cc[VWERASE]) {
+		kind = WERASE;
+	} else {
+		if (!(tty_lflag & ECHO)) {
+			line_len = 0;
+			return;
+		}
+		if ((tty_lflag & (ECHOK | ECHOKE | ECHOE)) != (ECHOK | ECHOKE | ECHOE)) {
+			line_len = 0;
+			echo_out(c, false);
+			if (tty_lflag & ECHOK)
+				echo_out('\n', true);
+			return;
+		}
+		kind = KILL;
+	}
+	while (line_len) {
+		unsigned char b = line[line_len - 1];
+		if (kind == WERASE) {
+			if (is_word_char(b))
+				seen_word++;
+			else if (seen_word)
+				break;
+		}
+		line_len--;
+		if (tty_lflag & ECHO) {
+			if (kind == ERASE && !(tty_lflag & ECHOE)) {
+				echo_out(c, false);
+			} else if (b == '\t') {
+				echo_erase_tab();
+			} else {
+				if (is_cntrl(b) && (tty_lflag & ECHOCTL))
+					echo_rubout();
+				if (!is_cntrl(b) || (tty_lflag & ECHOCTL))
+					echo_rubout();
+			}
+		}
+		if (kind == ERASE)
+			break;
 	}
 }
 
@@ -250,8 +368,21 @@ static void ready_push(char c)
 	size_t next = (ready_tail + 1) % TTY_BUF;
 	if (next != ready_head) {
 		ready[ready_tail] = c;
+		ready_eol[ready_tail] = false;
 		ready_tail = next;
 	}
+}
+
+/* The line being edited becomes readable, as one canonical read's worth
+ * (n_tty's read_flags mark its end: a newline typed with VLNEXT before it
+ * does not end it). */
+static void push_line(void)
+{
+	for (size_t i = 0; i < line_len; i++)
+		ready_push(line[i]);
+	if (line_len && ready_tail != ready_head)
+		ready_eol[(ready_tail + TTY_BUF - 1) % TTY_BUF] = true;
+	line_len = 0;
 }
 
 static void flush_input(void)
@@ -279,8 +410,29 @@ static void signal_char(int sig, char c)
 	wake_up_channel(&tty_wait);
 }
 
+/* The byte after VLNEXT goes into the line as it is, echoed as ^X if it
+ * is a control byte (n_tty_receive_char): no signal, no flow control, no
+ * ICRNL, no editing, and even a newline does not end the line. */
+static void receive_literal(char c)
+{
+	lnext = false;
+	if (tty_stopped && !tty_flow_stopped && (tty_iflag & (IXON | IXANY)) == (IXON | IXANY))
+		start_tty();
+	if (tty_lflag & ECHO) {
+		if (!line_len && !tty_stopped)
+			canon_column = column;
+		echo_out(c, false);
+	}
+	if (line_len < TTY_BUF - 1)
+		line[line_len++] = c;
+}
+
 static void tty_receive(char c)
 {
+	if (lnext) {
+		receive_literal(c);
+		return;
+	}
 	if (tty_iflag & IXON) {
 		if (is_cc(c, VSTART)) {
 			start_tty();
@@ -319,26 +471,30 @@ static void tty_receive(char c)
 		wake_up_channel(&tty_wait);
 		return;
 	}
-	if (c == (char)tty_cc[VERASE] || c == '\b') {
-		if (line_len) {
-			line_len--;
-			echo_erase();
+	if (c == (char)tty_cc[VERASE] || c == (char)tty_cc[VKILL] ||
+	    (c == (char)tty_cc[VWERASE] && (tty_lflag & IEXTEN))) {
+		eraser(c);
+		return;
+	}
+	if (c == (char)tty_cc[VLNEXT] && (tty_lflag & IEXTEN)) {
+		lnext = true;
+		if ((tty_lflag & (ECHO | ECHOCTL)) == (ECHO | ECHOCTL)) {
+			echo_out('^', true);
+			echo_out('\b', true);
 		}
 		return;
 	}
-	if (c == (char)tty_cc[VKILL]) { /* ^U: kill the line */
-		while (line_len) {
-			line_len--;
-			echo_erase();
-		}
+	if (c == (char)tty_cc[VREPRINT] && (tty_lflag & (ECHO | IEXTEN)) == (ECHO | IEXTEN)) {
+		echo_out(c, false);     /* ^R, a new line, the line so far */
+		echo_out('\n', true);
+		for (size_t i = 0; i < line_len; i++)
+			echo_out(line[i], false);
 		return;
 	}
 	if (c == (char)tty_cc[VEOF]) {  /* ^D: push the line, or end of file */
-		for (size_t i = 0; i < line_len; i++)
-			ready_push(line[i]);
 		if (!line_len)
 			eof_pending = 1;
-		line_len = 0;
+		push_line();
 		wake_up_channel(&tty_wait);
 		return;
 	}
@@ -350,9 +506,7 @@ static void tty_receive(char c)
 		line[line_len++] = c;
 	}
 	if (eol) {
-		for (size_t i = 0; i < line_len; i++)
-			ready_push(line[i]);
-		line_len = 0;
+		push_line();
 		wake_up_channel(&tty_wait);
 	}
 }
@@ -376,6 +530,12 @@ void tty_set_termios(u32 iflag, u32 oflag, u32 lflag, const u8 cc[19], bool flus
 		for (size_t i = 0; i < line_len; i++)
 			ready_push(line[i]);
 		line_len = 0;
+	}
+	if ((tty_lflag ^ lflag) & ICANON) {     /* as n_tty_set_termios */
+		lnext = false;
+		memset(ready_eol, 0, sizeof(ready_eol));
+		if ((lflag & ICANON) && ready_tail != ready_head)
+			ready_eol[(ready_tail + TTY_BUF - 1) % TTY_BUF] = true;
 	}
 	bool had_ixon = tty_iflag & IXON;
 	tty_iflag = iflag;
@@ -513,10 +673,11 @@ long tty_read(char *kbuf, size_t n, bool nonblock)
 	}
 	size_t got = 0;
 	while (got < n && ready_head != ready_tail) {
-		char c = ready[ready_head];
+		bool end = ready_eol[ready_head];
+		kbuf[got++] = ready[ready_head];
+		ready_eol[ready_head] = false;
 		ready_head = (ready_head + 1) % TTY_BUF;
-		kbuf[got++] = c;
-		if (c == '\n')
+		if (end)
 			break;
 	}
 	if (!got && eof_pending)

@@ -11,7 +11,9 @@
  * calls tcsetpgrp or tcsetattr gets SIGTTOU; tcsetpgrp's errors; the input
  * flush of ^C and NOFLSH; IXON's ^S and ^Q (a stopped terminal refuses a
  * non-blocking write), IXANY; OPOST with ONLCR, OCRNL, ONOCR, ONLRET and
- * off (the script shows each CR as <CR>). */
+ * off (the script shows each CR as <CR>). Canonical line editing and its
+ * echo: VERASE (only it), VKILL with ECHOK/ECHOKE/ECHOE, and under IEXTEN
+ * VWERASE, VLNEXT and VREPRINT; rubbing out ^X echoes and tabs. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -362,6 +364,64 @@ static void job_control(void)
 	tcsetattr(0, TCSANOW, &orig);
 }
 
+/* Canonical mode from the start's modes with lflag bits set and cleared
+ * and oflag as given; the script types `type`; what the line holds. */
+static void edit_o(const char *label, tcflag_t lflag_on, tcflag_t lflag_off, tcflag_t oflag, const char *type)
+{
+	struct termios t = orig;
+	t.c_lflag = (t.c_lflag | lflag_on) & ~lflag_off;
+	t.c_oflag = oflag;
+	tcsetattr(0, TCSANOW, &t);
+	want(type);
+	show_read(label, 63);
+}
+
+static void edit(const char *label, tcflag_t lflag_on, tcflag_t lflag_off, const char *type)
+{
+	edit_o(label, lflag_on, lflag_off, orig.c_oflag, type);
+}
+
+static void line_editing(void)
+{
+	const tcflag_t all = ICANON | ECHO | ECHOE | ECHOK | ECHOKE | ECHOCTL | IEXTEN;
+	printf("-- line editing\n");
+	signal(SIGINT, SIG_IGN);        /* a ^C that VLNEXT failed to make literal */
+	edit("^W: the trailing non-word bytes, then the word", all, 0, "one two  \\027x\\n");
+	edit("^W stops at punctuation, then takes it", all, 0, "a foo.bar.. \\027\\027\\n");
+	edit("^W without IEXTEN is read", all, IEXTEN, "ab\\027c\\n");
+	edit("^V makes ^C ^U DEL ^W literal", all, 0, "a\\026\\003\\026\\025\\026\\177\\026\\027b\\n");
+	edit("^V without ECHOCTL echoes nothing", all, ECHOCTL, "c\\026\\025d\\n");
+	edit("^V^J is in the line, not its end", all, 0, "e\\026\\nf\\n");
+	edit("^D ends a read without a newline", all, 0, "ab\\004cd\\n");
+	show_read("then the next line", 63);
+	edit("^V without IEXTEN is read", all, IEXTEN, "x\\026y\\n");
+	edit("^R reprints the line", all, 0, "ab\\026\\001\\tc\\022d\\n");
+	edit("^R without ECHO is read", all & ~ECHO, ECHO, "e\\022f\\n");
+	edit("DEL rubs out a ^X echo twice", all, 0, "ab\\026\\001\\177\\177c\\n");
+	edit("without ECHOCTL, nothing to rub out", all, ECHOCTL, "g\\026\\001\\177h\\n");
+	edit("DEL on an empty line", all, 0, "\\177i\\n");
+	edit("^H is not VERASE: it is read", all, 0, "jk\\010l\\n");
+	edit("without ECHOE, DEL echoes ^?", all, ECHOE, "mn\\177o\\n");
+	edit("tabs rubbed out back to their start", all, 0, "p\\tqr\\t\\177\\177\\177\\177s\\n");
+	edit_o("a tab after a prompt", all, 0, OPOST, "\\tt\\177\\177u\\n");
+	edit("a line begins where ^U's echo left it", all, ECHOK | ECHOKE, "ab\\025\\tc\\177\\177d\\n");
+	edit("^U with ECHOK ECHOKE ECHOE rubs out", all, 0, "ab\\026\\001\\tc\\025v\\n");
+	edit("^U without ECHOKE: ^U and a newline", all, ECHOKE, "ab\\025w\\n");
+	edit("^U without ECHOK or ECHOKE: ^U", all, ECHOK | ECHOKE, "ab\\025x\\n");
+	edit("^U without ECHOE", all, ECHOE, "ab\\025y\\n");
+	edit("^U without ECHO", all & ~ECHO, ECHO, "ab\\025z\\n");
+	set(0, ICANON | ECHO, 0, 0, 1, 0, TCSANOW);
+	want("gh");
+	wait_for(2);
+	tcsetattr(0, TCSANOW, &orig);
+	want("ij\\n");
+	wait_for(5);
+	show_read("ICANON back on: what was typed is a line", 63);
+	show_read("and the next", 63);
+	signal(SIGINT, SIG_DFL);
+	tcsetattr(0, TCSANOW, &orig);
+}
+
 static void flow_control(void)
 {
 	printf("-- IXON\n");
@@ -489,6 +549,7 @@ int main(int argc, char **argv)
 	want("hi\\n");
 	show_read("canonical", 16);
 
+	line_editing();
 	job_control();
 	flow_control();
 	output_processing();
