@@ -41,6 +41,17 @@ static void serial_putc(char c)
 	outb(COM1, c);
 }
 
+/* Before QEMU is told to exit: wait until the UART has sent everything
+ * (LSR bit 6, transmitter empty). serial_putc only waits for room in the
+ * 16-byte FIFO, and while the host is slow to read the serial line QEMU
+ * holds the bytes there; exiting then lost a program's last line. Bounded,
+ * so a host that never reads cannot keep the machine from stopping. */
+void serial_drain(void)
+{
+	for (unsigned long i = 0; i < (1UL << 26) && !(inb(COM1 + 5) & 0x40); i++)
+		cpu_relax();
+}
+
 void console_write(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)

@@ -25,6 +25,7 @@ static void __noreturn power_off(int status_word)
 	else
 		code = EXITCODE_SIGNAL(status_word & 0x7f);
 	local_irq_disable();
+	serial_drain();
 	outl(DEBUG_EXIT_PORT, code);
 	for (;;)
 		halt();

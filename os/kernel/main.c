@@ -200,6 +200,7 @@ void kmain(u32 magic, u32 mbi_phys)
 
 	if (ktest_selection) {
 		int status = run_ktests(ktest_selection, ktap_nonce);
+		serial_drain();
 		outl(DEBUG_EXIT_PORT, EXITCODE_STATUS(status));
 		for (;;)
 			halt();

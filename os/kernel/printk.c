@@ -1,6 +1,7 @@
 /* printk and panic. Messages go straight to the serial console; "quiet" on
  * the command line keeps KERN_INFO messages off it (tests read the console
  * and want only their own output). */
+#include <ringside/console.h>
 #include <ringside/kernel.h>
 #include <ringside/exitcode.h>
 #include <asm/x86.h>
@@ -50,6 +51,7 @@ void __noreturn panic(const char *fmt, ...)
 	printk("Call trace:\n");
 	dump_backtrace((unsigned long)__builtin_frame_address(0));
 	/* Tell the host: QEMU exits and the launcher reports a panic. */
+	serial_drain();
 	outl(DEBUG_EXIT_PORT, EXITCODE_PANIC);
 	for (;;)
 		halt();

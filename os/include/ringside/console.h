@@ -3,6 +3,8 @@
 #include <ringside/types.h>
 #include <ringside/errno.h>
 void serial_init(void);
+/* Wait (bounded) until the UART has sent every byte: before power-off. */
+void serial_drain(void);
 long tty_read(char *kbuf, size_t n, bool nonblock);
 size_t tty_chars_ready(void);
 /* TCSETS, TCSETSW, TCSETSF (flush: drop unread input): the termios bits and
