@@ -97,15 +97,15 @@ static void forget_original_parent(struct task_struct *father)
 		if (child->state == EXIT_DEAD)
 			continue;
 		child->exit_signal = SIGCHLD;
-		if (!child->ptrace && child->state == EXIT_ZOMBIE) {
-			int w = child->exit_code;
-			struct ksiginfo info = { .signo = SIGCHLD, .pid = child->pid,
-						 .code = (w & 0x7f) ? ((w & 0x80) ? CLD_DUMPED : CLD_KILLED) : CLD_EXITED,
-						 .status = (w & 0x7f) ? (w & 0x7f) : (w >> 8) & 0xff };
-			send_signal(reaper, SIGCHLD, &info);
-			wake_up_channel(reaper);
-		}
+		bool autoreap = false;
+		if (!child->ptrace && child->state == EXIT_ZOMBIE)
+			autoreap = do_notify_parent(child, SIGCHLD);
 		kill_orphaned_pgrp(child, father);
+		if (autoreap) {
+			/* The reaper ignores SIGCHLD: the zombie goes at once. */
+			child->state = EXIT_DEAD;
+			free_task(child);
+		}
 	}
 }
 
@@ -163,14 +163,20 @@ static void __noreturn exit_with_status(int status_word)
 	/* A task traced by someone other than its parent reports its exit to
 	 * the tracer first; the parent hears of it when the tracer has waited
 	 * (or gone). */
-	struct task_struct *notify = t->ptrace && t->tracer && t->tracer != t->parent ? t->tracer : t->parent;
-	if (notify) {
+	if (t->ptrace && t->tracer && t->tracer != t->parent) {
 		struct ksiginfo info = { .signo = SIGCHLD, .pid = t->pid,
 					 .code = (status_word & 0x7f) ? CLD_KILLED : CLD_EXITED,
 					 .status = (status_word & 0x7f) ? (status_word & 0x7f) : (status_word >> 8) & 0xff };
-		if (notify != t->parent || t->exit_signal)
-			send_signal(notify, notify == t->parent ? t->exit_signal : SIGCHLD, &info);
-		wake_up_channel(notify);
+		send_signal(t->tracer, SIGCHLD, &info);
+		wake_up_channel(t->tracer);
+	} else if (do_notify_parent(t, t->exit_signal)) {
+		/* Linux 4.3's exit_notify: the parent ignores SIGCHLD (SIG_IGN
+		 * or SA_NOCLDWAIT), so no zombie is left: the task is released
+		 * now (its parent's wait no longer sees it, ECHILD when it was
+		 * the last) and schedule() frees it once we are off its stack. */
+		t->state = EXIT_DEAD;
+		list_del_init(&t->sibling);
+		list_del_init(&t->tasks);
 	}
 	local_irq_restore(flags);
 	schedule();
@@ -263,10 +269,10 @@ static bool wait_consider(struct task_struct *me, struct task_struct *p, int opt
 			/* We traced it but it is not ours: detach, tell the parent. */
 			p->ptrace = 0;
 			p->tracer = NULL;
-			if (p->parent) {
-				if (p->exit_signal)
-					send_signal(p->parent, p->exit_signal, NULL);
-				wake_up_channel(p->parent);
+			if (do_notify_parent(p, p->exit_signal)) {
+				/* Its parent ignores SIGCHLD (4.3's wait_task_zombie). */
+				p->state = EXIT_DEAD;
+				free_task(p);
 			}
 			return true;
 		}

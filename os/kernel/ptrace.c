@@ -144,17 +144,19 @@ static void ptrace_resume_task(struct task_struct *t, int sig)
 
 void exit_ptrace(struct task_struct *tracer)
 {
-	struct task_struct *t;
-	list_for_each_entry(t, &task_list, tasks) {
+	struct task_struct *t, *tmp;
+	list_for_each_entry_safe(t, tmp, &task_list, tasks) {
 		if (!t->ptrace || t->tracer != tracer)
 			continue;
 		bool kill = t->ptrace_options & PTRACE_O_EXITKILL;
 		ptrace_unlink(t);
 		if (t->state == EXIT_ZOMBIE) {
-			/* Its exit was waiting for us: its parent may reap it now. */
-			if (t->parent) {
-				send_signal(t->parent, SIGCHLD, NULL);
-				wake_up_channel(t->parent);
+			/* Its exit was waiting for us: its parent may reap it now,
+			 * or (4.3's __ptrace_detach) it goes at once if that parent
+			 * ignores SIGCHLD. Our own child waits for our reaper. */
+			if (t->parent != tracer && do_notify_parent(t, t->exit_signal)) {
+				t->state = EXIT_DEAD;
+				free_task(t);
 			}
 			continue;
 		}

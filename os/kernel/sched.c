@@ -126,6 +126,21 @@ void switch_to(struct task_struct *prev, struct task_struct *next)
 	__switch_to_asm(prev, next);
 }
 
+/* A task that released itself at exit (EXIT_DEAD: its parent ignores
+ * SIGCHLD) cannot free the stack it runs on: the next task to run frees it
+ * once the switch is done, as Linux's finish_task_switch drops a TASK_DEAD
+ * prev's last reference. IRQs off. */
+static struct task_struct *dead_task;
+
+static void finish_task_switch(void)
+{
+	struct task_struct *t = dead_task;
+	if (t && t != current) {
+		dead_task = NULL;
+		free_task(t);
+	}
+}
+
 /* Pick the next runnable task (the head of the queue) and switch to it. The
  * running task, if still runnable, goes to the back. IRQs are off across the
  * switch and restored to what the caller had. */
@@ -145,7 +160,10 @@ void schedule(void)
 		next = list_first_entry(&run_queue, struct task_struct, run_list);
 	if (next != prev) {
 		next->time_slice = TIMESLICE_TICKS;
+		if (prev->state == EXIT_DEAD)
+			dead_task = prev;
 		switch_to(prev, next);
+		finish_task_switch();
 	} else if (!is_idle(prev)) {
 		prev->time_slice = TIMESLICE_TICKS;
 	}
@@ -157,6 +175,7 @@ void schedule(void)
 void schedule_tail(void);
 void schedule_tail(void)
 {
+	finish_task_switch();
 	local_irq_enable();
 }
 

@@ -197,6 +197,45 @@ static int dequeue_signal(struct task_struct *t, struct ksiginfo *info)
 	return sig;
 }
 
+/* Linux 4.3's do_notify_parent: tsk (a zombie) tells its parent of its end
+ * with sig (its exit_signal, or SIGCHLD) and wakes a waiting parent.
+ * Returns true when tsk must be released at once instead of staying a
+ * zombie ("autoreap"): it is not traced, sig is SIGCHLD and the parent's
+ * SIGCHLD action is SIG_IGN (then no signal is sent) or has SA_NOCLDWAIT
+ * (the signal is still sent). A clone child whose exit_signal is not
+ * SIGCHLD (or 0: nothing sent) stays a zombie whatever the parent's
+ * action. (4.3's switch to SIGCHLD for a child whose parent has exec'd
+ * since the clone, parent_exec_id, is not modelled.) IRQs off. */
+bool do_notify_parent(struct task_struct *tsk, int sig)
+{
+	struct task_struct *parent = tsk->parent;
+	bool autoreap = false;
+	if (!parent)
+		return false;
+	int w = tsk->exit_code;
+	/* signo SIGCHLD whatever sig is: it selects the child layout (pid,
+	 * status) of the siginfo, as Linux's __SI_CHLD tag in si_code does. */
+	struct ksiginfo info = { .signo = SIGCHLD, .pid = tsk->pid, .status = w & 0x7f };
+	if (w & 0x80)
+		info.code = CLD_DUMPED;
+	else if (w & 0x7f)
+		info.code = CLD_KILLED;
+	else {
+		info.code = CLD_EXITED;
+		info.status = (w >> 8) & 0xff;
+	}
+	struct k_sigaction *ka = &parent->sighand[SIGCHLD - 1];
+	if (!tsk->ptrace && sig == SIGCHLD && (ka->handler == SIG_IGN || (ka->flags & SA_NOCLDWAIT))) {
+		autoreap = true;
+		if (ka->handler == SIG_IGN)
+			sig = 0;
+	}
+	if (sig > 0 && sig <= _NSIG)
+		send_signal(parent, sig, &info);
+	wake_up_channel(parent);
+	return autoreap;
+}
+
 static void do_signal_stop(int sig)
 {
 	struct task_struct *t = current;

@@ -19,6 +19,7 @@ struct ksiginfo;
 const char *signal_name(int sig);
 /* Queue sig for t; info may be NULL (SI_USER from the kernel). Returns 0. */
 int send_signal(struct task_struct *t, int sig, const struct ksiginfo *info);
+bool do_notify_parent(struct task_struct *tsk, int sig);
 /* A synchronous fault: delivered even if blocked or ignored (reset to default). */
 void force_sig_info(int sig, const struct ksiginfo *info);
 void force_sig_fault(int sig, unsigned vector, unsigned long address, struct pt_regs *regs);
