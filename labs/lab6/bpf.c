@@ -57,8 +57,8 @@ int seccomp_check_filter(const struct sock_filter *filter, unsigned len)
  *   LD ABS k: A = the 32-bit word at byte offset k of *sd (host byte order)
  *   LEN: the size of struct seccomp_data
  *   ALU with X uses X as the operand, with K uses k; arithmetic is 32-bit
- *   and wraps. DIV by X = 0 ends the program with 0 (KILL). A shift by
- *   32 or more (K or X) gives 0.
+ *   and wraps. DIV by X = 0 ends the program with 0 (KILL). A shift (K or
+ *   X) counts modulo 32, as Linux 4.3 on x86-64 does: A << 33 is A << 1.
  *   Jumps: JA adds k to the program counter; a conditional jump adds jt
  *   when its condition holds, else jf (JGT, JGE unsigned; JSET: A & operand
  *   is nonzero) - in both cases counted from the next instruction.

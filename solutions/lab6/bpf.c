@@ -165,8 +165,8 @@ u32 seccomp_run_filter(const struct sock_filter *filter, unsigned len, const str
 			case BPF_AND: A &= src; break;
 			case BPF_OR:  A |= src; break;
 			case BPF_XOR: A ^= src; break;
-			case BPF_LSH: A = src >= 32 ? 0 : A << src; break;
-			case BPF_RSH: A = src >= 32 ? 0 : A >> src; break;
+			case BPF_LSH: A <<= src & 31; break;   /* x86-64 4.3: count mod 32 */
+			case BPF_RSH: A >>= src & 31; break;
 			case BPF_NEG: A = -A; break;
 			}
 			break;
