@@ -490,13 +490,15 @@ static char *in_tree(const char *tree, const char *path)
 
 /* Boot the machine once for t (its command line and timeout) with this
  * nonce. 0 when the launcher ran, -1 with a message in r otherwise.
- * Recording (RECORD: the rr file) makes QEMU up to about 2.75 times slower
- * (bench-timetravel: +78 % to +175 %), so a recorded re-run gets three
- * times the test's wall-clock limit: the guest runs on the instruction
- * clock, so the execution is the same, and a run that hangs still ends
- * "timeout" with the same summary (judge() names t->timeout). */
+ * SCALE multiplies the test's wall-clock limit: recording (RECORD: the rr
+ * file) makes QEMU up to about 2.75 times slower (bench-timetravel: +78 %
+ * to +175 %), so record_failure gives a recorded re-run three times the
+ * limit, unless the first run timed out (the re-run must too: waiting
+ * three times as long would only cost time). The guest runs on the
+ * instruction clock, so the execution is the same either way, and a
+ * timeout's summary names t->timeout whatever the limit was. */
 static int launch(const struct run_context *ctx, const struct test_def *t, const char *nonce,
-		  const char *record, struct spawn_result *res, struct test_result *r)
+		  const char *record, int scale, struct spawn_result *res, struct test_result *r)
 {
 	char *cmdline = kernel_cmdline(t, nonce), *launcher = in_tree(ctx->tree, ctx->def->launcher),
 	     *kernel = in_tree(ctx->tree, ctx->def->kernel), *initrd = in_tree(ctx->tree, ctx->def->initrd);
@@ -504,10 +506,10 @@ static int launch(const struct run_context *ctx, const struct test_def *t, const
 	char *argv[] = { launcher, "--kernel", kernel, "--initrd", initrd, "--append", cmdline,
 			 "--timeout", timeout, "--vm-limit", vm_limit, NULL, NULL, NULL };
 	struct spawn_options opts = { .argv = argv, .cwd = ctx->tree, .output_limit = ctx->def->output_limit,
-				      .timeout = (record ? 3 : 1) * t->timeout + LAUNCHER_GRACE };
+				      .timeout = scale * t->timeout + LAUNCHER_GRACE };
 	int rc = 0;
 
-	snprintf(timeout, sizeof(timeout), "%d", (record ? 3 : 1) * t->timeout);
+	snprintf(timeout, sizeof(timeout), "%d", scale * t->timeout);
 	snprintf(vm_limit, sizeof(vm_limit), "%d", ctx->def->vm_limit_mb);
 	if (record) {
 		argv[11] = "--record";
@@ -560,7 +562,7 @@ static void record_failure(const struct run_context *ctx, const struct test_def 
 	/* The launcher makes the folder: in the sandbox it runs as another
 	 * user, who must own it. */
 	remove_tree(dir);
-	if (launch(ctx, t, nonce, file, &res, &again) < 0) {
+	if (launch(ctx, t, nonce, file, r->status == STATUS_TIMEOUT ? 1 : 3, &res, &again) < 0) {
 		r->recording_note = xasprintf("no recording: %s", again.summary);
 		remove_tree(dir);
 		goto out;
@@ -602,7 +604,7 @@ static void run_one(const struct run_context *ctx, const struct test_def *t, str
 
 	memset(r, 0, sizeof(*r));
 	r->test = t;
-	if (fresh_nonce(nonce, r) < 0 || launch(ctx, t, nonce, NULL, &res, r) < 0)
+	if (fresh_nonce(nonce, r) < 0 || launch(ctx, t, nonce, NULL, 1, &res, r) < 0)
 		return;
 	judge(t, res.exit_code, res.flooded, res.timed_out, res.output, res.output_len, nonce,
 	      ctx->def->output_limit, r);
@@ -718,7 +720,7 @@ static void run_shared(const struct run_context *ctx, const struct test_def *con
 		again[idx[i]] = 1;
 	}
 	boot.append = append.data;
-	if (fresh_nonce(nonce, &failure) < 0 || launch(ctx, &boot, nonce, NULL, &res, &failure) < 0) {
+	if (fresh_nonce(nonce, &failure) < 0 || launch(ctx, &boot, nonce, NULL, 1, &res, &failure) < 0) {
 		*why = failure.summary;
 		failure.summary = NULL;
 		test_result_free(&failure);
