@@ -10,10 +10,6 @@
 #include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
-/* The bad-iovec and 1025-vector writev calls are deliberate; glibc's
- * access attributes would have gcc refuse them when built with -m32. */
-#pragma GCC diagnostic ignored "-Wstringop-overread"
-#pragma GCC diagnostic ignored "-Wstringop-overflow"
 
 static volatile int sigpipes;
 static void on_sigpipe(int sig) { (void)sig; sigpipes++; }
