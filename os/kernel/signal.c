@@ -213,9 +213,9 @@ bool do_notify_parent(struct task_struct *tsk, int sig)
 	if (!parent)
 		return false;
 	int w = tsk->exit_code;
-	/* signo SIGCHLD whatever sig is: it selects the child layout (pid,
-	 * status) of the siginfo, as Linux's __SI_CHLD tag in si_code does. */
-	struct ksiginfo info = { .signo = SIGCHLD, .pid = tsk->pid, .status = w & 0x7f };
+	/* si_signo is sig (a clone child's exit signal may be SIGUSR1); chld
+	 * keeps the child layout, as 4.3's __SI_CHLD tag in si_code does. */
+	struct ksiginfo info = { .signo = sig, .chld = true, .pid = tsk->pid, .status = w & 0x7f };
 	if (w & 0x80)
 		info.code = CLD_DUMPED;
 	else if (w & 0x7f)
@@ -667,7 +667,7 @@ int copy_siginfo_to_user(void *uinfo, const struct ksiginfo *info)
 		si.u.sys.call_addr = info->addr;
 		si.u.sys.syscall = info->syscall;
 		si.u.sys.arch = info->arch;
-	} else if (info->signo == SIGCHLD) {
+	} else if (info->chld || info->signo == SIGCHLD) {
 		si.u.child.pid = info->pid;
 		si.u.child.status = info->status;
 	} else if (info->code == SI_USER || info->code == SI_TKILL || info->code == SI_KERNEL) {
@@ -705,7 +705,7 @@ int copy_siginfo_to_user32(void *uinfo, const struct ksiginfo *info)
 		si.u.sys.call_addr = (u32)info->addr;
 		si.u.sys.syscall = info->syscall;
 		si.u.sys.arch = info->arch;
-	} else if (info->signo == SIGCHLD) {
+	} else if (info->chld || info->signo == SIGCHLD) {
 		si.u.child.pid = info->pid;
 		si.u.child.status = info->status;
 	} else if (info->code == SI_USER || info->code == SI_TKILL || info->code == SI_KERNEL) {

@@ -115,9 +115,16 @@ int main(void)
 	Y("clone status 9", WIFEXITED(st) && WEXITSTATUS(st) == 9);
 	sigpending(&pend);
 	Y("clone SIGUSR1 pending", sigismember(&pend, SIGUSR1));
-	signal(SIGUSR1, SIG_IGN);      /* drops the pending one */
+	/* Its siginfo: si_signo is the exit signal, in the child layout
+	 * (CLD_EXITED, the child's pid and status), as do_notify_parent
+	 * fills it. */
+	memset(&si, 0, sizeof(si));
+	Y("clone SIGUSR1 taken by sigwaitinfo", sigwaitinfo(&usr1, &si) == SIGUSR1);
+	printf("clone siginfo: signo %s code %s status %d pid is the child %s\n",
+	       si.si_signo == SIGUSR1 ? "SIGUSR1" : si.si_signo == SIGCHLD ? "SIGCHLD" : "other",
+	       si.si_code == CLD_EXITED ? "CLD_EXITED" : "other", si.si_status,
+	       si.si_pid == pid ? "yes" : "no");
 	sigprocmask(SIG_UNBLOCK, &usr1, NULL);
-	signal(SIGUSR1, SIG_DFL);
 
 	/* A zombie handed to a subreaper that ignores SIGCHLD goes at once
 	 * (4.3's reparent_leader), and so does its parent: ECHILD. */

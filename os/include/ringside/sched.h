@@ -48,6 +48,8 @@ struct ksiginfo {
 	unsigned long addr;           /* faults: the address; SIGSYS: the call's address */
 	int syscall;                  /* SIGSYS */
 	u32 arch;                     /* SIGSYS */
+	bool chld;                    /* the child layout (pid, status) whatever signo
+	                               * is: Linux's __SI_CHLD tag in si_code */
 };
 
 /* What switch_to() saves: the callee-saved registers live on the kernel stack,
