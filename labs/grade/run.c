@@ -316,10 +316,14 @@ void judge(const struct test_def *t, int exit_code, int flooded, int timed_out, 
 	} else if (exit_code == KTAP_EXIT_UNWRITABLE && memmem(console, console_len, "# ktap: write()", 15)) {
 		/* The program was fine until write() refused a result line. */
 		const char *hit = memmem(console, console_len, "# ktap: write()", 15);
-		size_t n = strcspn(hit + 8, "\r\n");
+		/* The console need not end in a NUL: stay inside console_len. */
+		const char *from = hit + 8, *end = console + console_len;
+		size_t n = 0;
+		while (from + n < end && from[n] != '\r' && from[n] != '\n' && from[n] != '\0')
+			n++;
 		r->status = STATUS_FAILED;
 		r->summary = xasprintf("the test program's own %.*s: its results from test %zu of %d on are lost "
-				       "(the write syscall failed, not the test)", (int)(n > 120 ? 120 : n), hit + 8,
+				       "(the write syscall failed, not the test)", (int)(n > 120 ? 120 : n), from,
 				       k.top_level + 1, k.plan);
 	} else if (k.top_level < (size_t)k.plan) {
 		r->status = STATUS_FAILED;
