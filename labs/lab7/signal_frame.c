@@ -34,7 +34,8 @@
  *    uc.uc_sigmask = saved_mask, cr2 = info->addr, fpstate = the user
  *    address of the FPU state, the rest 0; info = the siginfo: signo, errno,
  *    code, then by kind - SIGSYS: call_addr = info->addr, syscall, arch;
- *    SIGCHLD: pid, status; sent by a task (SI_USER, SI_TKILL): pid;
+ *    a child's end or stop (info->chld, set whatever the signal is, or
+ *    SIGCHLD): pid, status; sent by a task (SI_USER, SI_TKILL): pid;
  *    anything else (faults): addr. The FPU state: fpu__copy_to_sigframe()
  *    fills a local struct _fpstate_64 with the task's x87/SSE registers.
  *  - Write the FPU state and the frame with copy_to_user(); a failure is

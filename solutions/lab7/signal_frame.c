@@ -44,7 +44,7 @@ static void fill_siginfo(struct siginfo_64 *si, const struct ksiginfo *info)
 		si->u.sys.call_addr = info->addr;
 		si->u.sys.syscall = info->syscall;
 		si->u.sys.arch = info->arch;
-	} else if (info->signo == SIGCHLD) {
+	} else if (info->chld || info->signo == SIGCHLD) {
 		si->u.child.pid = info->pid;
 		si->u.child.status = info->status;
 	} else if (info->code == SI_USER || info->code == SI_TKILL) {

@@ -16,7 +16,8 @@
  *   saved_context       the SIGILL frame of a ud2 holds every register of the
  *                       interrupted code (rcx, r11, rax too), rip, rflags,
  *                       cs/gs/fs/ss, oldmask, uc_flags 0, uc_link 0; all come back
- *   siginfo_fields      kill, tgkill (pid, uid), SIGCHLD (pid, status, uid), seccomp
+ *   siginfo_fields      kill, tgkill (pid, uid), SIGCHLD (pid, status, uid), a clone
+ *                       child's exit signal (SIGUSR2, child fields), seccomp
  *                       SIGSYS (call_addr, syscall, arch, errno), a page fault
  *                       (addr, and cr2 in the ucontext)
  * forged:
@@ -580,6 +581,22 @@ static void siginfo_tests(void)
 	ok &= si_got == SIGCHLD && si_copy.si_code == CLD_EXITED && si_copy.si_pid == pid &&
 	      si_copy.si_status == 3 && si_copy.si_uid == 0 && si_copy.si_errno == 0;
 	off(SIGCHLD);
+
+	/* A clone child whose exit signal is SIGUSR2: the handler gets signo
+	 * SIGUSR2 with a child's fields (4.3 tags them __SI_CHLD in si_code;
+	 * here ksiginfo.chld says so), not a kill's or a fault's. */
+	on(SIGUSR2, SA_RESTART);
+	si_got = 0;
+	pid = sys_clone(SIGUSR2, 0, NULL, NULL, 0);
+	if (pid == 0)
+		_exit(5);
+	status = 0;
+	sys_wait4((int)pid, &status, 0x80000000 /* __WCLONE */, NULL);
+	ktap_diag("clone's exit signal SIGUSR2: signo %d code %d pid %d status %d (want %d %d %d 5)",
+		  si_copy.si_signo, si_copy.si_code, si_copy.si_pid, si_copy.si_status, SIGUSR2, CLD_EXITED, pid);
+	ok &= si_got == SIGUSR2 && si_copy.si_signo == SIGUSR2 && si_copy.si_code == CLD_EXITED &&
+	      si_copy.si_pid == pid && si_copy.si_status == 5;
+	off(SIGUSR2);
 
 	pid = fork();
 	if (pid == 0)
