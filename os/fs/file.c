@@ -11,6 +11,7 @@
 #include <ringside/syscalls.h>
 #include <ringside/time.h>
 #include <ringside/fs.h>
+#include <ringside/console.h>
 
 int vfs_unlink(struct inode *dir, struct inode *victim);
 int inode_reserve(struct inode *i, size_t size);
@@ -525,6 +526,12 @@ static long do_open(int dirfd, const char *upath, unsigned flags, unsigned mode)
 	}
 	if ((flags & O_DIRECTORY) && !S_ISDIR(i->mode)) {
 		err = -ENOTDIR;
+		goto out;
+	}
+	/* /dev/tty (5, 0) opens the caller's controlling terminal, and there is
+	 * none after setsid: -ENXIO, as 4.3's tty_open_current_tty. */
+	if (!(flags & O_PATH) && S_ISCHR(i->mode) && i->rdev == (5 << 8) && !(current->has_tty && tty_session)) {
+		err = -ENXIO;
 		goto out;
 	}
 	if (!(flags & O_PATH)) {

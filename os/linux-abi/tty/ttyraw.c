@@ -94,6 +94,7 @@ static const char *ename(int e)
 	case EIO: return "EIO";
 	case EINVAL: return "EINVAL";
 	case ENOTTY: return "ENOTTY";
+	case ENXIO: return "ENXIO";
 	case EPERM: return "EPERM";
 	case ESRCH: return "ESRCH";
 	case EAGAIN: return "EAGAIN";
@@ -220,6 +221,9 @@ static void new_session(void)
 		result("new session: tcgetpgrp", tcgetpgrp(0));
 		result("new session: tcsetpgrp", tcsetpgrp(0, getpgrp()));
 		result("new session: TIOCNOTTY", ioctl(0, TIOCNOTTY));
+		/* /dev/tty is the caller's controlling terminal: none here. */
+		int fd = open("/dev/tty", O_RDWR);
+		result("new session: open /dev/tty", fd < 0 ? -1 : 0);
 		_exit(0);
 	}
 	waitpid(c, NULL, 0);
@@ -302,6 +306,10 @@ static void job_control(void)
 	signal(SIGQUIT, SIG_DFL);
 	job("^Z to the foreground job", "\\032", 1, read_forever);
 	printf("the terminal is ours again: %s\n", tcgetpgrp(0) == getpgrp() ? "yes" : "no");
+	int tty = open("/dev/tty", O_RDWR);
+	printf("/dev/tty opens, is a terminal, is ours: %s %s %s\n", tty >= 0 ? "yes" : ename(errno),
+	       isatty(tty) ? "yes" : "no", tcgetpgrp(tty) == getpgrp() ? "yes" : "no");
+	close(tty);
 	job("background read", NULL, 0, read_forever);
 	job("background read, SIGTTIN ignored", NULL, 0, bg_read_ignored);
 	job("background tcsetpgrp", NULL, 0, bg_tcsetpgrp);
