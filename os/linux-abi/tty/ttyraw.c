@@ -4,7 +4,7 @@
  * what a "want: BYTES" line asks for (printf %b escapes) and compares what
  * the terminal showed on both machines: the program's lines and the echo.
  * Non-canonical reads with VMIN/VTIME, echo on and off, ICRNL, TCSETSF's
- * flush, canonical mode back, and TCGETS reporting what was set. Then job
+ * flush, tcflush, canonical mode back, and TCGETS reporting what was set. Then job
  * control: ^C, ^\ and ^Z reach the foreground job (its own process group,
  * given the terminal with tcsetpgrp) and are echoed as ^C ^\ ^Z; a
  * background job that reads gets SIGTTIN (EIO if it ignores it), one that
@@ -557,6 +557,25 @@ int main(int argc, char **argv)
 	ioctl(0, FIONREAD, &have);
 	printf("after TCSETSF: %d waiting\n", have);
 	want("q");
+	show_read("then", 4);
+
+	/* tcflush: TCIFLUSH drops what was typed, TCOFLUSH leaves it; a queue
+	 * number past TCIOFLUSH is EINVAL. TCOFLUSH drops output not yet sent
+	 * (on a pty: not yet read by the script), so nothing is printed between
+	 * the script's reading "want:" and it. */
+	want("uvw");
+	int typed = wait_for(3);
+	result("TCOFLUSH", tcflush(0, TCOFLUSH));
+	printf("waiting: %d\n", typed);
+	have = -1;
+	ioctl(0, FIONREAD, &have);
+	printf("after TCOFLUSH: %d waiting\n", have);
+	result("TCIFLUSH", tcflush(0, TCIFLUSH));
+	have = -1;
+	ioctl(0, FIONREAD, &have);
+	printf("after TCIFLUSH: %d waiting\n", have);
+	result("tcflush queue 3", tcflush(0, 3));
+	want("r");
 	show_read("then", 4);
 
 	tcsetattr(0, TCSADRAIN, &orig);
