@@ -210,6 +210,27 @@ static void bg_write(void)
 	printf("a background job may write (no TOSTOP)\n");
 }
 
+static void bg_write_tostop(void)
+{
+	printf("a background job wrote under TOSTOP\n");
+	fflush(stdout);
+}
+
+static void bg_write_tostop_ignored(void)
+{
+	signal(SIGTTOU, SIG_IGN);
+	printf("under TOSTOP, with SIGTTOU ignored, a background job may write\n");
+	fflush(stdout);
+}
+
+static void set_tostop(int on)
+{
+	struct termios t;
+	tcgetattr(0, &t);
+	t.c_lflag = on ? t.c_lflag | TOSTOP : t.c_lflag & ~TOSTOP;
+	tcsetattr(0, TCSANOW, &t);
+}
+
 /* A job's leader cannot start a session (EPERM); its child can, and then
  * has no controlling terminal. */
 static void new_session(void)
@@ -316,6 +337,10 @@ static void job_control(void)
 	job("background tcsetpgrp, SIGTTOU ignored", NULL, 0, bg_tcsetpgrp_ignored);
 	job("background tcsetattr", NULL, 0, bg_tcsetattr);
 	job("background write", NULL, 0, bg_write);
+	set_tostop(1);
+	job("background write under TOSTOP", NULL, 0, bg_write_tostop);
+	job("background write under TOSTOP, SIGTTOU ignored", NULL, 0, bg_write_tostop_ignored);
+	set_tostop(0);
 	job("a new session", NULL, 0, new_session);
 
 	int p[2];
